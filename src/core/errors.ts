@@ -1,0 +1,53 @@
+/**
+ * Errors the studio can show to a person. DOM-free core module.
+ *
+ * Every failure that reaches the UI is a `StudioError` with a family, a stable code the UI maps to a
+ * dialog, a message saying what happened and a remedy saying what to do. The original error, if any,
+ * is kept in `cause`.
+ */
+export type ErrorFamily = 'device' | 'storage' | 'import' | 'dsp' | 'model' | 'flash' | 'config';
+
+export interface StudioErrorInit {
+  family: ErrorFamily;
+  code: string;
+  message: string;
+  remedy?: string;
+  cause?: unknown;
+}
+
+export class StudioError extends Error {
+  readonly family: ErrorFamily;
+  readonly code: string;
+  readonly remedy: string;
+
+  constructor(init: StudioErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'StudioError';
+    this.family = init.family;
+    this.code = init.code;
+    this.remedy = init.remedy ?? '';
+  }
+
+  /** A one-paragraph text for a dialog or a CLI: what happened, then what to do. */
+  describe(): string {
+    return this.remedy ? `${this.message} ${this.remedy}` : this.message;
+  }
+}
+
+export function isStudioError(e: unknown, code?: string): e is StudioError {
+  return e instanceof StudioError && (code === undefined || e.code === code);
+}
+
+/** Wraps anything thrown into a StudioError of the given family, keeping StudioErrors as they are. */
+export function toStudioError(e: unknown, family: ErrorFamily, code = 'unexpected'): StudioError {
+  if (e instanceof StudioError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new StudioError({ family, code, message, cause: e });
+}
+
+/** Throws a `cancelled` error of the family if the signal is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, family: ErrorFamily = 'config'): void {
+  if (signal?.aborted) {
+    throw new StudioError({ family, code: 'cancelled', message: 'The operation was cancelled.' });
+  }
+}
