@@ -1,0 +1,114 @@
+/**
+ * The IndexedDB schema of the studio, typed for `idb`, with numbered migrations.
+ * DOM-free core module (IndexedDB exists in pages, workers and, via fake-indexeddb, in Node tests).
+ *
+ * Version history:
+ *  1. projects, samples (metadata), sampleData (values), chunks (recording in progress).
+ *  2. adds models, features cache and a `by-project-created` index on samples.
+ * Each step is one function; a database saved by any earlier version is upgraded step by step.
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { SampleMeta } from '../sample.ts';
+import type { ImpulseConfig } from '../../core/impulse.ts';
+
+export const DB_NAME = 'tinyml-studio';
+export const DB_VERSION = 2;
+
+export const enum Store {
+  projects = 'projects',
+  samples = 'samples',
+  sampleData = 'sampleData',
+  chunks = 'chunks',
+  models = 'models',
+  features = 'features',
+}
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  impulse?: ImpulseConfig;
+  currentModelId?: string;
+  /** True for the demo project made from the simulated board on first run. */
+  demo?: boolean;
+}
+
+export interface SampleDataRecord {
+  id: string;
+  values: Float32Array;
+}
+
+export interface ChunkRecord {
+  sampleId: string;
+  index: number;
+  /** Interleaved frames of this chunk. */
+  values: Float32Array;
+}
+
+export interface ModelRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: number;
+  impulse: ImpulseConfig;
+  /** Metrics object as written by training/testing (float and int8). */
+  metrics: unknown;
+  /** TF.js model artefacts (topology + weights) and exported files. */
+  artifacts: { tfjs?: { modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer }; int8Tflite?: Uint8Array; floatTflite?: Uint8Array };
+}
+
+export interface FeatureCacheRecord {
+  /** `${sampleId}|${sampleVersion}|${paramsHash}` */
+  key: string;
+  projectId: string;
+  sampleId: string;
+  data: Float32Array;
+  rows: number;
+  starts: Int32Array;
+}
+
+export interface StudioSchema extends DBSchema {
+  projects: { key: string; value: ProjectRecord };
+  samples: {
+    key: string;
+    value: SampleMeta;
+    indexes: {
+      'by-project': string;
+      'by-project-label': [string, string];
+      'by-project-category': [string, string];
+      'by-project-created': [string, number];
+    };
+  };
+  sampleData: { key: string; value: SampleDataRecord };
+  chunks: { key: [string, number]; value: ChunkRecord; indexes: { 'by-sample': string } };
+  models: { key: string; value: ModelRecord; indexes: { 'by-project': string } };
+  features: { key: string; value: FeatureCacheRecord; indexes: { 'by-project': string; 'by-sample': string } };
+}
+
+export type StudioDb = IDBPDatabase<StudioSchema>;
+type UpgradeTx = IDBPTransaction<StudioSchema, StoreNames<StudioSchema>[], 'versionchange'>;
+
+/** migrations[i] upgrades a database from version i to i + 1. */
+export const migrations: Array<(db: StudioDb, tx: UpgradeTx) => void> = [
+  // 0 → 1
+  (db) => {
+    db.createObjectStore('projects', { keyPath: 'id' });
+    const samples = db.createObjectStore('samples', { keyPath: 'id' });
+    samples.createIndex('by-project', 'projectId');
+    samples.createIndex('by-project-label', ['projectId', 'label']);
+    samples.createIndex('by-project-category', ['projectId', 'category']);
+    db.createObjectStore('sampleData', { keyPath: 'id' });
+    const chunks = db.createObjectStore('chunks', { keyPath: ['sampleId', 'index'] });
+    chunks.createIndex('by-sample', 'sampleId');
+  },
+  // 1 → 2
+  (db, tx) => {
+    const models = db.createObjectStore('models', { keyPath: 'id' });
+    models.createIndex('by-project', 'projectId');
+    const features = db.createObjectStore('features', { keyPath: 'key' });
+    features.createIndex('by-project', 'projectId');
+    features.createIndex('by-sample', 'sampleId');
+    tx.objectStore('samples').createIndex('by-project-created', ['projectId', 'createdAt']);
+  },
+];

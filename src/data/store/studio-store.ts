@@ -1,0 +1,375 @@
+/**
+ * The studio's persistent store: projects, samples, recordings in progress, models and the
+ * feature cache, on IndexedDB through `idb`. DOM-free core module: the page, workers and Node tests
+ * (with fake-indexeddb) use the same code.
+ *
+ * Guarantees:
+ * - A sample's metadata and values are written in one transaction: a crash never leaves half a sample.
+ * - A recording streams into `chunks` while it runs; after a crash or reload `recoverIncomplete`
+ *   turns what was captured into a normal sample.
+ * - A full disk surfaces as StudioError `storage/quota`, and everything written before stays.
+ */
+import { StudioError } from '../../core/errors.ts';
+import type { Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
+import type { ChunkRecord, FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
+import { newId } from './ids.ts';
+
+export interface LabelTotals {
+  label: string;
+  training: { count: number; durationMs: number };
+  testing: { count: number; durationMs: number };
+}
+
+export interface RecordingStart {
+  projectId: string;
+  label: string;
+  category: Category;
+  axes: SensorAxis[];
+  intervalMs: number;
+  deviceName: string;
+  deviceType?: string;
+}
+
+export function wrapStorageError(e: unknown, what: string): StudioError {
+  if (e instanceof StudioError) return e;
+  const name = (e as { name?: string } | null)?.name;
+  if (name === 'QuotaExceededError') {
+    return new StudioError({
+      family: 'storage',
+      code: 'quota',
+      message: `The browser's storage for this site is full, so ${what} could not be saved. Everything saved before is kept.`,
+      remedy: 'Free space: delete unused projects or samples (or export them first), or free disk space, then try again.',
+      cause: e,
+    });
+  }
+  return new StudioError({
+    family: 'storage',
+    code: 'write-failed',
+    message: `Saving ${what} failed (${e instanceof Error ? e.message : String(e)}).`,
+    remedy: 'Try again; if it keeps failing, export your project and reload the page.',
+    cause: e,
+  });
+}
+
+export class StudioStore {
+  constructor(readonly db: StudioDb) {}
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- projects -------------------------------------------------------------------------------
+
+  async listProjects(): Promise<ProjectRecord[]> {
+    const all = await this.db.getAll('projects');
+    return all.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  getProject(id: string): Promise<ProjectRecord | undefined> {
+    return this.db.get('projects', id);
+  }
+
+  async createProject(name: string, extra: Partial<ProjectRecord> = {}): Promise<ProjectRecord> {
+    const clean = name.trim();
+    if (!clean) throw new StudioError({ family: 'config', code: 'empty-name', message: 'A project needs a name.' });
+    const now = Date.now();
+    const rec: ProjectRecord = { id: newId(), name: clean.slice(0, 120), createdAt: now, updatedAt: now, ...extra };
+    try {
+      await this.db.add('projects', rec);
+    } catch (e) {
+      throw wrapStorageError(e, 'the new project');
+    }
+    return rec;
+  }
+
+  async updateProject(id: string, patch: Partial<Omit<ProjectRecord, 'id' | 'createdAt'>>): Promise<ProjectRecord> {
+    const tx = this.db.transaction('projects', 'readwrite');
+    const cur = await tx.store.get(id);
+    if (!cur) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
+    const next = { ...cur, ...patch, id, updatedAt: Date.now() };
+    if (patch.name !== undefined) {
+      next.name = patch.name.trim().slice(0, 120);
+      if (!next.name) throw new StudioError({ family: 'config', code: 'empty-name', message: 'A project needs a name.' });
+    }
+    await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'models', 'features'], 'readwrite');
+    const ids = await tx.objectStore('samples').index('by-project').getAllKeys(id);
+    for (const sid of ids) {
+      await tx.objectStore('samples').delete(sid);
+      await tx.objectStore('sampleData').delete(sid);
+      await tx.objectStore('chunks').delete(IDBKeyRange.bound([sid, 0], [sid, Infinity]));
+    }
+    for (const mid of await tx.objectStore('models').index('by-project').getAllKeys(id)) await tx.objectStore('models').delete(mid);
+    for (const fk of await tx.objectStore('features').index('by-project').getAllKeys(id)) await tx.objectStore('features').delete(fk);
+    await tx.objectStore('projects').delete(id);
+    await tx.done;
+  }
+
+  // ---- samples --------------------------------------------------------------------------------
+
+  /** Metadata of every sample of a project (no values), oldest first. */
+  async listSamples(projectId: string): Promise<SampleMeta[]> {
+    const range = IDBKeyRange.bound([projectId, -Infinity], [projectId, Infinity]);
+    return this.db.getAllFromIndex('samples', 'by-project-created', range);
+  }
+
+  async countSamples(projectId: string): Promise<number> {
+    return this.db.countFromIndex('samples', 'by-project', projectId);
+  }
+
+  getSampleMeta(id: string): Promise<SampleMeta | undefined> {
+    return this.db.get('samples', id);
+  }
+
+  async getSample(id: string): Promise<Sample | undefined> {
+    const tx = this.db.transaction(['samples', 'sampleData']);
+    const meta = await tx.objectStore('samples').get(id);
+    const data = await tx.objectStore('sampleData').get(id);
+    await tx.done;
+    if (!meta) return undefined;
+    return { meta, values: data?.values ?? new Float32Array(0) };
+  }
+
+  /** Adds one complete sample (metadata + values) in one transaction. */
+  async addSample(projectId: string, rec: RawRecording, id = newId()): Promise<SampleMeta> {
+    const axesCount = rec.axes.length;
+    if (axesCount === 0 || rec.values.length % axesCount !== 0) {
+      throw new StudioError({ family: 'import', code: 'shape', message: `Sample "${rec.name}" has ${rec.values.length} values, not a multiple of its ${axesCount} axes.` });
+    }
+    const meta: SampleMeta = {
+      id,
+      projectId,
+      label: rec.label,
+      category: rec.category,
+      axes: rec.axes.map((a) => ({ name: a.name, units: a.units })),
+      intervalMs: rec.intervalMs,
+      length: rec.values.length / axesCount,
+      deviceName: rec.deviceName ?? 'imported',
+      createdAt: rec.createdAt ?? Date.now(),
+      version: 1,
+      sourceName: rec.name,
+      complete: true,
+    };
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      await Promise.all([tx.objectStore('samples').add(meta), tx.objectStore('sampleData').add({ id, values: rec.values }), tx.done]);
+    } catch (e) {
+      throw wrapStorageError(e, `sample "${rec.name}"`);
+    }
+    return meta;
+  }
+
+  /** Changes label and/or category of several samples in one transaction. */
+  async updateSamples(ids: string[], patch: { label?: string; category?: Category }): Promise<void> {
+    const label = patch.label?.trim();
+    if (patch.label !== undefined && !label) throw new StudioError({ family: 'config', code: 'empty-label', message: 'A label cannot be empty.' });
+    const tx = this.db.transaction('samples', 'readwrite');
+    for (const id of ids) {
+      const cur = await tx.store.get(id);
+      if (!cur) continue;
+      await tx.store.put({ ...cur, ...(label !== undefined ? { label } : {}), ...(patch.category ? { category: patch.category } : {}) });
+    }
+    await tx.done;
+  }
+
+  /** Replaces a sample's values (crop), bumping its version so caches invalidate. */
+  async replaceValues(id: string, values: Float32Array): Promise<SampleMeta> {
+    const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+    const meta = await tx.objectStore('samples').get(id);
+    if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+    const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
+    await tx.objectStore('samples').put(next);
+    await tx.objectStore('sampleData').put({ id, values });
+    await tx.done;
+    return next;
+  }
+
+  /** Deletes samples and returns them whole, so the UI can offer undo via `restoreSamples`. */
+  async deleteSamples(ids: string[]): Promise<Sample[]> {
+    const tx = this.db.transaction(['samples', 'sampleData', 'chunks', 'features'], 'readwrite');
+    const removed: Sample[] = [];
+    for (const id of ids) {
+      const meta = await tx.objectStore('samples').get(id);
+      if (!meta) continue;
+      const data = await tx.objectStore('sampleData').get(id);
+      removed.push({ meta, values: data?.values ?? new Float32Array(0) });
+      await tx.objectStore('samples').delete(id);
+      await tx.objectStore('sampleData').delete(id);
+      await tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Infinity]));
+      for (const fk of await tx.objectStore('features').index('by-sample').getAllKeys(id)) await tx.objectStore('features').delete(fk);
+    }
+    await tx.done;
+    return removed;
+  }
+
+  async restoreSamples(samples: Sample[]): Promise<void> {
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      for (const s of samples) {
+        await tx.objectStore('samples').put(s.meta);
+        await tx.objectStore('sampleData').put({ id: s.meta.id, values: s.values });
+      }
+      await tx.done;
+    } catch (e) {
+      throw wrapStorageError(e, 'the restored samples');
+    }
+  }
+
+  /** Counts and total duration per label and category, from metadata only. */
+  async totals(projectId: string): Promise<LabelTotals[]> {
+    const by = new Map<string, LabelTotals>();
+    let cursor = await this.db.transaction('samples').store.index('by-project').openCursor(projectId);
+    while (cursor) {
+      const m = cursor.value;
+      let t = by.get(m.label);
+      if (!t) by.set(m.label, (t = { label: m.label, training: { count: 0, durationMs: 0 }, testing: { count: 0, durationMs: 0 } }));
+      const c = t[m.category];
+      c.count++;
+      c.durationMs += m.length * m.intervalMs;
+      cursor = await cursor.continue();
+    }
+    return [...by.values()].sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  // ---- recordings in progress -----------------------------------------------------------------
+
+  async beginRecording(start: RecordingStart): Promise<SampleMeta> {
+    const meta: SampleMeta = {
+      id: newId(),
+      projectId: start.projectId,
+      label: start.label,
+      category: start.category,
+      axes: start.axes,
+      intervalMs: start.intervalMs,
+      length: 0,
+      deviceName: start.deviceName,
+      deviceType: start.deviceType,
+      createdAt: Date.now(),
+      version: 1,
+      complete: false,
+    };
+    try {
+      await this.db.add('samples', meta);
+    } catch (e) {
+      throw wrapStorageError(e, 'the new recording');
+    }
+    return meta;
+  }
+
+  /** Appends one chunk of interleaved frames; keeps the metadata's length current. */
+  async appendChunk(sampleId: string, index: number, values: Float32Array): Promise<void> {
+    try {
+      const tx = this.db.transaction(['samples', 'chunks'], 'readwrite');
+      const meta = await tx.objectStore('samples').get(sampleId);
+      if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'The recording was deleted while it ran.' });
+      await tx.objectStore('chunks').put({ sampleId, index, values } satisfies ChunkRecord);
+      await tx.objectStore('samples').put({ ...meta, length: meta.length + values.length / meta.axes.length });
+      await tx.done;
+    } catch (e) {
+      throw wrapStorageError(e, 'the recording');
+    }
+  }
+
+  /**
+   * Joins a recording's chunks into its values and marks it complete, optionally keeping only
+   * frames [from, to). Returns undefined (and deletes the sample) when nothing was captured.
+   */
+  async finishRecording(sampleId: string, keep?: { from: number; to: number }): Promise<SampleMeta | undefined> {
+    const tx = this.db.transaction(['samples', 'sampleData', 'chunks'], 'readwrite');
+    const meta = await tx.objectStore('samples').get(sampleId);
+    if (!meta) {
+      await tx.done;
+      return undefined;
+    }
+    const range = IDBKeyRange.bound([sampleId, 0], [sampleId, Infinity]);
+    const chunks = await tx.objectStore('chunks').getAll(range);
+    chunks.sort((a, b) => a.index - b.index);
+    const total = chunks.reduce((n, c) => n + c.values.length, 0);
+    let values = new Float32Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      values.set(c.values, off);
+      off += c.values.length;
+    }
+    const axes = meta.axes.length;
+    if (keep) {
+      const frames = total / axes;
+      const from = Math.max(0, Math.min(frames, Math.floor(keep.from)));
+      const to = Math.max(from, Math.min(frames, Math.floor(keep.to)));
+      values = values.slice(from * axes, to * axes);
+    }
+    await tx.objectStore('chunks').delete(range);
+    if (values.length === 0) {
+      await tx.objectStore('samples').delete(sampleId);
+      await tx.done;
+      return undefined;
+    }
+    const next: SampleMeta = { ...meta, length: values.length / axes, complete: true };
+    await tx.objectStore('samples').put(next);
+    await tx.objectStore('sampleData').put({ id: sampleId, values });
+    await tx.done;
+    return next;
+  }
+
+  /** Finishes every recording left incomplete by a crash, reload or unplug. Returns the recovered ones. */
+  async recoverIncomplete(projectId?: string): Promise<SampleMeta[]> {
+    const metas = projectId ? await this.db.getAllFromIndex('samples', 'by-project', projectId) : await this.db.getAll('samples');
+    const out: SampleMeta[] = [];
+    for (const m of metas) {
+      if (m.complete) continue;
+      const done = await this.finishRecording(m.id);
+      if (done) out.push(done);
+    }
+    return out;
+  }
+
+  // ---- models ---------------------------------------------------------------------------------
+
+  async saveModel(rec: Omit<ModelRecord, 'id'> & { id?: string }): Promise<ModelRecord> {
+    const full: ModelRecord = { ...rec, id: rec.id ?? newId() };
+    try {
+      await this.db.put('models', full);
+    } catch (e) {
+      throw wrapStorageError(e, 'the trained model');
+    }
+    return full;
+  }
+
+  async listModels(projectId: string): Promise<ModelRecord[]> {
+    const all = await this.db.getAllFromIndex('models', 'by-project', projectId);
+    return all.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  getModel(id: string): Promise<ModelRecord | undefined> {
+    return this.db.get('models', id);
+  }
+
+  async deleteModel(id: string): Promise<void> {
+    await this.db.delete('models', id);
+  }
+
+  // ---- feature cache --------------------------------------------------------------------------
+
+  getFeatures(key: string): Promise<FeatureCacheRecord | undefined> {
+    return this.db.get('features', key);
+  }
+
+  async putFeatures(rec: FeatureCacheRecord): Promise<void> {
+    try {
+      await this.db.put('features', rec);
+    } catch {
+      // The cache is an optimisation: a full disk must not fail feature generation.
+    }
+  }
+
+  async clearFeatures(projectId: string): Promise<void> {
+    const tx = this.db.transaction('features', 'readwrite');
+    for (const k of await tx.store.index('by-project').getAllKeys(projectId)) await tx.store.delete(k);
+    await tx.done;
+  }
+}

@@ -1,0 +1,65 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Production and dev config. The app is fully static: everything it needs at run time (JS, CSS,
+ * TF.js WASM binaries, icons, firmware images) is served from its own origin and precached by the
+ * service worker, so after one online load it works offline.
+ */
+const isolation = {
+  // Cross-origin isolation lets TF.js use SharedArrayBuffer (threaded WASM) where it helps.
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'TinyML Studio',
+        short_name: 'TinyML',
+        description: 'Record sensor data, train and deploy tiny ML models to microcontrollers, offline.',
+        theme_color: '#16324f',
+        background_color: '#f6f8fa',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,png,svg,ico,webmanifest,json,uf2,bin}'],
+        // Only the non-threaded WASM binaries are used; the threaded one is left out of the precache.
+        globIgnores: ['**/*threaded*'],
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  worker: {
+    format: 'es',
+  },
+  resolve: {
+    alias: {
+      '@tensorflow/tfjs-tflite': '@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js',
+    },
+  },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+  },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  optimizeDeps: {
+    exclude: ['@tensorflow/tfjs-backend-wasm'],
+  },
+});
