@@ -1,0 +1,43 @@
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { chromiumPath } from './tests/helpers/chromium.ts';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const executablePath = chromiumPath();
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    viewport: { width: 1280, height: 720 },
+    trace: 'off',
+    serviceWorkers: 'allow',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1280, height: 720 },
+        launchOptions: {
+          ...(executablePath ? { executablePath } : {}),
+          args: ['--disable-quic', '--disable-gpu-sandbox', '--enable-unsafe-swiftshader'],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: existsSync('dist/index.html') && process.env.E2E_SKIP_BUILD ? `node_modules/.bin/vite preview --port ${PORT} --strictPort` : `npm run build && node_modules/.bin/vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}`,
+    timeout: 240_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm test`: unit tests (vitest) then end-to-end tests in headless Chromium (Playwright), then one
+// closing line with the totals of both. Extra args go to both runners' filters is not supported:
+// use `npm run test:unit` / `npm run test:e2e` for focused runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].filter(Boolean);
+mkdirSync('test-results', { recursive: true });
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+const unitCode = run('node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
+
+let e2eCode = 0;
+const chromium = CANDIDATES.find((p) => existsSync(p));
+const pwBrowsers = join(process.env.HOME ?? '', '.cache', 'ms-playwright');
+const hasPwBrowser = existsSync(pwBrowsers) && readdirSync(pwBrowsers).some((d) => d.startsWith('chromium'));
+if (!chromium && !hasPwBrowser) {
+  console.error('\nNo Chromium found for the end-to-end tests.');
+  console.error('Install one: `sudo apt-get install -y chromium` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chrome/Chromium binary.');
+  e2eCode = 1;
+} else {
+  e2eCode = run('node_modules/.bin/playwright', ['test']);
+}
+
+function counts(file, kind) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    if (kind === 'vitest') return { passed: j.numPassedTests ?? 0, failed: j.numFailedTests ?? 0, skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) };
+    const s = j.stats ?? {};
+    return { passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), skipped: s.skipped ?? 0 };
+  } catch {
+    return { passed: 0, failed: 0, skipped: 0 };
+  }
+}
+const u = counts('test-results/unit.json', 'vitest');
+const e = counts('test-results/e2e.json', 'playwright');
+console.log(`\nunit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped; e2e: ${e.passed} passed, ${e.failed} failed, ${e.skipped} skipped`);
+const failed = u.failed + e.failed + (unitCode !== 0 && u.failed === 0 ? 1 : 0) + (e2eCode !== 0 && e.failed === 0 ? 1 : 0);
+console.log(`tests: ${u.passed + e.passed} passed, ${failed} failed, ${u.skipped + e.skipped} skipped`);
+process.exit(unitCode || e2eCode);

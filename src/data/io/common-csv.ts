@@ -1,0 +1,316 @@
+/**
+ * One recording in the common CSV layout: `<label>.<id>.csv`, header `timestamp_ms` (or `timestamp`)
+ * then one column per axis, one row per frame. DOM-free core module.
+ *
+ * Reading is strict (every cell must be a finite number; the file and line of the first bad cell are
+ * named) and works out the sample interval from the timestamps (or takes it from a sidecar), reporting
+ * jitter and gaps. Writing uses the shortest float32-exact decimals, so a written file reads back
+ * bit-exact, and escapes header cells so spreadsheets do not run them as formulas.
+ */
+import type { Category, RawRecording, SensorAxis } from '../sample.ts';
+import { formatFixed, formatFloat32 } from './float-format.ts';
+import { type ImportLimits, checkSize, importError, withLimits } from './limits.ts';
+import { baseName, csvTextCell, splitCsvLine, splitName, unescapeTextCell } from './names.ts';
+
+/** What a sidecar (dataset.json) says about one recording. */
+export interface CsvSidecar {
+  intervalMs?: number;
+  /** Units per axis name. */
+  units?: Record<string, string>;
+  label?: string;
+  category?: Category;
+  deviceName?: string;
+  createdAt?: number;
+}
+
+export interface TimingReport {
+  /** Interval used for the recording, ms. */
+  intervalMs: number;
+  source: 'timestamps' | 'sidecar';
+  /** Median of the timestamp deltas, ms (NaN without timestamps). */
+  medianDeltaMs: number;
+  /** True when some delta differs from the mean interval by more than 5 %. */
+  irregular: boolean;
+  /** |delta − mean interval| statistics, ms. */
+  jitter: { meanMs: number; maxMs: number; stdMs: number };
+  /** Deltas longer than 1.5 × the median (at most 20 listed), and how many there were. */
+  gaps: { afterFrame: number; deltaMs: number }[];
+  gapCount: number;
+}
+
+export interface ParsedCsv {
+  recording: RawRecording;
+  timing: TimingReport;
+  warnings: string[];
+}
+
+export interface ParseCsvOptions {
+  sidecar?: CsvSidecar;
+  limits?: Partial<ImportLimits>;
+  category?: Category;
+}
+
+const NUM = /^ *[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)? *$/;
+
+function cellNumber(cell: string, file: string, line: number, column: string): number {
+  if (!NUM.test(cell)) {
+    const shown = cell.length > 24 ? `${cell.slice(0, 24)}…` : cell;
+    const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
+    throw importError('bad-cell', file, `column "${column}" has ${JSON.stringify(shown)}: ${what}.`, { line });
+  }
+  const v = +cell;
+  if (!Number.isFinite(v) || (column !== 'timestamp' && !Number.isFinite(Math.fround(v)))) {
+    throw importError('bad-cell', file, `column "${column}" has ${cell.trim()}, out of range.`, { line });
+  }
+  return v;
+}
+
+/** Parses one CSV file of the common layout. Throws a StudioError('import') naming file and line on bad input. */
+export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOptions = {}): ParsedCsv {
+  const limits = withLimits(opts.limits);
+  checkSize(fileName, text.length, limits.maxFileBytes);
+  const sidecar = opts.sidecar ?? {};
+  const warnings: string[] = [];
+  const base = baseName(fileName);
+  const stem = base.toLowerCase().endsWith('.csv') ? base.slice(0, -4) : base;
+  const parts = splitName(stem);
+  if (parts.id === stem && !sidecar.label) warnings.push(`${fileName}: no "<label>.<id>" in the file name; label "${stem}" used.`);
+
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let lineNo = 0;
+  const nextLine = (): string | null => {
+    while (pos < text.length) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      let line = text.slice(pos, end);
+      pos = end + 1;
+      lineNo++;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line.trim() !== '') return line;
+    }
+    return null;
+  };
+
+  const headerLine = nextLine();
+  if (headerLine === null) throw importError('empty', fileName, 'the file is empty.');
+  const header = splitCsvLine(headerLine).map((c) => unescapeTextCell(c.trim()));
+  const first = header[0].toLowerCase();
+  const hasTime = first === 'timestamp_ms' || first === 'timestamp';
+  if (!hasTime && sidecar.intervalMs === undefined) {
+    throw importError('no-timestamp', fileName, `the first column is "${header[0]}", expected "timestamp_ms" or "timestamp".`, {
+      line: lineNo,
+      remedy: 'Add a timestamp_ms column, or a dataset.json with sample_rate_hz next to the files.',
+    });
+  }
+  const axisNames = hasTime ? header.slice(1) : header;
+  if (axisNames.length === 0) throw importError('no-axes', fileName, 'the header has no axis columns.', { line: lineNo });
+  if (axisNames.length > limits.maxAxes) {
+    throw importError('too-many-axes', fileName, `${axisNames.length} axis columns, more than the limit of ${limits.maxAxes}.`, { line: lineNo });
+  }
+  const seen = new Set<string>();
+  for (const a of axisNames) {
+    if (!a) throw importError('bad-header', fileName, 'an axis column has no name.', { line: lineNo });
+    if (seen.has(a)) throw importError('bad-header', fileName, `axis "${a}" appears twice in the header.`, { line: lineNo });
+    seen.add(a);
+  }
+  const nAxes = axisNames.length;
+  const nCols = header.length;
+
+  // Rows: grow typed arrays geometrically.
+  let cap = Math.max(16, Math.min(limits.maxRows, Math.ceil(text.length / (nCols * 6 + 1))));
+  let vals = new Float32Array(cap * nAxes);
+  let times = new Float64Array(hasTime ? cap : 0);
+  let n = 0;
+  for (let line = nextLine(); line !== null; line = nextLine()) {
+    if (n >= limits.maxRows) {
+      throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
+    }
+    const cells = line.split(',');
+    if (cells.length !== nCols) {
+      throw importError('bad-row', fileName, `${cells.length} cells, the header has ${nCols}.`, { line: lineNo });
+    }
+    if (n === cap) {
+      cap *= 2;
+      const nv = new Float32Array(cap * nAxes);
+      nv.set(vals);
+      vals = nv;
+      if (hasTime) {
+        const nt = new Float64Array(cap);
+        nt.set(times);
+        times = nt;
+      }
+    }
+    let c = 0;
+    if (hasTime) {
+      const t = cellNumber(cells[0], fileName, lineNo, 'timestamp');
+      if (n > 0 && t < times[n - 1]) {
+        throw importError('time-backwards', fileName, `timestamp ${t} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
+      }
+      times[n] = t;
+      c = 1;
+    }
+    const o = n * nAxes;
+    for (let a = 0; a < nAxes; a++) vals[o + a] = cellNumber(cells[c + a], fileName, lineNo, axisNames[a]);
+    n++;
+  }
+  if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
+  const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
+
+  const timing = hasTime ? analyseTimestamps(times.subarray(0, n)) : undefined;
+  let intervalMs: number;
+  let report: TimingReport;
+  if (sidecar.intervalMs !== undefined) {
+    intervalMs = sidecar.intervalMs;
+    report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
+    if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
+      warnings.push(
+        `${fileName}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+      );
+    }
+  } else {
+    if (!timing || n < 2) {
+      throw importError('no-rate', fileName, 'only one row, so the sample rate cannot be worked out.', {
+        remedy: 'Add a dataset.json with sample_rate_hz next to the file, or record longer.',
+      });
+    }
+    if (!(timing.intervalMs > 0)) {
+      throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
+    }
+    intervalMs = timing.intervalMs;
+    report = timing;
+  }
+  if (report.irregular) {
+    warnings.push(
+      `${fileName}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
+    );
+  }
+  const units = sidecar.units ?? {};
+  const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: units[name] ?? '' }));
+  const recording: RawRecording = {
+    name: stem,
+    label: sidecar.label ?? parts.label,
+    category: sidecar.category ?? opts.category ?? 'training',
+    axes,
+    intervalMs,
+    values,
+  };
+  if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
+  if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
+  return { recording, timing: report, warnings };
+}
+
+function emptyTiming(intervalMs: number): TimingReport {
+  return {
+    intervalMs,
+    source: 'sidecar',
+    medianDeltaMs: Number.NaN,
+    irregular: false,
+    jitter: { meanMs: 0, maxMs: 0, stdMs: 0 },
+    gaps: [],
+    gapCount: 0,
+  };
+}
+
+/**
+ * Interval and regularity from timestamps (ms). Regular timestamps give the mean interval, snapped to
+ * a whole number of Hz when that reproduces every timestamp to its printed precision; irregular ones
+ * give the median delta.
+ */
+export function analyseTimestamps(t: Float64Array): TimingReport {
+  const n = t.length;
+  if (n < 2) return { ...emptyTiming(Number.NaN), source: 'timestamps' };
+  const deltas = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) deltas[i - 1] = t[i] - t[i - 1];
+  const sorted = deltas.slice().sort();
+  const m = sorted.length;
+  const median = m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+  const mean = (t[n - 1] - t[0]) / (n - 1);
+  const q = quantum(t);
+  let sum = 0;
+  let sum2 = 0;
+  let max = 0;
+  let gapCount = 0;
+  const gaps: { afterFrame: number; deltaMs: number }[] = [];
+  for (let i = 0; i < m; i++) {
+    const j = Math.abs(deltas[i] - mean);
+    sum += j;
+    sum2 += j * j;
+    if (j > max) max = j;
+    if (deltas[i] > 1.5 * median && deltas[i] - mean > 1.01 * q) {
+      gapCount++;
+      if (gaps.length < 20) gaps.push({ afterFrame: i, deltaMs: deltas[i] });
+    }
+  }
+  const meanJ = sum / m;
+  // Jitter within one printed step (e.g. integer-ms timestamps at 104 Hz) is rounding, not irregularity.
+  const irregular = max > Math.max(0.05 * mean, 1.01 * q) || gapCount > 0;
+  let intervalMs = irregular ? median : mean;
+  if (!irregular && mean > 0) {
+    // Snap to a whole rate in Hz if that reproduces every timestamp within the rounding of the file.
+    const rate = Math.round(1000 / mean);
+    const cand = 1000 / rate;
+    if (rate > 0 && Math.abs(cand - mean) * (n - 1) < 0.01 * mean) {
+      const tol = q / 2 + 1e-9 * Math.abs(t[n - 1]);
+      let ok = true;
+      for (let i = 0; i < n && ok; i++) if (Math.abs(t[i] - t[0] - i * cand) > tol + 1e-12) ok = false;
+      if (ok) intervalMs = cand;
+    }
+  }
+  return {
+    intervalMs,
+    source: 'timestamps',
+    medianDeltaMs: median,
+    irregular,
+    jitter: { meanMs: meanJ, maxMs: max, stdMs: Math.sqrt(Math.max(0, sum2 / m - meanJ * meanJ)) },
+    gaps,
+    gapCount,
+  };
+}
+
+/** The finest printed step of the timestamps (e.g. 0.001 for "9.615"), from a sample of rows. */
+function quantum(t: Float64Array): number {
+  const step = Math.max(1, Math.floor(t.length / 256));
+  for (let d = 0; d <= 9; d++) {
+    const m = 10 ** d;
+    let ok = true;
+    for (let i = 0; i < t.length && ok; i += step) {
+      const x = t[i] * m;
+      if (Math.abs(x - Math.round(x)) > 1e-6 + 1e-12 * Math.abs(x)) ok = false;
+    }
+    if (ok) return 1 / m;
+  }
+  return 1e-9;
+}
+
+/** Decimals used when writing timestamps: 3 (like the shared datasets), more for sub-millisecond intervals. */
+export function timestampDecimals(intervalMs: number): number {
+  return intervalMs >= 1 ? 3 : Math.min(9, 3 + Math.ceil(-Math.log10(intervalMs)));
+}
+
+/**
+ * Writes one recording in the common layout. Values must be finite (they are float32); timestamps
+ * are interval·i rounded to `timestampDecimals(interval)` places.
+ */
+export function writeCommonCsv(rec: RawRecording): string {
+  const nA = rec.axes.length;
+  if (nA === 0) throw importError('no-axes', rec.name, 'the recording has no axes.');
+  const header = ['timestamp_ms', ...rec.axes.map((a) => csvTextCell(a.name))].join(',');
+  const n = Math.floor(rec.values.length / nA);
+  const dec = timestampDecimals(rec.intervalMs);
+  const out: string[] = [header];
+  const row: string[] = new Array<string>(nA + 1);
+  const v = rec.values;
+  for (let i = 0; i < n; i++) {
+    row[0] = formatFixed(i * rec.intervalMs, dec);
+    const o = i * nA;
+    for (let a = 0; a < nA; a++) {
+      const x = v[o + a];
+      if (!Number.isFinite(x)) {
+        throw importError('bad-value', rec.name, `frame ${i}, axis "${rec.axes[a].name}" is ${x}; only finite values can be exported.`);
+      }
+      row[a + 1] = formatFloat32(x);
+    }
+    out.push(row.join(','));
+  }
+  return out.join('\n') + '\n';
+}

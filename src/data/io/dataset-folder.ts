@@ -1,0 +1,316 @@
+/**
+ * A dataset folder in the common layout: `<label>.<id>.csv` files plus an optional `dataset.json`
+ * sidecar (rate, axes, units, labels, `test_ids`). DOM-free core module.
+ *
+ * `readDatasetFolder` takes file-like objects (a browser `File`, or the CLI's Node wrapper) and keeps
+ * going past bad files, listing them in `errors`; a recording is only returned when its whole file
+ * parsed. `writeDatasetFolder` writes the same layout back, so a folder re-reads bit-exact.
+ */
+import { throwIfAborted } from '../../core/errors.ts';
+import type { OpOptions } from '../../core/progress.ts';
+import type { Category, RawRecording } from '../sample.ts';
+import { type CsvSidecar, type TimingReport, parseCommonCsv, writeCommonCsv } from './common-csv.ts';
+import { type ImportLimits, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
+import { baseName, safeStem, splitName } from './names.ts';
+
+/** A file as importers take it; a browser `File` fits. */
+export interface InputFile {
+  /** File name, possibly with a relative path (`training/idle.1.json`). */
+  name: string;
+  size: number;
+  text(): Promise<string>;
+  arrayBuffer?(): Promise<ArrayBuffer>;
+}
+
+export interface DatasetInfo {
+  name?: string;
+  sampleRateHz?: number;
+  intervalMs?: number;
+  axes: string[];
+  /** Units per axis name. */
+  units: Record<string, string>;
+  labels: string[];
+  /** Recording names (`<label>.<id>`) of the test split. */
+  testIds: string[];
+}
+
+export interface FileError {
+  file: string;
+  line?: number;
+  code: string;
+  message: string;
+}
+
+export interface DatasetFolderResult {
+  recordings: RawRecording[];
+  info: DatasetInfo;
+  warnings: string[];
+  /** Files that could not be read; none of their data is in `recordings`. */
+  errors: FileError[];
+  /** Timing analysis per recording name. */
+  timing: Record<string, TimingReport>;
+}
+
+export interface ReadFolderOptions extends OpOptions {
+  limits?: Partial<ImportLimits>;
+  /** Throw on the first bad file instead of listing it in `errors`. */
+  strict?: boolean;
+}
+
+/** Per-file metadata our writer adds to dataset.json when the file name and dataset-level fields cannot carry it. */
+interface FileMeta {
+  name?: string;
+  label?: string;
+  category?: Category;
+  interval_ms?: number;
+  units?: Record<string, string>;
+  device_name?: string;
+  created_at?: number;
+}
+
+interface Sidecar {
+  name?: string;
+  sampleRateHz?: number;
+  intervalMs?: number;
+  axes?: string[];
+  units: Record<string, string>;
+  labels?: string[];
+  testIds: Set<string>;
+  files: Record<string, FileMeta>;
+}
+
+const posNum = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : undefined);
+const strArr = (x: unknown): string[] | undefined =>
+  Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined;
+const strMap = (x: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (isRecord(x)) for (const [k, v] of Object.entries(x)) if (typeof v === 'string') out[k] = v;
+  return out;
+};
+
+/** Parses a dataset.json sidecar (untrusted): wrong-typed fields are ignored with a warning. */
+export function parseSidecar(file: string, text: string, limits: ImportLimits, warnings: string[]): Sidecar {
+  const j = parseJsonLimited(file, text, limits.maxJsonDepth);
+  if (!isRecord(j)) throw importError('bad-sidecar', file, 'dataset.json is not a JSON object.');
+  const sc: Sidecar = { units: strMap(j.units), testIds: new Set(strArr(j.test_ids) ?? []), files: {} };
+  if (j.test_ids !== undefined && !strArr(j.test_ids)) warnings.push(`${file}: test_ids is not a list of names; ignored.`);
+  if (typeof j.name === 'string') sc.name = j.name;
+  sc.sampleRateHz = posNum(j.sample_rate_hz);
+  sc.intervalMs = posNum(j.interval_ms) ?? (sc.sampleRateHz ? 1000 / sc.sampleRateHz : undefined);
+  if (sc.sampleRateHz === undefined && sc.intervalMs !== undefined) sc.sampleRateHz = 1000 / sc.intervalMs;
+  if ((j.sample_rate_hz !== undefined || j.interval_ms !== undefined) && sc.intervalMs === undefined) {
+    warnings.push(`${file}: sample_rate_hz/interval_ms is not a positive number; rates come from the timestamps.`);
+  }
+  sc.axes = strArr(j.axes);
+  sc.labels = strArr(j.labels);
+  if (isRecord(j.files)) {
+    for (const [stem, m] of Object.entries(j.files)) {
+      if (!isRecord(m)) continue;
+      const fm: FileMeta = {};
+      if (typeof m.name === 'string') fm.name = m.name;
+      if (typeof m.label === 'string') fm.label = m.label;
+      if (m.category === 'training' || m.category === 'testing') fm.category = m.category;
+      if (posNum(m.interval_ms) !== undefined) fm.interval_ms = m.interval_ms as number;
+      if (isRecord(m.units)) fm.units = strMap(m.units);
+      if (typeof m.device_name === 'string') fm.device_name = m.device_name;
+      if (typeof m.created_at === 'number' && Number.isFinite(m.created_at)) fm.created_at = m.created_at;
+      sc.files[stem] = fm;
+    }
+  }
+  return sc;
+}
+
+function folderCategory(path: string): Category | undefined {
+  const parts = path.split(/[\\/]/).slice(0, -1).map((p) => p.toLowerCase());
+  if (parts.includes('testing') || parts.includes('test')) return 'testing';
+  if (parts.includes('training') || parts.includes('train')) return 'training';
+  return undefined;
+}
+
+/** Reads a folder of common-layout CSV files (plus dataset.json). */
+export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOptions = {}): Promise<DatasetFolderResult> {
+  const limits = withLimits(opts.limits);
+  const warnings: string[] = [];
+  const errors: FileError[] = [];
+  const timing: Record<string, TimingReport> = {};
+  const fail = (e: unknown, file: string): void => {
+    const se = toImportError(e, file);
+    if (opts.strict) throw se;
+    const loc = errorLocation(se);
+    errors.push({ file: loc.file ?? file, line: loc.line, code: se.code, message: se.message });
+  };
+  if (files.length > limits.maxFiles) {
+    throw importError('too-many-files', `${files.length} files`, `more than the limit of ${limits.maxFiles} files.`);
+  }
+  let total = 0;
+  for (const f of files) total += f.size;
+  if (total > limits.maxTotalBytes) {
+    throw importError('too-large', 'the selection', `${total} bytes in all, more than the limit of ${limits.maxTotalBytes}.`);
+  }
+
+  // The shallowest dataset.json is the sidecar.
+  const sidecarFile = files
+    .filter((f) => baseName(f.name).toLowerCase() === 'dataset.json')
+    .sort((a, b) => a.name.split('/').length - b.name.split('/').length)[0];
+  let sc: Sidecar = { units: {}, testIds: new Set(), files: {} };
+  if (sidecarFile) {
+    try {
+      if (sidecarFile.size > limits.maxFileBytes) throw importError('too-large', sidecarFile.name, 'dataset.json is too large.');
+      sc = parseSidecar(sidecarFile.name, await sidecarFile.text(), limits, warnings);
+    } catch (e) {
+      fail(e, sidecarFile.name);
+      warnings.push('dataset.json could not be read; rates come from the timestamps and everything is training data.');
+    }
+  }
+
+  const csvs = files.filter((f) => f.name.toLowerCase().endsWith('.csv')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ignored = files.length - csvs.length - (sidecarFile ? 1 : 0);
+  if (ignored > 0) warnings.push(`${ignored} file(s) that are not .csv were ignored.`);
+  const recordings: RawRecording[] = [];
+  const names = new Set<string>();
+  const stems = new Set<string>();
+  for (let i = 0; i < csvs.length; i++) {
+    throwIfAborted(opts.signal, 'import');
+    const f = csvs[i];
+    opts.onProgress?.({ stage: 'import', fraction: i / csvs.length, detail: f.name });
+    try {
+      if (f.size > limits.maxFileBytes) {
+        throw importError('too-large', f.name, `the file is ${f.size} bytes, more than the limit of ${limits.maxFileBytes}.`);
+      }
+      const stem = baseName(f.name).slice(0, -4);
+      const fm = sc.files[stem] ?? {};
+      const sidecar: CsvSidecar = {
+        intervalMs: fm.interval_ms ?? sc.intervalMs,
+        units: { ...sc.units, ...(fm.units ?? {}) },
+        label: fm.label,
+        category: fm.category ?? (sc.testIds.has(stem) ? 'testing' : folderCategory(f.name)),
+        deviceName: fm.device_name,
+        createdAt: fm.created_at,
+      };
+      const parsed = parseCommonCsv(f.name, await f.text(), { sidecar, limits });
+      if (fm.name) parsed.recording.name = fm.name;
+      const key = parsed.recording.name;
+      if (names.has(key)) throw importError('duplicate', f.name, `a recording named "${key}" was already imported from another file.`);
+      names.add(key);
+      stems.add(stem);
+      recordings.push(parsed.recording);
+      timing[key] = parsed.timing;
+      warnings.push(...parsed.warnings);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      fail(e, f.name);
+    }
+  }
+  opts.onProgress?.({ stage: 'import', fraction: 1 });
+  for (const id of sc.testIds) {
+    if (!stems.has(id)) warnings.push(`dataset.json lists test recording "${id}" but no such file was imported.`);
+  }
+  return { recordings, info: describeRecordings(recordings, sc), warnings, errors, timing };
+}
+
+function describeRecordings(recs: RawRecording[], sc?: Partial<Sidecar>): DatasetInfo {
+  const axes: string[] = [];
+  const units: Record<string, string> = {};
+  for (const a of sc?.axes ?? []) if (!axes.includes(a)) axes.push(a);
+  for (const r of recs) {
+    for (const a of r.axes) {
+      if (!axes.includes(a.name)) axes.push(a.name);
+      if (!(a.name in units) && a.units) units[a.name] = a.units;
+    }
+  }
+  Object.assign(units, sc?.units ?? {});
+  const labels = [...new Set([...(sc?.labels ?? []), ...recs.map((r) => r.label)])].sort();
+  const intervals = new Set(recs.map((r) => r.intervalMs));
+  const intervalMs = sc?.intervalMs ?? (intervals.size === 1 ? [...intervals][0] : undefined);
+  const info: DatasetInfo = {
+    axes,
+    units,
+    labels,
+    testIds: recs.filter((r) => r.category === 'testing').map((r) => r.name),
+  };
+  if (sc?.name) info.name = sc.name;
+  if (intervalMs !== undefined) {
+    info.intervalMs = intervalMs;
+    info.sampleRateHz = sc?.sampleRateHz ?? 1000 / intervalMs;
+  }
+  return info;
+}
+
+export interface WriteFolderInfo {
+  name?: string;
+}
+
+export interface OutputFile {
+  name: string;
+  data: Uint8Array;
+}
+
+function mostCommon<T>(xs: T[]): T | undefined {
+  const counts = new Map<T, number>();
+  let best: T | undefined;
+  let bestN = 0;
+  for (const x of xs) {
+    const n = (counts.get(x) ?? 0) + 1;
+    counts.set(x, n);
+    if (n > bestN) {
+      best = x;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * The common layout for a list of recordings: one safe-named CSV each plus dataset.json (rate, axes,
+ * units, labels, test_ids, and a `files` map for whatever the file name and dataset-level fields
+ * cannot say: original names and labels that were made file-name-safe, other rates or units, device).
+ * `prefix` (e.g. "samples/") is put before every CSV name.
+ */
+export function writeDatasetFolder(recordings: RawRecording[], info: WriteFolderInfo = {}, prefix = ''): OutputFile[] {
+  const enc = new TextEncoder();
+  const intervalMs = mostCommon(recordings.map((r) => r.intervalMs));
+  const units: Record<string, string> = {};
+  const axes: string[] = [];
+  for (const r of recordings) {
+    for (const a of r.axes) {
+      if (!axes.includes(a.name)) axes.push(a.name);
+      if (!(a.name in units)) units[a.name] = a.units;
+    }
+  }
+  const used = new Set<string>();
+  const out: OutputFile[] = [];
+  const files: Record<string, FileMeta> = {};
+  const testIds: string[] = [];
+  const counts: Record<string, number> = {};
+  for (const r of recordings) {
+    const { label: nameLabel, id } = splitName(r.name);
+    const stem = safeStem(r.label, nameLabel === r.label ? id : r.name, used);
+    const fm: FileMeta = {};
+    if (stem !== r.name) fm.name = r.name;
+    if (splitName(stem).label !== r.label) fm.label = r.label;
+    if (r.intervalMs !== intervalMs) fm.interval_ms = r.intervalMs;
+    const u: Record<string, string> = {};
+    for (const a of r.axes) if (units[a.name] !== a.units) u[a.name] = a.units;
+    if (Object.keys(u).length) fm.units = u;
+    if (r.deviceName !== undefined) fm.device_name = r.deviceName;
+    if (r.createdAt !== undefined) fm.created_at = r.createdAt;
+    if (Object.keys(fm).length) files[stem] = fm;
+    if (r.category === 'testing') testIds.push(stem);
+    counts[r.label] = (counts[r.label] ?? 0) + 1;
+    out.push({ name: `${prefix}${stem}.csv`, data: enc.encode(writeCommonCsv(r)) });
+  }
+  const json: Record<string, unknown> = {};
+  if (info.name !== undefined) json.name = info.name;
+  if (intervalMs !== undefined) {
+    json.sample_rate_hz = 1000 / intervalMs;
+    json.interval_ms = intervalMs;
+  }
+  json.axes = axes;
+  json.units = units;
+  json.labels = Object.keys(counts).sort();
+  json.num_recordings = counts;
+  json.test_ids = testIds;
+  if (Object.keys(files).length) json.files = files;
+  out.push({ name: `${prefix}dataset.json`, data: enc.encode(JSON.stringify(json, null, 2) + '\n') });
+  return out;
+}

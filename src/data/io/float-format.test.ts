@@ -1,0 +1,72 @@
+import { describe, it, expect } from 'vitest';
+import { formatFloat32, formatFixed } from './float-format.ts';
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('formatFloat32', () => {
+  it('keeps short source decimals short', () => {
+    expect(formatFloat32(Math.fround(0.5786))).toBe('0.5786');
+    expect(formatFloat32(Math.fround(-1.9986))).toBe('-1.9986');
+    expect(formatFloat32(Math.fround(24.353))).toBe('24.353');
+    expect(formatFloat32(Math.fround(0.1))).toBe('0.1');
+    expect(formatFloat32(3)).toBe('3');
+    expect(formatFloat32(-0)).toBe('-0');
+    expect(formatFloat32(0)).toBe('0');
+  });
+
+  it('round-trips random bit patterns exactly', () => {
+    const rnd = mulberry(7);
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    let checked = 0;
+    for (let i = 0; i < 200_000; i++) {
+      bits[0] = Math.floor(rnd() * 4294967296);
+      const v = f[0];
+      if (!Number.isFinite(v)) continue;
+      const s = formatFloat32(v);
+      const back = new Float32Array([Number(s)]);
+      expect(new Uint32Array(back.buffer)[0]).toBe(bits[0]);
+      const sig = s.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+      expect(sig.length).toBeLessThanOrEqual(9);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(190_000);
+  });
+
+  it('is shortest: no shorter precision round-trips', () => {
+    const rnd = mulberry(3);
+    for (let i = 0; i < 2000; i++) {
+      const v = Math.fround((rnd() - 0.5) * 10 ** Math.floor(rnd() * 12 - 6));
+      const s = formatFloat32(v);
+      const digits = s.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').length;
+      if (digits > 1) {
+        const shorter = Number(v.toPrecision(digits - 1));
+        expect(Math.fround(shorter) === v).toBe(false);
+      }
+    }
+  });
+
+  it('handles extremes', () => {
+    for (const v of [3.4028234663852886e38, -3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38]) {
+      expect(Math.fround(Number(formatFloat32(v)))).toBe(v);
+    }
+  });
+});
+
+describe('formatFixed', () => {
+  it('rounds like the shared datasets timestamps', () => {
+    expect(formatFixed((1000 / 104) * 1, 3)).toBe('9.615');
+    expect(formatFixed((1000 / 119) * 2, 3)).toBe('16.807');
+    expect(formatFixed((1000 / 104) * 1039, 3)).toBe('9990.385');
+    expect(formatFixed(0, 3)).toBe('0');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Shared types and helpers for the interpreter's kernels: runtime tensors, padding, per-channel
+ * multipliers. DOM-free core module.
+ */
+import { StudioError } from '../../../core/errors.ts';
+import { quantizeMultiplier } from '../fixed-point.ts';
+import type { TfliteOperator } from '../schema.ts';
+import { Padding } from '../schema.ts';
+
+export type TensorData = Int8Array | Int32Array | Float32Array | Uint8Array;
+
+export interface RtTensor {
+  index: number;
+  name: string;
+  shape: number[];
+  type: number;
+  data: TensorData;
+  /** Per-tensor scale / zero point (the first entry when per-channel). */
+  scale: number;
+  zeroPoint: number;
+  scales: number[];
+  zeroPoints: number[];
+  quantizedDimension: number;
+  isConst: boolean;
+}
+
+export interface KernelContext {
+  op: TfliteOperator;
+  opName: string;
+  inputs: (RtTensor | null)[];
+  outputs: RtTensor[];
+}
+
+/** A prepared operator: runs one inference step over its tensors' current data. */
+export type Prepared = () => void;
+
+export function kernelError(ctx: KernelContext | string, what: string): StudioError {
+  const name = typeof ctx === 'string' ? ctx : ctx.opName;
+  return new StudioError({
+    family: 'model',
+    code: 'tflite-unsupported',
+    message: `${name}: ${what}.`,
+    remedy: 'This model uses a feature the studio interpreter does not run; retrain with the offered learning blocks.',
+  });
+}
+
+export function input(ctx: KernelContext, i: number): RtTensor {
+  const t = ctx.inputs[i];
+  if (!t) throw kernelError(ctx, `input ${i} is missing`);
+  return t;
+}
+
+export function optionalInput(ctx: KernelContext, i: number): RtTensor | null {
+  return ctx.inputs[i] ?? null;
+}
+
+export function flatSize(shape: number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Extends a shape to 4-D by prepending 1s (TFLite RuntimeShape::ExtendedShape). */
+export function shape4(shape: number[]): [number, number, number, number] {
+  const s = [1, 1, 1, 1, ...shape].slice(-4);
+  return [s[0], s[1], s[2], s[3]];
+}
+
+/** TFLite ComputePaddingHeightWidth for one dimension (the leading pad). */
+export function computePadding(padding: number, stride: number, dilation: number, inSize: number, filterSize: number, outSize: number): number {
+  if (padding !== Padding.SAME && padding !== Padding.VALID) return 0;
+  const eff = (filterSize - 1) * dilation + 1;
+  const total = Math.max((outSize - 1) * stride + eff - inSize, 0);
+  return Math.floor(total / 2);
+}
+
+/** TFLite ComputeOutSize. */
+export function computeOutSize(padding: number, inSize: number, filterSize: number, stride: number, dilation: number): number {
+  const eff = (filterSize - 1) * dilation + 1;
+  return padding === Padding.SAME ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - eff) / stride);
+}
+
+/** Per-output-channel (multiplier, shift) from float32 scales, as TFLM's prepare computes them. */
+export function perChannelMultipliers(inp: RtTensor, filter: RtTensor, out: RtTensor, channels: number): { mult: Int32Array; shift: Int32Array } {
+  const mult = new Int32Array(channels);
+  const shift = new Int32Array(channels);
+  const perChannel = filter.scales.length > 1;
+  if (perChannel && filter.scales.length !== channels) {
+    throw kernelError(filter.name, `has ${filter.scales.length} scales for ${channels} channels`);
+  }
+  for (let c = 0; c < channels; c++) {
+    const fs = perChannel ? filter.scales[c] : filter.scales[0];
+    const q = quantizeMultiplier((inp.scale * fs) / out.scale);
+    mult[c] = q.multiplier;
+    shift[c] = q.shift;
+  }
+  return { mult, shift };
+}
+
+export function requireType(ctx: KernelContext, t: RtTensor, types: number[], what: string): void {
+  if (!types.includes(t.type)) throw kernelError(ctx, `${what} has tensor type ${t.type}, which is not supported here`);
+}
