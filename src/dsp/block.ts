@@ -144,18 +144,16 @@ export function checkWindow(window: Float32Array, ctx: DspContext): void {
   }
 }
 
-/** Python's `str(round(x, 2))`, used for Edge Impulse style band labels. */
+/**
+ * `str(round(f, 2))` for a numpy float64 `f`, used for Edge Impulse style band labels: numpy rounds
+ * as rint(f·100)/100 (half to even on the scaled value), then prints the shortest repr ("3.0" for 3).
+ */
 export function pyRound2(x: number): string {
-  let v: number;
-  const e = x * 8;
-  if (Number.isInteger(e) && e % 2 !== 0) {
-    // exact tie at the third decimal: Python rounds half to even
-    const h = x * 100;
-    const lo = Math.floor(h);
-    v = (lo % 2 === 0 ? lo : lo + 1) / 100;
-  } else {
-    v = Number(x.toFixed(2));
-  }
-  if (Object.is(v, -0)) return '-0.0';
+  const y = x * 100;
+  const fl = Math.floor(y);
+  const d = y - fl;
+  const r = d > 0.5 ? fl + 1 : d < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1;
+  const v = r / 100;
+  if (Object.is(v, -0) || (v === 0 && x < 0)) return '-0.0';
   return Number.isInteger(v) ? `${v}.0` : String(v);
 }

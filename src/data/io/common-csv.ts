@@ -50,19 +50,67 @@ export interface ParseCsvOptions {
   category?: Category;
 }
 
-const NUM = /^ *[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)? *$/;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** End position of the last `scanNumber` call. */
+let scanEnd = 0;
 
-function cellNumber(cell: string, file: string, line: number, column: string): number {
-  if (!NUM.test(cell)) {
-    const shown = cell.length > 24 ? `${cell.slice(0, 24)}…` : cell;
-    const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
-    throw importError('bad-cell', file, `column "${column}" has ${JSON.stringify(shown)}: ${what}.`, { line });
+/**
+ * Reads a decimal number (optional spaces and sign, digits with an optional point, optional exponent,
+ * optional spaces) starting at `i`; NaN when there is none. Short mantissas use exact integer / 10^k
+ * (one correctly rounded division, the same value as Number()); anything else goes through Number().
+ */
+function scanNumber(s: string, i: number): number {
+  const start = i;
+  let c = s.charCodeAt(i);
+  while (c === 32) c = s.charCodeAt(++i);
+  let neg = false;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    c = s.charCodeAt(++i);
   }
-  const v = +cell;
-  if (!Number.isFinite(v) || (column !== 'timestamp' && !Number.isFinite(Math.fround(v)))) {
-    throw importError('bad-cell', file, `column "${column}" has ${cell.trim()}, out of range.`, { line });
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let dot = false;
+  for (;;) {
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) frac++;
+    } else if (c === 46 && !dot) dot = true;
+    else break;
+    c = s.charCodeAt(++i);
   }
-  return v;
+  if (digits === 0) {
+    scanEnd = i;
+    return Number.NaN;
+  }
+  let slow = digits > 15 || frac > 22;
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++i);
+    if (c === 45 || c === 43) c = s.charCodeAt(++i);
+    let ed = 0;
+    while (c >= 48 && c <= 57) {
+      ed++;
+      c = s.charCodeAt(++i);
+    }
+    if (ed === 0) {
+      scanEnd = i;
+      return Number.NaN;
+    }
+    slow = true;
+  }
+  while (c === 32) c = s.charCodeAt(++i);
+  scanEnd = i;
+  if (slow) return +s.slice(start, i);
+  const v = frac === 0 ? m : m / POW10[frac];
+  return neg ? -v : v;
+}
+
+function cellNumberError(cell: string, file: string, line: number, column: string): never {
+  const shown = cell.length > 24 ? `${cell.slice(0, 24)}…` : cell;
+  const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
+  throw importError('bad-cell', file, `column "${column}" has ${JSON.stringify(shown)}: ${what}.`, { line });
 }
 
 /** Parses one CSV file of the common layout. Throws a StudioError('import') naming file and line on bad input. */
@@ -116,18 +164,35 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const nAxes = axisNames.length;
   const nCols = header.length;
 
-  // Rows: grow typed arrays geometrically.
+  // Rows: scanned in place (no per-line strings), growing typed arrays geometrically.
   let cap = Math.max(16, Math.min(limits.maxRows, Math.ceil(text.length / (nCols * 6 + 1))));
   let vals = new Float32Array(cap * nAxes);
   let times = new Float64Array(hasTime ? cap : 0);
   let n = 0;
-  for (let line = nextLine(); line !== null; line = nextLine()) {
+  const len = text.length;
+  const cellText = (at: number): string => {
+    let e = at;
+    while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
+    return text.slice(at, e);
+  };
+  const lineCells = (lineStart: number): number => {
+    let e = text.indexOf('\n', lineStart);
+    if (e < 0) e = len;
+    return splitCsvLine(text.slice(lineStart, e).replace(/\r$/, '')).length;
+  };
+  while (pos < len) {
+    // Skip blank lines (only spaces/CR).
+    let q = pos;
+    let ch = text.charCodeAt(q);
+    while (ch === 32 || ch === 13 || ch === 9) ch = text.charCodeAt(++q);
+    if (q >= len) break;
+    lineNo++;
+    if (ch === 10) {
+      pos = q + 1;
+      continue;
+    }
     if (n >= limits.maxRows) {
       throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
-    }
-    const cells = line.split(',');
-    if (cells.length !== nCols) {
-      throw importError('bad-row', fileName, `${cells.length} cells, the header has ${nCols}.`, { line: lineNo });
     }
     if (n === cap) {
       cap *= 2;
@@ -140,17 +205,38 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
         times = nt;
       }
     }
-    let c = 0;
-    if (hasTime) {
-      const t = cellNumber(cells[0], fileName, lineNo, 'timestamp');
-      if (n > 0 && t < times[n - 1]) {
-        throw importError('time-backwards', fileName, `timestamp ${t} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
-      }
-      times[n] = t;
-      c = 1;
-    }
+    const lineStart = pos;
+    let i = pos;
     const o = n * nAxes;
-    for (let a = 0; a < nAxes; a++) vals[o + a] = cellNumber(cells[c + a], fileName, lineNo, axisNames[a]);
+    for (let col = 0; col < nCols; col++) {
+      const v = scanNumber(text, i);
+      const e = scanEnd;
+      const term = e < len ? text.charCodeAt(e) : 10;
+      const isTime = hasTime && col === 0;
+      const column = isTime ? 'timestamp' : axisNames[col - (hasTime ? 1 : 0)];
+      // Not a number, or junk right after one ("1a", "0x10").
+      if (v !== v || (term !== 44 && term !== 10 && term !== 13)) cellNumberError(cellText(i), fileName, lineNo, column);
+      const lastCol = col === nCols - 1;
+      if (lastCol ? term === 44 : term !== 44) {
+        throw importError('bad-row', fileName, `${lineCells(lineStart)} cells, the header has ${nCols}.`, { line: lineNo });
+      }
+      if (isTime) {
+        if (!Number.isFinite(v)) cellNumberError(cellText(i), fileName, lineNo, column);
+        if (n > 0 && v < times[n - 1]) {
+          throw importError('time-backwards', fileName, `timestamp ${v} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
+        }
+        times[n] = v;
+      } else {
+        const f = Math.fround(v);
+        if (f === Infinity || f === -Infinity) {
+          throw importError('bad-cell', fileName, `column "${column}" has ${cellText(i).trim()}, out of range.`, { line: lineNo });
+        }
+        vals[o + col - (hasTime ? 1 : 0)] = f;
+      }
+      i = e + 1;
+      if (term === 13 && i < len && text.charCodeAt(i) === 10) i++;
+    }
+    pos = i;
     n++;
   }
   if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');

@@ -11,7 +11,7 @@ import type { OpOptions } from '../../core/progress.ts';
 import type { Category, RawRecording } from '../sample.ts';
 import { type CsvSidecar, type TimingReport, parseCommonCsv, writeCommonCsv } from './common-csv.ts';
 import { type ImportLimits, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
-import { baseName, safeStem, splitName } from './names.ts';
+import { baseName, idPart, safeStem, splitName } from './names.ts';
 
 /** A file as importers take it; a browser `File` fits. */
 export interface InputFile {
@@ -283,8 +283,7 @@ export function writeDatasetFolder(recordings: RawRecording[], info: WriteFolder
   const testIds: string[] = [];
   const counts: Record<string, number> = {};
   for (const r of recordings) {
-    const { label: nameLabel, id } = splitName(r.name);
-    const stem = safeStem(r.label, nameLabel === r.label ? id : r.name, used);
+    const stem = safeStem(r.label, idPart(r.label, r.name), used);
     const fm: FileMeta = {};
     if (stem !== r.name) fm.name = r.name;
     if (splitName(stem).label !== r.label) fm.label = r.label;

@@ -12,12 +12,24 @@ export function formatFloat32(x: number): string {
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   // Integers up to 2^24 are exact and short already.
   if (Number.isInteger(f) && Math.abs(f) <= 16777216) return String(f);
+  const hit = cache.get(f);
+  if (hit !== undefined) return hit;
+  let out = String(f); // replaced below: 9 significant digits always identify a float32
   for (let p = 1; p <= 9; p++) {
     const n = Number(f.toPrecision(p));
-    if (Math.fround(n) === f) return String(n);
+    if (Math.fround(n) === f) {
+      out = String(n);
+      break;
+    }
   }
-  return String(f); // unreachable: 9 significant digits always identify a float32
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(f, out);
+  return out;
 }
+
+// Sensor data repeats values a lot (quantised ADC readings), so recent results are kept.
+const CACHE_MAX = 1 << 16;
+const cache = new Map<number, string>();
 
 /** Rounds to `decimals` places and prints without trailing zeros (for timestamps such as 9.615). */
 export function formatFixed(x: number, decimals: number): string {

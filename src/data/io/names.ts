@@ -104,3 +104,9 @@ export function splitCsvLine(line: string): string[] {
   cells.push(cur);
   return cells;
 }
+
+/** The id part to put after the label in a file name: the name without its `<label>.` prefix. */
+export function idPart(label: string, name: string): string {
+  if (name.startsWith(`${label}.`) && name.length > label.length + 1) return name.slice(label.length + 1);
+  return name;
+}

@@ -65,3 +65,85 @@ export function memFile(name: string, data: string | Uint8Array): { name: string
     arrayBuffer: async () => bytes.slice().buffer,
   };
 }
+
+/**
+ * A raw DEFLATE stream that inflates to `n` zero bytes (fixed Huffman: one literal 0, then
+ * length-258/distance-1 matches), built without ever holding `n` bytes: ~6.8 MB for 1 GB.
+ */
+export function zeroBombDeflate(n: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(((n / 258) * 13 + 64) / 8) + 300);
+  let bitPos = 0;
+  const bits = (v: number, len: number): void => {
+    for (let i = 0; i < len; i++, bitPos++) if ((v >>> i) & 1) out[bitPos >>> 3] |= 1 << (bitPos & 7);
+  };
+  const huff = (code: number, len: number): void => {
+    for (let i = len - 1; i >= 0; i--, bitPos++) if ((code >>> i) & 1) out[bitPos >>> 3] |= 1 << (bitPos & 7);
+  };
+  bits(1, 1); // final block
+  bits(1, 2); // fixed Huffman
+  huff(0x30, 8); // literal 0
+  let left = n - 1;
+  while (left >= 258) {
+    huff(0xc5, 8); // length code 285 = 258
+    huff(0, 5); // distance code 0 = 1
+    left -= 258;
+  }
+  for (; left > 0; left--) huff(0x30, 8);
+  huff(0, 7); // end of block
+  return out.slice(0, (bitPos + 7) >>> 3);
+}
+
+/** A zip written by hand, so tests can lie about sizes, names and CRCs. */
+export function rawZip(entries: { name: string; data: Uint8Array; method?: number; size?: number; crc?: number; flags?: number }[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let off = 0;
+  for (const e of entries) {
+    const name = enc.encode(e.name);
+    const lh = new Uint8Array(30 + name.length);
+    const dv = new DataView(lh.buffer);
+    dv.setUint32(0, 0x04034b50, true);
+    dv.setUint16(4, 20, true);
+    dv.setUint16(6, e.flags ?? 0, true);
+    dv.setUint16(8, e.method ?? 8, true);
+    dv.setUint32(14, e.crc ?? 0, true);
+    dv.setUint32(18, e.data.length, true);
+    dv.setUint32(22, e.size ?? e.data.length, true);
+    dv.setUint16(26, name.length, true);
+    lh.set(name, 30);
+    const ch = new Uint8Array(46 + name.length);
+    const cv = new DataView(ch.buffer);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint16(4, 20, true);
+    cv.setUint16(6, 20, true);
+    cv.setUint16(8, e.flags ?? 0, true);
+    cv.setUint16(10, e.method ?? 8, true);
+    cv.setUint32(16, e.crc ?? 0, true);
+    cv.setUint32(20, e.data.length, true);
+    cv.setUint32(24, e.size ?? e.data.length, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(42, off, true);
+    ch.set(name, 46);
+    parts.push(lh, e.data);
+    central.push(ch);
+    off += lh.length + e.data.length;
+  }
+  const cdSize = central.reduce((a, c) => a + c.length, 0);
+  const eocd = new Uint8Array(22);
+  const ev = new DataView(eocd.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, entries.length, true);
+  ev.setUint16(10, entries.length, true);
+  ev.setUint32(12, cdSize, true);
+  ev.setUint32(16, off, true);
+  const all = [...parts, ...central, eocd];
+  const total = all.reduce((a, c) => a + c.length, 0);
+  const z = new Uint8Array(total);
+  let p = 0;
+  for (const c of all) {
+    z.set(c, p);
+    p += c.length;
+  }
+  return z;
+}

@@ -58,11 +58,7 @@ export function picobootStatusName(code: number): string {
   return `STATUS_${code}`;
 }
 
-export const enum Exclusive {
-  NOT_EXCLUSIVE = 0,
-  EXCLUSIVE = 1,
-  EXCLUSIVE_AND_EJECT = 2,
-}
+export const Exclusive = { NOT_EXCLUSIVE: 0, EXCLUSIVE: 1, EXCLUSIVE_AND_EJECT: 2 } as const;
 
 export const FLASH_SECTOR_SIZE = 4096;
 export const FLASH_PAGE_SIZE = 256;

@@ -82,7 +82,7 @@ export abstract class SimUsbDevice implements UsbDevice {
   private claimed = new Set<number>();
   private altSel = new Map<number, number>();
   private gone = false;
-  private pending = new Set<(e: Error) => void>();
+  private pendingRejects = new Set<(e: Error) => void>();
   private unplugAtBytes = Infinity;
   private hangCount = 0;
   private strings: string[] = [''];
@@ -143,8 +143,8 @@ export abstract class SimUsbDevice implements UsbDevice {
     this.gone = true;
     this.isOpen = false;
     const err = usbDomError('NotFoundError', DISCONNECTED);
-    for (const reject of this.pending) reject(err);
-    this.pending.clear();
+    for (const reject of this.pendingRejects) reject(err);
+    this.pendingRejects.clear();
   }
 
   /** Unplugs as soon as `busBytes` has reached `n` (checked before each transfer). */
@@ -313,7 +313,7 @@ export abstract class SimUsbDevice implements UsbDevice {
     if (v !== 'hang' && this.hangCount === 0) return Promise.resolve(v);
     if (this.hangCount > 0) this.hangCount -= 1;
     return new Promise<T>((_, reject) => {
-      this.pending.add(reject);
+      this.pendingRejects.add(reject);
     });
   }
 

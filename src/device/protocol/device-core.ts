@@ -399,7 +399,10 @@ export class DeviceCore {
     const sensor = this.streaming ? this.streamSensor : 0;
     const rate = this.rates[sensor];
     if (nowUs < this.t0 || rate <= 0) return;
-    const due = Math.floor(((nowUs - this.t0) * rate) / 1e9) + 1;
+    const prod = (nowUs - this.t0) * rate;
+    let q = Math.floor(prod / 1e9);
+    if (q * 1e9 > prod) q--;
+    const due = q + 1;
     if (due - this.k > MAX_CATCHUP_FRAMES) {
       if (this.streaming) this.flushBatch();
       this.k = due - MAX_CATCHUP_FRAMES;

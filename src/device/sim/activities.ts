@@ -79,7 +79,7 @@ function evalSines(s: Sines, tau: number): number {
 
 /** Hand sway and physiological tremor of a hand holding the board, as position + rotation offsets. */
 function handNoise(rng: Rng, person: PersonProfile): (tau: number, p: Vec3, r: Vec3) => void {
-  const swayRot = [0, 1, 2].map(() => sines(rng, 3, (person.swayDeg * DEG) / 2, 0.12, 0.8));
+  const swayRot = [0, 1, 2].map(() => sines(rng, 3, (person.swayDeg * DEG) / 2, 0.08, 0.5));
   const swayPos = [0, 1, 2].map(() => sines(rng, 2, 0.002, 0.15, 0.7));
   // Tremor given as an acceleration amplitude; position amplitude = a / (2πf)².
   const tf = person.tremorHz;
@@ -184,14 +184,14 @@ function circle(ep: Episode): Shape {
 /** Fast back-and-forth along a mostly lateral line, with wrist rotation. */
 function shake(ep: Episode): Shape {
   const { rng, person } = ep;
-  const f = 3.7 * ep.tempo * rng.uniform(0.85, 1.15);
+  const f = 4.0 * ep.tempo * rng.uniform(0.88, 1.12);
   const phase = wanderingPhase(rng, f, 0.08);
   const gain = wanderingGain(rng, 0.15);
   const amp = rng.uniform(0.025, 0.045) * ep.amp;
   const el = person.shakeElevation + rng.normal(0, 8) * DEG;
   const d: Vec3 = [rng.normal(0, 0.15), Math.cos(el), Math.sin(el)];
   const h2 = rng.uniform(0, 0.15);
-  const rot = person.wristDeg * DEG * rng.uniform(0.8, 1.5);
+  const rot = person.wristDeg * DEG * rng.uniform(0.3, 0.7);
   return (tau, p, r) => {
     const ph = phase(tau);
     const g = gain(tau);
@@ -238,12 +238,15 @@ function punch(ep: Episode): Shape {
     const tOut = cr.uniform(0.24, 0.34) / ep.tempo;
     const hold = cr.uniform(0.05, 0.15);
     const tBack = cr.uniform(0.3, 0.45) / ep.tempo;
-    const pron = cr.uniform(50, 90) * DEG * ep.hand;
+    const pron = cr.uniform(40, 85) * DEG * ep.hand;
+    const lift = cr.uniform(10, 25) * DEG;
+    const hook = cr.uniform(0, 20) * DEG * ep.hand;
     const s = u < tOut ? mj(u / tOut) : u < tOut + hold ? 1 : 1 - mj((u - tOut - hold) / tBack);
     p[0] += dist * s;
     p[2] += dist * elev * s;
     r[0] += pron * s;
-    r[1] -= 10 * DEG * s;
+    r[1] -= lift * s;
+    r[2] += hook * s;
   };
 }
 
@@ -260,10 +263,10 @@ function flex(ep: Episode): Shape {
     const k = Math.floor(u0 / period);
     const u = u0 - k * period;
     const cr = new Rng(seed + k * 104729);
-    const angle = cr.uniform(95, 130) * DEG * Math.min(1.15, ep.amp);
-    const tUp = cr.uniform(0.32, 0.45) / ep.tempo;
-    const hold = cr.uniform(0.05, 0.2);
-    const tDown = cr.uniform(0.4, 0.55) / ep.tempo;
+    const angle = cr.uniform(85, 120) * DEG * Math.min(1.15, ep.amp);
+    const tUp = cr.uniform(0.3, 0.42) / ep.tempo;
+    const hold = cr.uniform(0.15, 0.35);
+    const tDown = cr.uniform(0.55, 0.8) / ep.tempo;
     const twist = cr.uniform(20, 45) * DEG * ep.hand;
     const s = u < tUp ? mj(u / tUp) : u < tUp + hold ? 1 : 1 - mj((u - tUp - hold) / tDown);
     const th = angle * s;

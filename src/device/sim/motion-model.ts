@@ -32,6 +32,8 @@ export const SIM_RATES_HZ: readonly number[] = [25, 50, 62.5, 100, 104, 119, 200
 export interface MotionModelOptions {
   /** Seed for everything random (person, sensor unit, episodes, noise). Default 1. */
   seed?: number;
+  /** Seed for the session only (gesture repetitions, noise), keeping the person and board of `seed`. */
+  sessionSeed?: number;
   /** Output data rate, Hz. Default 100. */
   rateHz?: number;
   /** The person moving the board. Default: drawn from the seed. */
@@ -88,8 +90,9 @@ export class MotionModel {
     const root = new Rng(opts.seed ?? 1);
     const personRng = root.fork();
     const sensorRng = root.fork();
-    this.rng = root.fork();
-    this.noiseRng = root.fork();
+    const session = opts.sessionSeed === undefined ? root : new Rng(opts.sessionSeed);
+    this.rng = session.fork();
+    this.noiseRng = session.fork();
     this.person = opts.person ?? randomPerson(personRng);
     const imu = opts.imu ?? DEFAULT_IMU;
     this.sensor = opts.sensor ?? (opts.idealSensor ? idealSensorUnit(imu) : randomSensorUnit(sensorRng, imu));

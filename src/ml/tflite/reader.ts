@@ -373,3 +373,10 @@ export function metadataString(m: TfliteModel, name: string): string | null {
   if (nul >= 0) end = nul;
   return new TextDecoder().decode(b.subarray(0, end));
 }
+
+/** File offsets of every non-empty buffer's data (to check the 16-byte alignment of a writer). */
+export function bufferDataOffsets(bytes: Uint8Array): number[] {
+  const bb = new ByteBuffer(bytes);
+  const root = new Table(bb, bb.readUint32(0));
+  return root.tables(ModelField.buffers).map((b) => b.vector(BufferField.data, 1)?.[0] ?? -1);
+}

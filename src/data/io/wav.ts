@@ -1,0 +1,132 @@
+/**
+ * WAV audio as recordings: reads PCM 8/16/24/32-bit integer and 32-bit float files (mono or
+ * multi-channel, including WAVE_FORMAT_EXTENSIBLE) and writes 32-bit float WAV. DOM-free core module.
+ *
+ * Samples become values in full-scale units (−1 ≤ v < 1 for integer PCM; float files as stored), one
+ * axis per channel named `audio` (mono) or `audio0`, `audio1`, … at interval 1000/rate ms. Writing
+ * float32 WAV keeps every value bit-exact.
+ */
+import type { Category, RawRecording } from '../sample.ts';
+import { type ImportLimits, checkSize, importError, withLimits } from './limits.ts';
+import { baseName, splitName } from './names.ts';
+
+export interface ParseWavOptions {
+  limits?: Partial<ImportLimits>;
+  category?: Category;
+  label?: string;
+}
+
+const FULL_SCALE = 'FS';
+
+export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptions = {}): RawRecording {
+  const limits = withLimits(opts.limits);
+  checkSize(fileName, data.length, limits.maxFileBytes);
+  const bad = (msg: string): never => {
+    throw importError('bad-wav', fileName, msg, { remedy: 'Convert it to a PCM or float WAV file and import again.' });
+  };
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const tag = (o: number): string => String.fromCharCode(data[o], data[o + 1], data[o + 2], data[o + 3]);
+  if (data.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return bad('not a RIFF/WAVE file.');
+  let p = 12;
+  let fmt: { format: number; channels: number; rate: number; bits: number; blockAlign: number } | undefined;
+  let body: Uint8Array | undefined;
+  while (p + 8 <= data.length) {
+    const id = tag(p);
+    const size = dv.getUint32(p + 4, true);
+    const start = p + 8;
+    const end = start + size;
+    if (id === 'fmt ') {
+      if (size < 16 || end > data.length) return bad('the fmt chunk is truncated.');
+      let format = dv.getUint16(start, true);
+      const channels = dv.getUint16(start + 2, true);
+      const rate = dv.getUint32(start + 4, true);
+      const blockAlign = dv.getUint16(start + 12, true);
+      const bits = dv.getUint16(start + 14, true);
+      if (format === 0xfffe) {
+        if (size < 40) return bad('the extensible fmt chunk is truncated.');
+        format = dv.getUint16(start + 24, true); // first two bytes of the sub-format GUID
+      }
+      fmt = { format, channels, rate, bits, blockAlign };
+    } else if (id === 'data') {
+      // A truncated data chunk (common in streamed recordings) is read up to the end of the file.
+      body = data.subarray(start, Math.min(end, data.length));
+      break;
+    }
+    p = end + (size & 1);
+  }
+  if (!fmt) return bad('there is no fmt chunk.');
+  if (!body) return bad('there is no data chunk.');
+  const { format, channels, rate, bits } = fmt;
+  if (channels < 1 || channels > limits.maxAxes) return bad(`${channels} channels is not supported (1 to ${limits.maxAxes}).`);
+  if (rate < 1 || rate > 1_000_000) return bad(`sample rate ${rate} Hz is not supported.`);
+  const isInt = format === 1 && [8, 16, 24, 32].includes(bits);
+  const isFloat = format === 3 && bits === 32;
+  if (!isInt && !isFloat) return bad(`format ${format} with ${bits} bits per sample is not supported (PCM 8/16/24/32-bit or 32-bit float).`);
+  const bytes = bits / 8;
+  const frameBytes = bytes * channels;
+  const frames = Math.floor(body.length / frameBytes);
+  if (frames === 0) return bad('the data chunk holds no samples.');
+  if (frames > limits.maxRows) return bad(`${frames} frames, more than the limit of ${limits.maxRows}.`);
+  const values = new Float32Array(frames * channels);
+  const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const n = frames * channels;
+  if (isFloat) {
+    for (let i = 0; i < n; i++) {
+      const v = bv.getFloat32(i * 4, true);
+      if (!Number.isFinite(v)) return bad(`sample ${Math.floor(i / channels)} of channel ${i % channels} is ${v}.`);
+      values[i] = v;
+    }
+  } else if (bits === 8) {
+    for (let i = 0; i < n; i++) values[i] = (body[i] - 128) / 128;
+  } else if (bits === 16) {
+    for (let i = 0; i < n; i++) values[i] = bv.getInt16(i * 2, true) / 32768;
+  } else if (bits === 24) {
+    for (let i = 0; i < n; i++) {
+      const o = i * 3;
+      const u = body[o] | (body[o + 1] << 8) | (body[o + 2] << 16);
+      values[i] = ((u << 8) >> 8) / 8388608;
+    }
+  } else {
+    for (let i = 0; i < n; i++) values[i] = bv.getInt32(i * 4, true) / 2147483648;
+  }
+  const b = baseName(fileName);
+  const stem = b.toLowerCase().endsWith('.wav') ? b.slice(0, -4) : b;
+  const axes = Array.from({ length: channels }, (_, c) => ({ name: channels === 1 ? 'audio' : `audio${c}`, units: FULL_SCALE }));
+  return {
+    name: stem,
+    label: opts.label ?? splitName(stem).label,
+    category: opts.category ?? 'training',
+    axes,
+    intervalMs: 1000 / rate,
+    values,
+  };
+}
+
+/** The recording as a 32-bit float WAV; the sample rate is 1000/intervalMs rounded to whole Hz. */
+export function writeWav(rec: RawRecording): Uint8Array {
+  const ch = rec.axes.length;
+  if (ch === 0) throw importError('no-axes', rec.name, 'the recording has no axes.');
+  const rate = Math.round(1000 / rec.intervalMs);
+  const frames = Math.floor(rec.values.length / ch);
+  const dataBytes = frames * ch * 4;
+  const out = new Uint8Array(44 + dataBytes);
+  const dv = new DataView(out.buffer);
+  const put = (o: number, s: string): void => {
+    for (let i = 0; i < 4; i++) out[o + i] = s.charCodeAt(i);
+  };
+  put(0, 'RIFF');
+  dv.setUint32(4, 36 + dataBytes, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  dv.setUint32(16, 16, true);
+  dv.setUint16(20, 3, true);
+  dv.setUint16(22, ch, true);
+  dv.setUint32(24, rate, true);
+  dv.setUint32(28, rate * ch * 4, true);
+  dv.setUint16(32, ch * 4, true);
+  dv.setUint16(34, 32, true);
+  put(36, 'data');
+  dv.setUint32(40, dataBytes, true);
+  for (let i = 0; i < frames * ch; i++) dv.setFloat32(44 + i * 4, rec.values[i], true);
+  return out;
+}

@@ -1,0 +1,195 @@
+/**
+ * WebUSB entry point for the flashers: known boards, requestDevice filters, and turning browser
+ * DOMExceptions into StudioErrors with a remedy. DOM-free core module (the `navigator.usb` object is
+ * passed in, so this runs in a worker, in Node tests and in the page alike).
+ */
+import { StudioError } from '../../core/errors.ts';
+import type { UsbDevice } from './usb-device.ts';
+import { usbId } from './usb-device.ts';
+
+export type UsbFlashMethod = 'picoboot' | 'dfu' | 'dfuse';
+
+export interface KnownUsbBoard {
+  vendorId: number;
+  productId?: number;
+  name: string;
+  method: UsbFlashMethod;
+}
+
+/**
+ * Boards in their USB bootloaders. Arduino DFU product ids are the ones their bootloaders enumerate
+ * with (Portenta H7 035b, Nicla Vision 035f, Opta 0364, GIGA R1 0366, UNO R4 Minima 0369, Nano ESP32
+ * 0070); any other Arduino (2341) device with a DFU interface is matched by class code.
+ */
+export const KNOWN_USB_BOARDS: readonly KnownUsbBoard[] = [
+  { vendorId: 0x2e8a, productId: 0x0003, name: 'RP2040 in BOOTSEL mode (Pico, Nano RP2040 Connect)', method: 'picoboot' },
+  { vendorId: 0x2e8a, productId: 0x000f, name: 'RP2350 in BOOTSEL mode (Pico 2)', method: 'picoboot' },
+  { vendorId: 0x2341, productId: 0x035b, name: 'Arduino Portenta H7 (bootloader)', method: 'dfuse' },
+  { vendorId: 0x2341, productId: 0x035f, name: 'Arduino Nicla Vision (bootloader)', method: 'dfuse' },
+  { vendorId: 0x2341, productId: 0x0364, name: 'Arduino Opta (bootloader)', method: 'dfuse' },
+  { vendorId: 0x2341, productId: 0x0366, name: 'Arduino GIGA R1 WiFi (bootloader)', method: 'dfuse' },
+  { vendorId: 0x2341, productId: 0x0369, name: 'Arduino UNO R4 Minima (DFU bootloader)', method: 'dfu' },
+  { vendorId: 0x2341, productId: 0x0070, name: 'Arduino Nano ESP32 (DFU)', method: 'dfu' },
+  { vendorId: 0x0483, productId: 0xdf11, name: 'STM32 system bootloader (DfuSe)', method: 'dfuse' },
+];
+
+export interface UsbDeviceFilter {
+  vendorId?: number;
+  productId?: number;
+  classCode?: number;
+  subclassCode?: number;
+  protocolCode?: number;
+}
+
+/** The filters for `navigator.usb.requestDevice`, optionally limited to some flash methods. */
+export function usbRequestFilters(methods?: readonly UsbFlashMethod[]): UsbDeviceFilter[] {
+  const want = (m: UsbFlashMethod) => !methods || methods.includes(m);
+  const filters: UsbDeviceFilter[] = KNOWN_USB_BOARDS.filter((b) => want(b.method)).map((b) => ({ vendorId: b.vendorId, productId: b.productId }));
+  if (want('dfu') || want('dfuse')) filters.push({ vendorId: 0x2341, classCode: 0xfe, subclassCode: 0x01 });
+  return filters;
+}
+
+export function describeUsbBoard(device: Pick<UsbDevice, 'vendorId' | 'productId' | 'productName'>): KnownUsbBoard | undefined {
+  return (
+    KNOWN_USB_BOARDS.find((b) => b.vendorId === device.vendorId && b.productId === device.productId) ??
+    (device.vendorId === 0x2341 ? { vendorId: 0x2341, productId: device.productId, name: device.productName || 'Arduino board in DFU mode', method: 'dfu' } : undefined)
+  );
+}
+
+/** The part of `navigator.usb` we use. */
+export interface UsbLike {
+  requestDevice(options: { filters: UsbDeviceFilter[] }): Promise<UsbDevice>;
+  getDevices(): Promise<UsbDevice[]>;
+}
+
+export type HostPlatform = 'windows' | 'linux' | 'mac' | 'chromeos' | 'android' | 'unknown';
+
+/** Host OS from a user-agent string (the caller passes navigator.userAgent). */
+export function detectPlatform(userAgent: string): HostPlatform {
+  const ua = userAgent.toLowerCase();
+  if (ua.includes('windows')) return 'windows';
+  if (ua.includes('android')) return 'android';
+  if (ua.includes('cros')) return 'chromeos';
+  if (ua.includes('mac os') || ua.includes('macintosh')) return 'mac';
+  if (ua.includes('linux') || ua.includes('x11')) return 'linux';
+  return 'unknown';
+}
+
+/** Where the udev rules live in the repository and the command that installs them. */
+export const UDEV_RULES_PATH = 'firmware/udev/60-tinyml-studio.rules';
+export const UDEV_INSTALL_COMMAND =
+  `sudo cp ${UDEV_RULES_PATH} /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger`;
+
+/** The rules file content (for a download button when the repository is not at hand). */
+export const UDEV_RULES = [
+  '# TinyML Studio: let the logged-in user flash boards from the browser (WebUSB).',
+  '# RP2040 / RP2350 boot ROM (PICOBOOT)',
+  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2e8a", ATTRS{idProduct}=="0003", TAG+="uaccess", MODE="0660"',
+  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2e8a", ATTRS{idProduct}=="000f", TAG+="uaccess", MODE="0660"',
+  '# Arduino boards (DFU bootloaders)',
+  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2341", TAG+="uaccess", MODE="0660"',
+  '# STM32 system bootloader (DfuSe)',
+  'SUBSYSTEM=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess", MODE="0660"',
+  '',
+].join('\n');
+
+export type UsbStage = 'request' | 'open' | 'claim' | 'transfer';
+
+export interface UsbErrorContext {
+  stage: UsbStage;
+  platform?: HostPlatform;
+  device?: Pick<UsbDevice, 'vendorId' | 'productId' | 'productName'>;
+  /** What was going on, for the message ("while writing flash at 0x10001000"). */
+  doing?: string;
+}
+
+function errName(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** True for the error a user's "Cancel" in the chooser produces: the UI shows nothing. */
+export function isUsbCancel(e: unknown): boolean {
+  return e instanceof StudioError && e.family === 'flash' && e.code === 'cancelled';
+}
+
+/**
+ * Maps anything WebUSB throws to a StudioError of family 'flash'. StudioErrors pass through.
+ * Codes: cancelled, webusb-unsupported, device-disconnected, winusb-driver-missing,
+ * linux-permission-denied, device-busy, usb-error.
+ */
+export function mapUsbError(e: unknown, ctx: UsbErrorContext): StudioError {
+  if (e instanceof StudioError) return e;
+  const name = errName(e);
+  const msg = errMessage(e);
+  const board = ctx.device ? `${describeUsbBoard(ctx.device)?.name ?? ctx.device.productName ?? 'the board'} (USB ${usbId(ctx.device.vendorId, ctx.device.productId)})` : 'the board';
+  const doing = ctx.doing ? ` ${ctx.doing}` : '';
+  if (ctx.stage === 'request' && name === 'NotFoundError') {
+    return new StudioError({ family: 'flash', code: 'cancelled', message: 'No board was selected.', cause: e });
+  }
+  if (/disconnected|no device|device unavailable|LIBUSB_ERROR_NO_DEVICE/i.test(msg) && ctx.stage !== 'request') {
+    return new StudioError({
+      family: 'flash',
+      code: 'device-disconnected',
+      message: `The connection to ${board} was lost${doing}.`,
+      remedy: 'Check the cable, put the board back into its bootloader (BOOTSEL / double-tap reset) and flash again; an interrupted update never activates a half-written model.',
+      cause: e,
+    });
+  }
+  const claimFailed = /unable to claim interface/i.test(msg) || ctx.stage === 'claim';
+  if (ctx.platform === 'windows' && (claimFailed || name === 'SecurityError' || /access denied/i.test(msg))) {
+    return new StudioError({
+      family: 'flash',
+      code: 'winusb-driver-missing',
+      message: `Windows has no WinUSB driver bound to ${board}, so the browser cannot use it.`,
+      remedy:
+        'Install the WinUSB driver once with a driver installer such as Zadig: choose Options → List All Devices, pick the board ' +
+        '(for a Pico in BOOTSEL: "RP2 Boot (Interface 1)"), select "WinUSB" and click Install Driver. Then unplug the board, plug it back in and flash again.',
+      cause: e,
+    });
+  }
+  if ((ctx.platform === 'linux' || ctx.platform === 'chromeos') && (name === 'SecurityError' || /access denied|permission/i.test(msg))) {
+    return new StudioError({
+      family: 'flash',
+      code: 'linux-permission-denied',
+      message: `Linux did not give this browser access to ${board}.`,
+      remedy: `Install the udev rules that come with TinyML Studio, then unplug and replug the board: ${UDEV_INSTALL_COMMAND}`,
+      cause: e,
+    });
+  }
+  if (claimFailed || name === 'InvalidStateError' || name === 'NetworkError') {
+    return new StudioError({
+      family: 'flash',
+      code: 'device-busy',
+      message: `${board} is in use by another program${doing}.`,
+      remedy: 'Close other tabs, the Arduino IDE, picotool or dfu-util that may hold the board, then unplug it, plug it back in and try again.',
+      cause: e,
+    });
+  }
+  return new StudioError({ family: 'flash', code: 'usb-error', message: `USB error${doing}: ${msg}`, remedy: 'Unplug the board, plug it back in and try again.', cause: e });
+}
+
+/**
+ * Shows the browser's device chooser for boards in a USB bootloader. Returns null when the person
+ * cancels; throws `webusb-unsupported` when the browser has no WebUSB.
+ */
+export async function requestUsbBoard(usb: UsbLike | undefined, options: { methods?: readonly UsbFlashMethod[]; platform?: HostPlatform } = {}): Promise<UsbDevice | null> {
+  if (!usb) {
+    throw new StudioError({
+      family: 'flash',
+      code: 'webusb-unsupported',
+      message: 'This browser cannot talk to USB devices (no WebUSB).',
+      remedy: 'Use Chrome or Edge on a desktop computer, or download the .uf2 file and copy it to the board\'s drive.',
+    });
+  }
+  try {
+    return await usb.requestDevice({ filters: usbRequestFilters(options.methods) });
+  } catch (e) {
+    const err = mapUsbError(e, { stage: 'request', platform: options.platform });
+    if (isUsbCancel(err)) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Test support (Node only, not a core module): builds the g++ host program of the firmware
+ * (firmware/host) into a temp dir and runs it as a `Transport`, so protocol code can be tested against
+ * the real C++ core. `kill()` simulates an unplug; a new instance with the same flash file is the board
+ * powered up again.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../../../core/errors.ts';
+import type { SerialOpenOptions, Transport, TransportInfo } from '../../transport.ts';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const SOURCES = ['firmware/host/main.cpp', 'firmware/src/crc32.cpp', 'firmware/src/cobs.cpp', 'firmware/src/frame.cpp',
+  'firmware/src/model_slot.cpp', 'firmware/src/device_core.cpp'];
+
+/** Why the host build cannot run here, or null. */
+export function hostBuildSkipReason(): string | null {
+  const r = spawnSync('g++', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? null : 'skipped: g++ not found (needed to build firmware/host)';
+}
+
+let built: string | null = null;
+/** Compiles firmware/host once per test process; returns the binary path. */
+export function buildHostProgram(): string {
+  if (built && existsSync(built)) return built;
+  const dir = mkdtempSync(join(tmpdir(), 'tinyml-host-'));
+  const out = join(dir, 'tinyml_host');
+  const r = spawnSync('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', out, ...SOURCES.map((s) => join(repoRoot, s))], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`g++ failed:\n${r.stderr}`);
+  built = out;
+  return out;
+}
+
+/** Runs a byte tool of the host program (`--tool NAME ...`) on `input`. */
+export function runHostTool(bin: string, args: string[], input: Uint8Array): { status: number; stdout: Buffer } {
+  const r = spawnSync(bin, ['--tool', ...args], { input: Buffer.from(input) });
+  return { status: r.status ?? -1, stdout: r.stdout };
+}
+
+/** The host program as a Transport (open = spawn, kill = unplug). */
+export class HostProgramTransport implements Transport {
+  readonly info: TransportInfo = { name: 'firmware host build', simulated: true };
+  private proc: ChildProcessWithoutNullStreams | null = null;
+  private queue: Uint8Array[] = [];
+  private wake: (() => void) | null = null;
+  private ended = false;
+  private killed = false;
+  stderr = '';
+
+  constructor(private readonly bin: string, private readonly flashPath: string, private readonly slotSize = 256 * 1024) {}
+
+  async open(_o: SerialOpenOptions): Promise<void> {
+    const p = spawn(this.bin, ['--flash', this.flashPath, '--slot-size', String(this.slotSize)]);
+    this.proc = p;
+    p.stdout.on('data', (d: Buffer) => {
+      this.queue.push(new Uint8Array(d));
+      this.wake?.();
+    });
+    p.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    p.on('exit', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+    p.stdin.on('error', () => undefined);
+  }
+
+  isOpen(): boolean {
+    return this.proc !== null && !this.ended;
+  }
+
+  /** Unplug: SIGKILL, the reader throws `disconnected`. */
+  kill(): Promise<void> {
+    this.killed = true;
+    const p = this.proc;
+    if (!p || this.ended) return Promise.resolve();
+    return new Promise((r) => {
+      p.once('exit', () => r());
+      p.kill('SIGKILL');
+    });
+  }
+
+  async close(): Promise<void> {
+    const p = this.proc;
+    if (!p || this.ended) return;
+    await new Promise<void>((r) => {
+      p.once('exit', () => r());
+      p.stdin.end();
+      setTimeout(() => p.kill('SIGKILL'), 500);
+    });
+  }
+
+  async *readable(): AsyncIterable<Uint8Array> {
+    for (;;) {
+      while (this.queue.length) yield this.queue.shift()!;
+      if (this.ended) {
+        if (this.killed) throw new StudioError({ family: 'device', code: 'disconnected', message: 'The board was disconnected.' });
+        return;
+      }
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = null;
+    }
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (!this.proc || this.ended) throw new StudioError({ family: 'device', code: 'disconnected', message: 'The board was disconnected.' });
+    this.proc.stdin.write(Buffer.from(data));
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, it, expect } from 'vitest';
+import fixtures from './__fixtures__/audio-fixtures.json' with { type: 'json' };
+import { spectrogramBlock } from './spectrogram.ts';
+import { mfeBlock } from './mfe.ts';
+import { mfccBlock } from './mfcc.ts';
+import type { DspBlock, DspContext } from '../block.ts';
+import { isStudioError } from '../../core/errors.ts';
+import { frameGeometry, melFilterbank, hzToMel, melToHz } from './audio-shared.ts';
+
+// Reference values from make-audio-fixtures.py: an independent numpy/scipy implementation of the
+// same steps on a chirp + 440 Hz sine (int16 scale, 8 kHz, 0.25 s).
+const blocks: Record<string, DspBlock> = { spectrogram: spectrogramBlock, mfe: mfeBlock, mfcc: mfccBlock };
+const input = Float32Array.from(fixtures.input);
+
+describe('audio blocks vs numpy fixtures', () => {
+  for (const c of fixtures.cases) {
+    it(`${c.block} ${JSON.stringify(c.params)}`, () => {
+      const block = blocks[c.block];
+      const ctx: DspContext = { axesCount: 1, axisNames: ['audio'], frequencyHz: fixtures.frequencyHz, windowFrames: input.length, params: c.params as unknown as Record<string, number> };
+      expect(block.outputShape(ctx)).toEqual(c.shape);
+      const got = block.createRunner(ctx).run(input);
+      expect(got.length).toBe(c.output.length);
+      expect(block.featureNames(ctx).length).toBe(c.output.length);
+      let bad = 0;
+      for (let i = 0; i < got.length; i++) {
+        const a = got[i];
+        const b = c.output[i];
+        // quantised outputs may differ by one 1/256 step where a value sits on a rounding edge
+        const tol = c.block === 'mfcc' ? 1e-4 * Math.max(1, Math.abs(b)) : 1 / 256 + 1e-6;
+        if (!(Math.abs(a - b) <= tol)) bad++;
+      }
+      expect(bad).toBe(0);
+      if (c.block !== 'mfcc') {
+        // and almost every cell is exact
+        let exact = 0;
+        for (let i = 0; i < got.length; i++) if (Math.abs(got[i] - c.output[i]) < 1e-6) exact++;
+        expect(exact / got.length).toBeGreaterThan(0.99);
+      }
+    });
+  }
+});
+
+describe('audio front end', () => {
+  it('frames like EI: ceil unless just above a whole number', () => {
+    expect(frameGeometry(16000, 0.02, 0.01, 16000)).toEqual({ frameLength: 320, frameStride: 160, frames: 99 });
+    expect(frameGeometry(8000, 0.02, 0.02, 2000)).toEqual({ frameLength: 160, frameStride: 160, frames: 12 });
+    expect(() => frameGeometry(8000, 0.5, 0.02, 2000)).toThrow(/larger than the window/);
+  });
+
+  it('uses the HTK mel scale', () => {
+    expect(hzToMel(1000)).toBeCloseTo(1000.0, 0); // 1127·ln(1+1000/700) ≈ 999.99
+    expect(melToHz(hzToMel(3210))).toBeCloseTo(3210, 9);
+  });
+
+  it('builds triangular filters that peak at 1', () => {
+    const { matrix } = melFilterbank(10, 256, 8000, 0, 0);
+    for (let f = 0; f < 10; f++) {
+      const row = matrix.subarray(f * 129, (f + 1) * 129);
+      expect(Math.max(...row)).toBe(1);
+    }
+    expect(() => melFilterbank(120, 64, 8000, 0, 0)).toThrow(/covers no FFT bin/);
+  });
+
+  it('rejects multi-axis input and bad settings', () => {
+    const ctx = (p: Record<string, number>, axes = 1): DspContext => ({
+      axesCount: axes,
+      axisNames: axes === 1 ? ['a'] : ['a', 'b'],
+      frequencyHz: 8000,
+      windowFrames: 2000,
+      params: p,
+    });
+    for (const [b, p, axes] of [
+      [mfeBlock, {}, 2],
+      [mfeBlock, { 'fft-length': 100 }, 1],
+      [mfccBlock, { 'win-size': 4 }, 1],
+      [mfccBlock, { 'num-cepstral': 40, 'num-filters': 20 }, 1],
+      [spectrogramBlock, { 'noise-floor-db': 3 }, 1],
+      [mfeBlock, { 'high-frequency': 5000 }, 1],
+    ] as [DspBlock, Record<string, number>, number][]) {
+      let err: unknown;
+      try {
+        b.validate(ctx(p, axes));
+      } catch (e) {
+        err = e;
+      }
+      expect(isStudioError(err), `${b.id} ${JSON.stringify(p)}`).toBe(true);
+    }
+  });
+});

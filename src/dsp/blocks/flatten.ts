@@ -1,0 +1,107 @@
+/**
+ * Flatten block: per-axis summary statistics of a window. DOM-free core module.
+ *
+ * Per axis, in axis order, the selected statistics in this order: average, minimum, maximum, RMS,
+ * standard deviation (population), skewness (biased) and kurtosis (Fisher/excess, biased), on the
+ * scaled values in float64. A constant axis gives skewness 0 and kurtosis −3, never NaN.
+ */
+import type { DspBlock, DspContext, DspRunner, ParamSchema } from '../block.ts';
+import { checkContext, checkWindow, dspError, resolveParams } from '../block.ts';
+
+const STATS = [
+  ['average', 'Average'],
+  ['minimum', 'Minimum'],
+  ['maximum', 'Maximum'],
+  ['rms', 'RMS'],
+  ['stdev', 'Stdev'],
+  ['skewness', 'Skewness'],
+  ['kurtosis', 'Kurtosis'],
+] as const;
+type Stat = (typeof STATS)[number][0];
+
+const params: ParamSchema[] = [
+  { name: 'scale-axes', label: 'Scale axes', type: 'number', default: 1, step: 0.01, help: 'Multiply every value by this factor first.' },
+  ...STATS.map(
+    ([name, label]): ParamSchema => ({ name, label, type: 'boolean', default: true, help: `Include the ${label.toLowerCase()} of each axis.` }),
+  ),
+];
+
+function selected(ctx: DspContext): { scale: number; stats: Stat[] } {
+  checkContext(ctx);
+  const p = resolveParams(params, ctx.params);
+  const stats = STATS.filter(([n]) => p[n] === true).map(([n]) => n);
+  if (stats.length === 0) {
+    throw dspError('no-features', 'The flatten block has no statistic selected, so it would produce no features.', 'Turn on at least one statistic.');
+  }
+  return { scale: p['scale-axes'] as number, stats };
+}
+
+function createRunner(ctx: DspContext): DspRunner {
+  const { scale, stats } = selected(ctx);
+  const A = ctx.axesCount;
+  const n = ctx.windowFrames;
+  const dim = stats.length * A;
+  const values: Record<Stat, number> = { average: 0, minimum: 0, maximum: 0, rms: 0, stdev: 0, skewness: 0, kurtosis: 0 };
+  return {
+    dim,
+    run(window, out) {
+      checkWindow(window, ctx);
+      const res = out ?? new Float32Array(dim);
+      for (let ax = 0; ax < A; ax++) {
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        let sq = 0;
+        for (let i = 0; i < n; i++) {
+          const v = window[i * A + ax] * scale;
+          sum += v;
+          sq += v * v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / n;
+        let m2 = 0;
+        let m3 = 0;
+        let m4 = 0;
+        for (let i = 0; i < n; i++) {
+          const d = window[i * A + ax] * scale - mean;
+          const d2 = d * d;
+          m2 += d2;
+          m3 += d2 * d;
+          m4 += d2 * d2;
+        }
+        m2 /= n;
+        m3 /= n;
+        m4 /= n;
+        const constant = m2 <= (1e-15 * mean) ** 2;
+        values.average = mean;
+        values.minimum = min;
+        values.maximum = max;
+        values.rms = Math.sqrt(sq / n);
+        values.stdev = Math.sqrt(m2);
+        values.skewness = constant ? 0 : m3 / m2 ** 1.5;
+        values.kurtosis = constant ? -3 : m4 / (m2 * m2) - 3;
+        for (let s = 0; s < stats.length; s++) res[ax * stats.length + s] = values[stats[s]];
+      }
+      return res;
+    },
+  };
+}
+
+export const flattenBlock: DspBlock = {
+  id: 'flatten',
+  title: 'Flatten',
+  description: 'Summarises each axis with average, minimum, maximum, RMS, standard deviation, skewness and kurtosis. Good for slow-moving signals.',
+  params,
+  featureNames(ctx) {
+    const { stats } = selected(ctx);
+    const labels = Object.fromEntries(STATS) as Record<Stat, string>;
+    return ctx.axisNames.flatMap((a) => stats.map((s) => `${a}: ${labels[s]}`));
+  },
+  outputShape: (ctx) => [selected(ctx).stats.length * ctx.axesCount],
+  validate(ctx) {
+    selected(ctx);
+  },
+  run: (window, ctx) => createRunner(ctx).run(window),
+  createRunner,
+};

@@ -1,0 +1,117 @@
+/**
+ * MFE block (mel filterbank energies) for audio, shaped [frames, filters]. DOM-free core module.
+ *
+ * Matches Edge Impulse's MFE block, implementation version 4, step for step (see audio-shared.ts):
+ * int16 PCM / 32768 → pre-emphasis (EI fixes c = 0.98; here a parameter, default 0.98) → frames →
+ * power spectrum |rfft|²/fft → mel filterbank energies (HTK mel, triangular filters, 0 → 1e-10) →
+ * 10·log10 → noise-floor normalisation (dB − floor)/(12 − floor) clipped to 0..1 → quantised to 1/256.
+ * One deliberate difference: a cell at exactly 1.0 stays 255/256 (EI's uint8 cast wraps it to 0).
+ * Pinned against an independent numpy implementation (__fixtures__/make-audio-fixtures.py).
+ */
+import type { DspBlock, DspContext, DspRunner } from '../block.ts';
+import { checkContext, checkWindow, resolveParams } from '../block.ts';
+import { checkFftLength, checkSingleAxis, frameGeometry, melFilterbank, newFft, noiseFloorParamCheck, powerFrames, quantiseDb } from './audio-shared.ts';
+import { fftParam, frameParams, melParams, noiseFloorParam, preEmphasisParam } from './audio-params.ts';
+
+const params = [...frameParams(0.01), ...melParams(40), fftParam(256), noiseFloorParam, preEmphasisParam(0.98)];
+
+export interface MelSetup {
+  g: ReturnType<typeof frameGeometry>;
+  fftLength: number;
+  bins: number;
+  filters: number;
+  bank: { matrix: Float64Array; centres: number[] };
+  p: Record<string, number | string | boolean>;
+}
+
+export function melSetup(ctx: DspContext, schema: typeof params, title: string): MelSetup {
+  checkContext(ctx);
+  checkSingleAxis(ctx, title);
+  const p = resolveParams(schema, ctx.params);
+  const fftLength = p['fft-length'] as number;
+  checkFftLength(fftLength);
+  const g = frameGeometry(ctx.frequencyHz, p['frame-length'] as number, p['frame-stride'] as number, ctx.windowFrames);
+  const filters = p['num-filters'] as number;
+  const bank = melFilterbank(filters, fftLength, ctx.frequencyHz, p['low-frequency'] as number, p['high-frequency'] as number);
+  return { g, fftLength, bins: fftLength / 2 + 1, filters, bank, p };
+}
+
+/** Filterbank energies (frames × filters, 0 → 1e-10) and frame energies (0 → 1e-10). */
+export function melEnergies(pow: Float64Array, s: MelSetup, out: Float64Array, frameEnergy?: Float64Array): void {
+  const { bins, filters } = s;
+  const m = s.bank.matrix;
+  for (let t = 0; t < s.g.frames; t++) {
+    const row = t * bins;
+    if (frameEnergy) {
+      let e = 0;
+      for (let k = 0; k < bins; k++) e += pow[row + k];
+      frameEnergy[t] = e === 0 ? 1e-10 : e;
+    }
+    for (let f = 0; f < filters; f++) {
+      let e = 0;
+      const fr = f * bins;
+      for (let k = 0; k < bins; k++) {
+        const w = m[fr + k];
+        if (w !== 0) e += pow[row + k] * w;
+      }
+      out[t * filters + f] = e === 0 ? 1e-10 : e;
+    }
+  }
+}
+
+function setup(ctx: DspContext): MelSetup {
+  const s = melSetup(ctx, params, 'MFE');
+  noiseFloorParamCheck(s.p['noise-floor-db'] as number);
+  return s;
+}
+
+function createRunner(ctx: DspContext): DspRunner {
+  const s = setup(ctx);
+  const fft = newFft(s.fftLength);
+  const sig = new Float64Array(ctx.windowFrames);
+  const pow = new Float64Array(s.g.frames * s.bins);
+  const scratch = new Float64Array(s.bins);
+  const mel = new Float64Array(s.g.frames * s.filters);
+  const floor = s.p['noise-floor-db'] as number;
+  const cof32 = Math.fround(s.p['pre-emphasis'] as number);
+  const dim = mel.length;
+  return {
+    dim,
+    run(window, out) {
+      checkWindow(window, ctx);
+      // EI scales to float32 and pre-emphasises in float32 (the coefficient rounded to float32 too)
+      const f = Math.fround;
+      const n = window.length;
+      const last = f(window[n - 1] / 32768);
+      for (let i = n - 1; i >= 1; i--) sig[i] = f(f(window[i] / 32768) - f(cof32 * f(window[i - 1] / 32768)));
+      sig[0] = f(f(window[0] / 32768) - f(cof32 * last));
+      powerFrames(sig, s.g, fft, pow, scratch);
+      melEnergies(pow, s, mel);
+      const res = out ?? new Float32Array(dim);
+      for (let i = 0; i < dim; i++) res[i] = quantiseDb(mel[i], floor);
+      return res;
+    },
+  };
+}
+
+export const mfeBlock: DspBlock = {
+  id: 'mfe',
+  title: 'MFE (mel filterbank energies)',
+  description: 'Mel-scaled energies over time in normalised dB, shaped [frames, filters]. Good for non-voice audio.',
+  params,
+  featureNames(ctx) {
+    const s = setup(ctx);
+    const names: string[] = [];
+    for (let t = 0; t < s.g.frames; t++) for (let f = 0; f < s.filters; f++) names.push(`frame ${t} mel ${f} (${s.bank.centres[f].toFixed(0)} Hz)`);
+    return names;
+  },
+  outputShape(ctx) {
+    const s = setup(ctx);
+    return [s.g.frames, s.filters];
+  },
+  validate(ctx) {
+    setup(ctx);
+  },
+  run: (w, ctx) => createRunner(ctx).run(w),
+  createRunner,
+};

@@ -1,0 +1,66 @@
+/**
+ * DEPTHWISE_CONV_2D kernel: int8 per-channel (TFLM reference DepthwiseConvPerChannel arithmetic)
+ * and float32. DOM-free core module.
+ */
+import { activationRangeFloat, activationRangeInt8, multiplyByQuantizedMultiplier } from '../fixed-point.ts';
+import { BuiltinOptionsType, TensorType } from '../schema.ts';
+import { computePadding, input, kernelError, optionalInput, perChannelMultipliers, requireType, shape4, type KernelContext, type Prepared } from './common.ts';
+
+export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
+  const o = ctx.op.options;
+  if (o.type !== BuiltinOptionsType.DepthwiseConv2DOptions) throw kernelError(ctx, 'DepthwiseConv2DOptions are missing');
+  const inp = input(ctx, 0);
+  const filter = input(ctx, 1);
+  const bias = optionalInput(ctx, 2);
+  const out = ctx.outputs[0];
+  const [batches, inH, inW, inC] = shape4(inp.shape);
+  const [, fH, fW, fC] = shape4(filter.shape);
+  const [, outH, outW, outC] = shape4(out.shape);
+  if (fC !== outC || inC === 0 || outC % inC !== 0) throw kernelError(ctx, 'filter and tensor shapes do not match');
+  // TFLM derives the multiplier from the shapes (the stored depth_multiplier is informational).
+  const mult = outC / inC;
+  const sW = o.strideW, sH = o.strideH, dW = o.dilationW, dH = o.dilationH;
+  const padW = computePadding(o.padding, sW, dW, inW, fW, outW);
+  const padH = computePadding(o.padding, sH, dH, inH, fH, outH);
+  const isFloat = inp.type === TensorType.FLOAT32;
+  if (!isFloat) {
+    requireType(ctx, inp, [TensorType.INT8], 'the input');
+    requireType(ctx, filter, [TensorType.INT8], 'the filter');
+  }
+  const x = inp.data, w = filter.data, y = out.data;
+  const bd = bias ? bias.data : null;
+  const q = isFloat ? null : perChannelMultipliers(inp, filter, out, outC);
+  const inOff = isFloat ? 0 : -inp.zeroPoint;
+  const outOff = out.zeroPoint;
+  const [lo, hi] = isFloat ? activationRangeFloat(o.activation) : activationRangeInt8(o.activation, out.scale, out.zeroPoint);
+  return () => {
+    for (let b = 0; b < batches; b++)
+      for (let oy = 0; oy < outH; oy++) {
+        const iy0 = oy * sH - padH;
+        for (let ox = 0; ox < outW; ox++) {
+          const ix0 = ox * sW - padW;
+          const outBase = ((b * outH + oy) * outW + ox) * outC;
+          for (let ic = 0; ic < inC; ic++)
+            for (let m = 0; m < mult; m++) {
+              const oc = m + ic * mult;
+              let acc = 0;
+              for (let fy = 0; fy < fH; fy++) {
+                const iy = iy0 + dH * fy;
+                if (iy < 0 || iy >= inH) continue;
+                for (let fx = 0; fx < fW; fx++) {
+                  const ix = ix0 + dW * fx;
+                  if (ix < 0 || ix >= inW) continue;
+                  acc += w[(fy * fW + fx) * fC + oc] * (x[((b * inH + iy) * inW + ix) * inC + ic] + inOff);
+                }
+              }
+              if (bd) acc += bd[oc];
+              let v: number;
+              if (q) {
+                v = multiplyByQuantizedMultiplier(acc | 0, q.mult[oc], q.shift[oc]) + outOff;
+              } else v = acc;
+              y[outBase + oc] = v < lo ? lo : v > hi ? hi : v;
+            }
+        }
+      }
+  };
+}

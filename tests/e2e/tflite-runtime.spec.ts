@@ -1,0 +1,196 @@
+/**
+ * Checks our int8 TFLite export against an independent TFLite runtime: @tensorflow/tfjs-tflite (full
+ * TFLite compiled to WASM) in headless Chromium. Self-contained: the models and expected outputs are
+ * computed here in Node with our quantizer, writer and interpreter; the page, a bundle of tfjs-core +
+ * cpu backend + tfjs-tflite (made with esbuild) and the WASM files are served with `page.route` on a
+ * fake origin, so no app build or web server is needed.
+ */
+import { test, expect } from '@playwright/test';
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../../src/ml/quantize/fixtures.ts';
+import { quantizeModel, toFloatTflite } from '../../src/ml/quantize/quantize.ts';
+import { Int8Interpreter } from '../../src/ml/tflite/interpreter.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const nm = join(root, 'node_modules');
+const ORIGIN = 'http://tflite.local';
+
+interface Case {
+  name: string;
+  tflite: number[];
+  inputShape: number[];
+  inputs: number[][];
+  expected: number[][];
+  float: boolean;
+}
+
+/** int8 rows: held-out windows quantized with the model's input parameters, then random rows. */
+function int8Rows(n: number, size: number, windows: Float32Array[], scale: number, zp: number, seed: number): Int8Array[] {
+  const rows: Int8Array[] = windows.map((w) => Int8Array.from(w, (v) => Math.max(-128, Math.min(127, Math.round(v / scale) + zp))));
+  const r = mulberry32(seed);
+  while (rows.length < n) rows.push(Int8Array.from({ length: size }, () => Math.floor(r() * 256) - 128));
+  return rows;
+}
+
+function makeCases(): Case[] {
+  const cases: Case[] = [];
+  const fixtures = [
+    ['dense', denseFixture()],
+    ['conv1d', conv1dFixture()],
+    ['depthwise', depthwiseFixture()],
+  ] as const;
+  for (const [name, fm] of fixtures) {
+    const windows = fixtureInputs(fm, 300, 7);
+    const q = quantizeModel(fm, windows.slice(0, 150));
+    const it = Int8Interpreter.load(q.tflite);
+    const size = fm.inputShape.reduce((a, b) => a * b, 1);
+    const rows = int8Rows(250, size, windows.slice(150), q.input.scale, q.input.zeroPoint, 17);
+    cases.push({
+      name: `${name} int8`,
+      tflite: Array.from(q.tflite),
+      inputShape: it.input.shape,
+      inputs: rows.map((r) => Array.from(r)),
+      expected: rows.map((r) => Array.from(it.invoke(r))),
+      float: false,
+    });
+    const f = toFloatTflite(fm);
+    const fit = Int8Interpreter.load(f.tflite);
+    const fr = windows.slice(150, 190);
+    cases.push({
+      name: `${name} float32`,
+      tflite: Array.from(f.tflite),
+      inputShape: fit.input.shape,
+      inputs: fr.map((r) => Array.from(r)),
+      expected: fr.map((r) => Array.from(fit.invokeFloat(r))),
+      float: true,
+    });
+  }
+  return cases;
+}
+
+async function bundle(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: [
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import '@tensorflow/tfjs-backend-cpu';",
+        "import * as tflite from '@tensorflow/tfjs-tflite';",
+        'globalThis.tf = tf; globalThis.tflite = tflite;',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    logLevel: 'silent',
+    // The package's ESM entry imports a file it does not ship; its flat ESM build is complete.
+    alias: { '@tensorflow/tfjs-tflite': join(nm, '@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js') },
+  });
+  return out.outputFiles[0].text;
+}
+
+test('tfjs-tflite (real TFLite, WASM) gives our int8 interpreter outputs', async ({ page }) => {
+  test.setTimeout(180_000);
+  const cases = makeCases();
+  const js = await bundle();
+  const html = `<!doctype html><meta charset="utf-8"><title>tflite check</title><script src="${ORIGIN}/bundle.js"></script><body>ready</body>`;
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/' || url.pathname === '/index.html') return route.fulfill({ body: html, contentType: 'text/html' });
+    if (url.pathname === '/bundle.js') return route.fulfill({ body: js, contentType: 'text/javascript' });
+    const m = /^\/wasm\/([\w.]+)$/.exec(url.pathname);
+    if (m) {
+      const file = join(nm, '@tensorflow/tfjs-tflite/wasm', m[1]);
+      try {
+        const body = readFileSync(file);
+        return route.fulfill({ body, contentType: m[1].endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
+      } catch {
+        return route.fulfill({ status: 404, body: 'not found' });
+      }
+    }
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${ORIGIN}/index.html`);
+  await page.waitForFunction(() => 'tflite' in globalThis, null, { timeout: 60_000 });
+
+  const results = await page.evaluate(
+    async ({ cases, origin }) => {
+      type TfCore = {
+        setBackend(b: string): Promise<boolean>;
+        ready(): Promise<void>;
+        tensor(d: number[], s: number[], t: string): { dispose(): void };
+      };
+      type Out = { dataSync(): ArrayLike<number>; dispose(): void };
+      type Lite = {
+        setWasmPath(p: string): void;
+        loadTFLiteModel(b: ArrayBuffer, o?: object): Promise<{ predict(t: unknown): Out }>;
+      };
+      const g = globalThis as unknown as { tf: TfCore; tflite: Lite };
+      await g.tf.setBackend('cpu');
+      await g.tf.ready();
+      g.tflite.setWasmPath(`${origin}/wasm/`);
+      const all: { name: string; outputs?: number[][]; error?: string; profile?: string }[] = [];
+      for (const c of cases) {
+        try {
+          const model = await g.tflite.loadTFLiteModel(new Uint8Array(c.tflite).buffer, { numThreads: 1, enableProfiling: true });
+          const outputs: number[][] = [];
+          for (const row of c.inputs) {
+            const t = g.tf.tensor(row, c.inputShape, c.float ? 'float32' : 'int32');
+            const y = model.predict(t);
+            outputs.push(Array.from(y.dataSync()));
+            t.dispose();
+            y.dispose();
+          }
+          all.push({ name: c.name, outputs, profile: (model as unknown as { getProfilingSummary?(): string }).getProfilingSummary?.() });
+        } catch (e) {
+          all.push({ name: c.name, error: String(e) });
+        }
+      }
+      return all;
+    },
+    { cases, origin: ORIGIN },
+  );
+
+  expect(errors).toEqual([]);
+  const argmax = (a: number[]) => a.reduce((b, v, i) => (v > a[b] ? i : b), 0);
+  for (const [i, c] of cases.entries()) {
+    const r = results[i];
+    expect(r.error, `${c.name}: TFLite failed`).toBeUndefined();
+    const outs = r.outputs!;
+    if (process.env.TFLITE_DEBUG) console.log(r.profile);
+    expect(outs.length).toBe(c.expected.length);
+    let values = 0;
+    let differing = 0;
+    let maxDiff = 0;
+    let topMismatch = 0;
+    outs.forEach((o, row) => {
+      const e = c.expected[row];
+      expect(o.length).toBe(e.length);
+      o.forEach((v, j) => {
+        values++;
+        const d = Math.abs(v - e[j]);
+        maxDiff = Math.max(maxDiff, d);
+        if (d > (c.float ? 1e-4 : 0)) {
+          differing++;
+          if (process.env.TFLITE_DEBUG) console.log(c.name, 'row', row, 'ours', e.join(','), 'tflite', o.join(','));
+        }
+      });
+      if (argmax(o) !== argmax(e)) topMismatch++;
+    });
+    console.log(`${c.name}: ${outs.length} rows, ${values} values, ${differing} differ, max |diff| ${maxDiff}, top-class mismatches ${topMismatch}`);
+    if (c.float) {
+      expect(maxDiff, c.name).toBeLessThan(1e-4);
+    } else {
+      expect(maxDiff, c.name).toBeLessThanOrEqual(1);
+      expect(differing / values, c.name).toBeLessThanOrEqual(0.005);
+    }
+    expect(topMismatch, c.name).toBe(0);
+  }
+});
