@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { StudioError, type ErrorFamily } from '../core/errors.ts';
 import type { DataWorkerApi } from './data-worker.ts';
 
-export type { CommitOptions, CommitResult, ExportKind, ExportResult, FileInput, PreviewInfo, PreviewRecording, SerializedError } from './data-worker.ts';
+export type { CommitOptions, CommitResult, ExportKind, ExportResult, FileInput, HealthResult, PreviewInfo, PreviewRecording, SerializedError } from './data-worker.ts';
 
 let installed = false;
 function installErrorHandler(): void {

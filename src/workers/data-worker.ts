@@ -16,6 +16,7 @@ import type { ImportLimits } from '../data/io/limits.ts';
 import type { ArchiveModel, ArchiveRecording } from '../data/io/project-archive.ts';
 import { exportCsvZip, exportEiJson, exportEiZip, exportProjectZip } from '../data/io/export.ts';
 import { safePart } from '../data/io/names.ts';
+import { datasetHealth, type HealthReport, type HealthSample } from '../data/health.ts';
 
 // StudioErrors keep their family, code and remedy across the worker boundary.
 const origThrow = Comlink.transferHandlers.get('throw')!;
@@ -96,6 +97,15 @@ export interface ExportResult {
   samples: number;
 }
 
+export interface HealthResult extends HealthReport {
+  sampleCount: number;
+  windowMs: number;
+  strideMs: number;
+  /** Time the checks took, ms. */
+  ms: number;
+  at: number;
+}
+
 type ProgressFn = (p: Progress) => void;
 
 let storePromise: Promise<StudioStore> | null = null;
@@ -171,8 +181,8 @@ function archiveModel(m: ModelRecord): ArchiveModel {
 
 const api = {
   /** Reads and checks files without storing anything; the preview stays here until commit or discard. */
-  async parse(files: FileInput[], opts: { limits?: Partial<ImportLimits> } = {}, onProgress?: ProgressFn): Promise<PreviewInfo> {
-    const jobId = `import-${nextJob++}`;
+  async parse(jobId: string, files: FileInput[], opts: { limits?: Partial<ImportLimits> } = {}, onProgress?: ProgressFn): Promise<PreviewInfo> {
+    jobs.delete(jobId);
     const ac = new AbortController();
     aborts.set(jobId, ac);
     try {
@@ -338,10 +348,29 @@ const api = {
   },
 
   /** Dataset health over the project's stored samples. */
-  async health(projectId: string, onProgress?: ProgressFn): Promise<unknown> {
-    void projectId;
-    void onProgress;
-    throw new StudioError({ family: 'config', code: 'unavailable', message: 'Dataset health checks are not available yet.' });
+  async health(projectId: string, onProgress?: ProgressFn): Promise<HealthResult> {
+    const s = await store();
+    const project = await s.getProject(projectId);
+    const metas = (await s.listSamples(projectId)).filter((m) => m.complete);
+    const samples: HealthSample[] = [];
+    const BATCH = 200;
+    for (let i = 0; i < metas.length; i += BATCH) {
+      onProgress?.({ stage: 'read', fraction: i / Math.max(1, metas.length) });
+      const part = metas.slice(i, i + BATCH);
+      const tx = s.db.transaction('sampleData');
+      const data = await Promise.all(part.map((m) => tx.store.get(m.id)));
+      await tx.done;
+      part.forEach((m, j) => {
+        samples.push({ id: m.id, label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: data[j]?.values ?? new Float32Array(0) });
+      });
+    }
+    onProgress?.({ stage: 'check', fraction: undefined });
+    const w = project?.impulse?.windowing;
+    const opts = w ? { windowMs: w.windowMs, strideMs: w.strideMs } : {};
+    const t0 = performance.now();
+    const report = datasetHealth(samples, opts);
+    onProgress?.({ stage: 'check', fraction: 1 });
+    return { ...report, sampleCount: samples.length, windowMs: w?.windowMs ?? 1000, strideMs: w?.strideMs ?? 500, ms: performance.now() - t0, at: Date.now() };
   },
 };
 

@@ -8,13 +8,13 @@ test('after one online load the app, its stored samples and the TF.js WASM work 
   await studio.newProject('Offline field trip');
   await studio.connectSimulated();
   await studio.waitForPlot(20);
-  await studio.record('shake', 1000);
+  await studio.record('shake', 1600);
 
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toHaveText('Offline field trip');
   const rows = await studio.sampleRows();
-  expect(rows).toEqual([{ label: 'shake', length: '1.00 s' }]);
+  expect(rows).toEqual([{ label: 'shake', length: '1.60 s' }]);
   // The simulated board and recording keep working offline.
   await studio.connectSimulated();
   await studio.waitForPlot(20);

@@ -187,7 +187,7 @@ export class SafeZip {
         out.set(chunk, n);
         n += chunk.length;
       });
-      const CH = 1024; // at most ~1 MB of output per push, even for a zip bomb
+      const CH = 4096; // at most ~4 MB of output per push, even for a zip bomb
       try {
         for (let i = 0; i < src.length; i += CH) inf.push(src.subarray(i, Math.min(src.length, i + CH)), i + CH >= src.length);
         if (src.length === 0) inf.push(new Uint8Array(0), true);

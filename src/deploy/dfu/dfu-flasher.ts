@@ -13,7 +13,6 @@ import type { HostPlatform } from '../usb/webusb.ts';
 import type { FlashRegion } from '../flash-region.ts';
 import { hex } from '../flash-region.ts';
 import { DfuClient } from './dfu-client.ts';
-import { DfuState } from './dfu-protocol.ts';
 import { parseDfuseLayout, sectorsCovering } from './dfuse-layout.ts';
 
 export interface DfuFlashRequest {

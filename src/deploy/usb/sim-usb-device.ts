@@ -108,16 +108,17 @@ export abstract class SimUsbDevice implements UsbDevice {
         interfaceName: a.name ?? null,
         endpoints: a.endpoints,
       }));
-      const self = this;
+      const altSel = this.altSel;
+      const claimed = this.claimed;
       return {
         interfaceNumber: i.number,
         alternates,
         get alternate() {
-          const s = self.altSel.get(i.number) ?? 0;
+          const s = altSel.get(i.number) ?? 0;
           return alternates.find((a) => a.alternateSetting === s) ?? alternates[0];
         },
         get claimed() {
-          return self.claimed.has(i.number);
+          return claimed.has(i.number);
         },
       };
     });

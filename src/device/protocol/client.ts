@@ -214,6 +214,7 @@ export class DeviceClient {
           reject(timeoutError(what, timeoutMs));
         }, timeoutMs);
       });
+      p.catch(() => undefined); // rejection is delivered by the await below
       try {
         await this.transport.write(encodeFrame(type, seq, payload));
         return await p;

@@ -126,7 +126,15 @@ export async function uploadModel(client: DeviceClient, model: Uint8Array, opts:
       }
       if (e instanceof NackError && e.nackCode === NackCode.BAD_STATE) {
         // A repeated MODEL_END after a lost ACK: the first one may already have committed the model.
-        const st = await client.modelStatus(timeout);
+        let st = null;
+        for (let attempt = 1; !st; attempt++) {
+          try {
+            st = await client.modelStatus(timeout);
+          } catch (q) {
+            if (!isStudioError(q, 'timeout') || attempt >= maxTries) throw q;
+            retries++;
+          }
+        }
         if (st.state === ModelState.VALID && st.crc32 === crc && st.length === length && st.sequence === opts.sequence) break;
       }
       if (e instanceof NackError && e.nackCode === NackCode.CRC_MISMATCH) {

@@ -67,7 +67,8 @@ export function garbageLine(good: string, f: CsvFormat, rng: Rng): { kind: Garba
 
 /**
  * What the host sees when it listens at the wrong baud rate: each sent byte turns into bytes made of
- * misread start/stop bits — mostly non-printable, about `hostBaud / deviceBaud` of them per byte.
+ * misread start/stop bits — mostly non-printable, about `hostBaud / deviceBaud` of them per byte, with
+ * an occasional line break surviving.
  */
 export function wrongBaudSoup(sent: Uint8Array, hostBaud: number, deviceBaud: number, rng: Rng): Uint8Array {
   const ratio = hostBaud / deviceBaud;
@@ -75,6 +76,11 @@ export function wrongBaudSoup(sent: Uint8Array, hostBaud: number, deviceBaud: nu
   let acc = 0;
   const common = [0x00, 0x80, 0xf8, 0xfe, 0xff, 0xe0, 0xc0, 0xf0, 0x9e, 0x86, 0x18, 0x06];
   for (let i = 0; i < sent.length; i++) {
+    // Some line breaks survive (a long idle gap after '\n' resynchronises the receiver now and then).
+    if (sent[i] === 0x0a && rng.next() < 0.3) {
+      out.push(0x0a);
+      continue;
+    }
     acc += ratio;
     while (acc >= 1) {
       acc -= 1;

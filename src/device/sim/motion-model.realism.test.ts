@@ -48,8 +48,7 @@ function simulate(activity: ActivityName, rateHz: number, rangeG: number, people
 }
 
 describe.skipIf(!xiao)(xiao ? 'realism vs xiao_ei_motion (104 Hz, ±2 g)' : skipReason('datasets/xiao_ei_motion'), () => {
-  if (!xiao) return;
-  const real = (label: string) => loadLabel(xiao, label).map((r) => motionStats(r.values, r.axes, 104));
+  const real = (label: string) => loadLabel(xiao!, label).map((r) => motionStats(r.values, r.axes, 104));
   const RATE = 104;
 
   it('idle in the hand: |acc| ≈ 9.81 m/s² with hand-held spread like the real idle recordings', () => {
@@ -97,7 +96,6 @@ describe.skipIf(!xiao)(xiao ? 'realism vs xiao_ei_motion (104 Hz, ±2 g)' : skip
 });
 
 describe.skipIf(!punchFlex)(punchFlex ? 'realism vs arduino_punch_flex (119 Hz, ±4 g, triggered 1 s captures)' : skipReason('datasets/arduino_punch_flex'), () => {
-  if (!punchFlex) return;
   const RATE = 119;
   /** Like the capture sketch: wait for |ax|+|ay|+|az| ≥ 2.5 g, then keep 119 samples. */
   function captures(activity: ActivityName, people = 8, perPerson = 3): MotionStats[] {
@@ -124,7 +122,7 @@ describe.skipIf(!punchFlex)(punchFlex ? 'realism vs arduino_punch_flex (119 Hz, 
 
   for (const label of ['punch', 'flex'] as const) {
     it(`${label}: acceleration and rotation peaks within the range of the real ${label} captures`, () => {
-      const r = loadLabel(punchFlex, label).map((x) => motionStats(x.values, x.axes, RATE));
+      const r = loadLabel(punchFlex!, label).map((x) => motionStats(x.values, x.axes, RATE));
       const s = captures(label);
       const keys = ['accStd', 'accPeak', 'gyroPeak', 'gyroStd'] as const;
       if (process.env.SIM_DEBUG) for (const key of keys) console.log(label, key, JSON.stringify([range(r, key), range(s, key)]));

@@ -21,8 +21,9 @@ describe('Performer', () => {
     expect(seen.slice(0, 7)).toEqual(['idle', 'wave', 'idle', 'circle', 'idle', 'shake', 'idle']);
     for (const s of p.segments.slice(0, 6)) {
       const d = s.endS - s.startS;
-      if (s.activity === 'idle') expect(d).toBeGreaterThanOrEqual(1), expect(d).toBeLessThanOrEqual(1.5);
-      else expect(d).toBeGreaterThanOrEqual(2), expect(d).toBeLessThanOrEqual(3);
+      const [lo, hi] = s.activity === 'idle' ? [1, 1.5] : [2, 3];
+      expect(d).toBeGreaterThanOrEqual(lo);
+      expect(d).toBeLessThanOrEqual(hi);
     }
     expect(changes.length).toBe(seen.length);
     expect(changes[1][1]).toBeCloseTo(p.segments[1].startS, 1);

@@ -7,13 +7,13 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import type { SerialOpenOptions, Transport, TransportInfo } from '../transport.ts';
-import { DeviceCore, type DeviceSensor, type InferenceHook } from '../protocol/device-core.ts';
+import { DeviceCore, type InferenceHook } from '../protocol/device-core.ts';
 import { MemoryFlash, type FlashMemory } from '../protocol/model-slot.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
 import { DEFAULT_CSV_FORMAT, formatCsvLine, garbageLine, wrongBaudSoup, type CsvFormat, type GarbageKind } from './csv-sketch.ts';
-import { accLsb, gyroLsb } from './imu-sensor.ts';
-import { MotionModel, SIM_RATES_HZ, type ActivityName, type MotionModelOptions } from './motion-model.ts';
+import { modelAsDeviceSensor } from './model-sensor.ts';
+import { MotionModel, type ActivityName, type MotionModelOptions } from './motion-model.ts';
 import { Performer, type PerformerOptions } from './performer.ts';
 import { Rng } from './prng.ts';
 
@@ -115,16 +115,15 @@ export class SimulatedBoard {
     this.chunkRng = new Rng((opts.seed ?? 1) ^ 0xc4c4);
     this.flash = opts.flash ?? new MemoryFlash(256 * 1024);
     const info: TransportInfo = { name: opts.name ?? SIM_BOARD_NAME, simulated: true };
-    const board = this;
     this.transport = {
       info,
-      open: (o) => board.open(o),
-      close: () => board.close(),
-      isOpen: () => board.opened,
-      readable: () => board.readable(),
-      write: (d) => board.write(d),
+      open: (o) => this.open(o),
+      close: () => this.close(),
+      isOpen: () => this.opened,
+      readable: () => this.readable(),
+      write: (d) => this.write(d),
       setSignals: async () => {
-        if (!board.plugged) throw disconnected();
+        if (!this.plugged) throw disconnected();
       },
     };
   }
@@ -279,24 +278,7 @@ export class SimulatedBoard {
   // ------------------------------------------------------------------ device loop
 
   private makeCore(): DeviceCore {
-    const spec = this.model.sensor.spec;
-    const model = this.model;
-    const board = this;
-    const rates = [...new Set([...SIM_RATES_HZ, model.rateHz])].sort((a, b) => a - b);
-    const sensor: DeviceSensor = {
-      info: {
-        name: 'imu',
-        axes: model.axes.map((a) => ({ name: a.name, units: a.units })),
-        ratesMilliHz: rates.map((r) => Math.round(r * 1000)),
-        currentRateMilliHz: Math.round(model.rateHz * 1000),
-      },
-      int16PerUnit: [1, 1, 1].map(() => 1 / accLsb(spec)).concat([1, 1, 1].map(() => 1 / gyroLsb(spec))),
-      read(_index, out) {
-        model.nextFrame(board.frame, 0);
-        board.stats.frames++;
-        for (let i = 0; i < out.length && i < 6; i++) out[i] = board.frame[i];
-      },
-    };
+    const sensor = modelAsDeviceSensor(this.model, () => this.stats.frames++);
     return new DeviceCore({
       board: this.opts.name ?? SIM_BOARD_NAME,
       firmwareVersion: SIM_FIRMWARE_VERSION,

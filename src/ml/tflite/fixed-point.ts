@@ -53,6 +53,18 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
   return roundingDivideByPOT(srdhm((x * 2 ** left) | 0, multiplier), right);
 }
 
+/**
+ * The single-rounding variant (TFLITE_SINGLE_ROUNDING, and what full TFLite's optimized int8 kernels
+ * compute): (x·multiplier + 2^(30−shift)) >> (31 − shift), one 64-bit product, ties rounded up.
+ */
+export function multiplyByQuantizedMultiplierSingleRounding(x: number, multiplier: number, shift: number): number {
+  const total = 31 - shift;
+  const r = (BigInt(x) * BigInt(multiplier) + (1n << BigInt(total - 1))) >> BigInt(total);
+  return Number(BigInt.asIntN(32, r));
+}
+
+export type Rounding = 'double' | 'single';
+
 /** Saturating rounding multiply by 2^e (gemmlowp SaturatingRoundingMultiplyByPOT) for int32. */
 export function saturatingRoundingMultiplyByPOT(x: number, e: number): number {
   if (e === 0) return x;

@@ -7,7 +7,7 @@
  * load (multipliers, paddings, index maps) and `invoke` allocates nothing per element.
  */
 import { StudioError } from '../../core/errors.ts';
-import { roundHalfAway } from './fixed-point.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundHalfAway, type Rounding } from './fixed-point.ts';
 import { prepareAdd } from './kernels/add.ts';
 import { flatSize, kernelError, type KernelContext, type Prepared, type RtTensor, type TensorData } from './kernels/common.ts';
 import { prepareConv2d } from './kernels/conv-2d.ts';
@@ -38,6 +38,15 @@ export interface TensorDetails {
   type: 'int8' | 'float32' | 'int32';
   scale: number;
   zeroPoint: number;
+}
+
+export interface InterpreterOptions {
+  /**
+   * 'double' (default): TFLite Micro's reference kernels, bit-exact with the board. 'single': the
+   * single-rounding requantization that full TFLite's optimized kernels use (±1 LSB variant), for
+   * comparing against a desktop/WASM TFLite runtime.
+   */
+  rounding?: Rounding;
 }
 
 /** Upper bound on all tensor elements together (a damaged shape must not allocate gigabytes). */
@@ -95,14 +104,14 @@ export class Int8Interpreter {
   private readonly outputTensor!: RtTensor;
 
   /** Parses and prepares `.tflite` bytes. */
-  static load(bytes: Uint8Array): Int8Interpreter {
-    return new Int8Interpreter(readTflite(bytes));
+  static load(bytes: Uint8Array, opts: InterpreterOptions = {}): Int8Interpreter {
+    return new Int8Interpreter(readTflite(bytes), opts);
   }
 
-  constructor(model: TfliteModel) {
+  constructor(model: TfliteModel, opts: InterpreterOptions = {}) {
     try {
       this.model = model;
-      [this.tensors, this.steps] = this.prepare(model);
+      [this.tensors, this.steps] = this.prepare(model, opts.rounding === 'single' ? multiplyByQuantizedMultiplierSingleRounding : multiplyByQuantizedMultiplier);
       const sg = model.subgraphs[0];
       this.inputTensor = this.tensors[sg.inputs[0]];
       this.outputTensor = this.tensors[sg.outputs[0]];
@@ -118,7 +127,7 @@ export class Int8Interpreter {
     }
   }
 
-  private prepare(model: TfliteModel): [RtTensor[], Prepared[]] {
+  private prepare(model: TfliteModel, mbqm: KernelContext['mbqm']): [RtTensor[], Prepared[]] {
     const sg = model.subgraphs[0];
     if (sg.inputs.length !== 1 || sg.outputs.length !== 1) {
       throw new StudioError({
@@ -162,6 +171,7 @@ export class Int8Interpreter {
         opName,
         inputs: op.inputs.map((i) => (i < 0 ? null : tensors[i])),
         outputs: op.outputs.map((i) => tensors[i]),
+        mbqm,
       };
       if (!prep || code.customCode !== undefined) throw kernelError(opName, 'this operator is not supported by the studio interpreter');
       if (ctx.outputs.length === 0) throw kernelError(opName, 'the operator has no output');

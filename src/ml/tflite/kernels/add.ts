@@ -2,7 +2,7 @@
  * ADD kernel: int8 (TFLM reference arithmetic: inputs shifted left by 20, rescaled to twice the larger
  * input scale, summed, rescaled to the output) and float32, with broadcasting. DOM-free core module.
  */
-import { activationRangeFloat, activationRangeInt8, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.ts';
+import { activationRangeFloat, activationRangeInt8, quantizeMultiplier } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
 import { flatSize, input, kernelError, type KernelContext, type Prepared } from './common.ts';
 
@@ -26,6 +26,7 @@ function broadcastIndex(shape: number[], outShape: number[]): Int32Array {
 }
 
 export function prepareAdd(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   const activation = o.type === BuiltinOptionsType.AddOptions ? o.activation : 0;
   const a = input(ctx, 0);
@@ -59,9 +60,9 @@ export function prepareAdd(ctx: KernelContext): Prepared {
   const pow = 2 ** leftShift;
   return () => {
     for (let i = 0; i < n; i++) {
-      const s1 = multiplyByQuantizedMultiplier(((x1[ia[i]] + off1) * pow) | 0, m1.multiplier, m1.shift);
-      const s2 = multiplyByQuantizedMultiplier(((x2[ib[i]] + off2) * pow) | 0, m2.multiplier, m2.shift);
-      let v = multiplyByQuantizedMultiplier((s1 + s2) | 0, mo.multiplier, mo.shift) + outOff;
+      const s1 = mbqm(((x1[ia[i]] + off1) * pow) | 0, m1.multiplier, m1.shift);
+      const s2 = mbqm(((x2[ib[i]] + off2) * pow) | 0, m2.multiplier, m2.shift);
+      let v = mbqm((s1 + s2) | 0, mo.multiplier, mo.shift) + outOff;
       v = v < lo ? lo : v > hi ? hi : v;
       y[i] = v;
     }

@@ -29,6 +29,8 @@ export interface KernelContext {
   opName: string;
   inputs: (RtTensor | null)[];
   outputs: RtTensor[];
+  /** MultiplyByQuantizedMultiplier in the chosen rounding (TFLM reference: double rounding). */
+  mbqm: (x: number, multiplier: number, shift: number) => number;
 }
 
 /** A prepared operator: runs one inference step over its tensors' current data. */

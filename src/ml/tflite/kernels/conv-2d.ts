@@ -2,11 +2,12 @@
  * CONV_2D kernel: int8 per-channel (TFLM reference ConvPerChannel arithmetic) and float32.
  * DOM-free core module.
  */
-import { activationRangeFloat, activationRangeInt8, multiplyByQuantizedMultiplier } from '../fixed-point.ts';
+import { activationRangeFloat, activationRangeInt8 } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
 import { computePadding, input, kernelError, optionalInput, perChannelMultipliers, requireType, shape4, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareConv2d(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   if (o.type !== BuiltinOptionsType.Conv2DOptions) throw kernelError(ctx, 'Conv2DOptions are missing');
   const inp = input(ctx, 0);
@@ -86,7 +87,7 @@ export function prepareConv2d(ctx: KernelContext): Prepared {
               }
             }
             if (bd) acc += bd[oc];
-            let v = multiplyByQuantizedMultiplier(acc | 0, mult[oc], shift[oc]) + outOff;
+            let v = mbqm(acc | 0, mult[oc], shift[oc]) + outOff;
             v = v < lo ? lo : v > hi ? hi : v;
             y[outBase + oc] = v;
           }

@@ -2,11 +2,12 @@
  * DEPTHWISE_CONV_2D kernel: int8 per-channel (TFLM reference DepthwiseConvPerChannel arithmetic)
  * and float32. DOM-free core module.
  */
-import { activationRangeFloat, activationRangeInt8, multiplyByQuantizedMultiplier } from '../fixed-point.ts';
+import { activationRangeFloat, activationRangeInt8 } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
 import { computePadding, input, kernelError, optionalInput, perChannelMultipliers, requireType, shape4, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   if (o.type !== BuiltinOptionsType.DepthwiseConv2DOptions) throw kernelError(ctx, 'DepthwiseConv2DOptions are missing');
   const inp = input(ctx, 0);
@@ -56,7 +57,7 @@ export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
               if (bd) acc += bd[oc];
               let v: number;
               if (q) {
-                v = multiplyByQuantizedMultiplier(acc | 0, q.mult[oc], q.shift[oc]) + outOff;
+                v = mbqm(acc | 0, q.mult[oc], q.shift[oc]) + outOff;
               } else v = acc;
               y[outBase + oc] = v < lo ? lo : v > hi ? hi : v;
             }

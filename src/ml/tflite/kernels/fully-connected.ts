@@ -2,11 +2,12 @@
  * FULLY_CONNECTED kernel: int8 per-tensor or per-channel (TFLM reference arithmetic) and float32.
  * DOM-free core module.
  */
-import { activationRangeFloat, activationRangeInt8, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.ts';
+import { activationRangeFloat, activationRangeInt8, quantizeMultiplier } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
 import { flatSize, input, kernelError, optionalInput, perChannelMultipliers, requireType, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareFullyConnected(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   if (o.type !== BuiltinOptionsType.FullyConnectedOptions) throw kernelError(ctx, 'FullyConnectedOptions are missing');
   if (o.weightsFormat !== 0) throw kernelError(ctx, 'shuffled weights are not supported');
@@ -61,7 +62,7 @@ export function prepareFullyConnected(ctx: KernelContext): Prepared {
         const wb = oc * depth, xb = b * depth;
         for (let d = 0; d < depth; d++) acc += (w[wb + d] + wOff) * (x[xb + d] + inOff);
         if (bd) acc += bd[oc];
-        let v = multiplyByQuantizedMultiplier(acc | 0, mult[oc], shift[oc]) + outOff;
+        let v = mbqm(acc | 0, mult[oc], shift[oc]) + outOff;
         v = v < lo ? lo : v > hi ? hi : v;
         y[b * outDepth + oc] = v;
       }

@@ -2,11 +2,12 @@
  * MEAN kernel: int8 (TFLM reference QuantizedMeanOrSum arithmetic, with its 1/N folded into the
  * multiplier) and float32, over any axes of an up-to-4-D tensor. DOM-free core module.
  */
-import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.ts';
+import { quantizeMultiplier } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
 import { flatSize, input, kernelError, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareMean(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   const keepDims = o.type === BuiltinOptionsType.ReducerOptions ? o.keepDims : false;
   void keepDims; // the output shape stored in the model already reflects keep_dims
@@ -66,7 +67,7 @@ export function prepareMean(ctx: KernelContext): Prepared {
     for (let i = 0; i < nIn; i++) sums[outIndex[i]] += x[i];
     for (let j = 0; j < nOut; j++) {
       const shifted = (sums[j] - inZp * n) | 0;
-      let v = multiplyByQuantizedMultiplier(shifted, multiplier, outShift) + outZp;
+      let v = mbqm(shifted, multiplier, outShift) + outZp;
       v = v < -128 ? -128 : v > 127 ? 127 : v;
       y[j] = v;
     }

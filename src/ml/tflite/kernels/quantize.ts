@@ -2,11 +2,12 @@
  * QUANTIZE kernel: float32 → int8 (round half away from zero of x / scale, plus zero point) and
  * int8 → int8 requantization. DOM-free core module.
  */
-import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../fixed-point.ts';
+import { quantizeMultiplier, roundHalfAway } from '../fixed-point.ts';
 import { TensorType } from '../schema.ts';
 import { input, kernelError, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareQuantize(ctx: KernelContext): Prepared {
+  const mbqm = ctx.mbqm;
   const inp = input(ctx, 0);
   const out = ctx.outputs[0];
   if (out.type !== TensorType.INT8) throw kernelError(ctx, 'only int8 outputs are supported');
@@ -26,7 +27,7 @@ export function prepareQuantize(ctx: KernelContext): Prepared {
     const inZp = inp.zeroPoint;
     return () => {
       for (let i = 0; i < y.length; i++) {
-        const v = multiplyByQuantizedMultiplier(x[i] - inZp, q.multiplier, q.shift) + zp;
+        const v = mbqm(x[i] - inZp, q.multiplier, q.shift) + zp;
         y[i] = v < -128 ? -128 : v > 127 ? 127 : v;
       }
     };

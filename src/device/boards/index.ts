@@ -1,0 +1,41 @@
+/**
+ * Board lookup by USB IDs. DOM-free core module.
+ */
+import { gigaR1, nanoEsp32, niclaVision, portentaH7, unoR4Minima } from './arduino-dfu.ts';
+import type { BoardDef } from './board.ts';
+import { esp32 } from './esp32.ts';
+import { nano33bleSense } from './nano33ble-sense.ts';
+import { nanoRp2040Connect } from './nano-rp2040-connect.ts';
+import { pico, pico2 } from './pico.ts';
+import { xiaoNrf52840Sense } from './xiao-nrf52840-sense.ts';
+
+export type { BoardDef, FlashMethod, UsbId } from './board.ts';
+
+export const BOARDS: BoardDef[] = [
+  nano33bleSense, nanoRp2040Connect, pico, pico2, esp32, xiaoNrf52840Sense,
+  portentaH7, niclaVision, gigaR1, unoR4Minima, nanoEsp32,
+];
+
+export function boardById(id: string): BoardDef | null {
+  return BOARDS.find((b) => b.id === id) ?? null;
+}
+
+/**
+ * The board for a USB vendor/product pair (running sketch IDs first, then bootloader IDs).
+ * Pass productId -1 to match on the vendor alone when that is unambiguous.
+ */
+export function findBoardByUsb(vendorId: number, productId: number): BoardDef | null {
+  const hit = (list: 'usb' | 'bootUsb') => BOARDS.find((b) => b[list].some((u) => u.vendorId === vendorId && u.productId === productId));
+  const b = hit('usb') ?? hit('bootUsb');
+  if (b) return b;
+  if (productId === -1) {
+    const byVendor = BOARDS.filter((x) => x.usb.some((u) => u.vendorId === vendorId));
+    return byVendor.length === 1 ? byVendor[0] : null;
+  }
+  return null;
+}
+
+/** True for the RP2040/RP2350 boot ROM (BOOTSEL) IDs. */
+export function isRpBootRom(vendorId: number, productId: number): boolean {
+  return vendorId === 0x2e8a && (productId === 0x0003 || productId === 0x000f);
+}

@@ -1,0 +1,16 @@
+/** Arduino Nano 33 BLE Sense Rev1 (LSM9DS1) and Rev2 (BMI270 + BMM150). DOM-free core module. */
+import type { BoardDef } from './board.ts';
+
+export const nano33bleSense: BoardDef = {
+  id: 'nano33ble-sense',
+  name: 'Arduino Nano 33 BLE Sense',
+  usb: [{ vendorId: 0x2341, productId: 0x805a }],
+  bootUsb: [{ vendorId: 0x2341, productId: 0x005a }],
+  sensors: 'LSM9DS1 (Rev1) or BMI270 + BMM150 (Rev2), detected at run time',
+  flashMethod: 'serial-upload',
+  // nRF52840, 1 MB flash; the slot sits above the sketch (keep the sketch under 768 KB).
+  modelSlot: { address: 0xc0000, size: 0x30000 },
+  arenaCapacity: 64 * 1024,
+  fqbn: 'arduino:mbed_nano:nano33ble',
+  runtime: true,
+};

@@ -1,0 +1,114 @@
+/**
+ * Choosing and re-opening serial ports: vendor-ID filters for the supported boards and USB-serial
+ * bridges, "any port", previously granted ports, and the 1200-baud touch that reboots Arduino-style
+ * boards into their bootloader (RP2040: BOOTSEL). DOM-free core module.
+ */
+import { StudioError } from '../../core/errors.ts';
+import { findBoardByUsb, type BoardDef } from '../boards/index.ts';
+import { WebSerialTransport } from './webserial-transport.ts';
+import { errorName, type SerialLike, type SerialPortLike } from './serial-api.ts';
+
+export const USB_VENDORS: { vendorId: number; name: string }[] = [
+  { vendorId: 0x2341, name: 'Arduino' },
+  { vendorId: 0x2e8a, name: 'Raspberry Pi' },
+  { vendorId: 0x303a, name: 'Espressif' },
+  { vendorId: 0x239a, name: 'Adafruit' },
+  { vendorId: 0x2886, name: 'Seeed' },
+  { vendorId: 0x1a86, name: 'WCH (CH340/CH9102)' },
+  { vendorId: 0x10c4, name: 'Silicon Labs (CP210x)' },
+  { vendorId: 0x0403, name: 'FTDI' },
+];
+
+export const SERIAL_FILTERS = USB_VENDORS.map((v) => ({ usbVendorId: v.vendorId }));
+
+export const DEFAULT_BAUD = 115200;
+export const BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000];
+
+function noSerial(): StudioError {
+  return new StudioError({
+    family: 'device', code: 'no-webserial',
+    message: 'This browser cannot talk to serial ports.',
+    remedy: 'Use Chrome or Edge on a desktop computer (Web Serial is not available in Firefox, Safari or on phones).',
+  });
+}
+
+export interface PortChoice {
+  port: SerialPortLike;
+  board: BoardDef | null;
+  /** e.g. "Arduino Nano 33 BLE Sense (2341:805a)" */
+  label: string;
+}
+
+export function describePort(port: SerialPortLike): PortChoice {
+  const i = port.getInfo();
+  const board = i.usbVendorId !== undefined ? findBoardByUsb(i.usbVendorId, i.usbProductId ?? -1) : null;
+  const vendor = USB_VENDORS.find((v) => v.vendorId === i.usbVendorId)?.name;
+  const ids = i.usbVendorId !== undefined ? ` (${hex4(i.usbVendorId)}:${hex4(i.usbProductId ?? 0)})` : '';
+  return { port, board, label: `${board?.name ?? vendor ?? 'Serial port'}${ids}` };
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/** Opens the browser's port chooser. `anyPort` shows every port, not only known vendors. */
+export async function requestSerialPort(serial: SerialLike | null, opts: { anyPort?: boolean } = {}): Promise<PortChoice> {
+  if (!serial) throw noSerial();
+  try {
+    const port = await serial.requestPort(opts.anyPort ? {} : { filters: SERIAL_FILTERS });
+    return describePort(port);
+  } catch (e) {
+    if (errorName(e) === 'NotFoundError') {
+      throw new StudioError({
+        family: 'device', code: 'cancelled', cause: e,
+        message: 'No port was chosen.',
+        remedy: opts.anyPort ? 'Plug the board in and pick it from the list.' : 'If your board is not in the list, try "Show all ports".',
+      });
+    }
+    if (errorName(e) === 'SecurityError') {
+      throw new StudioError({ family: 'device', code: 'not-allowed', cause: e, message: 'The browser blocked the port chooser.', remedy: 'Click Connect again (it must come from a click) and use https or localhost.' });
+    }
+    throw new StudioError({ family: 'device', code: 'port-request', cause: e, message: 'The port chooser failed.', remedy: 'Reload the page and try again.' });
+  }
+}
+
+/** Ports the person granted before (one-click reconnect). */
+export async function grantedPorts(serial: SerialLike | null): Promise<PortChoice[]> {
+  if (!serial) return [];
+  return (await serial.getPorts()).map(describePort);
+}
+
+/** Creates the transport for a chosen port (not opened yet). */
+export function transportFor(choice: PortChoice, serial?: SerialLike | null): WebSerialTransport {
+  return new WebSerialTransport(choice.port, choice.board?.name ?? choice.label, serial);
+}
+
+/**
+ * Calls `cb` when a port of `serial` disconnects; returns an unsubscribe function.
+ */
+export function onPortDisconnect(serial: SerialLike | null, cb: (port: unknown) => void): () => void {
+  if (!serial?.addEventListener) return () => undefined;
+  const h = (ev: { target?: unknown; port?: unknown }) => cb(ev.port ?? ev.target);
+  serial.addEventListener('disconnect', h);
+  return () => serial.removeEventListener?.('disconnect', h);
+}
+
+/**
+ * The 1200-baud touch: open at 1200 baud, drop DTR, close. Arduino cores (mbed, RP2040, SAMD, nRF)
+ * reboot into their bootloader; on RP2040 boards that is the BOOTSEL boot ROM (USB 2e8a:0003).
+ * The serial port disappears afterwards; that is expected.
+ */
+export async function touch1200(port: SerialPortLike, waitMs = 100): Promise<void> {
+  try {
+    await port.open({ baudRate: 1200 });
+  } catch (e) {
+    if (errorName(e) === 'InvalidStateError') {
+      throw new StudioError({ family: 'flash', code: 'port-open', cause: e, message: 'The port is still open.', remedy: 'Disconnect the live view first.' });
+    }
+    throw new StudioError({ family: 'flash', code: 'port-busy', cause: e, message: 'The board could not be switched to its bootloader (port busy).', remedy: 'Close other programs using the port, or double-tap the reset button (RP2040: hold BOOTSEL while plugging in).' });
+  }
+  try {
+    await port.setSignals?.({ dataTerminalReady: false });
+    await new Promise((r) => setTimeout(r, waitMs));
+  } finally {
+    await port.close().catch(() => undefined);
+  }
+}
