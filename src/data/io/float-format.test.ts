@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatFloat32, formatFixed } from './float-format.ts';
+import { formatFloat32, formatFixed, slowShortest } from './float-format.ts';
 
 function mulberry(seed: number): () => number {
   let a = seed >>> 0;
@@ -38,11 +38,22 @@ describe('formatFloat32', () => {
       const s = formatFloat32(v);
       back[0] = Number(s);
       const sig = s.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-      if (backBits[0] !== bits[0] || sig.length > 9) bad.push(`${bits[0]} -> ${s}`);
+      if (backBits[0] !== bits[0] || sig.length > 9 || s !== slowShortest(v)) bad.push(`${bits[0]} -> ${s} (reference ${slowShortest(v)})`);
       checked++;
     }
     expect(bad).toEqual([]);
     expect(checked).toBeGreaterThan(190_000);
+  });
+
+  it('matches the toPrecision reference on sensor-like values', () => {
+    const rnd = mulberry(5);
+    const bad: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const dec = Math.floor(rnd() * 6);
+      const v = Math.fround(Math.round((rnd() - 0.5) * 4000 * 10 ** dec) / 10 ** dec);
+      if (formatFloat32(v) !== slowShortest(v)) bad.push(`${v}: ${formatFloat32(v)} vs ${slowShortest(v)}`);
+    }
+    expect(bad).toEqual([]);
   });
 
   it('is shortest: no shorter precision round-trips', () => {

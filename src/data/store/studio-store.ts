@@ -164,6 +164,33 @@ export class StudioStore {
     return meta;
   }
 
+  /** Adds several complete samples in one transaction: all of them or none (used for generated data). */
+  async addSamples(projectId: string, recs: RawRecording[]): Promise<SampleMeta[]> {
+    const metas = recs.map((rec): SampleMeta => {
+      const axesCount = rec.axes.length;
+      if (axesCount === 0 || rec.values.length % axesCount !== 0) {
+        throw new StudioError({ family: 'import', code: 'shape', message: `Sample "${rec.name}" has ${rec.values.length} values, not a multiple of its ${axesCount} axes.` });
+      }
+      return {
+        id: newId(), projectId, label: rec.label, category: rec.category,
+        axes: rec.axes.map((a) => ({ name: a.name, units: a.units })), intervalMs: rec.intervalMs,
+        length: rec.values.length / axesCount, deviceName: rec.deviceName ?? 'imported', createdAt: rec.createdAt ?? Date.now(),
+        version: 1, sourceName: rec.name, complete: true,
+      };
+    });
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      const ops: Promise<unknown>[] = [];
+      metas.forEach((m, i) => {
+        ops.push(tx.objectStore('samples').add(m), tx.objectStore('sampleData').add({ id: m.id, values: recs[i].values }));
+      });
+      await Promise.all([...ops, tx.done]);
+    } catch (e) {
+      throw wrapStorageError(e, `${recs.length} samples`);
+    }
+    return metas;
+  }
+
   /** Changes label and/or category of several samples in one transaction. */
   async updateSamples(ids: string[], patch: { label?: string; category?: Category }): Promise<void> {
     const label = patch.label?.trim();

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DfuSim, DfuRuntimeSim } from './dfu-sim.ts';
+import { DfuSim } from './dfu-sim.ts';
+import { DfuRuntimeSim } from './dfu-runtime-sim.ts';
 import { DfuClient } from './dfu-client.ts';
 import { flashDfu } from './dfu-flasher.ts';
 import { DfuState } from './dfu-protocol.ts';

@@ -1,6 +1,6 @@
 /**
- * Simulated USB DFU bootloaders: a plain DFU 1.1 bootloader, an ST DfuSe bootloader, and a board in
- * DFU runtime mode that detaches into one of them. DOM-free core module.
+ * Simulated USB DFU bootloaders: a plain DFU 1.1 bootloader and an ST DfuSe bootloader (the board in
+ * runtime mode is dfu-runtime-sim.ts). DOM-free core module.
  *
  * The bootloaders implement the DFU state machine byte for byte over control transfers: DNLOAD moves
  * to dfuDNLOAD-SYNC, GETSTATUS reports dfuDNBUSY with the poll timeout the flash work takes, then
@@ -23,7 +23,6 @@ import { VirtualClock } from '../clock.ts';
 import {
   DFU_CLASS,
   DFU_PROTOCOL_DFU_MODE,
-  DFU_PROTOCOL_RUNTIME,
   DFU_SUBCLASS,
   DFUSE_VERSION,
   DfuRequest,
@@ -396,80 +395,5 @@ export class DfuSim extends SimUsbDevice {
     this.uploadOffset += n;
     this.state = n < length ? DfuState.dfuIDLE : DfuState.dfuUPLOAD_IDLE;
     return out;
-  }
-}
-
-export interface DfuRuntimeSimOptions {
-  clock?: Clock;
-  vendorId?: number;
-  productId?: number;
-  willDetach?: boolean;
-  /** The board has detached: the test plugs in the bootloader device. */
-  onDetach: () => void;
-}
-
-/** A running sketch exposing the DFU runtime interface (DETACH, GETSTATUS, GETSTATE). */
-export class DfuRuntimeSim extends SimUsbDevice {
-  private state: number = DfuState.appIDLE;
-  private readonly willDetach: boolean;
-  private readonly onDetach: () => void;
-
-  constructor(options: DfuRuntimeSimOptions) {
-    const willDetach = options.willDetach ?? false;
-    super(
-      {
-        vendorId: options.vendorId ?? 0x2341,
-        productId: options.productId ?? 0x0069,
-        manufacturerName: 'Arduino',
-        productName: 'UNO R4 Minima',
-        serialNumber: '0123456789AB',
-        interfaces: [
-          {
-            number: 0,
-            alternates: [{
-              setting: 0, interfaceClass: DFU_CLASS, interfaceSubclass: DFU_SUBCLASS, interfaceProtocol: DFU_PROTOCOL_RUNTIME, name: 'DFU-RT Port', endpoints: [],
-              extra: encodeFunctionalDescriptor({ canDownload: true, canUpload: true, manifestationTolerant: false, willDetach, detachTimeoutMs: 500, transferSize: 1024, dfuVersion: 0x0110 }),
-            }],
-          },
-        ],
-      },
-      options.clock,
-    );
-    this.willDetach = willDetach;
-    this.onDetach = options.onDetach;
-  }
-
-  protected controlOut(setup: UsbControlTransferParameters): SimOut {
-    if (setup.requestType === 'class' && setup.recipient === 'interface' && setup.request === DfuRequest.DETACH && this.state === DfuState.appIDLE) {
-      this.state = DfuState.appDETACH;
-      if (this.willDetach) queueMicrotask(() => this.leave());
-      return 'ok';
-    }
-    return 'stall';
-  }
-
-  protected controlIn(setup: UsbControlTransferParameters): SimIn {
-    if (setup.requestType !== 'class' || setup.recipient !== 'interface') return 'stall';
-    if (setup.request === DfuRequest.GETSTATUS) return encodeStatusReport({ status: 0, pollTimeoutMs: 0, state: this.state, iString: 0 });
-    if (setup.request === DfuRequest.GETSTATE) return Uint8Array.of(this.state);
-    return 'stall';
-  }
-
-  protected bulkIn(): SimIn {
-    return 'stall';
-  }
-
-  protected bulkOut(): SimOut {
-    return 'stall';
-  }
-
-  protected override onBusReset(): void {
-    if (this.state === DfuState.appDETACH) queueMicrotask(() => this.leave());
-  }
-
-  private leave(): void {
-    if (this.disconnected) return;
-    this.unplug();
-    this.onDetach();
   }
 }

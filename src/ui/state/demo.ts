@@ -7,5 +7,5 @@ import { makeDemoDataset } from '../../device/sim/demo-dataset.ts';
 
 export async function seedDemoProject(store: StudioStore, projectId: string): Promise<void> {
   const recs = makeDemoDataset({ seed: 7, perLabel: 10, durationMs: 2000, rateHz: 62.5 });
-  for (const r of recs) await store.addSample(projectId, r);
+  await store.addSamples(projectId, recs);
 }

@@ -126,8 +126,8 @@ static int impulse_extract_features(const float* window, int samples, float* out
     double rms, skew, kurt;
     impulse_moments(x, samples, &rms, &skew, &kurt);
 ${body}
+    (void)mean; (void)mn; (void)mx; (void)var; (void)rms; (void)skew; (void)kurt;
   }
-  (void)mn; (void)mx;
   return k;
 }
 `;

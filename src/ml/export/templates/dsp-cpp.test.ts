@@ -1,0 +1,136 @@
+import { describe, it, expect } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedPath, skipReason } from '../../../../tests/helpers/shared.ts';
+import { isStudioError } from '../../../core/errors.ts';
+import type { ImpulseConfig, ParamValue } from '../../../core/impulse.ts';
+import { makeDspCpp } from './dsp-cpp.ts';
+
+const gxx = ['/usr/bin/g++', '/usr/bin/clang++'].find((p) => existsSync(p));
+
+function impulse(block: 'raw' | 'flatten' | 'spectral', params: Record<string, ParamValue>, hz: number, windowMs: number, axes: string[]): ImpulseConfig {
+  return {
+    version: 1,
+    windowing: { windowMs, strideMs: windowMs / 2, zeroPad: false, frequencyHz: hz, axes },
+    dsp: { block, params },
+    learn: { block: 'dense', params: {} },
+    training: { epochs: 1, learningRate: 0.001, batchSize: 32, validationSplit: 0.2, seed: 1, earlyStoppingPatience: 0, classWeighting: false, augmentation: { noise: 0, timeShift: 0, amplitudeScale: 0 } },
+    labels: ['a', 'b'],
+  };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Compiles the generated DSP with a driver that reads a window from stdin and prints features. */
+async function runCpp(cfg: ImpulseConfig, windows: number[][][], sos?: number[][]): Promise<number[][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'dsp-cpp-'));
+  try {
+    const samples = Math.round((cfg.windowing.windowMs * cfg.windowing.frequencyHz) / 1000);
+    const { code, featureCount } = makeDspCpp(cfg, { sos });
+    const src = `#include <stdio.h>
+#define IMPULSE_WINDOW_SAMPLES ${samples}
+${code}
+int main() {
+  static float w[IMPULSE_WINDOW_SAMPLES * ${cfg.windowing.axes.length}];
+  static float f[${featureCount}];
+  int rows;
+  if (scanf("%d", &rows) != 1) return 1;
+  for (int r = 0; r < rows; r++) {
+    for (int i = 0; i < IMPULSE_WINDOW_SAMPLES * ${cfg.windowing.axes.length}; i++) if (scanf("%f", &w[i]) != 1) return 2;
+    int n = impulse_extract_features(w, IMPULSE_WINDOW_SAMPLES, f, ${featureCount});
+    for (int i = 0; i < n; i++) printf("%.9g%c", f[i], i + 1 < n ? ' ' : '\\n');
+  }
+  return 0;
+}
+`;
+    writeFileSync(join(dir, 'd.cpp'), src);
+    await execFileAsync(gxx!, ['-std=c++11', '-O0', '-Wall', '-Werror', '-Wno-unused-function', '-o', join(dir, 'd'), join(dir, 'd.cpp')]);
+    const input = `${windows.length}\n${windows.map((w) => w.flat().join(' ')).join('\n')}\n`;
+    const out = execFileSync(join(dir, 'd'), { input, encoding: 'utf8' });
+    return out.trim().split('\n').map((l) => l.split(' ').map(Number));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 * Math.max(Math.abs(a), Math.abs(b)) + 1e-5;
+
+describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () => {
+  it('raw and flatten give hand-computed features', async () => {
+    // 4 samples × 2 axes, frame-major
+    const w = [[1, 10], [2, 20], [3, 30], [6, 60]];
+    const raw = await runCpp(impulse('raw', { 'scale-axes': 2 }, 4, 1000, ['x', 'y']), [w]);
+    expect(raw[0]).toEqual([2, 20, 4, 40, 6, 60, 12, 120]);
+    const flat = await runCpp(impulse('flatten', { skewness: false, kurtosis: false }, 4, 1000, ['x', 'y']), [w]);
+    // x: mean 3, min 1, max 6, rms sqrt(50/4), stdev sqrt(14/4)
+    const expected = [3, 1, 6, Math.sqrt(12.5), Math.sqrt(3.5)];
+    expected.forEach((v, i) => {
+      expect(close(flat[0][i], v)).toBe(true);
+      expect(close(flat[0][5 + i], v * 10)).toBe(true);
+    });
+  });
+
+  it('refuses settings the board port does not implement', () => {
+    const base = { 'fft-length': 16 };
+    for (const p of [{ ...base, 'input-decimation-ratio': 3 }, { ...base, 'extra-low-freq': true }, { ...base, 'filter-type': 'low' }]) {
+      try {
+        makeDspCpp(impulse('spectral', p, 104, 2000, ['x']));
+        expect.unreachable();
+      } catch (e) {
+        expect(isStudioError(e, 'export-dsp-unsupported')).toBe(true);
+      }
+    }
+  });
+
+  const ref = sharedPath('reference/spectral/xiao_ei_motion.json');
+  // Butterworth sections from scipy.signal.butter(order, 2·cutoff/104, type, output='sos') cast to
+  // float32 (computed with scipy 1.17 at development time).
+  const SOS: Record<string, number[][]> = {
+    'highpass-1hz-order4': [
+      [0.924085795879364, -1.848171591758728, 0.924085795879364, 1.0, -1.8908735513687134, 0.8943296074867249],
+      [1.0, -2.0, 1.0, 1.0, -1.9512654542922974, 0.9548319578170776],
+    ],
+    'lowpass-3hz-order6-fft128': [
+      [3.9650194594287314e-7, 7.930038918857463e-7, 3.9650194594287314e-7, 1.0, -1.6755114793777466, 0.7034135460853577],
+      [1.0, 2.0, 1.0, 1.0, -1.7448428869247437, 0.7738995552062988],
+      [1.0, 2.0, 1.0, 1.0, -1.8795522451400757, 0.9108521938323975],
+    ],
+  };
+  it.skipIf(!ref)(`spectral features match the Edge Impulse reference vectors (${ref ? 'xiao_ei_motion' : skipReason('reference/spectral')})`, () => {
+    const data = JSON.parse(readFileSync(ref!, 'utf8')) as {
+      sample_rate_hz: number;
+      window_ms: number;
+      axes: string[];
+      cases: { name: string; params: Record<string, ParamValue>; input: number[][]; features: (number | null)[]; features_scipy_1_7?: number[] }[];
+    };
+    const groups = new Map<string, typeof data.cases>();
+    for (const c of data.cases) {
+      const set = c.name.split(' #')[0];
+      if (set === 'decimate3' || set === 'extra-low-freq') continue;
+      const key = JSON.stringify(c.params);
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    let checked = 0;
+    const runs = await Promise.all(
+      [...groups.values()].map(async (cases) => {
+        const set = cases[0].name.split(' #')[0];
+        const cfg = impulse('spectral', cases[0].params, data.sample_rate_hz, data.window_ms, data.axes);
+        return { cases, out: await runCpp(cfg, cases.map((c) => c.input), SOS[set]) };
+      }),
+    );
+    for (const { cases, out } of runs) {
+      cases.forEach((c, i) => {
+        const want = c.features_scipy_1_7 ?? c.features;
+        expect(out[i].length, c.name).toBe(want.length);
+        want.forEach((v, j) => {
+          expect(close(out[i][j], v as number), `${c.name} feature ${j}: ${out[i][j]} vs ${v}`).toBe(true);
+          checked++;
+        });
+      });
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
