@@ -62,12 +62,14 @@ export async function run(args: string[]): Promise<number> {
     const m = anomalyFromJson(j);
     const scores = new Float32Array(fs.rows);
     for (let i = 0; i < fs.rows; i++) scores[i] = anomalyScore(m, fs.data.subarray(i * fs.dim, (i + 1) * fs.dim));
-    writeWindowCsv(values.out, rows, ['score'], scores, 1, (i) => [], []);
-    const flagged = Array.from(scores).filter((s) => s > m.threshold).length;
-    // rewrite with the anomaly flag column
-    const { writeFileSync } = await import('node:fs');
-    const lines = ['recording,start,label,score,anomaly', ...rows.map((r, i) => `${r.recording},${r.start},${r.label},${scores[i]},${scores[i] > m.threshold ? 1 : 0}`)];
-    writeFileSync(values.out, lines.join('\n') + '\n');
+    const flags = Float32Array.from(scores, (s) => (s > m.threshold ? 1 : 0));
+    const both = new Float32Array(fs.rows * 2);
+    for (let i = 0; i < fs.rows; i++) {
+      both[2 * i] = scores[i];
+      both[2 * i + 1] = flags[i];
+    }
+    writeWindowCsv(values.out, rows, ['score', 'anomaly'], both, 2);
+    const flagged = flags.reduce((a, b) => a + b, 0);
     console.log(`${fs.rows} windows, ${flagged} above the anomaly threshold ${m.threshold.toFixed(3)} → ${values.out}`);
     return EXIT.ok;
   }

@@ -60,6 +60,7 @@ class DeviceState {
     this.status = 'connecting';
     this.name = transport.info.name;
     this.lastError = null;
+    this.needsRate = false;
     try {
       const stream = await openDeviceStream(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, rateHz: opts.rateHz });
       this.stream = stream;
@@ -73,6 +74,7 @@ class DeviceState {
     } catch (e) {
       this.status = 'disconnected';
       this.lastError = e instanceof StudioError ? e.describe() : String(e);
+      if (e instanceof StudioError && e.code === 'rate-unknown') this.needsRate = true;
       await transport.close().catch(() => undefined);
       if (!(e instanceof StudioError && e.code === 'cancelled')) notices.error(e, 'Could not connect');
     }

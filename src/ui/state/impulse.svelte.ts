@@ -117,6 +117,8 @@ export class ImpulseState {
   genProgress = $state.raw<Progress | null>(null);
   result = $state.raw<FeatureSummary | null>(null);
   genError = $state.raw<ShownError | null>(null);
+  /** Highest progress fraction the last run reported (1 when it completed). */
+  lastFraction = $state(0);
 
   // autotune job
   tuneJob = $state<string | null>(null);
@@ -316,6 +318,7 @@ export class ImpulseState {
     const jobId = newJobId('features');
     this.genJob = jobId;
     this.genError = null;
+    this.lastFraction = 0;
     this.genProgress = { stage: 'features', fraction: 0, detail: 'Starting' };
     try {
       const res = await dspWorker().generateFeatures(
@@ -323,7 +326,9 @@ export class ImpulseState {
         p.id,
         this.snapshot(),
         progressProxy((pr) => {
-          if (this.genJob === jobId) this.genProgress = pr;
+          if (this.genJob !== jobId) return;
+          this.genProgress = pr;
+          if (pr.fraction !== undefined) this.lastFraction = Math.max(this.lastFraction, pr.fraction);
         }),
       );
       if (this.genJob === jobId && this.projectId === p.id) this.result = res;

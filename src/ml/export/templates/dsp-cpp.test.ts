@@ -99,7 +99,7 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
       [1.0, 2.0, 1.0, 1.0, -1.8795522451400757, 0.9108521938323975],
     ],
   };
-  it.skipIf(!ref)(`spectral features match the Edge Impulse reference vectors (${ref ? 'xiao_ei_motion' : skipReason('reference/spectral')})`, () => {
+  it.skipIf(!ref)(`spectral features match the Edge Impulse reference vectors (${ref ? 'xiao_ei_motion' : skipReason('reference/spectral')})`, async () => {
     const data = JSON.parse(readFileSync(ref!, 'utf8')) as {
       sample_rate_hz: number;
       window_ms: number;

@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import type { ImpulseConfig } from '../../core/impulse.ts';
+import { isStudioError } from '../../core/errors.ts';
+import { denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
+import { quantizeModel } from '../quantize/quantize.ts';
+import { cFloat, cString, makeCHeader } from './c-header.ts';
+
+export function testImpulse(): ImpulseConfig {
+  return {
+    version: 1,
+    windowing: { windowMs: 2000, strideMs: 500, zeroPad: true, frequencyHz: 104, axes: ['accX', 'accY', 'accZ'] },
+    dsp: { block: 'spectral', params: { 'fft-length': 16, 'filter-type': 'none', 'do-log': true, 'scale-axes': 1.5 } },
+    learn: { block: 'dense', params: { layers: [20, 10] } },
+    training: { epochs: 30, learningRate: 0.0005, batchSize: 32, validationSplit: 0.2, seed: 1, earlyStoppingPatience: 0, classWeighting: false, augmentation: { noise: 0, timeShift: 0, amplitudeScale: 0 } },
+    labels: ['idle', 'wave', 'punch "hard"', 'flex\\'],
+  };
+}
+
+describe('makeCHeader', () => {
+  const fm = denseFixture();
+  const q = quantizeModel(fm, fixtureInputs(fm, 32));
+
+  it('writes the model bytes, length, labels, quantization and impulse constants', () => {
+    const h = makeCHeader({ tflite: q.tflite, impulse: testImpulse(), input: q.input, output: q.output });
+    expect(h).toContain('alignas(16) static const unsigned char model_tflite[] = {');
+    expect(h).toContain(`static const unsigned int model_tflite_len = ${q.tflite.length};`);
+    const body = h.slice(h.indexOf('model_tflite[] = {') + 18, h.indexOf('};', h.indexOf('model_tflite[] = {')));
+    const bytes = body.match(/0x[0-9a-f]{2}/g)!.map((x) => parseInt(x, 16));
+    expect(bytes).toEqual(Array.from(q.tflite));
+    expect(h).toContain('#define MODEL_INPUT_SIZE 39');
+    expect(h).toContain('#define MODEL_OUTPUT_SIZE 4');
+    expect(h).toContain(`#define MODEL_INPUT_ZERO_POINT ${q.input.zeroPoint}`);
+    expect(h).toMatch(/#define MODEL_OUTPUT_SCALE 0\.00390625\d*f/);
+    expect(h).toContain('#define MODEL_OUTPUT_ZERO_POINT -128');
+    expect(h).toContain('"punch \\"hard\\""');
+    expect(h).toContain('"flex\\\\"');
+    expect(h).toContain('#define IMPULSE_WINDOW_SAMPLES 208');
+    expect(h).toContain('#define IMPULSE_AXIS_COUNT 3');
+    expect(h).toContain('#define IMPULSE_DSP_FFT_LENGTH 16');
+    expect(h).toContain('#define IMPULSE_DSP_FILTER_TYPE "none"');
+    expect(h).toContain('#define IMPULSE_DSP_DO_LOG 1');
+    expect(h).toMatch(/#define MODEL_TENSOR_ARENA_SIZE \d+/);
+    const scale = Number(/MODEL_INPUT_SCALE ([0-9.e+-]+)f/.exec(h)![1]);
+    expect(Math.fround(scale)).toBe(Math.fround(q.input.scale));
+  });
+
+  it('takes the quantization from the impulse, and refuses without any', () => {
+    const imp = { ...testImpulse(), quantization: { input: q.input, output: q.output } };
+    expect(makeCHeader({ tflite: q.tflite, impulse: imp })).toContain('MODEL_INPUT_SCALE');
+    try {
+      makeCHeader({ tflite: q.tflite, impulse: testImpulse() });
+      expect.unreachable();
+    } catch (e) {
+      expect(isStudioError(e, 'export-no-quantization')).toBe(true);
+    }
+  });
+
+  it('C literals round-trip and escape', () => {
+    expect(cString('a?"\\\n')).toBe('"a\\077\\"\\\\\\012"');
+    for (const v of [0.1, 1 / 3, 1e-7, 123456.789]) expect(Math.fround(Number(cFloat(v).slice(0, -1)))).toBe(Math.fround(v));
+  });
+});

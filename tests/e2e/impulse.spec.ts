@@ -1,0 +1,153 @@
+import { test, expect, type Page } from '@playwright/test';
+import { StudioPage } from './pages/studio-page.ts';
+import { ImpulsePage } from './pages/impulse-page.ts';
+
+interface Handle {
+  studio: {
+    project: { id: string; impulse?: { dsp: { block: string; params: Record<string, unknown> }; learn: { block: string; params: Record<string, unknown> }; windowing: { axes: string[]; frequencyHz: number } } };
+    samples: { id: string }[];
+    updateProject(patch: unknown): Promise<void>;
+    s: { getSample(id: string): Promise<{ values: Float32Array; meta: { axes: unknown[] } }>; replaceValues(id: string, v: Float32Array): Promise<unknown> };
+    samplesChanged(): Promise<void>;
+  };
+}
+
+async function storedImpulse(page: Page) {
+  return page.evaluate(() => (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio.project.impulse);
+}
+
+test('spectral impulse on the demo project: save, generate, explore, reuse the cache, reject a masking cut-off', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toContainText('Demo');
+  const imp = new ImpulsePage(page);
+  await imp.open();
+
+  // defaults come from the samples: 62.5 Hz and their accelerometer axes
+  await expect(page.getByLabel('Frequency (Hz)')).toHaveValue('62.5');
+  await expect(page.getByTestId('window-preview')).toHaveAttribute('data-windows', /^[1-9]/);
+
+  await imp.chooseBlock('spectral');
+  await imp.setParam('FFT length', '32');
+  await expect(page.getByTestId('dsp-output')).toContainText('features per window');
+  await imp.save();
+  const saved = await storedImpulse(page);
+  expect(saved?.dsp.block).toBe('spectral');
+  expect(saved?.dsp.params['fft-length']).toBe(32);
+  expect(saved?.learn.block).toBeTruthy();
+  expect(saved?.windowing.frequencyHz).toBe(62.5);
+
+  // first generation computes every sample
+  expect(await imp.generate()).toBe('computed 40 / cached 0 samples');
+  await expect.poll(() => page.getByTestId('gen-summary').getAttribute('data-progress')).toBe('1');
+  const c = await imp.scatterCounts();
+  expect(c.windows).toBeGreaterThanOrEqual(40);
+  expect(c.points).toBe(c.windows);
+  await expect(page.getByTestId('legend-item')).toHaveCount(4);
+  const dim = Number(await page.getByTestId('gen-summary').getAttribute('data-dim'));
+  // 3 axes × (5 statistics + 16 FFT bins of a 32-point FFT)
+  expect(dim).toBe(3 * (5 + 16));
+
+  // changing only the learn settings reuses every cached sample
+  await page.evaluate(async () => {
+    const s = (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio;
+    const i = s.project.impulse!;
+    await s.updateProject({ impulse: { ...i, learn: { block: 'dense', params: { layers: [8], dropout: 0 } } } });
+  });
+  expect(await imp.generate()).toBe('computed 0 / cached 40 samples');
+
+  // editing one sample's values (version bump) recomputes only that sample
+  await page.evaluate(async () => {
+    const s = (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio;
+    const id = s.samples[3].id;
+    const smp = await s.s.getSample(id);
+    const v = smp.values.slice();
+    for (let i = 0; i < v.length; i++) v[i] *= 1.5;
+    await s.s.replaceValues(id, v);
+    await s.samplesChanged();
+  });
+  expect(await imp.generate()).toBe('computed 1 / cached 39 samples');
+
+  // a new FFT length recomputes everything
+  await imp.setParam('FFT length', '64');
+  await expect(page.getByTestId('gen-stale')).toBeVisible();
+  expect(await imp.generate()).toBe('computed 40 / cached 0 samples');
+  await expect(page.getByTestId('gen-stale')).toHaveCount(0);
+  expect(Number(await page.getByTestId('gen-summary').getAttribute('data-dim'))).toBe(3 * (5 + 32));
+
+  // a low-pass cut-off below the first FFT bin is rejected with a clear message and remedy
+  await imp.setParam('Filter type', 'low');
+  await imp.setParam('Cut-off frequency (Hz)', '0.1');
+  await imp.setParam('FFT length', '16');
+  const err = page.getByTestId('dsp-error');
+  await expect(err).toContainText('masked all FFT bins');
+  await expect(err).toContainText('Increase the FFT length or the cut-off frequency');
+  await expect(page.getByTestId('generate')).toBeDisabled();
+  await expect(page.getByTestId('save-impulse')).toBeDisabled();
+  // fixing it clears the error
+  await imp.setParam('Cut-off frequency (Hz)', '8');
+  await expect(err).toHaveCount(0);
+  await expect(page.getByTestId('dsp-output')).toBeVisible();
+});
+
+test('feature explorer: hover shows the window, keyboard and click open its sample; autotune proposes and applies', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  const imp = new ImpulsePage(page);
+  await imp.open();
+  await imp.generate();
+  const scatter = imp.scatter();
+  await expect(page.getByTestId('legend-item')).toHaveCount(4);
+
+  // keyboard: focus the plot, move to the first window, see its tooltip
+  await scatter.focus();
+  await page.keyboard.press('ArrowRight');
+  const tip = page.getByTestId('explorer-tip');
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText(/label (idle|wave|circle|shake)/);
+  await expect(tip).toContainText(/window 0\.00–2\.00 s/);
+
+  // hiding a label removes its points
+  const before = Number(await scatter.getAttribute('data-points'));
+  await page.getByTestId('legend-item').first().click();
+  await expect.poll(async () => Number(await scatter.getAttribute('data-points'))).toBeLessThan(before);
+  await page.getByTestId('legend-item').first().click();
+  await expect.poll(async () => Number(await scatter.getAttribute('data-points'))).toBe(before);
+
+  // Enter opens the sample on the Data step and notes which one
+  await scatter.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
+
+  // autotune from the data, then apply: the form switches to the spectral block with the proposals
+  await imp.open();
+  await page.getByTestId('autotune').click();
+  const proposals = page.getByTestId('autotune-proposals');
+  await expect(proposals).toBeVisible({ timeout: 30_000 });
+  await expect(proposals.locator('li')).not.toHaveCount(0);
+  await expect(proposals).toContainText('FFT length');
+  await page.getByTestId('autotune-apply').click();
+  await expect(page.getByLabel('DSP block', { exact: true })).toHaveValue('spectral');
+  await expect(page.getByTestId('dsp-output')).toBeVisible();
+});
+
+test('hovering a point shows its sample, clicking opens it', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  const imp = new ImpulsePage(page);
+  await imp.open();
+  await imp.generate();
+  const scatter = imp.scatter();
+  // where the first window's point is drawn (the plot reports the focused point's position)
+  await scatter.focus();
+  await page.keyboard.press('ArrowRight');
+  const xy = (await scatter.getAttribute('data-focus-xy'))!.split(',').map(Number);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('explorer-tip')).toHaveCount(0);
+  const box = (await scatter.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + xy[0] + 1, box.y + xy[1] + 1);
+  await expect(page.getByTestId('explorer-tip')).toContainText('click or Enter: open sample');
+  await page.mouse.click(box.x + xy[0] + 1, box.y + xy[1] + 1);
+  await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
+});
