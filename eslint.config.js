@@ -22,6 +22,11 @@ export default tseslint.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
-    rules: { 'svelte/no-at-html-tags': 'error', 'svelte/require-each-key': 'off' },
+    rules: {
+      'svelte/no-at-html-tags': 'error',
+      'svelte/require-each-key': 'off',
+      // State is replaced, not mutated ($state.raw + reassignment), so plain Map/Set are intended.
+      'svelte/prefer-svelte-reactivity': 'off',
+    },
   },
 );

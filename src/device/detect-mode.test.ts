@@ -63,7 +63,7 @@ describe('detectMode', () => {
     expect(r.diagnosis?.code).toBe('wrong-baud');
     await soup.close();
     const silent: Transport = { info: { name: 'x' }, async open() {}, async close() {}, isOpen: () => true, async write() {},
-      async *readable() { await new Promise((res) => setTimeout(res, 10_000)); } };
+      async *readable() { await new Promise((res) => setTimeout(res, 10_000)); yield new Uint8Array(0); } };
     expect((await detectMode(silent, { helloTimeoutMs: 100 })).mode).toBe('silent');
   });
 });

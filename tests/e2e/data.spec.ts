@@ -218,7 +218,7 @@ test('exports in the Edge Impulse JSON and CSV layouts re-import bit-exact (sele
   await data.importFiles(DataPage.folderFiles(dir));
   const before = await data.stored();
   // Select the "shake" samples and export just those.
-  await page.getByLabel('Label', { exact: true }).selectOption('shake');
+  await page.getByTestId('filter-label').selectOption('shake');
   await page.getByRole('button', { name: 'Select all shown' }).click();
   await expect(page.getByTestId('selected-count')).toHaveText('4 selected');
   for (const kind of ['ei-json', 'csv'] as const) {
@@ -236,7 +236,7 @@ test('exports in the Edge Impulse JSON and CSV layouts re-import bit-exact (sele
       expect(a.category).toBe(want[i].category);
     }
     await page.getByLabel('Project', { exact: true }).selectOption({ label: 'Formats' });
-    await page.getByLabel('Label', { exact: true }).selectOption('shake');
+    await page.getByTestId('filter-label').selectOption('shake');
     await page.getByRole('button', { name: 'Select all shown' }).click();
   }
 });

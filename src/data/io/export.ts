@@ -14,7 +14,7 @@ import { writeZip } from './safe-zip.ts';
 import { writeWav } from './wav.ts';
 
 /** The whole project (or the selection of recordings/models passed) as a project archive zip. */
-export function exportProjectZip(project: ProjectArchive, opts: { level?: 0 | 1 | 6 | 9 } = {}): Uint8Array {
+export function exportProjectZip(project: ProjectArchive, opts: { level?: 0 | 1 | 3 | 6 | 9 } = {}): Uint8Array {
   return writeProjectArchive(project, opts);
 }
 

@@ -6,9 +6,6 @@
  */
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-// Sensor data repeats values a lot (quantised ADC readings), so recent results are kept.
-const CACHE_MAX = 1 << 16;
-const cache = new Map<number, string>();
 
 /** Shortest decimal string s with Math.fround(Number(s)) === Math.fround(x) (same bits, including -0). */
 export function formatFloat32(x: number): string {
@@ -17,12 +14,7 @@ export function formatFloat32(x: number): string {
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   // Integers up to 2^24 are exact and short already.
   if (Number.isInteger(f) && Math.abs(f) <= 16777216) return String(f);
-  const hit = cache.get(f);
-  if (hit !== undefined) return hit;
-  const out = fastShortest(f) ?? slowShortest(f);
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(f, out);
-  return out;
+  return fastShortest(f) ?? slowShortest(f);
 }
 
 /**
@@ -37,15 +29,29 @@ function fastShortest(f: number): string | undefined {
   else if (10 ** (e + 1) <= a) e++;
   for (let p = 1; p <= 9; p++) {
     const k = p - 1 - e; // decimals
-    let cand: number;
     if (k > 22 || k < -15) return undefined;
     // Rounded on the magnitude (halves away from zero, like toPrecision), then signed.
-    if (k >= 0) cand = Math.round(a * POW10[k]) / POW10[k];
-    else cand = Math.round(a / POW10[-k]) * POW10[-k];
-    if (f < 0) cand = -cand;
-    if (Math.fround(cand) === f) return String(cand);
+    const m = k >= 0 ? Math.round(a * POW10[k]) : Math.round(a / POW10[-k]);
+    const cand = k >= 0 ? m / POW10[k] : m * POW10[-k];
+    if (Math.fround(f < 0 ? -cand : cand) === f) return decimalText(f < 0, m, k);
   }
   return undefined;
+}
+
+/** m × 10^−k as plain decimal text (integer-to-string is much cheaper than double-to-string). */
+function decimalText(neg: boolean, m: number, k: number): string {
+  let d = String(m);
+  if (k <= 0) d += '0'.repeat(-k);
+  else {
+    if (d.length <= k) d = '0'.repeat(k - d.length + 1) + d;
+    const cut = d.length - k;
+    let frac = d.slice(cut);
+    let end = frac.length;
+    while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+    frac = frac.slice(0, end);
+    d = frac ? `${d.slice(0, cut)}.${frac}` : d.slice(0, cut);
+  }
+  return neg ? `-${d}` : d;
 }
 
 /** The straightforward reference (toPrecision 1..9 until it round-trips); slower, used as fallback and in tests. */

@@ -82,12 +82,16 @@ function isValidUtf8(b: Uint8Array, s: number, e: number): boolean {
 }
 
 /** Printable excerpt of a line for the UI. */
+// Control characters and U+FFFD, shown as a middle dot in excerpts of bad lines.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f\ufffd]/g;
+
 export function lineExcerpt(b: Uint8Array, s: number, e: number): string {
   const end = Math.min(e, s + 80);
   let out = '';
   let ascii = true;
   for (let i = s; i < end; i++) if (b[i] >= 0x80) ascii = false;
-  if (!ascii && isValidUtf8(b, s, e)) return td.decode(b.subarray(s, end)).replace(/[\u0000-\u001f\u007f\ufffd]/g, '·');
+  if (!ascii && isValidUtf8(b, s, e)) return td.decode(b.subarray(s, end)).replace(CONTROL_CHARS, '·');
   for (let i = s; i < end; i++) {
     const c = b[i];
     out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';

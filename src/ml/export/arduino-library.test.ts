@@ -10,7 +10,7 @@ import type { FloatModel } from '../float-model.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { makeArduinoLibraryZip, TFLM_ARDUINO_LIBRARY } from './arduino-library.ts';
-import { testImpulse } from './c-header.test.ts';
+import { testImpulse } from './fixtures.ts';
 
 /** 3 axes × (5 + 8 bins) spectral features → dense 4. */
 function spectralModel(): FloatModel {

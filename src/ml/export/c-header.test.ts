@@ -1,20 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import type { ImpulseConfig } from '../../core/impulse.ts';
 import { isStudioError } from '../../core/errors.ts';
 import { denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { cFloat, cString, makeCHeader } from './c-header.ts';
-
-export function testImpulse(): ImpulseConfig {
-  return {
-    version: 1,
-    windowing: { windowMs: 2000, strideMs: 500, zeroPad: true, frequencyHz: 104, axes: ['accX', 'accY', 'accZ'] },
-    dsp: { block: 'spectral', params: { 'fft-length': 16, 'filter-type': 'none', 'do-log': true, 'scale-axes': 1.5 } },
-    learn: { block: 'dense', params: { layers: [20, 10] } },
-    training: { epochs: 30, learningRate: 0.0005, batchSize: 32, validationSplit: 0.2, seed: 1, earlyStoppingPatience: 0, classWeighting: false, augmentation: { noise: 0, timeShift: 0, amplitudeScale: 0 } },
-    labels: ['idle', 'wave', 'punch "hard"', 'flex\\'],
-  };
-}
+import { testImpulse } from './fixtures.ts';
 
 describe('makeCHeader', () => {
   const fm = denseFixture();

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPOT, srdhm } from './fixed-point.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, quantizeMultiplier, roundingDivideByPOT, srdhm } from './fixed-point.ts';
 
 /** Straight 64-bit BigInt versions of the gemmlowp definitions, as the independent check. */
 function srdhmBig(a: number, b: number): number {
@@ -66,5 +66,18 @@ describe('fixed-point', () => {
     expect(multiplyByQuantizedMultiplier(-1002, q.multiplier, q.shift)).toBe(-251); // -250.5 → -251
     const g = quantizeMultiplier(3);
     expect(multiplyByQuantizedMultiplier(7, g.multiplier, g.shift)).toBe(21);
+  });
+
+  it('single rounding (full TFLite) rounds ties up where TFLM rounds them away from zero', () => {
+    const quarter = quantizeMultiplier(0.25); // -6 · 0.25 = -1.5
+    expect(multiplyByQuantizedMultiplier(-6, quarter.multiplier, quarter.shift)).toBe(-2);
+    expect(multiplyByQuantizedMultiplierSingleRounding(-6, quarter.multiplier, quarter.shift)).toBe(-1);
+    expect(multiplyByQuantizedMultiplier(6, quarter.multiplier, quarter.shift)).toBe(2);
+    expect(multiplyByQuantizedMultiplierSingleRounding(6, quarter.multiplier, quarter.shift)).toBe(2);
+    // away from ties both agree
+    const q = quantizeMultiplier(0.0123);
+    for (const x of [1000, -777, 123456, -98765]) {
+      expect(Math.abs(multiplyByQuantizedMultiplierSingleRounding(x, q.multiplier, q.shift) - multiplyByQuantizedMultiplier(x, q.multiplier, q.shift))).toBeLessThanOrEqual(1);
+    }
   });
 });

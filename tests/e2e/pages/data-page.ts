@@ -34,8 +34,14 @@ export class DataPage {
 
   /** Chooses files with the file input and waits for the preview (or an error message). */
   async chooseFiles(paths: string[] | { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+    const discard = this.page.getByTestId('import-discard');
+    if (await discard.isVisible()) await discard.click();
+    const msg = this.page.getByTestId('data-message');
+    if (await msg.isVisible()) await msg.getByRole('button', { name: 'Dismiss message' }).click();
+    await expect(this.page.getByTestId('import-preview')).toHaveCount(0);
+    await expect(msg).toHaveCount(0);
     await this.page.getByTestId('import-files').setInputFiles(paths as string[]);
-    await expect(this.page.getByTestId('import-preview').or(this.page.getByTestId('data-message'))).toBeVisible({ timeout: 60_000 });
+    await expect(this.page.getByTestId('import-preview').or(this.page.getByTestId('data-message')).first()).toBeVisible({ timeout: 60_000 });
     await expect(this.page.getByTestId('import-parsing')).toHaveCount(0, { timeout: 60_000 });
   }
 
@@ -79,6 +85,7 @@ export class DataPage {
   /** Drags across the sample plot from one fraction of its width to another. */
   async dragSelect(from: number, to: number): Promise<void> {
     const over = this.page.getByTestId('sample-plot').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
     const box = await over.boundingBox();
     if (!box) throw new Error('plot not visible');
     const y = box.y + box.height / 2;

@@ -24,33 +24,56 @@ function impulse(block: 'raw' | 'flatten' | 'spectral', params: Record<string, P
 
 const execFileAsync = promisify(execFile);
 
-/** Compiles the generated DSP with a driver that reads a window from stdin and prints features. */
-async function runCpp(cfg: ImpulseConfig, windows: number[][][], sos?: number[][]): Promise<number[][]> {
+/**
+ * Compiles several generated DSP variants into one program (one namespace each, one compiler run)
+ * whose driver reads "variant rows values…" from stdin and prints the features.
+ */
+async function runCppMany(jobs: { cfg: ImpulseConfig; windows: number[][][]; sos?: number[][] }[]): Promise<number[][][]> {
   const dir = mkdtempSync(join(tmpdir(), 'dsp-cpp-'));
   try {
-    const samples = Math.round((cfg.windowing.windowMs * cfg.windowing.frequencyHz) / 1000);
-    const { code, featureCount } = makeDspCpp(cfg, { sos });
-    const src = `#include <stdio.h>
+    const parts: string[] = [];
+    const calls: string[] = [];
+    jobs.forEach((j, v) => {
+      const samples = Math.round((j.cfg.windowing.windowMs * j.cfg.windowing.frequencyHz) / 1000);
+      const { code, featureCount } = makeDspCpp(j.cfg, { sos: j.sos });
+      const body = code.replace(/#include <math.h>/, '');
+      parts.push(`#undef IMPULSE_WINDOW_SAMPLES
+#undef IMPULSE_FEATURE_COUNT
+#undef IMPULSE_FFT_LENGTH
+#undef IMPULSE_SOS_COUNT
 #define IMPULSE_WINDOW_SAMPLES ${samples}
-${code}
+namespace v${v} {
+${body}
+static const int kSamples = ${samples}, kAxes = ${j.cfg.windowing.axes.length}, kFeatures = ${featureCount};
+}`);
+      calls.push(`    case ${v}: { static float w[v${v}::kSamples * v${v}::kAxes]; static float f[v${v}::kFeatures];
+      for (int i = 0; i < v${v}::kSamples * v${v}::kAxes; i++) if (scanf("%f", &w[i]) != 1) return 2;
+      n = v${v}::impulse_extract_features(w, v${v}::kSamples, f, v${v}::kFeatures);
+      for (int i = 0; i < n; i++) printf("%.9g%c", f[i], i + 1 < n ? ' ' : '\\n');
+      break; }`);
+    });
+    const src = `#include <stdio.h>
+#include <math.h>
+${parts.join('\n')}
 int main() {
-  static float w[IMPULSE_WINDOW_SAMPLES * ${cfg.windowing.axes.length}];
-  static float f[${featureCount}];
-  int rows;
-  if (scanf("%d", &rows) != 1) return 1;
-  for (int r = 0; r < rows; r++) {
-    for (int i = 0; i < IMPULSE_WINDOW_SAMPLES * ${cfg.windowing.axes.length}; i++) if (scanf("%f", &w[i]) != 1) return 2;
-    int n = impulse_extract_features(w, IMPULSE_WINDOW_SAMPLES, f, ${featureCount});
-    for (int i = 0; i < n; i++) printf("%.9g%c", f[i], i + 1 < n ? ' ' : '\\n');
+  int variant, n = 0;
+  while (scanf("%d", &variant) == 1) {
+    switch (variant) {
+${calls.join('\n')}
+      default: return 3;
+    }
   }
   return 0;
 }
 `;
     writeFileSync(join(dir, 'd.cpp'), src);
-    await execFileAsync(gxx!, ['-std=c++11', '-O0', '-Wall', '-Werror', '-Wno-unused-function', '-o', join(dir, 'd'), join(dir, 'd.cpp')]);
-    const input = `${windows.length}\n${windows.map((w) => w.flat().join(' ')).join('\n')}\n`;
-    const out = execFileSync(join(dir, 'd'), { input, encoding: 'utf8' });
-    return out.trim().split('\n').map((l) => l.split(' ').map(Number));
+    await execFileAsync(gxx!, ['-std=c++11', '-O0', '-Wall', '-Werror', '-Wno-unused-function', '-Wno-unused-variable', '-o', join(dir, 'd'), join(dir, 'd.cpp')]);
+    const input = jobs.map((j, v) => j.windows.map((w) => `${v} ${w.flat().join(' ')}`).join('\n')).join('\n') + '\n';
+    const lines = execFileSync(join(dir, 'd'), { input, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').map((l) => l.split(' ').map(Number));
+    const out: number[][][] = [];
+    let k = 0;
+    for (const j of jobs) out.push(lines.slice(k, (k += j.windows.length)));
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -62,9 +85,11 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
   it('raw and flatten give hand-computed features', async () => {
     // 4 samples × 2 axes, frame-major
     const w = [[1, 10], [2, 20], [3, 30], [6, 60]];
-    const raw = await runCpp(impulse('raw', { 'scale-axes': 2 }, 4, 1000, ['x', 'y']), [w]);
+    const [raw, flat] = await runCppMany([
+      { cfg: impulse('raw', { 'scale-axes': 2 }, 4, 1000, ['x', 'y']), windows: [w] },
+      { cfg: impulse('flatten', { skewness: false, kurtosis: false }, 4, 1000, ['x', 'y']), windows: [w] },
+    ]);
     expect(raw[0]).toEqual([2, 20, 4, 40, 6, 60, 12, 120]);
-    const flat = await runCpp(impulse('flatten', { skewness: false, kurtosis: false }, 4, 1000, ['x', 'y']), [w]);
     // x: mean 3, min 1, max 6, rms sqrt(50/4), stdev sqrt(14/4)
     const expected = [3, 1, 6, Math.sqrt(12.5), Math.sqrt(3.5)];
     expected.forEach((v, i) => {
@@ -114,14 +139,16 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
       groups.set(key, [...(groups.get(key) ?? []), c]);
     }
     let checked = 0;
-    const runs = await Promise.all(
-      [...groups.values()].map(async (cases) => {
-        const set = cases[0].name.split(' #')[0];
-        const cfg = impulse('spectral', cases[0].params, data.sample_rate_hz, data.window_ms, data.axes);
-        return { cases, out: await runCpp(cfg, cases.map((c) => c.input), SOS[set]) };
-      }),
+    const groupList = [...groups.values()];
+    const outs = await runCppMany(
+      groupList.map((cases) => ({
+        cfg: impulse('spectral', cases[0].params, data.sample_rate_hz, data.window_ms, data.axes),
+        windows: cases.map((c) => c.input),
+        sos: SOS[cases[0].name.split(' #')[0]],
+      })),
     );
-    for (const { cases, out } of runs) {
+    for (const [gi, cases] of groupList.entries()) {
+      const out = outs[gi];
       cases.forEach((c, i) => {
         const want = c.features_scipy_1_7 ?? c.features;
         expect(out[i].length, c.name).toBe(want.length);

@@ -1,0 +1,172 @@
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../main.ts';
+import { createRng } from '../../ml/train/rng.ts';
+import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
+
+/** A small motion-like dataset: 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes. */
+function makeDataset(dir: string, withSidecar: boolean): void {
+  mkdirSync(dir, { recursive: true });
+  const rng = createRng(5);
+  const labels = ['idle', 'shake', 'wave'];
+  const testIds: string[] = [];
+  for (const label of labels) {
+    for (let r = 0; r < 6; r++) {
+      const name = `${label}.r${r}`;
+      if (r === 5) testIds.push(name);
+      const lines = ['timestamp_ms,accX,accY,accZ'];
+      for (let i = 0; i < 150; i++) {
+        const t = i / 50;
+        const n = () => 0.05 * rng.normal();
+        let x = n();
+        let y = n();
+        let z = 1 + n();
+        if (label === 'shake') x += 1.2 * Math.sin(2 * Math.PI * 6 * t + r);
+        if (label === 'wave') {
+          y += 0.8 * Math.sin(2 * Math.PI * 1.5 * t + r);
+          z -= 0.5;
+        }
+        lines.push(`${i * 20},${x.toFixed(4)},${y.toFixed(4)},${z.toFixed(4)}`);
+      }
+      writeFileSync(join(dir, `${name}.csv`), lines.join('\n') + '\n');
+    }
+  }
+  if (withSidecar) writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ name: 'tiny', sample_rate_hz: 50, axes: ['accX', 'accY', 'accZ'], labels, test_ids: testIds }));
+}
+
+describe('tinyml train / features / predict', () => {
+  let tmp = '';
+  let data = '';
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'tinyml-train-'));
+    data = join(tmp, 'data');
+    makeDataset(data, true);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('train writes impulse, metrics, model and int8 files with the right shapes', async () => {
+    const out = join(tmp, 'out');
+    const code = await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--stride-ms', '500', '--seed', '3', '--quiet']);
+    expect(code).toBe(0);
+    for (const f of ['impulse.json', 'metrics.json', 'model.json', 'weights.bin', 'model.tflite', 'model_float.tflite', 'test_inputs.csv', 'test_outputs.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    const imp = JSON.parse(readFileSync(join(out, 'impulse.json'), 'utf8'));
+    expect(imp.windowing).toMatchObject({ windowMs: 1000, strideMs: 500, frequencyHz: 50, axes: ['accX', 'accY', 'accZ'] });
+    expect(imp.dsp.block).toBe('flatten');
+    expect(imp.learn.block).toBe('dense');
+    expect(imp.training.seed).toBe(3);
+    expect(imp.labels).toEqual(['idle', 'shake', 'wave']);
+    expect(imp.quantization.input.scale).toBeGreaterThan(0);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.labels).toEqual(['idle', 'shake', 'wave']);
+    for (const kind of ['float', 'int8']) {
+      expect(m[kind].confusion.length).toBe(3);
+      expect(m[kind].confusion.every((r: number[]) => r.length === 3)).toBe(true);
+      // 3 test recordings × 5 windows (starts 0, 25, 50, 75, 100 of 150 frames)
+      expect(m[kind].confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(15);
+      expect(Object.keys(m[kind].per_class)).toEqual(['idle', 'shake', 'wave']);
+      expect(m[kind].per_class.idle.support).toBe(5);
+      expect(m[kind].accuracy).toBeGreaterThanOrEqual(0.9);
+    }
+    const inputs = readFileSync(join(out, 'test_inputs.csv'), 'utf8').trim().split('\n');
+    expect(inputs[0]).toBe('recording,start,label,' + Array.from({ length: 18 }, (_, i) => `i${i}`).join(','));
+    expect(inputs.length).toBe(16);
+    expect(inputs[1].startsWith('idle.r5,0,idle,')).toBe(true);
+    const outputs = readFileSync(join(out, 'test_outputs.csv'), 'utf8').trim().split('\n');
+    expect(outputs[0]).toBe('recording,start,label,o0,o1,o2');
+    const probs = outputs[1].split(',').slice(3).map(Number);
+    expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    // TFLite flatbuffer identifier
+    expect(new TextDecoder().decode(readFileSync(join(out, 'model.tflite')).subarray(4, 8))).toBe('TFL3');
+
+    // predict with the trained model
+    const pred = join(tmp, 'pred.csv');
+    expect(await main(['predict', '--model', out, '--data', data, '--out', pred])).toBe(0);
+    const rows = readFileSync(pred, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('recording,start,label,predicted,confidence,p_idle,p_shake,p_wave');
+    expect(rows.length).toBe(1 + 18 * 5);
+    const correct = rows.slice(1).filter((r) => r.split(',')[2] === r.split(',')[3]).length;
+    expect(correct / 90).toBeGreaterThan(0.9);
+  });
+
+  it('same seed → same metrics; the stratified split is used without test_ids', async () => {
+    const noSide = join(tmp, 'noside');
+    makeDataset(noSide, false);
+    const run = async (o: string) => {
+      expect(await main(['train', '--data', noSide, '--out', o, '--window-ms', '1000', '--stride-ms', '1000', '--epochs', '8', '--seed', '9', '--quiet', '--backend', 'cpu'])).toBe(0);
+      return JSON.parse(readFileSync(join(o, 'metrics.json'), 'utf8'));
+    };
+    const a = await run(join(tmp, 'd1'));
+    const b = await run(join(tmp, 'd2'));
+    expect(b.float).toEqual(a.float);
+    expect(b.training.history).toEqual(a.training.history);
+    expect(a.training.split).toBe('stratified');
+    // 6 recordings per label, 20 % → 1 test recording per label, 3 windows of 1 s in 3 s
+    expect(a.float.confusion.flat().reduce((s: number, v: number) => s + v, 0)).toBe(9);
+  });
+
+  it('features writes one row per window with feature names; --dsp and --dsp-param override', async () => {
+    const f = join(tmp, 'features.csv');
+    expect(await main(['features', '--data', data, '--out', f, '--window-ms', '1000', '--stride-ms', '1000', '--dsp', 'spectral', '--dsp-param', 'fft-length=32'])).toBe(0);
+    const lines = readFileSync(f, 'utf8').trim().split('\n');
+    const header = lines[0].split(',');
+    expect(header.slice(0, 4)).toEqual(['recording', 'start', 'label', 'accX: RMS']);
+    // spectral v4, fft 32, no filter: 5 + 16 per axis
+    expect(header.length).toBe(3 + 3 * 21);
+    expect(lines.length).toBe(1 + 18 * 3);
+    expect(lines[1].split(',').length).toBe(header.length);
+  });
+
+  it('anomaly block trains and predicts', async () => {
+    const out = join(tmp, 'anom');
+    expect(await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--learn', 'anomaly', '--quiet'])).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.anomaly.threshold).toBeGreaterThan(0);
+    const pred = join(tmp, 'anom.csv');
+    expect(await main(['predict', '--model', out, '--data', data, '--out', pred])).toBe(0);
+    expect(readFileSync(pred, 'utf8').split('\n')[0]).toBe('recording,start,label,score,anomaly');
+  });
+
+  it('exit codes: 2 for usage, 3 for a bad folder or config', async () => {
+    expect(await main(['train', '--data', data])).toBe(2);
+    expect(await main(['train', '--data', data, '--out', join(tmp, 'x'), '--dsp', 'nope'])).toBe(2);
+    expect(await main(['train', '--data', data, '--out', join(tmp, 'x'), '--dsp-param', 'fft-length'])).toBe(2);
+    expect(await main(['train', '--data', join(tmp, 'missing'), '--out', join(tmp, 'x')])).toBe(3);
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'junk.csv'), 'not,a\nvalid');
+    expect(await main(['features', '--data', empty, '--out', join(tmp, 'f.csv')])).toBe(3);
+    const cfg = join(tmp, 'bad.json');
+    writeFileSync(cfg, '{"dsp": {"block": 42}}');
+    expect(await main(['features', '--data', data, '--out', join(tmp, 'f.csv'), '--config', cfg])).toBe(3);
+    writeFileSync(cfg, '{not json');
+    expect(await main(['train', '--data', data, '--out', join(tmp, 'x'), '--config', cfg])).toBe(3);
+    expect(await main(['predict', '--model', join(tmp, 'missing'), '--data', data, '--out', join(tmp, 'p.csv')])).toBe(3);
+  });
+});
+
+const xiao = sharedPath('datasets/xiao_ei_motion');
+describe.skipIf(!xiao)('tinyml train on xiao_ei_motion with defaults', () => {
+  it('beats 92.3 % per window on the dataset test split (float and int8)', async () => {
+    void skipReason;
+    const tmp = mkdtempSync(join(tmpdir(), 'tinyml-xiao-'));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await main(['train', '--data', xiao!, '--out', tmp, '--quiet'])).toBe(0);
+      const m = JSON.parse(readFileSync(join(tmp, 'metrics.json'), 'utf8'));
+      expect(m.labels).toEqual(['circle', 'flick', 'idle', 'updown']);
+      expect(m.training.split).toBe('dataset.json');
+      expect(m.float.accuracy).toBeGreaterThan(0.923);
+      expect(m.int8.accuracy).toBeGreaterThan(0.923);
+    } finally {
+      log.mockRestore();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

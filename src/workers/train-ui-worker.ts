@@ -1,0 +1,449 @@
+/**
+ * The Train and Test steps' worker: trains the impulse's learning block on a project's samples (read
+ * here from IndexedDB, never through the page), picks the TF.js backend by a measured probe, stores
+ * the result as a ModelRecord (TF.js artefacts, int8 + float TFLite, metrics), scores stored models on
+ * the test samples and runs live classification over device frames. Only small messages (epoch logs,
+ * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (train-ui-api.ts) through comlink.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { StudioError, throwIfAborted } from '../core/errors.ts';
+import type { ImpulseConfig } from '../core/impulse.ts';
+import { openStudioDb } from '../data/store/open-db.ts';
+import { StudioStore } from '../data/store/studio-store.ts';
+import type { ModelRecord } from '../data/store/schema.ts';
+import type { RawRecording, SampleMeta } from '../data/sample.ts';
+import { dspContext, getDspBlock } from '../dsp/registry.ts';
+import { computeFeaturesAsync } from '../dsp/features.ts';
+import { axisIndices, strideFrames, windowFrames } from '../dsp/windowing.ts';
+import { chooseBackend, configureWasmPaths, useBackend, type BackendName } from '../ml/train/backend.ts';
+import { inputShapeFor, runPipeline, toFeatureRecordings } from '../ml/train/pipeline.ts';
+import { predictProbs } from '../ml/train/trainer.ts';
+import { loadModel, saveModel } from '../ml/train/model-io.ts';
+import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
+import { toFloatModel } from '../ml/models/to-float-model.ts';
+import { anomalyFromJson, anomalyScore, anomalyToJson, type AnomalyModel } from '../ml/models/anomaly.ts';
+import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
+import { LiveClassifier } from '../ml/live/live-classifier.ts';
+import type {
+  LiveInfo,
+  LiveStartOptions,
+  LiveUpdate,
+  ProbeResult,
+  PublicMetrics,
+  SkippedSample,
+  StoredMetrics,
+  TestData,
+  TrainEventFn,
+  TrainRequest,
+  TrainSummary,
+  TrainUiWorkerApi,
+  WasmUrls,
+} from './train-ui-api.ts';
+
+// StudioErrors keep family, code and remedy across the worker boundary (train-ui-client.ts rebuilds them).
+const origThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: origThrow.canHandle,
+  serialize(v: unknown) {
+    const e = (v as { value?: unknown }).value;
+    if (e instanceof StudioError) {
+      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy } } }, []];
+    }
+    return origThrow.serialize(v);
+  },
+  deserialize: origThrow.deserialize,
+});
+
+let storePromise: Promise<StudioStore> | null = null;
+function store(): Promise<StudioStore> {
+  storePromise ??= openStudioDb({
+    onVersionChange: () => {
+      storePromise = null;
+    },
+  }).then((db) => new StudioStore(db));
+  return storePromise;
+}
+
+let wasmReady = false;
+const jobs = new Map<string, AbortController>();
+/** Probe results per model shape, so a second run skips the probe. */
+const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>();
+
+type Loaded = { kind: 'classifier'; model: tf.LayersModel; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
+const loaded = new Map<string, Loaded>();
+
+function sampleName(m: SampleMeta): string {
+  return m.sourceName ?? `${m.label}.${m.id.slice(0, 6)}`;
+}
+
+function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
+  const fs = 1000 / m.intervalMs;
+  const want = imp.windowing.frequencyHz;
+  if (!(m.intervalMs > 0) || Math.abs(fs - want) > 0.01 * want) return `sampled at ${Number.isFinite(fs) ? fs.toFixed(2) : '?'} Hz, the impulse expects ${want} Hz`;
+  const missing = imp.windowing.axes.filter((a) => !m.axes.some((x) => x.name === a));
+  if (missing.length) return `has no axis ${missing.join(', ')}`;
+  return null;
+}
+
+/** Reads the project's usable samples (optionally one category) from IndexedDB. */
+async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
+  const s = await store();
+  const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
+  metas.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  const recs: RawRecording[] = [];
+  const used: SampleMeta[] = [];
+  const skipped: SkippedSample[] = [];
+  for (const m of metas) {
+    throwIfAborted(signal, 'model');
+    const problem = problemOf(m, imp);
+    if (problem) {
+      skipped.push({ id: m.id, name: sampleName(m), reason: problem });
+      continue;
+    }
+    const sample = await s.getSample(m.id);
+    if (!sample) continue;
+    recs.push({ name: sampleName(m), label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: sample.values });
+    used.push(m);
+  }
+  return { recs, metas: used, skipped };
+}
+
+function pub(m: ClassificationMetrics): PublicMetrics {
+  return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
+}
+
+function ensureWasm(): void {
+  if (!wasmReady) {
+    throw new StudioError({ family: 'model', code: 'worker-not-ready', message: 'The training worker was used before it was initialised.', remedy: 'Reload the page.' });
+  }
+}
+
+async function selectBackend(pref: string, imp: ImpulseConfig, inputShape: number[], numClasses: number, emit: TrainEventFn): Promise<{ backend: string; probes: ProbeResult[] }> {
+  const t0 = performance.now();
+  if (pref !== 'auto') {
+    if (!(await useBackend(pref))) {
+      throw new StudioError({ family: 'model', code: 'backend-unavailable', message: `The ${pref} backend cannot start in this browser.`, remedy: 'Choose "automatic" as the backend.' });
+    }
+    emit({ type: 'backend', backend: pref, probes: [{ backend: pref }], probeMs: performance.now() - t0 });
+    return { backend: pref, probes: [{ backend: pref }] };
+  }
+  const key = JSON.stringify([imp.learn, inputShape, numClasses, imp.training.batchSize]);
+  const hit = probeCache.get(key);
+  if (hit && (await useBackend(hit.backend))) {
+    emit({ type: 'backend', backend: hit.backend, probes: hit.probes, probeMs: performance.now() - t0 });
+    return hit;
+  }
+  emit({ type: 'stage', stage: 'probing backends' });
+  const candidates: BackendName[] = ['wasm', 'webgl', 'cpu'];
+  const choice = await chooseBackend({ learn: imp.learn, inputShape, numClasses, batchSize: Math.max(1, Math.min(imp.training.batchSize, 64)), steps: 3 }, candidates);
+  probeCache.set(key, choice);
+  emit({ type: 'backend', backend: choice.backend, probes: choice.probes, probeMs: performance.now() - t0 });
+  return choice;
+}
+
+function tfjsArtifacts(modelJson: string, weights: Uint8Array): NonNullable<ModelRecord['artifacts']['tfjs']> {
+  const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  return { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData };
+}
+
+async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
+  ensureWasm();
+  jobs.get(req.jobId)?.abort();
+  const ac = new AbortController();
+  jobs.set(req.jobId, ac);
+  const signal = ac.signal;
+  const emit: TrainEventFn = (e) => {
+    try {
+      onEvent(e);
+    } catch {
+      /* the page went away */
+    }
+  };
+  try {
+    const imp: ImpulseConfig = structuredClone(req.impulse);
+    emit({ type: 'stage', stage: 'reading samples' });
+    const { recs, skipped } = await loadRecordings(req.projectId, imp, undefined, signal);
+    const trainRecs = recs.filter((r) => r.category !== 'testing');
+    imp.labels = [...new Set(trainRecs.map((r) => r.label))].sort();
+    emit({ type: 'data', trainRecordings: trainRecs.length, testRecordings: recs.length - trainRecs.length, skipped });
+    if (trainRecs.length === 0) {
+      throw new StudioError({
+        family: 'import',
+        code: 'no-training-data',
+        message: skipped.length ? `No training sample fits the impulse ("${skipped[0].name}" ${skipped[0].reason}).` : 'There are no training samples.',
+        remedy: skipped.length ? 'Match the impulse frequency and axes to your samples on the Impulse step.' : 'Record or import training samples on the Data step.',
+      });
+    }
+
+    let probes: ProbeResult[] = [];
+    if (imp.learn.block !== 'anomaly') {
+      const ctx = dspContext(imp);
+      const block = getDspBlock(imp.dsp.block);
+      block.validate(ctx);
+      const shape = block.outputShape(ctx);
+      const dim = block.createRunner(ctx).dim;
+      const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
+      ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
+    }
+    throwIfAborted(signal, 'model');
+
+    const res = await runPipeline(recs, imp, {
+      signal,
+      onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
+      onProgress: (p) => {
+        if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
+      },
+    });
+    const labels = res.impulse.labels;
+    const s = await store();
+    const existing = await s.listModels(req.projectId);
+    const name = req.name?.trim() || `v${existing.length + 1}`;
+    const windows = { training: res.train.rows, test: res.test.rows };
+
+    if (res.anomaly) {
+      const scores = res.anomalyScores ?? new Float32Array(0);
+      const test: Record<string, { windows: number; flagged: number }> = {};
+      res.test.windows.forEach((w, i) => {
+        const e = (test[w.label] ??= { windows: 0, flagged: 0 });
+        e.windows++;
+        if (scores[i] > res.anomaly!.threshold) e.flagged++;
+      });
+      const metrics: StoredMetrics = {
+        labels,
+        anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, model: anomalyToJson(res.anomaly), test },
+        training: { backend: 'js', probes: [], train_ms: 0, epochs_run: 0, best_epoch: 0, stopped_early: false, windows, history: [] },
+        sizes: { tfjs_bytes: 0, parameters: res.anomaly.centroids.length + 2 * res.anomaly.mean.length },
+      };
+      let modelId: string | null = null;
+      if (req.save !== false) {
+        const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: res.impulse, metrics, artifacts: {} });
+        modelId = rec.id;
+        loaded.set(rec.id, { kind: 'anomaly', anomaly: res.anomaly, rec });
+      }
+      return { modelId, name, backend: 'js', metrics };
+    }
+
+    const cls = res.classifier!;
+    const metrics: StoredMetrics = {
+      labels,
+      training: {
+        backend: cls.backend,
+        probes,
+        train_ms: Math.round(cls.trainMs),
+        epochs_run: cls.history.length,
+        best_epoch: cls.bestEpoch,
+        stopped_early: cls.stoppedEarly,
+        windows,
+        history: cls.history.map((h) => ({ epoch: h.epoch, loss: h.loss, acc: h.acc, valLoss: h.valLoss, valAcc: h.valAcc, elapsedMs: h.elapsedMs })),
+      },
+      sizes: { tfjs_bytes: 0, parameters: cls.model.countParams() },
+    };
+    if (res.evaluation) {
+      metrics.float = pub(res.evaluation.window);
+      metrics.float_per_sample = pub(res.evaluation.sample);
+    }
+    emit({ type: 'stage', stage: 'int8 export' });
+    const impulse = res.impulse;
+    let int8: Uint8Array | undefined;
+    let floatTflite: Uint8Array | undefined;
+    try {
+      const fm = toFloatModel(cls.model, labels);
+      const size = fm.inputShape.reduce((a, b) => a * b, 1);
+      const ex = exportInt8(fm, res.train.data);
+      int8 = ex.int8Tflite;
+      floatTflite = ex.floatTflite;
+      impulse.quantization = { input: ex.input, output: ex.output };
+      if (res.test.rows > 0) {
+        const q = runTflite(ex.int8Tflite, res.test.data, size);
+        const truth = res.test.windows.map((w) => labels.indexOf(w.label));
+        metrics.int8 = pub(metricsFromProbs(labels, truth, q));
+      }
+    } catch (e) {
+      metrics.int8_error = e instanceof Error ? e.message : String(e);
+    }
+    const saved = await saveModel(cls.model);
+    metrics.sizes = { tfjs_bytes: saved.weights.byteLength + saved.modelJson.length, int8_bytes: int8?.byteLength, float_tflite_bytes: floatTflite?.byteLength, parameters: cls.model.countParams() };
+    let modelId: string | null = null;
+    if (req.save !== false) {
+      emit({ type: 'stage', stage: 'saving' });
+      const rec = await s.saveModel({
+        projectId: req.projectId,
+        name,
+        createdAt: Date.now(),
+        impulse,
+        metrics,
+        artifacts: { tfjs: tfjsArtifacts(saved.modelJson, saved.weights), int8Tflite: int8, floatTflite },
+      });
+      modelId = rec.id;
+      loaded.set(rec.id, { kind: 'classifier', model: cls.model, rec });
+    } else {
+      cls.model.dispose();
+    }
+    return { modelId, name, backend: cls.backend, metrics };
+  } finally {
+    if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
+  }
+}
+
+async function getLoaded(modelId: string): Promise<Loaded> {
+  const hit = loaded.get(modelId);
+  if (hit) return hit;
+  const rec = await (await store()).getModel(modelId);
+  if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'That model version no longer exists.', remedy: 'Choose another model version or train again.' });
+  let l: Loaded;
+  if (rec.impulse.learn.block === 'anomaly') {
+    const m = (rec.metrics as StoredMetrics | undefined)?.anomaly?.model;
+    l = { kind: 'anomaly', anomaly: anomalyFromJson(m), rec };
+  } else {
+    const t = rec.artifacts.tfjs;
+    if (!t) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no TF.js weights stored.`, remedy: 'Train the model again.' });
+    const json = JSON.stringify({ format: 'layers-model', modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] });
+    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), rec };
+  }
+  loaded.set(modelId, l);
+  return l;
+}
+
+async function testModel(projectId: string, modelId: string): Promise<TestData> {
+  ensureWasm();
+  const l = await getLoaded(modelId);
+  const imp = l.rec.impulse;
+  const { recs, metas, skipped } = await loadRecordings(projectId, imp, 'testing');
+  const fs = await computeFeaturesAsync(toFeatureRecordings(recs), imp);
+  const labels = imp.labels;
+  const windowSample = Int32Array.from(fs.windows, (w) => w.recording);
+  const windowStart = Int32Array.from(fs.windows, (w) => w.start);
+  const truth = Int32Array.from(fs.windows, (w) => labels.indexOf(w.label));
+  const out: TestData = {
+    modelId,
+    kind: l.kind,
+    labels,
+    samples: metas.map((m) => ({ id: m.id, name: sampleName(m), label: m.label })),
+    windowSample,
+    windowStart,
+    truth,
+    probs: new Float32Array(0),
+    skipped,
+    intervalMs: 1000 / imp.windowing.frequencyHz,
+  };
+  if (l.kind === 'anomaly') {
+    const scores = new Float32Array(fs.rows);
+    for (let i = 0; i < fs.rows; i++) scores[i] = anomalyScore(l.anomaly, fs.data.subarray(i * fs.dim, (i + 1) * fs.dim));
+    out.scores = scores;
+    out.threshold = l.anomaly.threshold;
+  } else if (fs.rows > 0) {
+    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs));
+  }
+  const buffers = [windowSample.buffer, windowStart.buffer, truth.buffer, out.probs.buffer];
+  if (out.scores) buffers.push(out.scores.buffer);
+  return Comlink.transfer(out, buffers as ArrayBuffer[]);
+}
+
+// ---- live classification -------------------------------------------------------------------------
+
+let live: { classifier: LiveClassifier; picked: number[]; deviceAxes: number; frame: Float32Array; last: { score?: number } } | null = null;
+
+async function liveStart(projectId: string, modelId: string, opts: LiveStartOptions): Promise<LiveInfo> {
+  ensureWasm();
+  void projectId;
+  const l = await getLoaded(modelId);
+  const imp = l.rec.impulse;
+  const w = imp.windowing;
+  if (Math.abs(opts.rateHz - w.frequencyHz) > 0.01 * w.frequencyHz) {
+    throw new StudioError({
+      family: 'model',
+      code: 'live-rate-mismatch',
+      message: `The device streams at ${opts.rateHz.toFixed(2)} Hz but the model was trained on ${w.frequencyHz} Hz data.`,
+      remedy: `Set the device (or the simulated board) to ${w.frequencyHz} Hz.`,
+    });
+  }
+  const picked = axisIndices(
+    opts.deviceAxes.map((name) => ({ name })),
+    w.axes,
+  );
+  const ctx = dspContext(imp);
+  const runner = getDspBlock(imp.dsp.block).createRunner(ctx);
+  const feats = new Float32Array(runner.dim);
+  const wf = windowFrames(w);
+  const sf = Math.max(1, Math.round(strideFrames(w)));
+  const last: { score?: number } = {};
+  let labels = imp.labels;
+  let classify: (f: Float32Array) => Float32Array;
+  if (l.kind === 'anomaly') {
+    const a = l.anomaly;
+    labels = ['normal', 'unusual'];
+    classify = (f) => {
+      const s = anomalyScore(a, f);
+      last.score = s;
+      const u = s > a.threshold ? 1 : 0;
+      return Float32Array.of(1 - u, u);
+    };
+  } else {
+    const inputShape = inputShapeFor(imp.learn.block, { shape: getDspBlock(imp.dsp.block).outputShape(ctx), dim: runner.dim });
+    const model = l.model;
+    classify = (f) => predictProbs(model, f, inputShape, 1);
+  }
+  const classifier = new LiveClassifier({
+    windowFrames: wf,
+    strideFrames: sf,
+    axes: w.axes.length,
+    labels,
+    features: (win) => runner.run(win, feats),
+    classify,
+    smoothing: opts.smoothing ?? 3,
+    threshold: opts.threshold ?? 0.6,
+  });
+  live = { classifier, picked, deviceAxes: opts.deviceAxes.length, frame: new Float32Array(0), last };
+  return { labels, windowFrames: wf, strideFrames: sf, kind: l.kind };
+}
+
+async function livePush(frames: Float32Array): Promise<LiveUpdate[]> {
+  const L = live;
+  if (!L) return [];
+  const n = Math.floor(frames.length / L.deviceAxes);
+  const a = L.picked.length;
+  if (L.frame.length !== n * a) L.frame = new Float32Array(n * a);
+  for (let i = 0; i < n; i++) for (let j = 0; j < a; j++) L.frame[i * a + j] = frames[i * L.deviceAxes + L.picked[j]];
+  const results = await L.classifier.push(L.frame);
+  return results.map((r) => ({
+    probs: Array.from(r.probs),
+    smoothed: Array.from(r.smoothed),
+    top: r.top,
+    decision: r.decision,
+    dspMs: r.dspMs,
+    modelMs: r.modelMs,
+    score: L.last.score,
+  }));
+}
+
+const api: TrainUiWorkerApi = {
+  async init(wasm: WasmUrls): Promise<void> {
+    if (wasmReady) return;
+    // Threaded WASM gives nothing on small models and needs the threaded binary: keep to SIMD / plain.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    configureWasmPaths({ 'tfjs-backend-wasm.wasm': wasm.plain, 'tfjs-backend-wasm-simd.wasm': wasm.simd, 'tfjs-backend-wasm-threaded-simd.wasm': wasm.simd });
+    wasmReady = true;
+  },
+  train,
+  cancel(jobId: string): void {
+    jobs.get(jobId)?.abort();
+  },
+  test: testModel,
+  liveStart,
+  livePush,
+  liveStop(): void {
+    live = null;
+  },
+  forget(modelId: string): void {
+    const l = loaded.get(modelId);
+    if (l?.kind === 'classifier') l.model.dispose();
+    loaded.delete(modelId);
+  },
+  async status() {
+    return { backend: tf.getBackend() ?? '', tensors: tf.memory().numTensors };
+  },
+};
+
+Comlink.expose(api);
