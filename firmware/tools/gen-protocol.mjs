@@ -58,6 +58,12 @@ function genH() {
   L.push(`static const uint32_t SLOT_DATA_OFFSET = ${s.dataOffset};`);
   L.push(`static const uint32_t SLOT_SECTOR_SIZE = ${s.sectorSize};`);
   L.push(`static const uint32_t SLOT_MAX_CHUNK = ${s.maxChunk};`);
+  L.push(`static const uint32_t SLOT_PAYLOAD_ALIGN = ${s.payloadAlign};`);
+  L.push(`static const uint32_t SLOT_TRAILER_MAGIC = ${hex(s.trailerMagic, 8)}u; // "TMLT" little-endian`);
+  L.push(`static const uint32_t SLOT_TRAILER_SIZE = ${s.trailerSize};`);
+  L.push(`static const uint32_t DESCRIPTOR_MAGIC = ${hex(s.descriptorMagic, 8)}u; // "TMLI" little-endian`);
+  L.push(`static const uint16_t DESCRIPTOR_VERSION = ${s.descriptorVersion};`);
+  L.push(`static const uint16_t DESCRIPTOR_HEADER_SIZE = ${s.descriptorHeaderSize};`);
   L.push('}  // namespace tml');
   L.push('');
   return L.join('\n');
@@ -112,6 +118,12 @@ function genTs() {
   L.push(`  DATA_OFFSET: ${s.dataOffset},`);
   L.push(`  SECTOR_SIZE: ${s.sectorSize},`);
   L.push(`  MAX_CHUNK: ${s.maxChunk},`);
+  L.push(`  PAYLOAD_ALIGN: ${s.payloadAlign},`);
+  L.push(`  TRAILER_MAGIC: ${hex(s.trailerMagic, 8)},`);
+  L.push(`  TRAILER_SIZE: ${s.trailerSize},`);
+  L.push(`  DESCRIPTOR_MAGIC: ${hex(s.descriptorMagic, 8)},`);
+  L.push(`  DESCRIPTOR_VERSION: ${s.descriptorVersion},`);
+  L.push(`  DESCRIPTOR_HEADER_SIZE: ${s.descriptorHeaderSize},`);
   L.push('} as const;');
   L.push('');
   return L.join('\n');

@@ -3,25 +3,29 @@
  * full runtime firmware image. DOM-free core module.
  *
  * The model goes into the runtime firmware's model slot. The slot image (header, pending record,
- * progress words, model) comes from the serial/firmware side's encoder in
+ * progress words, model + impulse descriptor) comes from the serial/firmware side's encoder in
  * src/device/protocol/model-slot.ts, so there is one slot format. Plans list the slot's first page
  * (the header) as the last write, so an interrupted flash never leaves a valid-looking header over
- * a half-written model. Slot addresses per board must match the firmware's linker script /
- * partition table (firmware/).
+ * a half-written model. Board flash layouts and slot addresses come from src/device/boards/*.ts, the
+ * one table the firmware's board_slots.h is generated from too.
  */
 import { StudioError } from '../core/errors.ts';
 import { buildModelSlotImage } from '../device/protocol/model-slot.ts';
+import type { BoardDef, DeployMethod } from '../device/boards/board.ts';
+import { gigaR1, nanoEsp32, niclaVision, opta, portentaH7, unoR4Minima } from '../device/boards/arduino-dfu.ts';
+import { nanoRp2040Connect } from '../device/boards/nano-rp2040-connect.ts';
+import { pico, pico2 } from '../device/boards/pico.ts';
 import type { FlashRegion } from './flash-region.ts';
 import { hex } from './flash-region.ts';
 import { UF2_FAMILIES, writeUf2 } from './uf2/uf2.ts';
 
-export type FlashMethod = 'picoboot' | 'uf2' | 'dfuse' | 'dfu' | 'esptool' | 'serial';
+export type FlashMethod = DeployMethod;
 
 export interface BoardFlashInfo {
   id: string;
   name: string;
   /** Methods in order of preference. */
-  methods: FlashMethod[];
+  methods: readonly FlashMethod[];
   flashBase: number;
   flashSize: number;
   /** Where the runtime firmware image starts. */
@@ -33,56 +37,36 @@ export interface BoardFlashInfo {
   uf2Family?: number;
 }
 
-/** Boards the flashers know. Slot addresses are this app's convention, shared with firmware/. */
-export const FLASH_BOARDS = {
-  pico: {
-    id: 'pico', name: 'Raspberry Pi Pico (RP2040)', methods: ['picoboot', 'uf2', 'serial'],
-    flashBase: 0x10000000, flashSize: 2 << 20, runtimeAddress: 0x10000000,
-    modelSlot: { address: 0x10180000, size: 0x80000 }, sectorSize: 4096, uf2Family: UF2_FAMILIES.rp2040,
-  },
-  pico2: {
-    id: 'pico2', name: 'Raspberry Pi Pico 2 (RP2350)', methods: ['picoboot', 'uf2', 'serial'],
-    flashBase: 0x10000000, flashSize: 4 << 20, runtimeAddress: 0x10000000,
-    modelSlot: { address: 0x10300000, size: 0x100000 }, sectorSize: 4096, uf2Family: UF2_FAMILIES['rp2350-arm-s'],
-  },
-  'nano-rp2040-connect': {
-    id: 'nano-rp2040-connect', name: 'Arduino Nano RP2040 Connect', methods: ['picoboot', 'uf2', 'serial'],
-    flashBase: 0x10000000, flashSize: 16 << 20, runtimeAddress: 0x10000000,
-    modelSlot: { address: 0x10f00000, size: 0x100000 }, sectorSize: 4096, uf2Family: UF2_FAMILIES.rp2040,
-  },
-  'portenta-h7': {
-    id: 'portenta-h7', name: 'Arduino Portenta H7', methods: ['dfuse', 'serial'],
-    flashBase: 0x08000000, flashSize: 2 << 20, runtimeAddress: 0x08040000,
-    modelSlot: { address: 0x08180000, size: 0x80000 }, sectorSize: 128 * 1024,
-  },
-  'nicla-vision': {
-    id: 'nicla-vision', name: 'Arduino Nicla Vision', methods: ['dfuse', 'serial'],
-    flashBase: 0x08000000, flashSize: 2 << 20, runtimeAddress: 0x08040000,
-    modelSlot: { address: 0x08180000, size: 0x80000 }, sectorSize: 128 * 1024,
-  },
-  'giga-r1': {
-    id: 'giga-r1', name: 'Arduino GIGA R1 WiFi', methods: ['dfuse', 'serial'],
-    flashBase: 0x08000000, flashSize: 2 << 20, runtimeAddress: 0x08040000,
-    modelSlot: { address: 0x08180000, size: 0x80000 }, sectorSize: 128 * 1024,
-  },
-  opta: {
-    id: 'opta', name: 'Arduino Opta', methods: ['dfuse', 'serial'],
-    flashBase: 0x08000000, flashSize: 2 << 20, runtimeAddress: 0x08040000,
-    modelSlot: { address: 0x08180000, size: 0x80000 }, sectorSize: 128 * 1024,
-  },
-  'uno-r4-minima': {
-    id: 'uno-r4-minima', name: 'Arduino UNO R4 Minima', methods: ['dfu', 'serial'],
-    flashBase: 0x00000000, flashSize: 256 * 1024, runtimeAddress: 0x00004000,
-    modelSlot: { address: 0x00030000, size: 0x10000 }, sectorSize: 2048,
-  },
-  'nano-esp32': {
-    id: 'nano-esp32', name: 'Arduino Nano ESP32 (ESP32-S3)', methods: ['esptool', 'serial'],
-    flashBase: 0x00000000, flashSize: 16 << 20, runtimeAddress: 0x00000000,
-    modelSlot: { address: 0x00610000, size: 0x100000 }, sectorSize: 4096, uf2Family: UF2_FAMILIES.esp32s3,
-  },
-} as const satisfies Record<string, BoardFlashInfo>;
+/** The flash-plan view of a board from src/device/boards; throws when the board has no slot or layout. */
+export function flashInfoFromBoard(b: BoardDef): BoardFlashInfo {
+  if (!b.modelSlot || !b.flash) {
+    throw planError('no-model-slot', `${b.name} has no model slot this app can write.`, 'Send the model over the serial connection of the runtime firmware, or pick another board.');
+  }
+  return {
+    id: b.id,
+    name: b.name,
+    methods: b.deployMethods,
+    flashBase: b.flash.base,
+    flashSize: b.flash.size,
+    runtimeAddress: b.flash.runtimeAddress,
+    modelSlot: { address: b.modelSlot.address, size: b.modelSlot.size },
+    sectorSize: b.modelSlot.sectorSize,
+    ...(b.uf2Family ? { uf2Family: UF2_FAMILIES[b.uf2Family] } : {}),
+  };
+}
 
-export type FlashBoardId = keyof typeof FLASH_BOARDS;
+/** Boards the USB/esptool flashers write directly (all take their layout from src/device/boards). */
+const FLASHABLE = {
+  pico, pico2, 'nano-rp2040-connect': nanoRp2040Connect,
+  'portenta-h7': portentaH7, 'nicla-vision': niclaVision, 'giga-r1': gigaR1, opta,
+  'uno-r4-minima': unoR4Minima, 'nano-esp32': nanoEsp32,
+} satisfies Record<string, BoardDef>;
+
+export type FlashBoardId = keyof typeof FLASHABLE;
+
+export const FLASH_BOARDS: Readonly<Record<FlashBoardId, BoardFlashInfo>> = Object.fromEntries(
+  Object.entries(FLASHABLE).map(([id, b]) => [id, flashInfoFromBoard(b)]),
+) as Record<FlashBoardId, BoardFlashInfo>;
 
 export interface ModelToFlash {
   /** The int8 .tflite flatbuffer. */
@@ -90,6 +74,11 @@ export interface ModelToFlash {
   arenaSize: number;
   /** Increases with every deployment; the board reports it back in INFO. */
   sequence: number;
+  /**
+   * The impulse descriptor (src/ml/export/impulse-descriptor.ts) the firmware runs its DSP from;
+   * stored after the model in the slot, covered by the header CRC.
+   */
+  descriptor?: Uint8Array;
 }
 
 export interface PlanInput {
@@ -138,7 +127,9 @@ export function planFlash(input: PlanInput): FlashPlan {
   }
   const slotAddr = board.modelSlot.address;
   if (slotAddr % board.sectorSize) throw planError('bad-flash-plan', `The model slot ${hex(slotAddr)} is not sector aligned.`, 'This is a bug in the board table.');
-  const slotImage = buildModelSlotImage(input.model.tflite, { sequence: input.model.sequence, arenaSize: input.model.arenaSize, slotSize: board.modelSlot.size });
+  const slotImage = buildModelSlotImage(input.model.tflite, {
+    sequence: input.model.sequence, arenaSize: input.model.arenaSize, slotSize: board.modelSlot.size, descriptor: input.model.descriptor,
+  });
   // esptool-js erases per written file in 4 KB sectors, so the split there is by sector, not page.
   const split = method === 'esptool' ? 4096 : 256;
   const slotRegions: FlashRegion[] = [

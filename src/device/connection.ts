@@ -63,6 +63,8 @@ export interface OpenStreamOptions {
   baudRate: number;
   /** Axis names to use for CSV streams (count must match the lines). */
   axisNames?: string[];
+  /** Full axis descriptions (names and units) for CSV streams; wins over `axisNames`. */
+  axes?: SensorAxis[];
   /** Rate to use when it cannot be measured (CSV). */
   rateHz?: number;
   /** Skip detection. */
@@ -236,12 +238,13 @@ async function openCsv(t: Transport, first: Chunk[], rest: AsyncIterator<Uint8Ar
   const axisCount = shape.axisCount;
   const firstCol = shape.timestampColumn === 0 ? 1 : 0;
   let axes: SensorAxis[] = defaultAxes(axisCount);
-  if (opts.axisNames) {
-    if (opts.axisNames.length !== axisCount) {
+  const given = opts.axes?.map((a) => a.name) ?? opts.axisNames;
+  if (given) {
+    if (given.length !== axisCount) {
       await t.close().catch(() => undefined);
-      throw new StudioError({ family: 'config', code: 'axis-count', message: `The board sends ${axisCount} values per line but ${opts.axisNames.length} axis names were given.`, remedy: `Give ${axisCount} names, separated by commas.` });
+      throw new StudioError({ family: 'config', code: 'axis-count', message: `The board sends ${axisCount} values per line but ${given.length} axis names were given.`, remedy: `Give ${axisCount} names, separated by commas.` });
     }
-    axes = opts.axisNames.map((name, i) => ({ name, units: axes[i]?.units ?? '' }));
+    axes = given.map((name, i) => ({ name, units: opts.axes?.[i]?.units ?? axes[i]?.units ?? '' }));
   }
   const rateHz = shape.rateHz;
   const dt = 1000 / rateHz;

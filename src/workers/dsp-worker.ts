@@ -98,6 +98,20 @@ function noWindows(w: WindowingConfig, metas: SampleMeta[]): StudioError {
   });
 }
 
+/** Deletes cache entries of older versions of a sample: they can never be used again. */
+async function pruneOldVersions(s: StudioStore, meta: SampleMeta): Promise<void> {
+  try {
+    const tx = s.db.transaction('features', 'readwrite');
+    for (const k of await tx.store.index('by-sample').getAllKeys(meta.id)) {
+      const version = k.startsWith(`${meta.id}|`) ? k.slice(meta.id.length + 1).split('|')[0] : '';
+      if (version !== String(meta.version)) await tx.store.delete(k);
+    }
+    await tx.done;
+  } catch {
+    // the cache is an optimisation; a failed clean-up costs only space
+  }
+}
+
 async function generateFeatures(jobId: string, projectId: string, impulse: FeatureImpulse, onProgress?: ProgressFn): Promise<FeatureSummary> {
   const t0 = performance.now();
   const ac = startJob(jobId);
@@ -165,7 +179,16 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
         const rec: FeatureRecording = { id: sampleName(meta), label: meta.label, values: sample.values, axes: meta.axes, intervalMs: meta.intervalMs };
         let fset;
         try {
-          fset = await computeFeaturesAsync([rec], impulse, { signal });
+          const base = done;
+          const expected = windowStarts(meta.length, w).length;
+          fset = await computeFeaturesAsync([rec], impulse, {
+            signal,
+            onProgress: (p) => {
+              if (p.stage !== 'features' || p.fraction === undefined) return;
+              const at = base + Math.round(p.fraction * expected);
+              progress({ stage: 'features', fraction: (0.9 * at) / total, detail: `${at} / ${total} windows` });
+            },
+          });
         } catch (e) {
           if (isStudioError(e) && e.code !== 'cancelled' && ['rate-mismatch', 'missing-axis', 'bad-recording'].includes(e.code)) {
             skipped.push({ id: meta.id, name: sampleName(meta), reason: e.message });
@@ -178,6 +201,7 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
         stats.computedSamples++;
         stats.computedWindows += fset.rows;
         await s.putFeatures({ key, projectId, sampleId: meta.id, data, rows: fset.rows, starts });
+        await pruneOldVersions(s, meta);
       }
       if (starts.length === 0) continue;
       parts.push({ data, starts });

@@ -64,7 +64,8 @@ function currentBackend(): string {
   return tfMod?.getBackend() ?? 'none';
 }
 
-const api: MlWorkerApi = {
+export const mlWorkerApi: MlWorkerApi = {
+
   async init(opts: MlInitOptions = {}) {
     tfMod = await import('@tensorflow/tfjs');
     if (opts.wasmPaths) configureWasmPaths(opts.wasmPaths);
@@ -91,7 +92,7 @@ const api: MlWorkerApi = {
 
   async train(req: MlTrainRequest, onEpoch?: (log: EpochLog) => void, onProgress?: (p: Progress) => void): Promise<MlTrainResult> {
     const signal = begin();
-    if (!tfMod) await api.init();
+    if (!tfMod) await mlWorkerApi.init();
     const imp = req.impulse;
     if (imp.learn.block !== 'anomaly' && req.probeBackend !== false && available.length > 1) {
       onProgress?.({ stage: 'choosing backend' });
@@ -136,7 +137,7 @@ const api: MlWorkerApi = {
   },
 
   async loadModel(saved: MlSavedModel, impulse: ImpulseConfig): Promise<string> {
-    if (!tfMod) await api.init();
+    if (!tfMod) await mlWorkerApi.init();
     const model = await loadModel(saved.modelJson, saved.weights);
     const id = `m${nextId++}`;
     models.set(id, { impulse, model });
@@ -233,4 +234,5 @@ const api: MlWorkerApi = {
   },
 };
 
-Comlink.expose(api);
+// Expose only inside a worker; Node tests import `mlWorkerApi` directly.
+if (typeof self !== 'undefined' && typeof (self as { postMessage?: unknown }).postMessage === 'function') Comlink.expose(mlWorkerApi);

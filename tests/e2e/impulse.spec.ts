@@ -45,8 +45,11 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   expect(c.points).toBe(c.windows);
   await expect(page.getByTestId('legend-item')).toHaveCount(4);
   const dim = Number(await page.getByTestId('gen-summary').getAttribute('data-dim'));
-  // 3 axes × (5 statistics + 16 FFT bins of a 32-point FFT)
-  expect(dim).toBe(3 * (5 + 16));
+  // per axis: 5 statistics + 16 FFT bins of a 32-point FFT
+  const axes = saved!.windowing.axes.length;
+  expect(axes).toBeGreaterThanOrEqual(3);
+  expect(dim).toBe(axes * (5 + 16));
+  await page.screenshot({ path: 'test-results/impulse-step.png', fullPage: true });
 
   // changing only the learn settings reuses every cached sample
   await page.evaluate(async () => {
@@ -73,7 +76,7 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   await expect(page.getByTestId('gen-stale')).toBeVisible();
   expect(await imp.generate()).toBe('computed 40 / cached 0 samples');
   await expect(page.getByTestId('gen-stale')).toHaveCount(0);
-  expect(Number(await page.getByTestId('gen-summary').getAttribute('data-dim'))).toBe(3 * (5 + 32));
+  expect(Number(await page.getByTestId('gen-summary').getAttribute('data-dim'))).toBe(axes * (5 + 32));
 
   // a low-pass cut-off below the first FFT bin is rejected with a clear message and remedy
   await imp.setParam('Filter type', 'low');
@@ -150,4 +153,57 @@ test('hovering a point shows its sample, clicking opens it', async ({ page }) =>
   await expect(page.getByTestId('explorer-tip')).toContainText('click or Enter: open sample');
   await page.mouse.click(box.x + xy[0] + 1, box.y + xy[1] + 1);
   await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
+});
+
+test('a long generation shows progress and can be cancelled; samples finished before stay cached', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  // four 4-minute recordings, added after the 40 demo samples
+  const longIds = await page.evaluate(async () => {
+    const s = (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio;
+    const first = await s.s.getSample(s.samples[0].id);
+    const axes = first.meta.axes;
+    const ids: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const frames = 62.5 * 240;
+      const values = new Float32Array(frames * axes.length);
+      for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 0.013 * (k + 1)) + ((i * 7919) % 13) / 13;
+      const meta = await (s.s as unknown as { addSample(p: string, r: unknown): Promise<{ id: string }> }).addSample(s.project.id, {
+        name: `long.${k}`,
+        label: 'wave',
+        category: 'training',
+        axes,
+        intervalMs: 16,
+        values,
+        deviceName: 'e2e',
+        // after the demo samples (whose times run a few minutes ahead), so they are generated last
+        createdAt: Date.now() + 86_400_000 + k,
+      });
+      ids.push(meta.id);
+    }
+    await s.samplesChanged();
+    return ids;
+  });
+  const imp = new ImpulsePage(page);
+  await imp.open();
+  await page.getByLabel('Window stride (ms)').fill('20');
+  await imp.chooseBlock('spectral');
+  await imp.setParam('FFT length', '128');
+  await page.getByTestId('generate').click();
+  const bar = page.getByTestId('gen-progress');
+  await expect(bar).toBeVisible();
+  // past the 40 short samples (40 windows), into the long ones
+  await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(1);
+  await page.getByTestId('generate-cancel').click();
+  await expect(page.getByTestId('gen-running')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByTestId('gen-error')).toHaveCount(0);
+  await expect(page.getByTestId('gen-summary')).toHaveCount(0);
+
+  // without the long recordings, everything computed before the cancel comes from the cache
+  await page.evaluate(async (ids) => {
+    const s = (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio;
+    await (s.s as unknown as { deleteSamples(ids: string[]): Promise<unknown> }).deleteSamples(ids);
+    await s.samplesChanged();
+  }, longIds);
+  expect(await imp.generate()).toBe('computed 0 / cached 40 samples');
 });

@@ -51,6 +51,20 @@ export function wrapStorageError(e: unknown, what: string): StudioError {
   });
 }
 
+/** Counts and total duration per label and category of complete samples. */
+export function computeTotals(metas: SampleMeta[]): LabelTotals[] {
+  const by = new Map<string, LabelTotals>();
+  for (const m of metas) {
+    if (!m.complete) continue;
+    let t = by.get(m.label);
+    if (!t) by.set(m.label, (t = { label: m.label, training: { count: 0, durationMs: 0 }, testing: { count: 0, durationMs: 0 } }));
+    const c = t[m.category];
+    c.count++;
+    c.durationMs += m.length * m.intervalMs;
+  }
+  return [...by.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
 export class StudioStore {
   constructor(readonly db: StudioDb) {}
 
@@ -247,20 +261,9 @@ export class StudioStore {
     }
   }
 
-  /** Counts and total duration per label and category, from metadata only. */
+  /** Counts and total duration per label and category, from metadata only (one index read). */
   async totals(projectId: string): Promise<LabelTotals[]> {
-    const by = new Map<string, LabelTotals>();
-    let cursor = await this.db.transaction('samples').store.index('by-project').openCursor(projectId);
-    while (cursor) {
-      const m = cursor.value;
-      let t = by.get(m.label);
-      if (!t) by.set(m.label, (t = { label: m.label, training: { count: 0, durationMs: 0 }, testing: { count: 0, durationMs: 0 } }));
-      const c = t[m.category];
-      c.count++;
-      c.durationMs += m.length * m.intervalMs;
-      cursor = await cursor.continue();
-    }
-    return [...by.values()].sort((a, b) => a.label.localeCompare(b.label));
+    return computeTotals(await this.db.getAllFromIndex('samples', 'by-project', projectId));
   }
 
   // ---- recordings in progress -----------------------------------------------------------------

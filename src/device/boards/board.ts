@@ -1,12 +1,37 @@
 /**
  * What the studio knows about a board: USB IDs (running sketch and bootloader), sensors, how a model
- * gets onto it, and where the runtime firmware's model slot lives. DOM-free core module.
+ * gets onto it, its flash layout and where the runtime firmware's model slot lives. DOM-free core module.
+ *
+ * This is the ONE table of model-slot addresses: src/deploy/flash-plan.ts derives its flash plans
+ * from it and firmware/tinyml_runtime/board_slots.h is generated from it
+ * (firmware/tools/gen-firmware.mjs; a test fails when the header is stale).
  */
 export type FlashMethod = 'picoboot' | 'dfu' | 'dfuse' | 'esptool' | 'serial-upload';
+
+/** Ways the deploy step can put a model on the board (src/deploy/flash-plan.ts `FlashMethod`). */
+export type DeployMethod = 'picoboot' | 'uf2' | 'dfuse' | 'dfu' | 'esptool' | 'serial';
 
 export interface UsbId {
   vendorId: number;
   productId: number;
+}
+
+export interface ModelSlotDef {
+  /** Absolute flash address as the flashers address it (XIP address on RP2040/RP2350), sector aligned. */
+  address: number;
+  /** Bytes, a multiple of sectorSize. */
+  size: number;
+  /** Erase granularity of the flash at the slot. */
+  sectorSize: number;
+}
+
+export interface FlashLayout {
+  /** Address of the first flash byte as the flashers see it. */
+  base: number;
+  /** Bytes of flash the flashers may write. */
+  size: number;
+  /** Where a full runtime firmware image starts. */
+  runtimeAddress: number;
 }
 
 export interface BoardDef {
@@ -20,8 +45,12 @@ export interface BoardDef {
   sensors: string;
   /** Preferred way to put a model on the board. */
   flashMethod: FlashMethod;
-  /** Model slot: absolute flash address (as the flasher addresses it) and size; null if not supported yet. */
-  modelSlot: { address: number; size: number } | null;
+  /** Flash plan methods in order of preference (first = default). */
+  deployMethods: DeployMethod[];
+  /** Model slot; null if the board has no slot yet. */
+  modelSlot: ModelSlotDef | null;
+  /** Flash layout for whole-image writes; null if unknown. */
+  flash: FlashLayout | null;
   /** Tensor arena the runtime firmware reserves, bytes. */
   arenaCapacity: number;
   /** arduino-cli FQBN for building firmware/tinyml_runtime. */
@@ -30,5 +59,10 @@ export interface BoardDef {
   uf2Family?: 'rp2040' | 'rp2350-arm-s' | 'nrf52840' | 'esp32s3';
   /** Does the runtime firmware in firmware/ support it? */
   runtime: boolean;
+  /**
+   * C preprocessor condition selecting this board's slot in firmware/tinyml_runtime/board_slots.h
+   * (runtime boards only), e.g. `defined(ARDUINO_RASPBERRY_PI_PICO)`.
+   */
+  firmwareCondition?: string;
   notes?: string;
 }

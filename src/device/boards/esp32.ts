@@ -13,10 +13,13 @@ export const esp32: BoardDef = {
   bootUsb: [],
   sensors: 'MPU6050 or LSM6DS3 on I²C',
   flashMethod: 'esptool',
-  // The default 4 MB partition table's data (spiffs) partition is used as the model slot.
-  modelSlot: { address: 0x290000, size: 0x160000 },
+  deployMethods: ['esptool', 'serial'],
+  // The default 4 MB partition table's "spiffs" data partition (0x290000, 1408 KB) is the model slot.
+  modelSlot: { address: 0x290000, size: 0x160000, sectorSize: 4096 },
+  flash: { base: 0, size: 4 << 20, runtimeAddress: 0 },
   arenaCapacity: 128 * 1024,
   fqbn: 'esp32:esp32:esp32',
   runtime: true,
-  notes: 'Runtime firmware uses the "spiffs" data partition as model slot.',
+  firmwareCondition: 'defined(ARDUINO_ARCH_ESP32) && !defined(ARDUINO_NANO_ESP32)',
+  notes: 'Runtime firmware uses the "spiffs" data partition of the default partition table as model slot.',
 };

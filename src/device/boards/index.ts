@@ -1,7 +1,7 @@
 /**
  * Board lookup by USB IDs. DOM-free core module.
  */
-import { gigaR1, nanoEsp32, niclaVision, portentaH7, unoR4Minima } from './arduino-dfu.ts';
+import { gigaR1, nanoEsp32, niclaVision, opta, portentaH7, unoR4Minima } from './arduino-dfu.ts';
 import type { BoardDef } from './board.ts';
 import { esp32 } from './esp32.ts';
 import { nano33bleSense } from './nano33ble-sense.ts';
@@ -9,11 +9,11 @@ import { nanoRp2040Connect } from './nano-rp2040-connect.ts';
 import { pico, pico2 } from './pico.ts';
 import { xiaoNrf52840Sense } from './xiao-nrf52840-sense.ts';
 
-export type { BoardDef, FlashMethod, UsbId } from './board.ts';
+export type { BoardDef, DeployMethod, FlashLayout, FlashMethod, ModelSlotDef, UsbId } from './board.ts';
 
 export const BOARDS: BoardDef[] = [
   nano33bleSense, nanoRp2040Connect, pico, pico2, esp32, xiaoNrf52840Sense,
-  portentaH7, niclaVision, gigaR1, unoR4Minima, nanoEsp32,
+  portentaH7, niclaVision, gigaR1, opta, unoR4Minima, nanoEsp32,
 ];
 
 export function boardById(id: string): BoardDef | null {

@@ -8,10 +8,14 @@ export const nanoRp2040Connect: BoardDef = {
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x0003 }],
   sensors: 'LSM6DSOX',
   flashMethod: 'picoboot',
-  // 16 MB QSPI flash mapped at 0x10000000; slot at 14 MB.
-  modelSlot: { address: 0x10e00000, size: 0x40000 },
+  deployMethods: ['picoboot', 'uf2', 'serial'],
+  // 16 MB QSPI flash mapped at 0x10000000: slot = the 15th MB. The last MB stays free for the
+  // LittleFS/KVStore libraries of the mbed core, which place their block device at the end of flash.
+  modelSlot: { address: 0x10e00000, size: 0x100000, sectorSize: 4096 },
+  flash: { base: 0x10000000, size: 16 << 20, runtimeAddress: 0x10000000 },
   arenaCapacity: 96 * 1024,
   fqbn: 'arduino:mbed_nano:nanorp2040connect',
   uf2Family: 'rp2040',
   runtime: true,
+  firmwareCondition: 'defined(ARDUINO_NANO_RP2040_CONNECT)',
 };

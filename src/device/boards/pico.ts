@@ -1,4 +1,11 @@
-/** Raspberry Pi Pico / Pico 2 with an external MPU6050 or LSM6DS3 on I²C. DOM-free core module. */
+/**
+ * Raspberry Pi Pico / Pico 2 with an external MPU6050 or LSM6DS3 on I²C. DOM-free core module.
+ *
+ * arduino-pico lays flash out as sketch | LittleFS (size from the "Flash Size" menu, 0 by default) |
+ * EEPROM emulation (the last 4 KB sector). The slot ends right below the EEPROM sector, so it is safe
+ * with the default "no FS" option; the firmware checks the linker symbols _FS_start/_FS_end,
+ * _EEPROM_start and __flash_binary_end at boot and refuses a slot that overlaps any of them.
+ */
 import type { BoardDef } from './board.ts';
 
 export const pico: BoardDef = {
@@ -8,12 +15,15 @@ export const pico: BoardDef = {
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x0003 }],
   sensors: 'MPU6050 or LSM6DS3 on I²C (SDA GP4, SCL GP5)',
   flashMethod: 'picoboot',
-  // 2 MB flash: the last 256 KB.
-  modelSlot: { address: 0x101c0000, size: 0x40000 },
+  deployMethods: ['picoboot', 'uf2', 'serial'],
+  // 2 MB flash: 1.5 MB for the sketch, then 508 KB of slot up to the EEPROM sector at 0x101ff000.
+  modelSlot: { address: 0x10180000, size: 0x7f000, sectorSize: 4096 },
+  flash: { base: 0x10000000, size: 2 << 20, runtimeAddress: 0x10000000 },
   arenaCapacity: 96 * 1024,
   fqbn: 'rp2040:rp2040:rpipico',
   uf2Family: 'rp2040',
   runtime: true,
+  firmwareCondition: 'defined(ARDUINO_ARCH_RP2040) && !defined(ARDUINO_ARCH_MBED) && !defined(PICO_RP2350)',
 };
 
 export const pico2: BoardDef = {
@@ -23,10 +33,13 @@ export const pico2: BoardDef = {
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x000f }],
   sensors: 'MPU6050 or LSM6DS3 on I²C (SDA GP4, SCL GP5)',
   flashMethod: 'picoboot',
-  // 4 MB flash: the last 256 KB.
-  modelSlot: { address: 0x103c0000, size: 0x40000 },
+  deployMethods: ['picoboot', 'uf2', 'serial'],
+  // 4 MB flash: 3 MB for the sketch, then 1020 KB of slot up to the EEPROM sector at 0x103ff000.
+  modelSlot: { address: 0x10300000, size: 0xff000, sectorSize: 4096 },
+  flash: { base: 0x10000000, size: 4 << 20, runtimeAddress: 0x10000000 },
   arenaCapacity: 128 * 1024,
   fqbn: 'rp2040:rp2040:rpipico2',
   uf2Family: 'rp2350-arm-s',
   runtime: true,
+  firmwareCondition: 'defined(ARDUINO_ARCH_RP2040) && !defined(ARDUINO_ARCH_MBED) && defined(PICO_RP2350)',
 };

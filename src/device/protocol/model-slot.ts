@@ -6,9 +6,15 @@
  *   0    header (32 B)          written LAST, after the CRC over flash matched: the model is active
  *   32   pending record (32 B)  written by MODEL_BEGIN: what is being uploaded (for resume after reset)
  *   64   progress words         one u32 per 1 KiB block of model data, programmed to 0 once in flash
- *   4096 model bytes            16-byte aligned (sector aligned)
+ *   4096 payload                sector aligned; `length` and `crc32` of the header cover all of it
  * Header and pending record share one layout: magic u32, format version u16, header size u16,
  * length u32, crc32 u32, arena size u32, sequence u32, reserved u32 (0), record crc32 u32 (over bytes 0..27).
+ *
+ * Payload: the .tflite model alone, or (buildSlotPayload) the model, zero padding to 16 bytes, the
+ * impulse descriptor (src/ml/export/impulse-descriptor.ts), zero padding to 4 bytes and a 16-byte
+ * trailer {model length u32, descriptor offset u32, descriptor length u32, magic "TMLT" u32} that ends
+ * the payload. The firmware reads the trailer to find the descriptor; a payload without one is a bare
+ * model. The serial upload sends the payload as its "model" bytes, so the protocol is unchanged.
  */
 import { StudioError } from '../../core/errors.ts';
 import { crc32 } from './crc.ts';
@@ -117,8 +123,12 @@ export function slotCapacity(slotSize: number): number {
  * the slot directly): header, pending record, progress all-done, model at DATA_OFFSET. Padded with 0xFF
  * to a whole number of sectors.
  */
-export function buildModelSlotImage(model: Uint8Array, opts: { sequence: number; arenaSize: number; slotSize?: number }): Uint8Array {
-  if (model.length === 0) throw new StudioError({ family: 'model', code: 'empty-model', message: 'The model is empty.', remedy: 'Export the model again.' });
+export function buildModelSlotImage(
+  modelOrPayload: Uint8Array,
+  opts: { sequence: number; arenaSize: number; slotSize?: number; descriptor?: Uint8Array },
+): Uint8Array {
+  if (modelOrPayload.length === 0) throw new StudioError({ family: 'model', code: 'empty-model', message: 'The model is empty.', remedy: 'Export the model again.' });
+  const model = opts.descriptor ? buildSlotPayload(modelOrPayload, opts.descriptor) : modelOrPayload;
   if (opts.slotSize !== undefined && model.length > slotCapacity(opts.slotSize)) {
     throw new StudioError({
       family: 'flash', code: 'model-too-large',
@@ -141,9 +151,14 @@ export function buildModelSlotImage(model: Uint8Array, opts: { sequence: number;
 export interface SlotContent {
   header: SlotRecord | null;
   pending: SlotRecord | null;
-  /** Header present and CRC over the model bytes matches. */
+  /** Header present and CRC over the payload matches. */
   valid: boolean;
+  /** The model bytes (the whole payload when it has no descriptor trailer). */
   model: Uint8Array | null;
+  /** The impulse descriptor bytes when the payload carries one. */
+  descriptor: Uint8Array | null;
+  /** Everything the header's length and CRC cover. */
+  payload: Uint8Array | null;
 }
 
 /** Reads and verifies a slot from a flash (what the firmware does at boot). */
@@ -153,12 +168,59 @@ export function readSlot(flash: FlashMemory): SlotContent {
   const pending = decodeSlotRecord(meta.subarray(SLOT.PENDING_OFFSET), SLOT.PENDING_MAGIC);
   let valid = false;
   let model: Uint8Array | null = null;
+  let descriptor: Uint8Array | null = null;
+  let payload: Uint8Array | null = null;
   if (header && header.length > 0 && header.length <= slotCapacity(flash.size)) {
     const m = flash.read(SLOT.DATA_OFFSET, header.length);
     if (crc32(m) === header.crc32) {
       valid = true;
-      model = m;
+      payload = m;
+      ({ model, descriptor } = splitSlotPayload(m));
     }
   }
-  return { header, pending, valid, model };
+  return { header, pending, valid, model, descriptor, payload };
+}
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/**
+ * The slot payload for a model and its impulse descriptor: model, zeros to 16 bytes, descriptor,
+ * zeros to 4 bytes, trailer {model length, descriptor offset, descriptor length, "TMLT"}. Upload it
+ * with the serial protocol as the "model", or give the descriptor to buildModelSlotImage.
+ */
+export function buildSlotPayload(model: Uint8Array, descriptor: Uint8Array): Uint8Array {
+  if (model.length === 0) throw new StudioError({ family: 'model', code: 'empty-model', message: 'The model is empty.', remedy: 'Export the model again.' });
+  if (descriptor.length === 0) {
+    throw new StudioError({ family: 'model', code: 'empty-descriptor', message: 'The impulse descriptor is empty.', remedy: 'Export the model again.' });
+  }
+  const descOffset = align(model.length, SLOT.PAYLOAD_ALIGN);
+  const trailerAt = align(descOffset + descriptor.length, 4);
+  const out = new Uint8Array(trailerAt + SLOT.TRAILER_SIZE);
+  out.set(model, 0);
+  out.set(descriptor, descOffset);
+  const v = new DataView(out.buffer, trailerAt);
+  v.setUint32(0, model.length, true);
+  v.setUint32(4, descOffset, true);
+  v.setUint32(8, descriptor.length, true);
+  v.setUint32(12, SLOT.TRAILER_MAGIC, true);
+  return out;
+}
+
+/** Splits a slot payload into model and descriptor (descriptor null for a bare model). Never throws. */
+export function splitSlotPayload(payload: Uint8Array): { model: Uint8Array; descriptor: Uint8Array | null } {
+  const n = payload.length;
+  if (n >= SLOT.TRAILER_SIZE + 1) {
+    const v = new DataView(payload.buffer, payload.byteOffset + n - SLOT.TRAILER_SIZE, SLOT.TRAILER_SIZE);
+    const modelLength = v.getUint32(0, true);
+    const descOffset = v.getUint32(4, true);
+    const descLength = v.getUint32(8, true);
+    const trailerAt = n - SLOT.TRAILER_SIZE;
+    if (
+      v.getUint32(12, true) === SLOT.TRAILER_MAGIC && modelLength > 0 && descLength > 0 &&
+      descOffset === align(modelLength, SLOT.PAYLOAD_ALIGN) && align(descOffset + descLength, 4) === trailerAt
+    ) {
+      return { model: payload.slice(0, modelLength), descriptor: payload.slice(descOffset, descOffset + descLength) };
+    }
+  }
+  return { model: payload.slice(), descriptor: null };
 }

@@ -42,7 +42,7 @@ describe('LiveClassifier', () => {
     clock = 200;
     const r2 = await lc.push(frames(6, 4), 200); // windows 4..7 (hi), 6..9 (hi)
     expect(r2.map((r) => r.top)).toEqual(['hi', 'hi']);
-    // hysteresis: after one 'hi' the average is [0.5, 0.5] → keep 'lo'? No: lo average 0.5 < 0.6-0.1? no → stays lo
+    // hysteresis: after one 'hi' the average is [0.5, 0.5]: 'lo' (0.5) is not below 0.6 − 0.1, so it stays
     expect(r2[0].decision).toBe('lo');
     expect(r2[1].decision).toBe('hi');
     expect(Array.from(r2[1].smoothed).map((v) => +v.toFixed(3))).toEqual([0.1, 0.9]);
@@ -56,6 +56,9 @@ describe('LiveClassifier', () => {
     lc.reset();
     expect(await lc.push(new Float32Array(2), 0)).toEqual([]);
     expect(n).toBe(3);
+    // options given as undefined fall back to the defaults
+    const d = new LiveClassifier({ windowFrames: 1, strideFrames: 1, axes: 1, labels: ['a', 'b'], features: (w) => w, classify: () => Float32Array.from([0.7, 0.3]), threshold: undefined, now: () => 0 });
+    expect((await d.push(new Float32Array(1)))[0].decision).toBe('a');
     expect(() => new LiveClassifier({ windowFrames: 0, strideFrames: 1, axes: 1, labels: [], features: (w) => w, classify: (f) => f })).toThrow();
   });
 });

@@ -61,10 +61,10 @@ export class LiveClassifier {
     if (!(Number.isInteger(opts.strideFrames) && opts.strideFrames > 0)) throw bad('the stride must be at least one frame');
     if (!(Number.isInteger(opts.axes) && opts.axes > 0)) throw bad('at least one axis is needed');
     this.o = {
-      smoothing: 3,
-      threshold: 0.6,
-      hysteresis: 0.1,
       ...opts,
+      smoothing: opts.smoothing ?? 3,
+      threshold: opts.threshold ?? 0.6,
+      hysteresis: opts.hysteresis ?? 0.1,
       now: opts.now ?? (() => performance.now()),
     };
     this.ring = new Float32Array(opts.windowFrames * opts.axes);

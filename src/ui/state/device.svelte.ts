@@ -10,6 +10,7 @@ import type { SensorAxis } from '../../data/sample.ts';
 import { StudioError } from '../../core/errors.ts';
 import { notices } from './notices.svelte.ts';
 import { createSimulatedBoard, type SimBoardHandle } from '../../device/sim-setup.ts';
+import { IMU_AXES } from '../../device/sim/motion-model.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
@@ -51,18 +52,19 @@ class DeviceState {
     await this.disconnect();
     const sim = createSimulatedBoard({ rateHz: opts.rateHz ?? 62.5, mode: opts.mode ?? 'csv' });
     this.sim = sim;
-    await this.connect(sim.transport, { simulated: true });
+    // The simulated sketch prints accelerometer (m/s²) and gyroscope (deg/s) columns.
+    await this.connect(sim.transport, { simulated: true, axes: [...IMU_AXES] });
     sim.startPerformer();
   }
 
-  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; rateHz?: number } = {}): Promise<void> {
+  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number } = {}): Promise<void> {
     if (this.stream) await this.disconnect();
     this.status = 'connecting';
     this.name = transport.info.name;
     this.lastError = null;
     this.needsRate = false;
     try {
-      const stream = await openDeviceStream(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, rateHz: opts.rateHz });
+      const stream = await openDeviceStream(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz });
       this.stream = stream;
       this.mode = stream.info.mode;
       this.axes = stream.info.axes;

@@ -3,7 +3,7 @@
  * pipeline step shown. Wraps core services; holds no chart or DOM code. UI module.
  */
 import { openStudioDb } from '../../data/store/open-db.ts';
-import { StudioStore, type LabelTotals } from '../../data/store/studio-store.ts';
+import { StudioStore, computeTotals, type LabelTotals } from '../../data/store/studio-store.ts';
 import type { ProjectRecord } from '../../data/store/schema.ts';
 import type { SampleMeta } from '../../data/sample.ts';
 import { requestPersistence, storageStatus, type StorageStatus } from '../../data/store/storage-quota.ts';
@@ -153,10 +153,10 @@ export class Studio {
       return;
     }
     const id = this.project.id;
-    const [samples, totals] = await Promise.all([this.s.listSamples(id), this.s.totals(id)]);
+    const samples = await this.s.listSamples(id);
     if (this.project?.id !== id) return;
     this.samples = samples.filter((m) => m.complete);
-    this.totals = totals;
+    this.totals = computeTotals(this.samples);
   }
 
   /** Call after any change to the project's samples. */

@@ -31,7 +31,8 @@ export class ImpulsePage {
 
   /** Clicks Generate and waits until the run finishes; returns the "computed N / cached M" text. */
   async generate(): Promise<string> {
-    const before = await this.page.getByTestId('gen-summary').getAttribute('data-job').catch(() => null);
+    const summary = this.page.getByTestId('gen-summary');
+    const before = (await summary.count()) ? await summary.getAttribute('data-job') : null;
     await this.page.getByTestId('generate').click();
     await expect(this.page.getByTestId('gen-running')).toHaveCount(0, { timeout: 60_000 });
     await expect(this.page.getByTestId('gen-error')).toHaveCount(0);

@@ -7,6 +7,13 @@
  * studio), float32 pairwise mean removed, then per axis RMS, skewness, kurtosis, spectral skewness,
  * spectral kurtosis and max-hold FFT powers (log10 when do-log). Decimation and the extra
  * low-frequency block are not ported: the exporter refuses them.
+ *
+ * The algorithms exist once, as C++ functions that take their settings at run time
+ * (`impulse_raw_features`, `impulse_flatten_features`, `impulse_spectral_features`, see
+ * `DSP_CPP_KERNELS`). The Arduino-library export (`makeDspCpp`) emits them with a wrapper holding the
+ * impulse's settings as constants; the runtime firmware's `firmware/src/dsp_generated.h`
+ * (`makeFirmwareDspHeader`, written by firmware/tools/gen-firmware.mjs) holds the same functions and
+ * reads the settings from the impulse descriptor in the model slot.
  */
 import { StudioError } from '../../../core/errors.ts';
 import type { ImpulseConfig, ParamValue } from '../../../core/impulse.ts';
@@ -30,7 +37,71 @@ function unsupported(what: string): StudioError {
   });
 }
 
-const COMMON = `
+/** Flatten statistics in feature order; bit i of the C++ `stats` mask selects FLATTEN_STATS[i]. */
+export const FLATTEN_STATS = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'] as const;
+
+/** The selected flatten statistics as a bit mask (bit i = FLATTEN_STATS[i]). */
+export function flattenStatsMask(params: Record<string, ParamValue>): number {
+  return FLATTEN_STATS.reduce((m, k, i) => (bool(params[k], true) ? m | (1 << i) : m), 0);
+}
+
+/** Run-time settings of `impulse_spectral_features`, as the C++ struct `impulse_spectral_params` holds them. */
+export interface SpectralCppParams {
+  fftLength: number;
+  /** Samples between FFT frame starts (fft/2 with overlap, else fft). */
+  hop: number;
+  /** First and last kept FFT bin, inclusive. */
+  binLo: number;
+  binHi: number;
+  doLog: boolean;
+  scale: number;
+  /** Sections normalised by a0: [b0, b1, b2, a1, a2] each. */
+  sos: number[][];
+}
+
+/** Checks the spectral settings against what the C++ port implements and derives its run-time settings. */
+export function spectralCppParams(params: Record<string, ParamValue>, fs: number, sos: number[][] | undefined): SpectralCppParams {
+  const p = params;
+  if (num(p['input-decimation-ratio'], 1) !== 1) throw unsupported('input decimation');
+  if (bool(p['extra-low-freq'], false)) throw unsupported('the extra low-frequency block');
+  if (str(p['analysis-type'], 'FFT') !== 'FFT') throw unsupported(`analysis type ${String(p['analysis-type'])}`);
+  const fft = num(p['fft-length'], 16);
+  if (!Number.isInteger(Math.log2(fft)) || fft < 4 || fft > 4096) throw unsupported(`FFT length ${fft}`);
+  const filter = str(p['filter-type'], 'none');
+  const cutoff = Math.min(num(p['filter-cutoff'], 3), fs / 2);
+  let lo = 1;
+  let hi = fft / 2;
+  if (filter === 'low') hi = Math.floor((cutoff * fft) / fs + 0.5);
+  else if (filter === 'high') lo = Math.max(1, Math.floor((cutoff * fft) / fs - 0.5) + 1);
+  if (hi < lo) throw unsupported('the cut-off frequency masks all FFT bins');
+  const sections = filter === 'none' ? [] : sos;
+  // filter order 0 keeps the bin limits without filtering (as the spectral block does)
+  if (!sections || (filter !== 'none' && sections.length === 0 && num(p['filter-order'], 6) !== 0)) throw unsupported('filter coefficients were not supplied');
+  const norm = sections.map((s) => {
+    if (s.length !== 6) throw unsupported('a filter section does not have 6 coefficients');
+    const a0 = s[3] || 1;
+    return [s[0] / a0, s[1] / a0, s[2] / a0, s[4] / a0, s[5] / a0];
+  });
+  return {
+    fftLength: fft,
+    hop: bool(p['do-fft-overlap'], true) ? fft / 2 : fft,
+    binLo: lo,
+    binHi: hi,
+    doLog: bool(p['do-log'], true),
+    scale: num(p['scale-axes'], 1),
+    sos: norm,
+  };
+}
+
+/** Features per axis of the spectral block with these settings. */
+export const spectralFeaturesPerAxis = (s: Pick<SpectralCppParams, 'binLo' | 'binHi'>): number => 5 + (s.binHi - s.binLo + 1);
+
+/**
+ * The DSP algorithms as C++ (static functions, no allocation): shared helpers, then one function
+ * per block. Windows are interleaved frame-major (`window[frame * axes + axis]`); each function
+ * returns the number of features written, or -1 when `out_len` is too small.
+ */
+export const DSP_CPP_KERNELS = `
 static inline float impulse_pairwise_sum(const float* a, int n, int stride) {
   if (n < 8) {
     float s = 0.0f;
@@ -68,53 +139,27 @@ static inline void impulse_moments(const double* x, int n, double* rms, double* 
   *skew = m3 / pow(m2, 1.5);
   *kurt = m4 / (m2 * m2) - 3.0;
 }
-`;
 
-function rawCode(axes: number, scale: number): string {
-  return `
 // raw: the scaled window, frame-major.
-static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
-  const int n = samples * ${axes};
+static inline int impulse_raw_features(const float* window, int samples, int axes, float scale, float* out, int out_len) {
+  const int n = samples * axes;
   if (out_len < n) return -1;
-  for (int i = 0; i < n; i++) out[i] = (float)window[i] * ${cFloat(scale)};
+  for (int i = 0; i < n; i++) out[i] = window[i] * scale;
   return n;
 }
-`;
-}
 
-function flattenCode(axes: number, p: Record<string, ParamValue>): string {
-  const stats = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'].filter((k) => bool(p[k], true));
-  const scale = num(p['scale-axes'], 1);
-  const body = stats
-    .map((s) => {
-      switch (s) {
-        case 'average':
-          return '    out[k++] = (float)mean;';
-        case 'minimum':
-          return '    out[k++] = (float)mn;';
-        case 'maximum':
-          return '    out[k++] = (float)mx;';
-        case 'rms':
-          return '    out[k++] = (float)rms;';
-        case 'stdev':
-          return '    out[k++] = (float)sqrt(var);';
-        case 'skewness':
-          return '    out[k++] = (float)skew;';
-        default:
-          return '    out[k++] = (float)kurt;';
-      }
-    })
-    .join('\n');
-  return `
-// flatten: per axis ${stats.join(', ')}.
-static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
-  if (out_len < ${axes * stats.length}) return -1;
-  static double x[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
+// flatten: per axis the statistics selected by bits 0..6 of stats (average, minimum, maximum, rms,
+// stdev, skewness, kurtosis), in float64 on the scaled values. x: scratch of samples doubles.
+static inline int impulse_flatten_features(const float* window, int samples, int axes, double scale, unsigned stats,
+                                           double* x, float* out, int out_len) {
+  int per = 0;
+  for (int b = 0; b < 7; b++) per += (stats >> b) & 1;
+  if (out_len < axes * per) return -1;
   int k = 0;
-  for (int a = 0; a < ${axes}; a++) {
+  for (int a = 0; a < axes; a++) {
     double mean = 0, mn = 1e300, mx = -1e300;
     for (int i = 0; i < samples; i++) {
-      x[i] = (double)(window[i * ${axes} + a] * ${cFloat(scale)});
+      x[i] = (double)window[i * axes + a] * scale;
       mean += x[i];
       if (x[i] < mn) mn = x[i];
       if (x[i] > mx) mx = x[i];
@@ -125,45 +170,25 @@ static int impulse_extract_features(const float* window, int samples, float* out
     var /= samples;
     double rms, skew, kurt;
     impulse_moments(x, samples, &rms, &skew, &kurt);
-${body}
-    (void)mean; (void)mn; (void)mx; (void)var; (void)rms; (void)skew; (void)kurt;
+    const double v[7] = {mean, mn, mx, rms, sqrt(var), skew, kurt};
+    for (int b = 0; b < 7; b++)
+      if ((stats >> b) & 1) out[k++] = (float)v[b];
   }
   return k;
 }
-`;
-}
 
-function spectralCode(axes: number, p: Record<string, ParamValue>, opts: DspCppOptions, fs: number): { code: string; perAxis: number } {
-  if (num(p['input-decimation-ratio'], 1) !== 1) throw unsupported('input decimation');
-  if (bool(p['extra-low-freq'], false)) throw unsupported('the extra low-frequency block');
-  if (str(p['analysis-type'], 'FFT') !== 'FFT') throw unsupported(`analysis type ${String(p['analysis-type'])}`);
-  const fft = num(p['fft-length'], 16);
-  if (!Number.isInteger(Math.log2(fft)) || fft < 4 || fft > 4096) throw unsupported(`FFT length ${fft}`);
-  const filter = str(p['filter-type'], 'none');
-  const cutoff = Math.min(num(p['filter-cutoff'], 3), fs / 2);
-  const doLog = bool(p['do-log'], true);
-  const overlap = bool(p['do-fft-overlap'], true);
-  const scale = num(p['scale-axes'], 1);
-  let lo = 1;
-  let hi = fft / 2;
-  if (filter === 'low') hi = Math.floor((cutoff * fft) / fs + 0.5);
-  else if (filter === 'high') lo = Math.max(1, Math.floor((cutoff * fft) / fs - 0.5) + 1);
-  if (hi < lo) throw unsupported('the cut-off frequency masks all FFT bins');
-  const sos = filter === 'none' ? [] : opts.sos;
-  if (!sos || (filter !== 'none' && sos.length === 0)) throw unsupported('filter coefficients were not supplied');
-  const sosRows = sos.map((s) => {
-    if (s.length !== 6) throw unsupported('a filter section does not have 6 coefficients');
-    const a0 = s[3] || 1;
-    return `{${[s[0] / a0, s[1] / a0, s[2] / a0, s[4] / a0, s[5] / a0].map(cFloat).join(', ')}}`;
-  });
-  const perAxis = 5 + (hi - lo + 1);
-  const code = `
-// spectral: per axis RMS, skewness, kurtosis, spectral skewness, spectral kurtosis, ${hi - lo + 1} powers (bins ${lo}..${hi}).
-#define IMPULSE_FFT_LENGTH ${fft}
-#define IMPULSE_SOS_COUNT ${sosRows.length}
-${sosRows.length ? `static const float impulse_sos[IMPULSE_SOS_COUNT][5] = {${sosRows.join(', ')}};  // b0 b1 b2 a1 a2` : ''}
+struct impulse_spectral_params {
+  int fft_length;   // power of two
+  int hop;          // samples between FFT frame starts
+  int bin_lo;       // first kept bin
+  int bin_hi;       // last kept bin (inclusive)
+  int do_log;       // log10 of the powers (0 -> 1e-10)
+  float scale;      // applied to the raw values in float32
+  int sos_count;    // second-order sections, 0 = no filter
+  const float* sos; // sos_count x {b0, b1, b2, a1, a2}
+};
 
-static void impulse_fft(double* re, double* im, int n) {
+static inline void impulse_fft(double* re, double* im, int n) {
   for (int i = 1, j = 0; i < n; i++) {
     int bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -184,18 +209,20 @@ static void impulse_fft(double* re, double* im, int n) {
   }
 }
 
-static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
-  if (out_len < ${axes * perAxis}) return -1;
-  static float x[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
-  static double xd[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
-  static double re[IMPULSE_FFT_LENGTH], im[IMPULSE_FFT_LENGTH], power[IMPULSE_FFT_LENGTH / 2 + 1];
+// spectral: per axis RMS, skewness, kurtosis, spectral skewness, spectral kurtosis, then the
+// max-hold power of bins bin_lo..bin_hi. Scratch: x[samples] floats, xd[samples] doubles,
+// re[fft], im[fft], power[fft / 2 + 1] doubles.
+static inline int impulse_spectral_features(const float* window, int samples, int axes, const impulse_spectral_params* p,
+                                            float* x, double* xd, double* re, double* im, double* power,
+                                            float* out, int out_len) {
+  const int fft = p->fft_length;
+  if (out_len < axes * (5 + p->bin_hi - p->bin_lo + 1)) return -1;
   int k = 0;
-  for (int a = 0; a < ${axes}; a++) {
-    for (int i = 0; i < samples; i++) x[i] = window[i * ${axes} + a] * ${cFloat(scale)};
-#if IMPULSE_SOS_COUNT > 0
-    for (int s = 0; s < IMPULSE_SOS_COUNT; s++) {
+  for (int a = 0; a < axes; a++) {
+    for (int i = 0; i < samples; i++) x[i] = window[i * axes + a] * p->scale;
+    for (int s = 0; s < p->sos_count; s++) {
       float z0 = 0.0f, z1 = 0.0f;
-      const float* c = impulse_sos[s];
+      const float* c = p->sos + 5 * s;
       for (int i = 0; i < samples; i++) {
         float in = x[i];
         float y = c[0] * in + z0;
@@ -204,41 +231,86 @@ static int impulse_extract_features(const float* window, int samples, float* out
         x[i] = y;
       }
     }
-#endif
     float mean = impulse_pairwise_sum(x, samples, 1) / (float)samples;
     for (int i = 0; i < samples; i++) { x[i] = x[i] - mean; xd[i] = x[i]; }
     double rms, skew, kurt;
     impulse_moments(xd, samples, &rms, &skew, &kurt);
-    for (int b = 0; b <= IMPULSE_FFT_LENGTH / 2; b++) power[b] = 0;
-    const int hop = ${overlap ? 'IMPULSE_FFT_LENGTH / 2' : 'IMPULSE_FFT_LENGTH'};
-    for (int start = 0; start <= samples; start += hop) {
-      for (int i = 0; i < IMPULSE_FFT_LENGTH; i++) {
+    for (int b = 0; b <= fft / 2; b++) power[b] = 0;
+    for (int start = 0; start <= samples; start += p->hop) {
+      for (int i = 0; i < fft; i++) {
         re[i] = start + i < samples ? xd[start + i] : 0.0;
         im[i] = 0.0;
       }
-      impulse_fft(re, im, IMPULSE_FFT_LENGTH);
-      for (int b = 0; b <= IMPULSE_FFT_LENGTH / 2; b++) {
-        double p = (re[b] * re[b] + im[b] * im[b]) / IMPULSE_FFT_LENGTH;
-        if (p > power[b]) power[b] = p;
+      impulse_fft(re, im, fft);
+      for (int b = 0; b <= fft / 2; b++) {
+        double pw = (re[b] * re[b] + im[b] * im[b]) / fft;
+        if (pw > power[b]) power[b] = pw;
       }
     }
     double srms, sskew, skurt;
-    impulse_moments(power, IMPULSE_FFT_LENGTH / 2 + 1, &srms, &sskew, &skurt);
+    impulse_moments(power, fft / 2 + 1, &srms, &sskew, &skurt);
     out[k++] = (float)rms;
     out[k++] = (float)skew;
     out[k++] = (float)kurt;
     out[k++] = (float)sskew;
     out[k++] = (float)skurt;
-    for (int b = ${lo}; b <= ${hi}; b++) {
-      double p = power[b];
-      ${doLog ? 'if (p == 0) p = 1e-10;\n      p = log10(p);' : ''}
-      out[k++] = (float)p;
+    for (int b = p->bin_lo; b <= p->bin_hi; b++) {
+      double pw = power[b];
+      if (p->do_log) {
+        if (pw == 0) pw = 1e-10;
+        pw = log10(pw);
+      }
+      out[k++] = (float)pw;
     }
   }
   return k;
 }
 `;
-  return { code, perAxis };
+
+const PRELUDE = `#include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif`;
+
+function rawCode(axes: number, scale: number): string {
+  return `
+// raw: the scaled window, frame-major.
+static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
+  return impulse_raw_features(window, samples, ${axes}, ${cFloat(scale)}, out, out_len);
+}
+`;
+}
+
+function flattenCode(axes: number, p: Record<string, ParamValue>): string {
+  const mask = flattenStatsMask(p);
+  const stats = FLATTEN_STATS.filter((_, i) => mask & (1 << i));
+  return `
+// flatten: per axis ${stats.join(', ')}.
+static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
+  static double x[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
+  if (samples > IMPULSE_WINDOW_SAMPLES) return -1;
+  return impulse_flatten_features(window, samples, ${axes}, ${num(p['scale-axes'], 1)}, ${mask}u, x, out, out_len);
+}
+`;
+}
+
+function spectralCode(axes: number, s: SpectralCppParams): string {
+  const rows = s.sos.map((r) => `{${r.map(cFloat).join(', ')}}`);
+  return `
+// spectral: per axis RMS, skewness, kurtosis, spectral skewness, spectral kurtosis, ${s.binHi - s.binLo + 1} powers (bins ${s.binLo}..${s.binHi}).
+#define IMPULSE_FFT_LENGTH ${s.fftLength}
+#define IMPULSE_SOS_COUNT ${rows.length}
+${rows.length ? `static const float impulse_sos[IMPULSE_SOS_COUNT][5] = {${rows.join(', ')}};  // b0 b1 b2 a1 a2` : ''}
+
+static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
+  static float x[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
+  static double xd[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
+  static double re[IMPULSE_FFT_LENGTH], im[IMPULSE_FFT_LENGTH], power[IMPULSE_FFT_LENGTH / 2 + 1];
+  if (samples > IMPULSE_WINDOW_SAMPLES) return -1;
+  static const impulse_spectral_params p = {IMPULSE_FFT_LENGTH, ${s.hop}, ${s.binLo}, ${s.binHi}, ${s.doLog ? 1 : 0}, ${cFloat(s.scale)}, IMPULSE_SOS_COUNT, ${rows.length ? '&impulse_sos[0][0]' : 'nullptr'}};
+  return impulse_spectral_features(window, samples, ${axes}, &p, x, xd, re, im, power, out, out_len);
+}
+`;
 }
 
 /** C++ source (header-only, `static` functions) for `impulse_extract_features`, and its feature count. */
@@ -254,15 +326,15 @@ export function makeDspCpp(impulse: ImpulseConfig, opts: DspCppOptions = {}): { 
       featureCount = axes * samples;
       break;
     case 'flatten': {
-      const n = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'].filter((k) => bool(p[k], true)).length;
+      const mask = flattenStatsMask(p);
       body = flattenCode(axes, p);
-      featureCount = axes * n;
+      featureCount = axes * FLATTEN_STATS.filter((_, i) => mask & (1 << i)).length;
       break;
     }
     case 'spectral': {
-      const s = spectralCode(axes, p, opts, impulse.windowing.frequencyHz);
-      body = s.code;
-      featureCount = axes * s.perAxis;
+      const s = spectralCppParams(p, impulse.windowing.frequencyHz, opts.sos);
+      body = spectralCode(axes, s);
+      featureCount = axes * spectralFeaturesPerAxis(s);
       break;
     }
     default:
@@ -270,12 +342,25 @@ export function makeDspCpp(impulse: ImpulseConfig, opts: DspCppOptions = {}): { 
   }
   return {
     code: `// On-device DSP for the "${impulse.dsp.block}" block, generated by TinyML Studio.
-#include <math.h>
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
+${PRELUDE}
 #define IMPULSE_FEATURE_COUNT ${featureCount}
-${COMMON}${body}`,
+${DSP_CPP_KERNELS}${body}`,
     featureCount,
   };
+}
+
+/**
+ * The runtime firmware's DSP header (firmware/src/dsp_generated.h): the same kernels as the
+ * Arduino export, in namespace tml, with the settings read at run time from the impulse descriptor.
+ */
+export function makeFirmwareDspHeader(): string {
+  return `// GENERATED by firmware/tools/gen-firmware.mjs from src/ml/export/templates/dsp-cpp.ts
+// (DSP_CPP_KERNELS, the same code as the Arduino-library export). Do not edit.
+#pragma once
+${PRELUDE}
+
+namespace tml {
+${DSP_CPP_KERNELS}
+}  // namespace tml
+`;
 }

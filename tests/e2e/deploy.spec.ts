@@ -1,0 +1,179 @@
+import { test, expect, type Page, type BrowserContext } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
+import { TrainPage } from './pages/train-page.ts';
+import { DeployPage } from './pages/deploy-page.ts';
+import { buildModelSlotImage, decodeSlotRecord } from '../../src/device/protocol/model-slot.ts';
+import { SLOT } from '../../src/device/protocol/ids.ts';
+import { crc32 } from '../../src/device/protocol/crc.ts';
+import { FLASH_BOARDS } from '../../src/deploy/flash-plan.ts';
+
+/**
+ * Deploy step end to end on the demo project: train → int8 export (accuracy vs float, downloads) →
+ * flash the int8 model into a simulated Pico through an injected `navigator.usb` whose device is the
+ * PICOBOOT boot ROM simulator (bundled for the page with esbuild) → the board reboots into the
+ * simulated runtime firmware and the app shows its on-device classifications. Then an interrupted
+ * flash (unplug mid-write) is reported clearly and a second attempt succeeds.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SLOT_ADDR = FLASH_BOARDS.pico.modelSlot.address;
+const SLOT_SIZE = FLASH_BOARDS.pico.modelSlot.size;
+
+type FakeUsb = {
+  setImpulse(i: unknown): void;
+  unplugAfterBusBytes(n: number): void;
+  replug(): void;
+  readFlash(a: number, n: number): number[];
+  status(): { requests: number; simConnected: boolean; rebooted: boolean; runtimeBooted: boolean; inferences: number; busBytes: number };
+};
+
+function bundleFakeUsb(): string {
+  return execFileSync(
+    `${root}node_modules/.bin/esbuild`,
+    ['--bundle', '--format=iife', '--platform=browser', '--target=es2022', '--log-level=error', '--sourcefile=fake-usb-entry.ts', '--loader=ts'],
+    { cwd: root, input: "import { installFakeUsb } from './tests/e2e/fakes/fake-usb.ts';\ninstallFakeUsb();\n" },
+  ).toString();
+}
+
+let context: BrowserContext;
+let page: Page;
+
+async function currentModel(p: Page): Promise<{ impulse: unknown; int8: number[]; labels: string[] }> {
+  return p.evaluate(async () => {
+    type S = { project: { currentModelId?: string } | null; s: { getModel(id: string): Promise<{ impulse: { labels: string[] }; artifacts: { int8Tflite?: Uint8Array } } | undefined> } };
+    const { studio } = (globalThis as unknown as { __tinyml: { studio: S } }).__tinyml;
+    const m = await studio.s.getModel(studio.project!.currentModelId!);
+    return { impulse: m!.impulse, int8: Array.from(m!.artifacts.int8Tflite ?? []), labels: m!.impulse.labels };
+  });
+}
+
+/** Reads the slot from the simulated Pico's flash and compares it with the slot image for `int8`. */
+async function checkSlot(p: Page, int8: Uint8Array): Promise<{ sequence: number }> {
+  const head = new Uint8Array(await p.evaluate(([a]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, 32), [SLOT_ADDR]));
+  const rec = decodeSlotRecord(head, SLOT.HEADER_MAGIC);
+  expect(rec, 'a valid slot header').not.toBeNull();
+  expect(rec!.length).toBe(int8.length);
+  expect(rec!.crc32).toBe(crc32(int8));
+  const expected = buildModelSlotImage(int8, { sequence: rec!.sequence, arenaSize: rec!.arenaSize, slotSize: SLOT_SIZE });
+  const got = new Uint8Array(await p.evaluate(([a, n]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, n), [SLOT_ADDR, expected.length]));
+  expect(got.length).toBe(expected.length);
+  const firstDiff = got.findIndex((b, i) => b !== expected[i]);
+  expect(firstDiff, 'flash slot equals the intended slot image').toBe(-1);
+  expect(rec!.arenaSize).toBeGreaterThan(1024);
+  return { sequence: rec!.sequence };
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  const script = bundleFakeUsb();
+  context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  await context.addInitScript({ content: script });
+  page = await context.newPage();
+  const t = new TrainPage(page);
+  await t.studio.open();
+  await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toContainText('Demo');
+  await t.openTrain();
+  await t.train(150_000);
+});
+
+test.afterAll(async () => {
+  await context?.close();
+});
+
+test('export: int8 within 1 pp of float, downloads of model.tflite, model_float.tflite, model.h and the Arduino library', async () => {
+  const d = new DeployPage(page);
+  await d.open();
+  await d.exportModel();
+  const acc = await d.accuracies();
+  expect(acc.float).toBeGreaterThan(0.5);
+  expect(Math.abs(acc.int8 - acc.float) * 100).toBeLessThanOrEqual(1);
+  expect(Math.abs(acc.diffPp)).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('targets').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('targets')).toContainText('RP2040');
+
+  const int8 = await d.download('dl-int8');
+  expect(int8.name).toBe('model.tflite');
+  expect(int8.bytes.subarray(4, 8).toString('latin1')).toBe('TFL3');
+  const stored = await currentModel(page);
+  expect(Buffer.from(stored.int8).equals(int8.bytes), 'the download is the int8 model saved in the ModelRecord').toBe(true);
+  await expect(page.getByTestId('size-int8')).toContainText(int8.bytes.length.toLocaleString('en-US'));
+
+  const float = await d.download('dl-float');
+  expect(float.name).toBe('model_float.tflite');
+  expect(float.bytes.subarray(4, 8).toString('latin1')).toBe('TFL3');
+  expect(float.bytes.length).toBeGreaterThan(int8.bytes.length);
+
+  const header = await d.download('dl-header');
+  const h = header.bytes.toString('utf8');
+  expect(header.name).toBe('model.h');
+  expect(h).toContain('alignas(16)');
+  expect(h).toContain(`model_tflite_len = ${int8.bytes.length};`);
+  for (const l of stored.labels) expect(h).toContain(`"${l}"`);
+
+  const zip = await d.download('dl-zip');
+  expect(zip.name.endsWith('.zip')).toBe(true);
+  const files = unzipSync(new Uint8Array(zip.bytes));
+  const names = Object.keys(files);
+  expect(names.some((n) => n.endsWith('library.properties'))).toBe(true);
+  expect(names.some((n) => n.endsWith('.ino'))).toBe(true);
+  expect(names.some((n) => /\/src\/.+\.h$/.test(n))).toBe(true);
+
+  const uf2 = await d.download('dl-uf2');
+  expect(uf2.name).toBe('model-pico.uf2');
+  expect(uf2.bytes.length % 512).toBe(0);
+  expect(uf2.bytes.readUInt32LE(0)).toBe(0x0a324655);
+});
+
+test('flash over (fake) WebUSB into a simulated Pico; the board confirms the model and classifies on the device', async () => {
+  const d = new DeployPage(page);
+  const model = await currentModel(page);
+  await page.evaluate((imp) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.setImpulse(imp), model.impulse);
+  await expect(page.getByTestId('board-select')).toHaveValue('pico');
+  await d.flashUsb();
+  await expect(d.done()).toContainText('verified, rebooted', { timeout: 30_000 });
+  await expect(d.usbError()).toHaveCount(0);
+  const { sequence } = await checkSlot(page, new Uint8Array(model.int8));
+  await expect(d.done()).toContainText(`sequence ${sequence}`);
+
+  // The Pico reboots into the runtime firmware; its serial port re-enumerates and the app reconnects.
+  await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
+  await expect(page.getByTestId('board-model')).toContainText(`0x${crc32(new Uint8Array(model.int8)).toString(16).padStart(8, '0')}`);
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  const label = (await page.getByTestId('live-label').textContent())?.trim() ?? '';
+  expect(model.labels).toContain(label);
+  const st = await page.evaluate(() => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.status());
+  expect(st.runtimeBooted).toBe(true);
+  expect(st.inferences).toBeGreaterThanOrEqual(3);
+});
+
+test('an interrupted flash is reported with a remedy and flashing again succeeds', async () => {
+  const d = new DeployPage(page);
+  const model = await currentModel(page);
+  const int8 = new Uint8Array(model.int8);
+  await page.evaluate(() => {
+    const f = (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb;
+    f.replug();
+    f.unplugAfterBusBytes(5000);
+  });
+  await d.flashUsb();
+  const err = d.usbError();
+  await expect(err).toBeVisible({ timeout: 30_000 });
+  await expect(err).toContainText('lost');
+  await expect(err).toContainText(/Flashing stopped after \d+ of \d+ bytes/);
+  await expect(err).toContainText('flash again');
+  await expect(err).not.toContainText(/DOMException|NotFoundError|NetworkError/);
+  // The header page is written last, so the half-written slot is not a valid model.
+  const head = new Uint8Array(await page.evaluate(([a]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, 32), [SLOT_ADDR]));
+  expect(decodeSlotRecord(head, SLOT.HEADER_MAGIC)).toBeNull();
+
+  await page.evaluate(() => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.replug());
+  await d.flashUsb();
+  await expect(d.done()).toContainText('verified, rebooted', { timeout: 30_000 });
+  await expect(d.usbError()).toHaveCount(0);
+  const { sequence } = await checkSlot(page, int8);
+  await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+});

@@ -1,0 +1,182 @@
+/**
+ * A fake `navigator.usb` (and the `navigator.serial` port the board shows after rebooting) for the
+ * deploy e2e test. Runs in the page: deploy.spec.ts bundles this file with esbuild (iife) and injects
+ * it with `page.addInitScript`.
+ *
+ * The USB device is the PICOBOOT boot ROM simulator (src/deploy/picoboot/picoboot-sim.ts) with a
+ * 2 MB in-memory flash. When the flasher reboots it, the "board" starts the runtime firmware: a
+ * simulated board in framed mode whose model slot is that same flash at the Pico's slot address, with
+ * `SimInference` running the int8 model found there. Its serial port then appears in
+ * `navigator.serial.getPorts()` like a re-enumerated Pico. The test drives it through
+ * `window.__fakeUsb` (see `FakeUsbControl`).
+ */
+import { PicobootSim } from '../../../src/deploy/picoboot/picoboot-sim.ts';
+import { FLASH_BOARDS } from '../../../src/deploy/flash-plan.ts';
+import type { FlashMemory } from '../../../src/device/protocol/model-slot.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../../../src/device/sim/simulated-board.ts';
+import { SimInference } from '../../../src/device/sim/sim-inference.ts';
+import { IMU_AXES } from '../../../src/device/sim/motion-model.ts';
+import type { ImpulseConfig } from '../../../src/core/impulse.ts';
+import type { Transport } from '../../../src/device/transport.ts';
+
+export interface FakeUsbControl {
+  /** The impulse the simulated runtime firmware runs (DSP settings), set before flashing. */
+  setImpulse(impulse: ImpulseConfig): void;
+  /** The next flash loses the board once this many bytes went over the bus. */
+  unplugAfterBusBytes(n: number): void;
+  /** Plugs a fresh boot ROM (BOOTSEL again) over the same flash. */
+  replug(): void;
+  /** Flash bytes at an absolute address (0x10000000 = start). */
+  readFlash(address: number, length: number): number[];
+  /** Chooser requests seen, USB disconnects, whether the runtime booted, inferences run. */
+  status(): { requests: number; simConnected: boolean; rebooted: boolean; runtimeBooted: boolean; inferences: number; busBytes: number };
+}
+
+const FLASH_BASE = 0x10000000;
+
+/** A window of a larger flash: the model slot as the runtime firmware sees it. */
+class SlotView implements FlashMemory {
+  readonly sectorSize: number;
+  readonly programUnit: number;
+  constructor(
+    private readonly flash: FlashMemory,
+    private readonly base: number,
+    readonly size: number,
+  ) {
+    this.sectorSize = flash.sectorSize;
+    this.programUnit = flash.programUnit;
+  }
+  private check(addr: number, length: number): void {
+    if (addr < 0 || length < 0 || addr + length > this.size) throw new Error(`slot access ${addr}+${length} out of range`);
+  }
+  read(addr: number, length: number): Uint8Array {
+    this.check(addr, length);
+    return this.flash.read(this.base + addr, length);
+  }
+  erase(addr: number, length: number): void {
+    this.check(addr, length);
+    this.flash.erase(this.base + addr, length);
+  }
+  program(addr: number, data: Uint8Array): void {
+    this.check(addr, data.length);
+    this.flash.program(this.base + addr, data);
+  }
+}
+
+/** A Web Serial port over a `Transport` (the simulated board's serial link). */
+class TransportPort extends EventTarget {
+  readable: ReadableStream<Uint8Array> | null = null;
+  writable: WritableStream<Uint8Array> | null = null;
+  constructor(private readonly t: Transport) {
+    super();
+  }
+  getInfo() {
+    return { usbVendorId: 0x2e8a, usbProductId: 0x000a };
+  }
+  async open(o: { baudRate: number }) {
+    if (this.readable) throw new DOMException('The port is already open.', 'InvalidStateError');
+    await this.t.open({ baudRate: o.baudRate });
+    const it = this.t.readable()[Symbol.asyncIterator]();
+    this.readable = new ReadableStream<Uint8Array>({
+      pull: async (c) => {
+        try {
+          const r = await it.next();
+          if (r.done) {
+            this.readable = null;
+            c.close();
+          } else c.enqueue(r.value);
+        } catch {
+          c.error(new DOMException('The device has been lost.', 'NetworkError'));
+        }
+      },
+      cancel: () => void it.return?.(),
+    });
+    this.writable = new WritableStream<Uint8Array>({ write: (chunk) => this.t.write(chunk) });
+  }
+  async close() {
+    this.readable = null;
+    this.writable = null;
+    await this.t.close();
+  }
+  async setSignals() {}
+}
+
+export function installFakeUsb(): void {
+  const slot = FLASH_BOARDS.pico.modelSlot;
+  let sim = new PicobootSim({ chip: 'rp2040' });
+  let requests = 0;
+  let impulse: ImpulseConfig | null = null;
+  let board: SimulatedBoard | null = null;
+  let inference: SimInference | null = null;
+  let port: TransportPort | null = null;
+
+  /** After the boot ROM's REBOOT the flash runs the runtime firmware: the board comes up on serial. */
+  const bootRuntime = () => {
+    if (!impulse) throw new Error('fake usb: setImpulse() was not called before the reboot');
+    inference = new SimInference(impulse, { deviceAxes: IMU_AXES.map((a) => a.name) });
+    board = createSimulatedBoard({
+      mode: 'framed',
+      rateHz: impulse.windowing.frequencyHz,
+      flash: new SlotView(sim.flash, slot.address - FLASH_BASE, slot.size),
+      inference,
+      arenaCapacity: 128 * 1024,
+      name: 'Raspberry Pi Pico (simulated, runtime firmware)',
+      seed: 5,
+    });
+    board.startPerformer();
+    port = new TransportPort(board.transport);
+  };
+  setInterval(() => {
+    if (sim.rebooted && sim.disconnected && !board) bootRuntime();
+  }, 50);
+
+  const usb = {
+    async requestDevice(_o: unknown) {
+      requests++;
+      if (sim.disconnected) throw new DOMException('No device selected.', 'NotFoundError');
+      return sim;
+    },
+    async getDevices() {
+      return sim.disconnected ? [] : [sim];
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  const serial = {
+    async requestPort() {
+      if (!port) throw new DOMException('No port selected by the user.', 'NotFoundError');
+      return port;
+    },
+    async getPorts() {
+      return port ? [port] : [];
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(navigator, 'usb', { value: usb, configurable: true });
+  Object.defineProperty(navigator, 'serial', { value: serial, configurable: true });
+
+  const control: FakeUsbControl = {
+    setImpulse(i) {
+      impulse = i;
+    },
+    unplugAfterBusBytes(n) {
+      sim.unplugAfterBusBytes(sim.stats.busBytes + n);
+    },
+    replug() {
+      // Holding BOOTSEL and replugging: the runtime firmware (and its serial port) is gone.
+      board?.unplug();
+      board = null;
+      port = null;
+      inference = null;
+      sim = new PicobootSim({ chip: 'rp2040', flash: sim.flash });
+    },
+    readFlash(address, length) {
+      return Array.from(sim.flash.read(address - FLASH_BASE, length));
+    },
+    status() {
+      return { requests, simConnected: !sim.disconnected, rebooted: !!sim.rebooted, runtimeBooted: !!board, inferences: inference?.runs ?? 0, busBytes: sim.stats.busBytes };
+    },
+  };
+  (window as unknown as { __fakeUsb: FakeUsbControl }).__fakeUsb = control;
+}
