@@ -7,3 +7,5 @@
 #include "flash.h"
 #include "model_slot.h"
 #include "device_core.h"
+#include "impulse_descriptor.h"
+#include "impulse_runner.h"

@@ -3,8 +3,12 @@
 #include <Arduino.h>
 #include <string.h>
 
+#include "board_slots.h"
+
 namespace {
-// Fallback when no flash driver exists for the architecture: a RAM slot (lost at reset).
+const char* g_problem = nullptr;
+
+// Fallback when no flash slot is available: a RAM slot (lost at reset).
 class RamFlash : public tml::Flash {
  public:
   uint32_t size() const override { return sizeof(mem_); }
@@ -21,20 +25,31 @@ class RamFlash : public tml::Flash {
   RamFlash() { memset(mem_, 0xFF, sizeof(mem_)); }
 
  private:
-  uint8_t mem_[4096 + 32 * 1024];
+  alignas(16) uint8_t mem_[4096 + 32 * 1024];
 };
+
+tml::Flash* ram_flash(const char* why) {
+  static RamFlash r;
+  if (why) g_problem = why;
+  return &r;
+}
 }  // namespace
 
-#if defined(ARDUINO_ARCH_MBED) && (defined(ARDUINO_ARDUINO_NANO33BLE) || defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE))
+const char* board_flash_problem() { return g_problem; }
+
+#if !defined(TINYML_SLOT_ADDRESS)
+tml::Flash* board_flash() { return ram_flash("no flash slot for this board: models are kept in RAM"); }
+
+#elif defined(ARDUINO_ARCH_MBED) && (defined(ARDUINO_ARDUINO_NANO33BLE) || defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE))
 #include <FlashIAP.h>
 namespace {
 // nRF52840 internal flash through mbed FlashIAP; the slot is memory-mapped.
 class Nrf52Flash : public tml::Flash {
  public:
-  static const uint32_t BASE = 0xC0000, SIZE = 0x30000;
+  static const uint32_t BASE = TINYML_SLOT_ADDRESS, SIZE = TINYML_SLOT_SIZE;
   Nrf52Flash() { iap_.init(); }
   uint32_t size() const override { return SIZE; }
-  uint32_t sectorSize() const override { return 4096; }
+  uint32_t sectorSize() const override { return TINYML_SLOT_SECTOR; }
   uint32_t programUnit() const override { return 4; }
   bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(BASE + a), n); return true; }
   bool erase(uint32_t a, uint32_t n) override { return iap_.erase(BASE + a, n) == 0; }
@@ -53,20 +68,17 @@ tml::Flash* board_flash() {
 #elif defined(ARDUINO_ARCH_RP2040) || defined(ARDUINO_ARCH_MBED_RP2040)
 #include <hardware/flash.h>
 #include <hardware/sync.h>
+#if !defined(ARDUINO_ARCH_MBED)
+// arduino-pico's linker symbols: end of the sketch, LittleFS region, EEPROM sector.
+extern "C" uint8_t __flash_binary_end[], _FS_start[], _FS_end[], _EEPROM_start[];
+#endif
 namespace {
 // RP2040 / RP2350 QSPI flash; the slot is read through XIP.
 class RpFlash : public tml::Flash {
  public:
-#if defined(ARDUINO_NANO_RP2040_CONNECT)
-  static const uint32_t OFFSET = 0xE00000;
-#elif defined(PICO_RP2350)
-  static const uint32_t OFFSET = 0x3C0000;
-#else
-  static const uint32_t OFFSET = 0x1C0000;
-#endif
-  static const uint32_t SIZE = 0x40000;
+  static const uint32_t OFFSET = TINYML_SLOT_ADDRESS - TINYML_FLASH_BASE, SIZE = TINYML_SLOT_SIZE;
   uint32_t size() const override { return SIZE; }
-  uint32_t sectorSize() const override { return 4096; }
+  uint32_t sectorSize() const override { return TINYML_SLOT_SECTOR; }
   uint32_t programUnit() const override { return 256; }
   bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(XIP_BASE + OFFSET + a), n); return true; }
   bool erase(uint32_t a, uint32_t n) override {
@@ -83,41 +95,58 @@ class RpFlash : public tml::Flash {
   }
   const uint8_t* mapped(uint32_t a) override { return (const uint8_t*)(XIP_BASE + OFFSET + a); }
 };
+
+// The slot must not overlap the sketch, the LittleFS region or the EEPROM sector of arduino-pico.
+const char* rp_layout_problem() {
+#if !defined(ARDUINO_ARCH_MBED)
+  const uintptr_t s = TINYML_SLOT_ADDRESS, e = s + TINYML_SLOT_SIZE;
+  const uintptr_t fs0 = (uintptr_t)_FS_start, fs1 = (uintptr_t)_FS_end, ee = (uintptr_t)_EEPROM_start;
+  if ((uintptr_t)__flash_binary_end > s) return "the sketch reaches into the model slot: models are kept in RAM";
+  if (fs1 > fs0 && fs0 < e && s < fs1) return "the LittleFS region overlaps the model slot (choose Flash Size with no FS): models are kept in RAM";
+  if (ee < e && s < ee + 4096) return "the EEPROM sector overlaps the model slot: models are kept in RAM";
+#endif
+  return nullptr;
+}
 }  // namespace
 tml::Flash* board_flash() {
   static RpFlash f;
+  const char* p = rp_layout_problem();
+  if (p) return ram_flash(p);
   return &f;
 }
 
 #elif defined(ARDUINO_ARCH_ESP32)
 #include <esp_partition.h>
 namespace {
-// ESP32: the "spiffs" data partition of the default partition table is the model slot (not mapped).
+// ESP32: the data partition at TINYML_SLOT_ADDRESS ("spiffs" in the default table); not mapped.
 class EspFlash : public tml::Flash {
  public:
-  EspFlash() { p_ = esp_partition_find_first(ESP_PARTITION_TYPE_DATA, ESP_PARTITION_SUBTYPE_DATA_SPIFFS, nullptr); }
+  EspFlash() {
+    esp_partition_iterator_t it = esp_partition_find(ESP_PARTITION_TYPE_DATA, ESP_PARTITION_SUBTYPE_ANY, nullptr);
+    for (; it; it = esp_partition_next(it)) {
+      const esp_partition_t* p = esp_partition_get(it);
+      if (p->address == TINYML_SLOT_ADDRESS && p->size >= TINYML_SLOT_SIZE) { p_ = p; break; }
+    }
+    if (it) esp_partition_iterator_release(it);
+  }
   bool ok() const { return p_ != nullptr; }
-  uint32_t size() const override { return p_ ? (p_->size / 4096) * 4096 : 0; }
-  uint32_t sectorSize() const override { return 4096; }
+  uint32_t size() const override { return TINYML_SLOT_SIZE; }
+  uint32_t sectorSize() const override { return TINYML_SLOT_SECTOR; }
   uint32_t programUnit() const override { return 4; }
   bool read(uint32_t a, uint8_t* b, uint32_t n) override { return esp_partition_read(p_, a, b, n) == ESP_OK; }
   bool erase(uint32_t a, uint32_t n) override { return esp_partition_erase_range(p_, a, n) == ESP_OK; }
   bool program(uint32_t a, const uint8_t* b, uint32_t n) override { return esp_partition_write(p_, a, b, n) == ESP_OK; }
 
  private:
-  const esp_partition_t* p_;
+  const esp_partition_t* p_ = nullptr;
 };
 }  // namespace
 tml::Flash* board_flash() {
   static EspFlash f;
   if (f.ok()) return &f;
-  static RamFlash r;
-  return &r;
+  return ram_flash("no data partition at the model slot address (use the default partition table): models are kept in RAM");
 }
 
 #else
-tml::Flash* board_flash() {
-  static RamFlash r;
-  return &r;
-}
+tml::Flash* board_flash() { return ram_flash("no flash driver for this board: models are kept in RAM"); }
 #endif

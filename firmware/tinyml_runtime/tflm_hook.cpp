@@ -1,6 +1,7 @@
 #include "tflm_hook.h"
 
 #include <Arduino.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,28 +34,49 @@ void add_ops(Resolver& r) {
   r.AddDequantize();
 }
 
-// Runs the model on a window of raw IMU frames: the model's input size / 6 axes gives the window.
-// (Models whose impulse needs DSP features in firmware are not supported yet: use the raw block.)
+// Runs the impulse on the sensor window: the ImpulseRunner picks the impulse's axes, runs its DSP
+// (settings from the impulse descriptor in the slot) and quantizes; then TFLM invokes the model.
+// A slot without descriptor (firmware 0.1 models) runs the raw window of all axes.
 class TflmHook : public tml::InferenceHook {
  public:
-  explicit TflmHook(tml::Flash* f) : flash_(f) {}
-  bool load(const uint8_t* model, uint32_t length, uint32_t arena) override {
+  TflmHook(tml::Flash* f, const tml::SensorDesc* sensor) : flash_(f), sensor_(sensor) {}
+  void setLogger(void (*log)(const char*)) { log_ = log; }
+  bool load(const uint8_t* payload, uint32_t length, uint32_t arena) override {
     unload();
-    if (arena > sizeof(g_arena)) return false;
-    if (!model) {  // flash not memory-mapped (ESP32): copy to RAM
-      copy_ = (uint8_t*)malloc(length);
-      if (!copy_ || !flash_->read(tml::SLOT_DATA_OFFSET, copy_, length)) return false;
+    if (!sensor_) return fail("no sensor for inference");
+    if (arena > sizeof(g_arena)) return fail("model needs a larger tensor arena than TINYML_ARENA_BYTES");
+    const char* why = runner_.load(*flash_, length, *sensor_);
+    bool described = why == nullptr;
+    if (!described && tml::read_slot_payload(*flash_, length, probe_)) return fail(why);
+    uint32_t modelLength = described ? runner_.payload().modelLength : length;
+    const uint8_t* model = payload;
+    if (!model) {  // flash not memory-mapped (ESP32): copy the model to RAM
+      copy_ = (uint8_t*)malloc(modelLength);
+      if (!copy_ || !flash_->read(tml::SLOT_DATA_OFFSET, copy_, modelLength)) return fail("cannot copy the model to RAM");
       model = copy_;
     }
     const tflite::Model* m = tflite::GetModel(model);
-    if (m->version() != TFLITE_SCHEMA_VERSION) return false;
-    add_ops(resolver_);
+    if (m->version() != TFLITE_SCHEMA_VERSION) return fail("model schema version");
+    if (!opsAdded_) add_ops(resolver_);
+    opsAdded_ = true;
     interp_ = new (interpBuf_) tflite::MicroInterpreter(m, resolver_, g_arena, sizeof(g_arena));
-    if (interp_->AllocateTensors() != kTfLiteOk) { unload(); return false; }
+    if (interp_->AllocateTensors() != kTfLiteOk) return fail("AllocateTensors failed");
     TfLiteTensor* in = interp_->input(0);
-    size_t elems = in->bytes / (in->type == kTfLiteFloat32 ? 4 : 1);
-    window_ = (uint16_t)(elems / 6);
-    if (window_ == 0) { unload(); return false; }
+    uint32_t elems = in->bytes / (in->type == kTfLiteFloat32 ? 4 : 1);
+    if (!described) {
+      uint16_t window = (uint16_t)(elems / sensor_->axisCount);
+      why = runner_.loadRaw(*sensor_, window, window > 1 ? window / 2 : 1, (uint16_t)elems);
+      if (why) return fail(why);
+    }
+    const tml::ImpulseDescriptor& d = runner_.desc();
+    if (elems != d.featureCount) return fail("the model input does not match the impulse's feature count");
+    if (in->type == kTfLiteInt8 && described) {
+      if (!d.inputInt8 || in->params.zero_point != d.inputZeroPoint ||
+          fabsf(in->params.scale - d.inputScale) > 1e-6f * fabsf(d.inputScale))
+        return fail("the model's input quantization differs from the impulse descriptor");
+    }
+    features_ = (float*)malloc(sizeof(float) * elems);
+    if (!features_) return fail("out of memory");
     return true;
   }
   void unload() override {
@@ -62,23 +84,24 @@ class TflmHook : public tml::InferenceHook {
     interp_ = nullptr;
     free(copy_);
     copy_ = nullptr;
-    window_ = 0;
+    free(features_);
+    features_ = nullptr;
+    runner_.release();
   }
-  uint16_t windowFrames() const override { return window_ ? window_ : 1; }
-  uint16_t strideFrames() const override { return window_ > 1 ? window_ / 2 : 1; }
+  uint16_t windowFrames() const override { return runner_.loaded() ? runner_.desc().windowFrames : 1; }
+  uint16_t strideFrames() const override { return runner_.loaded() ? runner_.desc().strideFrames : 1; }
   bool run(const float* w, uint8_t axes, tml::InferenceResult& r) override {
-    if (!interp_ || axes != 6) return false;
+    if (!interp_ || !features_) return false;
+    const tml::ImpulseDescriptor& d = runner_.desc();
+    int n = runner_.features(w, axes, features_, d.featureCount);
+    if (n != (int)d.featureCount) return false;
     TfLiteTensor* in = interp_->input(0);
-    uint32_t n = (uint32_t)window_ * axes;
     if (in->type == kTfLiteInt8) {
-      float s = in->params.scale;
-      int zp = in->params.zero_point;
-      for (uint32_t i = 0; i < n; i++) {
-        long q = lroundf(w[i] / s) + zp;
-        in->data.int8[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
-      }
+      float s = runner_.hasDescriptor() ? d.inputScale : in->params.scale;
+      int32_t zp = runner_.hasDescriptor() ? d.inputZeroPoint : in->params.zero_point;
+      tml::ImpulseRunner::quantize(features_, n, s, zp, in->data.int8);
     } else {
-      memcpy(in->data.f, w, n * sizeof(float));
+      memcpy(in->data.f, features_, n * sizeof(float));
     }
     uint32_t t0 = micros();
     if (interp_->Invoke() != kTfLiteOk) return false;
@@ -95,22 +118,33 @@ class TflmHook : public tml::InferenceHook {
   }
 
  private:
+  bool fail(const char* why) {
+    if (log_) log_(why);
+    unload();
+    return false;
+  }
   tml::Flash* flash_;
+  const tml::SensorDesc* sensor_;
+  void (*log_)(const char*) = nullptr;
   Resolver resolver_;
+  bool opsAdded_ = false;
   alignas(tflite::MicroInterpreter) uint8_t interpBuf_[sizeof(tflite::MicroInterpreter)];
   tflite::MicroInterpreter* interp_ = nullptr;
+  tml::ImpulseRunner runner_;
+  tml::SlotPayload probe_;
   uint8_t* copy_ = nullptr;
-  uint16_t window_ = 0;
+  float* features_ = nullptr;
 };
 }  // namespace
 
-tml::InferenceHook* tflm_hook(tml::Flash* flash) {
-  static TflmHook h(flash);
+tml::InferenceHook* tflm_hook(tml::Flash* flash, const tml::SensorDesc* sensor, void (*log)(const char*)) {
+  static TflmHook h(flash, sensor);
+  h.setLogger(log);
   return &h;
 }
 uint32_t tflm_arena_capacity() { return TINYML_ARENA_BYTES; }
 
 #else
-tml::InferenceHook* tflm_hook(tml::Flash*) { return nullptr; }
+tml::InferenceHook* tflm_hook(tml::Flash*, const tml::SensorDesc*, void (*)(const char*)) { return nullptr; }
 uint32_t tflm_arena_capacity() { return 0; }
 #endif

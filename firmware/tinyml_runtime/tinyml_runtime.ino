@@ -23,24 +23,29 @@ static tml::DeviceCore* core = nullptr;
 static uint32_t lastMicros = 0;
 static uint64_t clockUs = 0;
 
+static void log_warning(const char* text) {
+  if (core) core->log(tml::LOG_WARN, text);
+}
+
 void setup() {
   Serial.begin(TINYML_BAUD);
   tml::Sensor* imu = board_imu_begin();
   tml::Flash* flash = board_flash();
   tml::DeviceConfig cfg = {};
   cfg.board = board_name();
-  cfg.firmwareVersion = "0.1.0";
+  cfg.firmwareVersion = "0.2.0";
   cfg.sensorCount = 0;
   if (imu) cfg.sensors[cfg.sensorCount++] = imu;
   cfg.flash = flash;
   cfg.arenaCapacity = tflm_arena_capacity();
-  cfg.inference = tflm_hook(flash);
+  cfg.inference = tflm_hook(flash, imu ? &imu->desc() : nullptr, log_warning);
   cfg.out = &out;
   static tml::DeviceCore c(cfg);
   core = &c;
   core->begin();
   lastMicros = micros();
   if (!imu) core->log(tml::LOG_ERROR, "no IMU found");
+  if (board_flash_problem()) core->log(tml::LOG_WARN, board_flash_problem());
 }
 
 void loop() {

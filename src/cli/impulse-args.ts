@@ -5,13 +5,14 @@
  * Node-only (node:fs). Bad options are StudioErrors of family 'config' (exit 2); a malformed folder or
  * config file is family 'import' (exit 3).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { StudioError } from '../core/errors.ts';
 import type { DspBlockId, ImpulseConfig, LearnBlockId, ParamValue } from '../core/impulse.ts';
 import { readDatasetFolder, type DatasetFolderResult, type InputFile } from '../data/io/dataset-folder.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import type { RawRecording } from '../data/sample.ts';
+import { listInputFiles } from './dataset-dir.ts';
 import { defaultImpulse, DEFAULT_CONV1D_LEARN, DEFAULT_LEARN } from '../ml/defaults.ts';
 
 export const IMPULSE_OPTIONS = {
@@ -73,7 +74,7 @@ export function parseDspParam(s: string): [string, ParamValue] {
   return [key, v];
 }
 
-/** Node files of a directory (recursively) as importer InputFiles. */
+/** Node files of a dataset directory as importer InputFiles (a missing folder is bad input, exit 3). */
 export function nodeInputFiles(dir: string): InputFile[] {
   let st;
   try {
@@ -82,21 +83,7 @@ export function nodeInputFiles(dir: string): InputFile[] {
     throw badInput('no-such-folder', `The dataset folder "${dir}" does not exist.`, 'Pass --data with a folder of <label>.<id>.csv files.');
   }
   if (!st.isDirectory()) throw badInput('not-a-folder', `"${dir}" is not a folder.`, 'Pass --data with a folder of <label>.<id>.csv files.');
-  const out: InputFile[] = [];
-  const walk = (d: string, depth: number) => {
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.')) continue;
-      const p = join(d, name);
-      const s = statSync(p);
-      if (s.isDirectory()) {
-        if (depth < 3) walk(p, depth + 1);
-      } else {
-        out.push({ name: relative(dir, p).split('\\').join('/'), size: s.size, text: async () => readFileSync(p, 'utf8') });
-      }
-    }
-  };
-  walk(dir, 0);
-  return out;
+  return listInputFiles(dir);
 }
 
 export interface LoadedDataset extends DatasetFolderResult {

@@ -135,11 +135,34 @@ async function selectBackend(pref: string, imp: ImpulseConfig, inputShape: numbe
     return hit;
   }
   emit({ type: 'stage', stage: 'probing backends' });
-  const candidates: BackendName[] = ['wasm', 'webgl', 'cpu'];
+  // WebGL on a software renderer (no GPU) is an order of magnitude slower than WASM and its shader
+  // compilation alone takes seconds: leave it out of the probe (it can still be chosen by hand).
+  const renderer = webglRenderer();
+  const software = renderer === null || SOFTWARE_GL.test(renderer);
+  const candidates: BackendName[] = software ? ['wasm', 'cpu'] : ['wasm', 'webgl', 'cpu'];
   const choice = await chooseBackend({ learn: imp.learn, inputShape, numClasses, batchSize: Math.max(1, Math.min(imp.training.batchSize, 64)), steps: 3 }, candidates);
+  if (software) choice.probes.push({ backend: 'webgl', error: renderer === null ? 'no WebGL in this worker' : `skipped: software renderer (${renderer.slice(0, 60)})` });
   probeCache.set(key, choice);
   emit({ type: 'backend', backend: choice.backend, probes: choice.probes, probeMs: performance.now() - t0 });
   return choice;
+}
+
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** The WebGL renderer's name in this worker (OffscreenCanvas), or null without WebGL. */
+function webglRenderer(): string | null {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
+    const c = new OffscreenCanvas(1, 1);
+    const gl = (c.getContext('webgl2') ?? c.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return null;
+  }
 }
 
 function tfjsArtifacts(modelJson: string, weights: Uint8Array): NonNullable<ModelRecord['artifacts']['tfjs']> {

@@ -217,6 +217,17 @@ test('exports in the Edge Impulse JSON and CSV layouts re-import bit-exact (sele
   const { studio, data } = await freshProject(page, 'Formats');
   await data.importFiles(DataPage.folderFiles(dir));
   const before = await data.stored();
+  // Dataset health: 4 recordings per label is too few; each finding links to its samples.
+  const needMore = page.locator('[data-testid="health-finding"][data-kind="need-more"]');
+  await expect(needMore).toHaveCount(3, { timeout: 30_000 });
+  await expect(needMore.first()).toContainText('more training recording');
+  const link = needMore.filter({ hasText: '"wave"' }).getByTestId('health-open').first();
+  const linkText = (await link.textContent())!.trim();
+  await link.click();
+  await expect(page.getByTestId('sample-view')).toContainText(linkText);
+  const openedId = await page.getByTestId('sample-view').getAttribute('data-sample-id');
+  expect(before.find((s) => s.id === openedId)?.label).toBe('wave');
+  await page.getByTestId('sample-close').click();
   // Select the "shake" samples and export just those.
   await page.getByTestId('filter-label').selectOption('shake');
   await page.getByRole('button', { name: 'Select all shown' }).click();

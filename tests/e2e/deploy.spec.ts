@@ -177,3 +177,24 @@ test('an interrupted flash is reported with a remedy and flashing again succeeds
   await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
   await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
 });
+
+test('upload over serial (framed protocol) to the simulated board running the runtime firmware, then live classifications', async () => {
+  const d = new DeployPage(page);
+  const model = await currentModel(page);
+  const crc = `0x${crc32(new Uint8Array(model.int8)).toString(16).padStart(8, '0')}`;
+  await page.getByTestId('board-sim').click();
+  await expect(page.getByTestId('board-info')).toContainText('Simulated board (runtime firmware)');
+  await expect(page.getByTestId('board-model')).toContainText('empty');
+  await page.getByTestId('upload-serial').click();
+  await expect(d.done()).toContainText('over serial', { timeout: 30_000 });
+  await expect(d.done()).toContainText(crc);
+  await expect(page.getByTestId('board-model')).toContainText(`valid`);
+  await expect(page.getByTestId('board-model')).toContainText(crc);
+  await expect(d.confirmed()).toBeVisible();
+  await page.getByTestId('sim-activity').selectOption('shake');
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  // The simulated person shakes the board: the on-device model (int8, from the slot) says so.
+  await expect.poll(async () => (await page.getByTestId('live-label').textContent())?.trim(), { timeout: 15_000 }).toBe('shake');
+  await page.getByTestId('toggle-inference').click();
+  await expect(page.getByTestId('toggle-inference')).toHaveText('Start on-device classification');
+});

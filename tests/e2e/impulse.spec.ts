@@ -12,11 +12,22 @@ interface Handle {
   };
 }
 
+/** Uncaught page errors and console errors (e.g. Svelte effect loops) fail a test. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
 async function storedImpulse(page: Page) {
   return page.evaluate(() => (globalThis as unknown as { __tinyml: Handle }).__tinyml.studio.project.impulse);
 }
 
 test('spectral impulse on the demo project: save, generate, explore, reuse the cache, reject a masking cut-off', async ({ page }) => {
+  const errors = watchErrors(page);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
   await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toContainText('Demo');
@@ -91,9 +102,11 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   await imp.setParam('Cut-off frequency (Hz)', '8');
   await expect(err).toHaveCount(0);
   await expect(page.getByTestId('dsp-output')).toBeVisible();
+  expect(errors).toEqual([]);
 });
 
 test('feature explorer: hover shows the window, keyboard and click open its sample; autotune proposes and applies', async ({ page }) => {
+  const errors = watchErrors(page);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
   const imp = new ImpulsePage(page);
@@ -133,9 +146,11 @@ test('feature explorer: hover shows the window, keyboard and click open its samp
   await page.getByTestId('autotune-apply').click();
   await expect(page.getByLabel('DSP block', { exact: true })).toHaveValue('spectral');
   await expect(page.getByTestId('dsp-output')).toBeVisible();
+  expect(errors).toEqual([]);
 });
 
 test('hovering a point shows its sample, clicking opens it', async ({ page }) => {
+  const errors = watchErrors(page);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
   const imp = new ImpulsePage(page);
@@ -153,9 +168,11 @@ test('hovering a point shows its sample, clicking opens it', async ({ page }) =>
   await expect(page.getByTestId('explorer-tip')).toContainText('click or Enter: open sample');
   await page.mouse.click(box.x + xy[0] + 1, box.y + xy[1] + 1);
   await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
+  expect(errors).toEqual([]);
 });
 
 test('a long generation shows progress and can be cancelled; samples finished before stay cached', async ({ page }) => {
+  const errors = watchErrors(page);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
   // four 4-minute recordings, added after the 40 demo samples
@@ -206,4 +223,5 @@ test('a long generation shows progress and can be cancelled; samples finished be
     await s.samplesChanged();
   }, longIds);
   expect(await imp.generate()).toBe('computed 0 / cached 40 samples');
+  expect(errors).toEqual([]);
 });

@@ -30,3 +30,31 @@ test('after one online load the app, its stored samples and the TF.js WASM work 
   expect(wasm.ok).toBe(true);
   await context.setOffline(false);
 });
+
+test('makes no request beyond its own origin and breaks no Content-Security-Policy rule', async ({ page }) => {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['localhost', '127.0.0.1'].includes(u.hostname) && u.protocol !== 'data:' && u.protocol !== 'blob:') foreign.push(r.url());
+  });
+  await page.addInitScript(() => {
+    (globalThis as unknown as { __csp: string[] }).__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => (globalThis as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const studio = new StudioPage(page);
+  await studio.open();
+  await studio.waitForPlot(30);
+  for (const s of ['data', 'impulse', 'train', 'test', 'deploy', 'device'] as const) await studio.step(s);
+  await page.waitForTimeout(1000);
+  expect(foreign).toEqual([]);
+  expect(await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp)).toEqual([]);
+  // The policy is really in force: an inline script is refused.
+  const blocked = await page.evaluate(async () => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.body.appendChild(s);
+    await new Promise((r) => setTimeout(r, 50));
+    return !(globalThis as unknown as { __inlineRan?: boolean }).__inlineRan;
+  });
+  expect(blocked).toBe(true);
+});

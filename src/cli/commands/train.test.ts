@@ -55,7 +55,7 @@ describe('tinyml train / features / predict', () => {
     const out = join(tmp, 'out');
     const code = await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--stride-ms', '500', '--seed', '3', '--quiet']);
     expect(code).toBe(0);
-    for (const f of ['impulse.json', 'metrics.json', 'model.json', 'weights.bin', 'model.tflite', 'model_float.tflite', 'test_inputs.csv', 'test_outputs.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['impulse.json', 'metrics.json', 'model.json', 'weights.bin', 'model.tflite', 'model_float.tflite', 'model.h', 'test_inputs.csv', 'test_outputs.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const imp = JSON.parse(readFileSync(join(out, 'impulse.json'), 'utf8'));
     expect(imp.windowing).toMatchObject({ windowMs: 1000, strideMs: 500, frequencyHz: 50, axes: ['accX', 'accY', 'accZ'] });
     expect(imp.dsp.block).toBe('flatten');
@@ -82,6 +82,7 @@ describe('tinyml train / features / predict', () => {
     expect(outputs[0]).toBe('recording,start,label,o0,o1,o2');
     const probs = outputs[1].split(',').slice(3).map(Number);
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    expect(readFileSync(join(out, 'model.h'), 'utf8')).toMatch(/model/);
     // TFLite flatbuffer identifier
     expect(new TextDecoder().decode(readFileSync(join(out, 'model.tflite')).subarray(4, 8))).toBe('TFL3');
 

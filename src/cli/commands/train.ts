@@ -4,8 +4,7 @@
  * Trains the impulse on a common-layout dataset folder with the same core as the app. Test split:
  * dataset.json `test_ids` when listed, else a seeded stratified 80/20 split by recording. Writes to OUT:
  * impulse.json, metrics.json (per-window test metrics of the float and the int8 model), model.json +
- * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h (when the C export is
- * available), test_inputs.csv / test_outputs.csv (int8 outputs, dequantized). For --learn anomaly:
+ * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv / test_outputs.csv (int8 outputs, dequantized). For --learn anomaly:
  * impulse.json, anomaly.json and metrics.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { ClassificationMetrics } from '../../ml/metrics/classification.ts';
 import { metricsFromProbs } from '../../ml/metrics/classification.ts';
 import { anomalyToJson } from '../../ml/models/anomaly.ts';
+import { makeCHeader } from '../../ml/export/c-header.ts';
 import { toFloatModel } from '../../ml/models/to-float-model.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
@@ -41,17 +41,6 @@ async function pickBackend(want: string | undefined): Promise<string> {
   if (want !== undefined && want !== 'wasm' && want !== 'cpu') throw usageError(`--backend must be wasm or cpu, got "${want}".`);
   for (const b of want ? [want] : ['wasm', 'cpu']) if (await useBackend(b)) return b;
   throw new Error('No TF.js backend could be initialised.');
-}
-
-async function loadCHeader(): Promise<((tflite: Uint8Array, name: string) => string) | null> {
-  // The C array export lives in src/ml/export (written by another part of the studio).
-  try {
-    const mod = (await import('../../ml/export/c-header.ts' as string)) as Record<string, unknown>;
-    const fn = (mod['toCHeader'] ?? mod['modelHeader'] ?? mod['cHeader']) as ((t: Uint8Array, n: string) => string) | undefined;
-    return typeof fn === 'function' ? fn : null;
-  } catch {
-    return null;
-  }
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -128,9 +117,7 @@ export async function run(args: string[]): Promise<number> {
   imp.quantization = { input: ex.input, output: ex.output };
   writeFileSync(join(out, 'model.tflite'), ex.int8Tflite);
   writeFileSync(join(out, 'model_float.tflite'), ex.floatTflite);
-  const header = await loadCHeader();
-  if (header) writeFileSync(join(out, 'model.h'), header(ex.int8Tflite, 'model'));
-  else console.error('note: the C header export is not available in this build; model.h not written');
+  writeFileSync(join(out, 'model.h'), makeCHeader({ tflite: ex.int8Tflite, impulse: imp, name: 'model' }));
   if (res.test.rows > 0) {
     const int8Probs = runTflite(ex.int8Tflite, res.test.data, size);
     const truth = res.test.windows.map((w) => labels.indexOf(w.label));

@@ -21,6 +21,9 @@ export interface Im2colConv1DArgs {
   seed?: number;
   name?: string;
   inputShape?: number[];
+  /** Set when restored from a saved model.json. */
+  batchInputShape?: (number | null)[];
+  trainable?: boolean;
 }
 
 /** Output length and left padding, TensorFlow's rules. */
@@ -73,7 +76,7 @@ export class Im2colConv1D extends tf.layers.Layer {
   private bias: LayerVariable | null = null;
 
   constructor(args: Im2colConv1DArgs) {
-    super({ name: args.name, inputShape: args.inputShape });
+    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape, trainable: args.trainable });
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.strides = args.strides ?? 1;
