@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { planFlash, planToUf2, FLASH_BOARDS } from './flash-plan.ts';
+import { planFlash, planToUf2, FLASH_BOARDS, flashInfoFromBoard, boardInfo } from './flash-plan.ts';
+import { BOARDS, boardById } from '../device/boards/index.ts';
 import { flashPico } from './picoboot/pico-flasher.ts';
 import { PicobootSim } from './picoboot/picoboot-sim.ts';
 import { flashDfu } from './dfu/dfu-flasher.ts';
@@ -11,12 +12,49 @@ const model = { tflite, arenaSize: 12_288, sequence: 42 };
 const runtime = Uint8Array.from({ length: 40_000 }, (_, i) => (i * 5 + 1) & 0xff);
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
+const PICO_SLOT = FLASH_BOARDS.pico.modelSlot;
 
 function slotAt(bytes: Uint8Array, offset: number, size: number) {
   return readSlot(new MemoryFlash(size, 4096, 256, bytes.subarray(offset, offset + size)));
 }
 
 describe('flash plans', () => {
+  it('take every board layout from src/device/boards (one table)', () => {
+    for (const [id, info] of Object.entries(FLASH_BOARDS)) {
+      const b = boardById(id);
+      expect(b, id).not.toBeNull();
+      expect(info).toEqual(flashInfoFromBoard(b!));
+      expect(boardInfo(id as keyof typeof FLASH_BOARDS)).toBe(info);
+    }
+    // the slot tables that used to disagree now agree
+    expect(FLASH_BOARDS.pico.modelSlot).toEqual({ address: boardById('pico')!.modelSlot!.address, size: boardById('pico')!.modelSlot!.size });
+    expect(() => flashInfoFromBoard({ ...BOARDS[0], modelSlot: null })).toThrow(expect.objectContaining({ code: 'no-model-slot' }));
+  });
+
+  it('keeps every slot sector aligned, inside flash, clear of the runtime start and of the RP2040 EEPROM sector', () => {
+    for (const b of BOARDS) {
+      if (!b.modelSlot || !b.flash) continue;
+      const s = b.modelSlot;
+      expect(s.address % s.sectorSize, b.id).toBe(0);
+      expect(s.size % s.sectorSize, b.id).toBe(0);
+      expect(s.address, b.id).toBeGreaterThan(b.flash.runtimeAddress);
+      expect(s.address + s.size, b.id).toBeLessThanOrEqual(b.flash.base + b.flash.size);
+      // arduino-pico keeps its EEPROM emulation in the last 4 KB sector
+      if (b.fqbn?.startsWith('rp2040:')) expect(s.address + s.size, b.id).toBeLessThanOrEqual(b.flash.base + b.flash.size - 4096);
+    }
+  });
+
+  it('stores the impulse descriptor after the model, under the header CRC', () => {
+    const descriptor = Uint8Array.from({ length: 150 }, (_, i) => (i * 3) & 0xff);
+    const p = planFlash({ board: 'pico', model: { ...model, descriptor } });
+    const s = slotAt(p.slotImage, 0, p.slotImage.length);
+    expect(s.valid).toBe(true);
+    expect(s.model).toEqual(tflite);
+    expect(s.descriptor).toEqual(descriptor);
+    expect(s.header?.length).toBe(s.payload?.length);
+    expect(s.payload!.length).toBeGreaterThan(tflite.length + descriptor.length);
+  });
+
   it('puts the model-slot header page last and the runtime first when it must be written', () => {
     const p = planFlash({ board: 'pico', model, runtime });
     expect(p.method).toBe('picoboot');
@@ -72,7 +110,7 @@ describe('flash plans', () => {
     const pp = planFlash({ board: 'pico', model, runtime });
     await flashPico(pico, { regions: pp.slotRegions, runtime: pp.runtime }, { clock: pico.clock });
     expect(same(pico.flashBytes.subarray(0, runtime.length), runtime)).toBe(true);
-    expect(slotAt(pico.flashBytes, 0x180000, 0x80000)).toMatchObject({ valid: true, header: { length: tflite.length, sequence: 42 } });
+    expect(slotAt(pico.flashBytes, 0x180000, PICO_SLOT.size)).toMatchObject({ valid: true, header: { length: tflite.length, sequence: 42 } });
 
     const h7 = new DfuSim({ variant: 'dfuse' });
     const hp = planFlash({ board: 'portenta-h7', model, runtime });

@@ -155,6 +155,15 @@ test('a self-made dataset: import keeps its test split, then crop, auto-split, r
   const longBefore = (await data.stored()).find((s) => s.name === 'gesture.burst')!;
   await page.getByTestId('split-apply').click();
   await expect(page.getByTestId('sample-view')).toHaveCount(0);
+  // Undo brings the original back whole and removes the pieces; then split again.
+  await page.locator('.notice', { hasText: 'became 3 sample(s)' }).getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(async () => (await data.stored()).filter((s) => s.label === 'gesture').map((s) => s.name)).toEqual(['gesture.burst']);
+  expect((await data.stored()).find((s) => s.name === 'gesture.burst')!.bits === longBefore.bits).toBe(true);
+  await data.openSample('gesture');
+  await page.getByTestId('split-mode').selectOption('motion');
+  await expect(page.getByTestId('cut-count')).toHaveAttribute('data-count', '3');
+  await page.getByTestId('split-apply').click();
+  await expect(page.getByTestId('sample-view')).toHaveCount(0);
   stored = await data.stored();
   expect(stored.find((s) => s.name === 'gesture.burst')).toBeUndefined();
   const pieces = stored.filter((s) => s.label === 'gesture');
@@ -292,6 +301,60 @@ test('hostile imports (zip bomb, NaN, text cells, HTML in names) show clear erro
   expect(Array.from(valuesOf(stored[0]))).toEqual([1, 2, 3, 4]);
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(dialogs).toBe(0);
+});
+
+test('files dropped on the drop zone are previewed like chosen ones', async ({ page }) => {
+  const { data } = await freshProject(page, 'Drop');
+  const dropZone = page.getByTestId('drop-zone');
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    const csv = (rows: string[]) => ['timestamp_ms,accX', ...rows].join('\n');
+    d.items.add(new File([csv(['0,1', '10,2', '20,3'])], 'tap.a.csv', { type: 'text/csv' }));
+    d.items.add(new File([csv(['0,4', '10,5'])], 'rest.b.csv', { type: 'text/csv' }));
+    return d;
+  });
+  await dropZone.dispatchEvent('dragenter', { dataTransfer: dt });
+  await dropZone.dispatchEvent('drop', { dataTransfer: dt });
+  await expect(page.getByTestId('preview-count')).toHaveText('2');
+  expect(await data.previewLabels()).toEqual({ rest: 1, tap: 1 });
+  await data.commit();
+  expect((await data.stored()).map((s) => [s.name, Array.from(valuesOf(s))])).toEqual([
+    ['rest.b', [4, 5]],
+    ['tap.a', [1, 2, 3]],
+  ]);
+});
+
+test('a full disk during import stops with a clear message and keeps every sample written so far', async ({ page }) => {
+  const { dir } = makeSmallDataset();
+  const { data } = await freshProject(page, 'Quota');
+  await data.chooseFiles(DataPage.folderFiles(dir));
+  // Make the data worker's storage report "quota exceeded" from the 6th sample on.
+  const worker = page.workers().find((w) => w.url().includes('data-worker'));
+  expect(worker, 'data worker running').toBeTruthy();
+  await worker!.evaluate(() => {
+    let n = 0;
+    const add = IDBObjectStore.prototype.add;
+    (globalThis as { restoreAdd?: () => void }).restoreAdd = () => (IDBObjectStore.prototype.add = add);
+    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (this.name === 'samples' && ++n > 5) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return add.apply(this, args);
+    };
+  });
+  await page.getByTestId('import-commit').click();
+  const msg = page.getByTestId('data-message');
+  await expect(msg).toHaveAttribute('data-kind', 'error');
+  await expect(msg).toContainText('Storage is full');
+  await expect(msg).toContainText('5 sample(s) were saved');
+  const stored = await data.stored();
+  expect(stored).toHaveLength(5);
+  for (const s of stored) expect(sameBits(valuesOf(s), csvValues(join(dir, `${s.name}.csv`))), s.name).toBe(true);
+  // The preview stays, so the rest can be imported once there is space (already stored ones are skipped).
+  await worker!.evaluate(() => (globalThis as { restoreAdd?: () => void }).restoreAdd?.());
+  await data.commit();
+  await expect(page.getByTestId('data-message')).toContainText('5 already there skipped');
+  const all = await data.stored();
+  expect(all).toHaveLength(12);
+  expect(new Set(all.map((s) => s.name)).size).toBe(12);
 });
 
 const xiao = sharedPath('datasets/xiao_ei_motion');

@@ -83,14 +83,16 @@ test.afterAll(async () => {
   await context?.close();
 });
 
-test('export: int8 within 1 pp of float, downloads of model.tflite, model_float.tflite, model.h and the Arduino library', async () => {
+test('export: float and int8 accuracy shown side by side, downloads of model.tflite, model_float.tflite, model.h, the Arduino library and the .uf2', async () => {
   const d = new DeployPage(page);
   await d.open();
   await d.exportModel();
   const acc = await d.accuracies();
   expect(acc.float).toBeGreaterThan(0.5);
-  expect(Math.abs(acc.int8 - acc.float) * 100).toBeLessThanOrEqual(1);
-  expect(Math.abs(acc.diffPp)).toBeLessThanOrEqual(1);
+  expect(acc.int8).toBeGreaterThan(0);
+  expect(acc.diffPp).toBeCloseTo((acc.int8 - acc.float) * 100, 2);
+  await expect(page.getByTestId('float').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('int8').locator('tbody tr')).toHaveCount(4);
   await expect(page.getByTestId('targets').locator('tbody tr')).toHaveCount(4);
   await expect(page.getByTestId('targets')).toContainText('RP2040');
 
@@ -197,4 +199,13 @@ test('upload over serial (framed protocol) to the simulated board running the ru
   await expect.poll(async () => (await page.getByTestId('live-label').textContent())?.trim(), { timeout: 15_000 }).toBe('shake');
   await page.getByTestId('toggle-inference').click();
   await expect(page.getByTestId('toggle-inference')).toHaveText('Start on-device classification');
+});
+
+// Last, so a failure here does not skip the flashing tests. On the demo data this currently fails
+// often: the trainer folds input standardisation into the first layer, so the int8 input tensor holds
+// raw DSP features of very different ranges under one scale (see bench/export.bench.ts, which shows
+// 0 pp with standardised inputs).
+test('issue 7 acceptance: int8 accuracy within 1 percentage point of float on the demo project', async () => {
+  const acc = await new DeployPage(page).accuracies();
+  expect(Math.abs(acc.int8 - acc.float) * 100, `float ${acc.float}, int8 ${acc.int8}`).toBeLessThanOrEqual(1);
 });

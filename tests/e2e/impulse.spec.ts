@@ -98,6 +98,8 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   await expect(err).toContainText('Increase the FFT length or the cut-off frequency');
   await expect(page.getByTestId('generate')).toBeDisabled();
   await expect(page.getByTestId('save-impulse')).toBeDisabled();
+  await err.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/impulse-error.png' });
   // fixing it clears the error
   await imp.setParam('Cut-off frequency (Hz)', '8');
   await expect(err).toHaveCount(0);
@@ -105,7 +107,7 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   expect(errors).toEqual([]);
 });
 
-test('feature explorer: hover shows the window, keyboard and click open its sample; autotune proposes and applies', async ({ page }) => {
+test('feature explorer: keyboard and hover show the window, Enter and click open its sample; autotune proposes and applies', async ({ page }) => {
   const errors = watchErrors(page);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
@@ -136,6 +138,19 @@ test('feature explorer: hover shows the window, keyboard and click open its samp
   await page.keyboard.press('Enter');
   await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
 
+  // back on the Impulse step the explorer is still there; hover a point with the mouse, click opens its sample
+  await imp.open();
+  await scatter.focus();
+  await page.keyboard.press('ArrowRight');
+  const xy = (await scatter.getAttribute('data-focus-xy'))!.split(',').map(Number);
+  await page.keyboard.press('Escape');
+  await expect(tip).toHaveCount(0);
+  const box = (await scatter.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + xy[0] + 1, box.y + xy[1] + 1);
+  await expect(tip).toContainText('click or Enter: open sample');
+  await page.mouse.click(box.x + xy[0] + 1, box.y + xy[1] + 1);
+  await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
+
   // autotune from the data, then apply: the form switches to the spectral block with the proposals
   await imp.open();
   await page.getByTestId('autotune').click();
@@ -143,31 +158,11 @@ test('feature explorer: hover shows the window, keyboard and click open its samp
   await expect(proposals).toBeVisible({ timeout: 30_000 });
   await expect(proposals.locator('li')).not.toHaveCount(0);
   await expect(proposals).toContainText('FFT length');
+  await proposals.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/impulse-autotune.png' });
   await page.getByTestId('autotune-apply').click();
   await expect(page.getByLabel('DSP block', { exact: true })).toHaveValue('spectral');
   await expect(page.getByTestId('dsp-output')).toBeVisible();
-  expect(errors).toEqual([]);
-});
-
-test('hovering a point shows its sample, clicking opens it', async ({ page }) => {
-  const errors = watchErrors(page);
-  const studio = new StudioPage(page);
-  await studio.open({ demo: false });
-  const imp = new ImpulsePage(page);
-  await imp.open();
-  await imp.generate();
-  const scatter = imp.scatter();
-  // where the first window's point is drawn (the plot reports the focused point's position)
-  await scatter.focus();
-  await page.keyboard.press('ArrowRight');
-  const xy = (await scatter.getAttribute('data-focus-xy'))!.split(',').map(Number);
-  await page.keyboard.press('Escape');
-  await expect(page.getByTestId('explorer-tip')).toHaveCount(0);
-  const box = (await scatter.locator('.u-over').boundingBox())!;
-  await page.mouse.move(box.x + xy[0] + 1, box.y + xy[1] + 1);
-  await expect(page.getByTestId('explorer-tip')).toContainText('click or Enter: open sample');
-  await page.mouse.click(box.x + xy[0] + 1, box.y + xy[1] + 1);
-  await expect(page.locator('nav button[data-step="data"]')).toHaveAttribute('aria-current', 'step');
   expect(errors).toEqual([]);
 });
 

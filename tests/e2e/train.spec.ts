@@ -8,6 +8,7 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   const t = new TrainPage(page);
   await t.studio.open();
   await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toContainText('Demo');
+  await t.studio.waitForPlot(30);
   await t.openTrain();
   await expect(page.getByTestId('train-backend')).toContainText('chosen when training starts');
 
@@ -51,6 +52,7 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   await page.getByTestId('mode-window').check();
 
   // Live classification of the simulated board.
+  await expect(page.getByTestId('status-device')).toContainText('●');
   await t.startLive();
   await expect.poll(async () => Number(await page.getByTestId('live-latency').getAttribute('data-latency')), { timeout: 20_000 }).toBeGreaterThan(0);
   const hits: string[] = [];
