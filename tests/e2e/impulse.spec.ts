@@ -60,7 +60,6 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   const axes = saved!.windowing.axes.length;
   expect(axes).toBeGreaterThanOrEqual(3);
   expect(dim).toBe(axes * (5 + 16));
-  await page.screenshot({ path: 'test-results/impulse-step.png', fullPage: true });
 
   // changing only the learn settings reuses every cached sample
   await page.evaluate(async () => {
@@ -98,8 +97,6 @@ test('spectral impulse on the demo project: save, generate, explore, reuse the c
   await expect(err).toContainText('Increase the FFT length or the cut-off frequency');
   await expect(page.getByTestId('generate')).toBeDisabled();
   await expect(page.getByTestId('save-impulse')).toBeDisabled();
-  await err.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/impulse-error.png' });
   // fixing it clears the error
   await imp.setParam('Cut-off frequency (Hz)', '8');
   await expect(err).toHaveCount(0);
@@ -158,8 +155,6 @@ test('feature explorer: keyboard and hover show the window, Enter and click open
   await expect(proposals).toBeVisible({ timeout: 30_000 });
   await expect(proposals.locator('li')).not.toHaveCount(0);
   await expect(proposals).toContainText('FFT length');
-  await proposals.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/impulse-autotune.png' });
   await page.getByTestId('autotune-apply').click();
   await expect(page.getByLabel('DSP block', { exact: true })).toHaveValue('spectral');
   await expect(page.getByTestId('dsp-output')).toBeVisible();
