@@ -51,10 +51,10 @@ class Nrf52Flash : public tml::Flash {
   uint32_t size() const override { return SIZE; }
   uint32_t sectorSize() const override { return TINYML_SLOT_SECTOR; }
   uint32_t programUnit() const override { return 4; }
-  bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(BASE + a), n); return true; }
+  bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(uintptr_t)(BASE + a), n); return true; }
   bool erase(uint32_t a, uint32_t n) override { return iap_.erase(BASE + a, n) == 0; }
   bool program(uint32_t a, const uint8_t* b, uint32_t n) override { return iap_.program(b, BASE + a, n) == 0; }
-  const uint8_t* mapped(uint32_t a) override { return (const uint8_t*)(BASE + a); }
+  const uint8_t* mapped(uint32_t a) override { return (const uint8_t*)(uintptr_t)(BASE + a); }
 
  private:
   mbed::FlashIAP iap_;
@@ -80,7 +80,7 @@ class RpFlash : public tml::Flash {
   uint32_t size() const override { return SIZE; }
   uint32_t sectorSize() const override { return TINYML_SLOT_SECTOR; }
   uint32_t programUnit() const override { return 256; }
-  bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(XIP_BASE + OFFSET + a), n); return true; }
+  bool read(uint32_t a, uint8_t* b, uint32_t n) override { memcpy(b, (const void*)(uintptr_t)(XIP_BASE + OFFSET + a), n); return true; }
   bool erase(uint32_t a, uint32_t n) override {
     uint32_t s = save_and_disable_interrupts();
     flash_range_erase(OFFSET + a, n);
@@ -93,7 +93,7 @@ class RpFlash : public tml::Flash {
     restore_interrupts(s);
     return true;
   }
-  const uint8_t* mapped(uint32_t a) override { return (const uint8_t*)(XIP_BASE + OFFSET + a); }
+  const uint8_t* mapped(uint32_t a) override { return (const uint8_t*)(uintptr_t)(XIP_BASE + OFFSET + a); }
 };
 
 // The slot must not overlap the sketch, the LittleFS region or the EEPROM sector of arduino-pico.

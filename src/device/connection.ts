@@ -232,7 +232,7 @@ async function openCsv(t: Transport, first: Chunk[], rest: AsyncIterator<Uint8Ar
       family: 'device',
       code: detected.valueCount ? 'rate-unknown' : 'no-data',
       message: detected.message,
-      remedy: detected.valueCount ? 'Type the sample rate your sketch uses and connect again.' : 'Check that the sketch prints comma-separated numbers, one reading per line, and that the baud rate matches.',
+      remedy: detected.valueCount ? (/type the rate/i.test(detected.message) ? 'Then connect again.' : 'Type the sample rate your sketch uses and connect again.') : 'Check that the sketch prints comma-separated numbers, one reading per line, and that the baud rate matches.',
     });
   }
   const axisCount = shape.axisCount;

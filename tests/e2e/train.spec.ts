@@ -67,5 +67,6 @@ test('demo project: train with defaults in the worker → curves, backend, accur
     if (hits.length >= 2) break;
   }
   expect(hits.length, `gestures recognised live: ${hits.join(', ')}`).toBeGreaterThanOrEqual(2);
+  test.info().annotations.push({ type: 'live gestures recognised', description: hits.join(', ') });
   await page.getByTestId('live-stop').click();
 });

@@ -67,7 +67,12 @@ function selectAxes(w: Float32Array, axes: string[]): Float32Array {
 /** Input quantization spanning the features' range (so rounding and clamping both occur). */
 function quantFor(features: Float32Array[]): QuantParams {
   let lo = Infinity, hi = -Infinity;
-  for (const f of features) for (const v of f) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const f of features) {
+    for (const v of f) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
   const scale = Math.fround(((hi - lo) / 255) * 0.9);
   return { scale, zeroPoint: Math.max(-128, Math.min(127, Math.round(-128 - lo / scale) + 5)) };
 }

@@ -50,10 +50,12 @@ class DeviceState {
 
   async connectSimulated(opts: { rateHz?: number; mode?: 'csv' | 'framed' } = {}): Promise<void> {
     await this.disconnect();
-    const sim = createSimulatedBoard({ rateHz: opts.rateHz ?? 62.5, mode: opts.mode ?? 'csv' });
+    const rateHz = opts.rateHz ?? 62.5;
+    const sim = createSimulatedBoard({ rateHz, mode: opts.mode ?? 'csv' });
     this.sim = sim;
-    // The simulated sketch prints accelerometer (m/s²) and gyroscope (deg/s) columns.
-    await this.connect(sim.transport, { simulated: true, axes: [...IMU_AXES] });
+    // The simulated sketch prints accelerometer (m/s²) and gyroscope (deg/s) columns at a known rate,
+    // so a busy machine's irregular delivery never makes rate detection fail.
+    await this.connect(sim.transport, { simulated: true, axes: [...IMU_AXES], rateHz });
     sim.startPerformer();
   }
 
