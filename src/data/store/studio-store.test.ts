@@ -78,6 +78,9 @@ describe('StudioStore', () => {
     const m = await store.replaceValues(a.id, s.values.slice(3, 15));
     expect(m.length).toBe(4);
     expect(m.version).toBe(2);
+    // A second tab that read version 1 is refused instead of overwriting the crop.
+    await expect(store.replaceValues(a.id, s.values, 1)).rejects.toMatchObject({ code: 'stale' });
+    expect((await store.getSample(a.id))!.meta.length).toBe(4);
   });
 
   it('records in chunks and recovers an interrupted recording after a "reload"', async () => {

@@ -218,16 +218,26 @@ export class StudioStore {
     await tx.done;
   }
 
-  /** Replaces a sample's values (crop), bumping its version so caches invalidate. */
-  async replaceValues(id: string, values: Float32Array): Promise<SampleMeta> {
-    const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
-    const meta = await tx.objectStore('samples').get(id);
-    if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
-    const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
-    await tx.objectStore('samples').put(next);
-    await tx.objectStore('sampleData').put({ id, values });
-    await tx.done;
-    return next;
+  /**
+   * Replaces a sample's values (crop), bumping its version so caches invalidate. With `expectedVersion`
+   * the write is refused (code `stale`) when another tab changed the sample since it was read.
+   */
+  async replaceValues(id: string, values: Float32Array, expectedVersion?: number): Promise<SampleMeta> {
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      const meta = await tx.objectStore('samples').get(id);
+      if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+      if (expectedVersion !== undefined && meta.version !== expectedVersion) {
+        throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
+      }
+      const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
+      await tx.objectStore('samples').put(next);
+      await tx.objectStore('sampleData').put({ id, values });
+      await tx.done;
+      return next;
+    } catch (e) {
+      throw wrapStorageError(e, 'the changed sample');
+    }
   }
 
   /** Deletes samples and returns them whole, so the UI can offer undo via `restoreSamples`. */

@@ -111,6 +111,9 @@ export function summarize(rec: ModelRecord): ModelSummary {
   };
 }
 
+/** Minimum time between redraws of the curves while training. */
+const REDRAW_MS = 250;
+
 export class TrainingState {
   projectId = $state<string | null>(null);
   draft = $state<LearnDraft>(draftFromLearn(undefined));
@@ -210,21 +213,25 @@ export class TrainingState {
     this.probes = [];
     this.dataInfo = null;
     this.lastMetrics = null;
-    // Epoch logs arrive as small messages; the curves redraw at most once per animation frame.
+    // Epoch logs arrive as small messages; the page redraws the curves and the stage text at most
+    // every REDRAW_MS so rendering stays a small share of the main thread while the worker trains.
     let pending: EpochPoint[] = [];
-    let raf = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastFlush = 0;
     const flush = () => {
-      raf = 0;
+      timer = null;
+      lastFlush = performance.now();
       if (this.jobId !== jobId || pending.length === 0) return;
+      const lastEpoch = pending[pending.length - 1].epoch;
       this.history = [...this.history, ...pending];
       pending = [];
+      this.stage = `training: epoch ${lastEpoch} / ${impulse.training.epochs}`;
     };
     const onEvent = (e: TrainEvent) => {
       if (this.jobId !== jobId) return;
       if (e.type === 'epoch') {
         pending.push(e.log);
-        this.stage = `training: epoch ${e.log.epoch} / ${impulse.training.epochs}`;
-        if (!raf) raf = requestAnimationFrame(flush);
+        if (!timer) timer = setTimeout(flush, Math.max(0, REDRAW_MS - (performance.now() - lastFlush)));
       } else if (e.type === 'backend') {
         this.backend = e.backend;
         this.probes = e.probes;
@@ -240,7 +247,7 @@ export class TrainingState {
       await studio.updateProject({ impulse: { ...impulse, quantization: undefined } });
       const w = await trainWorker();
       const res = await w.train({ jobId, projectId: p.id, impulse, backend: this.backendPref }, eventProxy(onEvent));
-      if (raf) cancelAnimationFrame(raf);
+      if (timer) clearTimeout(timer);
       flush();
       if (this.history.length === 0 && res.metrics.training.history.length) this.history = res.metrics.training.history;
       this.backend = res.backend;
