@@ -5,31 +5,15 @@
  *   Recorder (0.5 s chunks) and store.
  */
 import { chromium } from '@playwright/test';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromiumPath } from '../tests/helpers/chromium.ts';
+import { startPreviewServer } from './lib/preview-server.ts';
 
 const PORT = 4191;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function waitFor(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 async function main(): Promise<void> {
-  if (!existsSync('dist/index.html') || process.env.BENCH_BUILD) spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
-  const server = spawn('node_modules/.bin/vite', ['preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  const server = await startPreviewServer(PORT);
   try {
-    await waitFor(`http://localhost:${PORT}/`, 30_000);
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--disable-quic'] });
     const loads: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -127,7 +111,7 @@ async function main(): Promise<void> {
       `\nCold load (empty HTTP cache, existing project) ${median(again)} ms; first run incl. demo dataset ${median(loads)} ms (medians of 5). A 1-hour 6-axis 100 Hz recording (${r.frames} frames) was written in 0.5 s chunks in ${(r.writeMs / 1000).toFixed(1)} s and read back whole in ${r.readMs.toFixed(0)} ms. A project of 10,000 samples opens in ${median(opens)} ms.`,
     );
   } finally {
-    server.kill();
+    server.close();
   }
 }
 

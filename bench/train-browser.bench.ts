@@ -12,11 +12,10 @@
  * Env: BENCH_DIST=folder to serve another build (default dist, built when missing).
  */
 import { chromium, type Page } from '@playwright/test';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromiumPath } from '../tests/helpers/chromium.ts';
 import { sharedPath } from '../tests/helpers/shared.ts';
 import { applySplit, loadDataset, resolveImpulse } from '../src/cli/impulse-args.ts';
+import { startPreviewServer } from './lib/preview-server.ts';
 
 const PORT = 4192;
 const DIST = process.env.BENCH_DIST ?? 'dist';
@@ -40,19 +39,6 @@ type Win = typeof globalThis & {
   };
   __longTasks: { start: number; duration: number }[];
 };
-
-async function waitFor(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 interface Run {
   backend: string;
@@ -97,8 +83,7 @@ async function trainOnce(page: Page, backend: string, epochs: number): Promise<R
 }
 
 async function main(): Promise<void> {
-  if (DIST === 'dist' && (!existsSync('dist/index.html') || process.env.BENCH_BUILD)) spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
-  const server = spawn('node_modules/.bin/vite', ['preview', '--port', String(PORT), '--strictPort', '--outDir', DIST], { stdio: 'ignore' });
+  const server = await startPreviewServer(PORT, DIST);
   const lines: string[] = [];
   const say = (l: string) => {
     lines.push(l);
@@ -107,7 +92,6 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   let longMax = 0;
   try {
-    await waitFor(`http://localhost:${PORT}/`, 30_000);
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--disable-quic', '--enable-unsafe-swiftshader'] });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     await ctx.addInitScript(() => {
@@ -174,7 +158,7 @@ async function main(): Promise<void> {
     await browser.close();
     console.log(`\nDefault dense model trained in the Train step's worker, backend forced per run (seconds = trainer clock in the worker, excluding DSP and probe):\n  ${summary.join('\n  ')}\nLongest main-thread task during any training: ${longMax.toFixed(0)} ms (goal: under 50 ms).`);
   } finally {
-    server.kill();
+    server.close();
   }
 }
 

@@ -1,12 +1,14 @@
 // Host build of the runtime's impulse pipeline: loads a model slot image (as the studio builds it,
 // model + impulse descriptor), verifies it like the firmware at boot, and runs the same
-// ImpulseRunner the TFLM hook runs (axis selection, DSP from dsp_generated.h, int8 quantization) on
+// ImpulseRunner the TFLM hook runs (axis selection, DSP from dsp_generated.h, input standardisation,
+// int8 quantization) on
 // windows read from stdin. TFLite Micro itself is not part of the host build: it stops at the int8
 // input tensor. src/ml/export/impulse-firmware.test.ts compares its output with the TypeScript DSP.
 //
 //   tinyml_impulse SLOT_FILE     stdin: windows of W frames x 6 values (accX..gyrZ), whitespace separated
 //   output: "D block axes window stride features inputInt8 scale zeroPoint", then per window
-//           "F f0 f1 ..." (features, %.9g) and "Q q0 q1 ..." (int8 tensor); "E reason" and exit 3 on errors.
+//           "F f0 f1 ..." (DSP features, %.9g) and "Q q0 q1 ..." (int8 tensor of the standardised
+//           features); "E reason" and exit 3 on errors.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
     printf("F");
     for (int i = 0; i < k; i++) printf(" %.9g", (double)feat[i]);
     printf("\nQ");
+    runner.standardize(feat.data(), k);
     ImpulseRunner::quantize(feat.data(), k, d.inputScale, d.inputZeroPoint, q.data());
     for (int i = 0; i < k; i++) printf(" %d", q[i]);
     printf("\n");

@@ -1,5 +1,6 @@
 #include "impulse_descriptor.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "crc32.h"
@@ -86,6 +87,16 @@ const char* decode_impulse_descriptor(const uint8_t* b, uint32_t n, ImpulseDescr
     memcpy(dst, b + o + 1, len);
     dst[len] = 0;
     o += 1u + len;
+  }
+  if (o + 2u > end) return "standardisation cut off";
+  d.normCount = get_u16(b + o);
+  o += 2;
+  if (o + 8u * d.normCount != end) return "standardisation length";
+  if (d.normCount > DESC_MAX_NORM || (d.normCount > 0 && d.featureCount % d.normCount != 0)) return "standardisation count";
+  d.normOffset = o;
+  for (uint32_t i = 0; i < 2u * d.normCount; i++) {
+    float v = get_f32(b + o + 4 * i);
+    if (!isfinite(v) || (i >= d.normCount && !(v > 0))) return "standardisation value";
   }
   return nullptr;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dsp_generated.h"
+#include "wire.h"
 
 namespace tml {
 
@@ -15,8 +16,11 @@ void ImpulseRunner::release() {
   free(re_);
   free(im_);
   free(power_);
-  sel_ = xf_ = nullptr;
+  free(mean_);
+  free(std_);
+  sel_ = xf_ = mean_ = std_ = nullptr;
   xd_ = re_ = im_ = power_ = nullptr;
+  normCount_ = 0;
   loaded_ = hasDescriptor_ = false;
 }
 
@@ -52,10 +56,28 @@ const char* ImpulseRunner::load(Flash& f, uint32_t payloadLength, const SensorDe
   release();
   if (!read_slot_payload(f, payloadLength, p_)) return "no impulse descriptor in the slot";
   if (p_.descriptorLength > DESC_MAX_BYTES) return "descriptor too large";
-  static uint8_t buf[DESC_MAX_BYTES];
-  if (!f.read(SLOT_DATA_OFFSET + p_.descriptorOffset, buf, p_.descriptorLength)) return "flash read failed";
-  const char* err = decode_impulse_descriptor(buf, p_.descriptorLength, d_);
-  if (err) return err;
+  // The descriptor is read into a temporary buffer; only the standardisation arrays are kept.
+  uint8_t* buf = (uint8_t*)malloc(p_.descriptorLength);
+  if (!buf) return "out of memory";
+  const char* err = f.read(SLOT_DATA_OFFSET + p_.descriptorOffset, buf, p_.descriptorLength) ? decode_impulse_descriptor(buf, p_.descriptorLength, d_) : "flash read failed";
+  if (!err && d_.normCount > 0) {
+    mean_ = (float*)malloc(sizeof(float) * d_.normCount);
+    std_ = (float*)malloc(sizeof(float) * d_.normCount);
+    if (mean_ && std_) {
+      for (uint32_t i = 0; i < 2u * d_.normCount; i++) {
+        uint32_t u = get_u32(buf + d_.normOffset + 4 * i);  // little-endian f32
+        memcpy(i < d_.normCount ? &mean_[i] : &std_[i - d_.normCount], &u, 4);
+      }
+      normCount_ = d_.normCount;
+    } else {
+      err = "out of memory";
+    }
+  }
+  free(buf);
+  if (err) {
+    release();
+    return err;
+  }
   for (uint8_t a = 0; a < d_.axisCount; a++) {
     bool found = false;
     for (uint8_t s = 0; s < sensor.axisCount && !found; s++) {
@@ -112,6 +134,14 @@ int ImpulseRunner::features(const float* window, uint8_t sensorAxes, float* out,
     }
     default:
       return -1;
+  }
+}
+
+void ImpulseRunner::standardize(float* x, int n) const {
+  if (normCount_ == 0) return;
+  for (int i = 0; i < n; i++) {
+    const int k = i % normCount_;
+    x[i] = (x[i] - mean_[k]) / std_[k];
   }
 }
 

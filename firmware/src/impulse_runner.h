@@ -1,6 +1,7 @@
 // The impulse's on-device pipeline up to the model input: picks the impulse's axes (by name) out of
 // the sensor frames, runs the impulse's DSP with the kernels of dsp_generated.h (generated from the
-// same source as the studio's Arduino export) and quantizes the features into the int8 input tensor.
+// same source as the studio's Arduino export), standardises the features ((x - mean) / std from the
+// descriptor, float32) and quantizes them into the int8 input tensor.
 // The TFLM hook runs it before Invoke(); the host build runs it to compare with the TypeScript DSP.
 #pragma once
 #include <stdint.h>
@@ -32,6 +33,9 @@ class ImpulseRunner {
   // window: desc().windowFrames frames of sensorAxes values, oldest first. Writes the features;
   // returns how many, or -1 (wrong axis count, out too small).
   int features(const float* window, uint8_t sensorAxes, float* out, int outLen);
+  // In place: x[i] = (x[i] - mean[i % N]) / std[i % N] with the descriptor's N entries (none: unchanged).
+  void standardize(float* x, int n) const;
+  bool standardizes() const { return normCount_ > 0; }
   // int8 input tensor: round half away from zero of (x / scale) + zero point, clamped to int8.
   static void quantize(const float* x, int n, float scale, int32_t zeroPoint, int8_t* out);
 
@@ -49,5 +53,8 @@ class ImpulseRunner {
   double* re_ = nullptr;
   double* im_ = nullptr;
   double* power_ = nullptr;
+  float* mean_ = nullptr;  // normCount_ standardisation entries each
+  float* std_ = nullptr;
+  uint16_t normCount_ = 0;
 };
 }  // namespace tml

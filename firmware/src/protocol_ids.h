@@ -76,6 +76,6 @@ static const uint32_t SLOT_PAYLOAD_ALIGN = 16;
 static const uint32_t SLOT_TRAILER_MAGIC = 0x544C4D54u; // "TMLT" little-endian
 static const uint32_t SLOT_TRAILER_SIZE = 16;
 static const uint32_t DESCRIPTOR_MAGIC = 0x494C4D54u; // "TMLI" little-endian
-static const uint16_t DESCRIPTOR_VERSION = 1;
+static const uint16_t DESCRIPTOR_VERSION = 2;
 static const uint16_t DESCRIPTOR_HEADER_SIZE = 64;
 }  // namespace tml

@@ -35,7 +35,8 @@ void add_ops(Resolver& r) {
 }
 
 // Runs the impulse on the sensor window: the ImpulseRunner picks the impulse's axes, runs its DSP
-// (settings from the impulse descriptor in the slot) and quantizes; then TFLM invokes the model.
+// (settings from the impulse descriptor in the slot), standardises and quantizes; then TFLM invokes
+// the model.
 // A slot without descriptor (firmware 0.1 models) runs the raw window of all axes.
 class TflmHook : public tml::InferenceHook {
  public:
@@ -95,6 +96,7 @@ class TflmHook : public tml::InferenceHook {
     const tml::ImpulseDescriptor& d = runner_.desc();
     int n = runner_.features(w, axes, features_, d.featureCount);
     if (n != (int)d.featureCount) return false;
+    runner_.standardize(features_, n);  // (x - mean) / std from the descriptor, when it has one
     TfLiteTensor* in = interp_->input(0);
     if (in->type == kTfLiteInt8) {
       float s = runner_.hasDescriptor() ? d.inputScale : in->params.scale;

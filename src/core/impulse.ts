@@ -61,4 +61,16 @@ export interface ImpulseConfig {
   labels: string[];
   /** Filled in once an int8 model exists, so firmware can quantize features. */
   quantization?: { input: QuantParams; output: QuantParams };
+  /**
+   * Input standardisation of the exported (TFLite) model, one entry per model input element
+   * (flattened, channels fastest): the deployed impulse feeds (feature − mean) / std, computed in
+   * float32, to the model (then quantizes it with `quantization.input`). Absent: the exported model
+   * takes raw DSP features. The TF.js model always takes raw features (standardisation folded in).
+   */
+  normalization?: InputNormalization;
+}
+
+export interface InputNormalization {
+  mean: number[];
+  std: number[];
 }

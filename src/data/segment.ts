@@ -93,6 +93,18 @@ function movingMean(x: Float64Array, w: number): Float64Array {
   return out;
 }
 
+/** First index of sorted `a` whose value is not below `v` (binary search). */
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
 /**
  * Centred moving median with window w (odd): robust to a burst covering less than half the window,
  * so the high-passed signal does not leak energy before and after events.
@@ -102,26 +114,8 @@ function movingMedian(x: Float64Array, w: number): Float64Array {
   const h = Math.floor(w / 2);
   const out = new Float64Array(n);
   const win: number[] = [];
-  const insert = (v: number): void => {
-    let lo = 0;
-    let hi = win.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (win[m] < v) lo = m + 1;
-      else hi = m;
-    }
-    win.splice(lo, 0, v);
-  };
-  const remove = (v: number): void => {
-    let lo = 0;
-    let hi = win.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (win[m] < v) lo = m + 1;
-      else hi = m;
-    }
-    win.splice(lo, 1);
-  };
+  const insert = (v: number): void => void win.splice(lowerBound(win, v), 0, v);
+  const remove = (v: number): void => void win.splice(lowerBound(win, v), 1);
   for (let i = 0; i < Math.min(n, h); i++) insert(x[i]);
   for (let i = 0; i < n; i++) {
     if (i + h < n) insert(x[i + h]);

@@ -6,6 +6,7 @@
  * whole project without loading values. Recordings that share a `group` (e.g. pieces cut from one long
  * recording) always land on the same side, so windows from one take cannot leak between train and test.
  */
+import { mulberry32, shuffleInPlace } from '../core/prng.ts';
 import type { Category } from './sample.ts';
 
 export interface SplitItem {
@@ -23,17 +24,8 @@ export interface SplitOptions {
   seed?: number;
 }
 
-/** Deterministic 32-bit PRNG (mulberry32), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported for existing importers; the PRNG lives in src/core/prng.ts. */
+export { mulberry32 };
 
 export interface SplitResult {
   /** New category for every item id. */
@@ -66,11 +58,7 @@ export function stratifiedSplit(items: SplitItem[], opts: SplitOptions = {}): Sp
     // Seed per label, so adding a label does not reshuffle the others.
     let h = (opts.seed ?? 1) >>> 0;
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619) >>> 0;
-    const rnd = mulberry32(h);
-    for (let i = keys.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [keys[i], keys[j]] = [keys[j], keys[i]];
-    }
+    shuffleInPlace(keys, mulberry32(h));
     let nTest = Math.round(keys.length * frac);
     if (frac > 0 && keys.length >= 2) nTest = Math.max(1, nTest);
     if (frac < 1 && keys.length >= 2) nTest = Math.min(keys.length - 1, nTest);

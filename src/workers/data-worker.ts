@@ -6,8 +6,6 @@
 import * as Comlink from 'comlink';
 import { StudioError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import { openStudioDb } from '../data/store/open-db.ts';
-import { StudioStore } from '../data/store/studio-store.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
 import type { Category, RawRecording, SampleMeta } from '../data/sample.ts';
 import { detectAndImport, type ImportPreview, type ImportSummary } from '../data/io/import.ts';
@@ -17,21 +15,7 @@ import type { ArchiveModel, ArchiveRecording } from '../data/io/project-archive.
 import { exportCsvZip, exportEiJson, exportEiZip, exportProjectZip } from '../data/io/export.ts';
 import { safePart } from '../data/io/names.ts';
 import { datasetHealth, type HealthReport, type HealthSample } from '../data/health.ts';
-
-// StudioErrors keep their family, code and remedy across the worker boundary.
-const origThrow = Comlink.transferHandlers.get('throw')!;
-Comlink.transferHandlers.set('throw', {
-  canHandle: origThrow.canHandle,
-  serialize(v: unknown) {
-    const e = (v as { value?: unknown }).value;
-    if (e instanceof StudioError) {
-      const extra = e as StudioError & { file?: string; line?: number };
-      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy, file: extra.file, line: extra.line } } }, []];
-    }
-    return origThrow.serialize(v);
-  },
-  deserialize: origThrow.deserialize,
-});
+import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 /** A file handed over from the page: its path inside a dropped folder (or its name) and the File. */
 export interface FileInput {
@@ -108,16 +92,6 @@ export interface HealthResult extends HealthReport {
 
 type ProgressFn = (p: Progress) => void;
 
-let storePromise: Promise<StudioStore> | null = null;
-function store(): Promise<StudioStore> {
-  storePromise ??= openStudioDb({
-    onVersionChange: () => {
-      storePromise = null;
-    },
-  }).then((db) => new StudioStore(db));
-  return storePromise;
-}
-
 const jobs = new Map<string, { preview: ImportPreview; files: number }>();
 const aborts = new Map<string, AbortController>();
 let nextJob = 1;
@@ -137,7 +111,7 @@ function frames(r: RawRecording): number {
 
 /** Recordings of a project (or of the given sample ids) as archive recordings with unique names. */
 async function collect(projectId: string, ids: string[] | undefined, signal: AbortSignal, onProgress?: ProgressFn): Promise<{ recs: ArchiveRecording[]; metas: SampleMeta[] }> {
-  const s = await store();
+  const s = await workerStore();
   let metas = (await s.listSamples(projectId)).filter((m) => m.complete);
   if (ids) {
     const want = new Set(ids);
@@ -240,7 +214,7 @@ const api = {
     if (!job) throw new StudioError({ family: 'import', code: 'expired', message: 'This import preview is no longer available.', remedy: 'Choose the files again.' });
     const ac = new AbortController();
     aborts.set(jobId, ac);
-    const s = await store();
+    const s = await workerStore();
     const result: CommitResult = { written: 0, skipped: 0, ids: [], cancelled: false, models: 0, impulseApplied: false };
     try {
       const existing = opts.skipExisting ? new Set((await s.listSamples(projectId)).map((m) => m.sourceName ?? '')) : new Set<string>();
@@ -313,7 +287,7 @@ const api = {
 
   /** Builds an export of the project (or of the sample ids given) and hands the bytes over. */
   async exportData(projectId: string, kind: ExportKind, ids: string[] | undefined, onProgress?: ProgressFn): Promise<ExportResult> {
-    const s = await store();
+    const s = await workerStore();
     const project = await s.getProject(projectId);
     if (!project) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
     const jobId = `export-${nextJob++}`;
@@ -349,7 +323,7 @@ const api = {
 
   /** Dataset health over the project's stored samples. */
   async health(projectId: string, onProgress?: ProgressFn): Promise<HealthResult> {
-    const s = await store();
+    const s = await workerStore();
     const project = await s.getProject(projectId);
     const metas = (await s.listSamples(projectId)).filter((m) => m.complete);
     const samples: HealthSample[] = [];
@@ -376,4 +350,4 @@ const api = {
 
 export type DataWorkerApi = typeof api;
 
-Comlink.expose(api);
+exposeWorkerApi(api);

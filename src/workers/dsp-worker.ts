@@ -8,8 +8,7 @@ import * as Comlink from 'comlink';
 import { StudioError, isStudioError, throwIfAborted } from '../core/errors.ts';
 import type { WindowingConfig } from '../core/impulse.ts';
 import { throttleProgress } from '../core/progress.ts';
-import { openStudioDb } from '../data/store/open-db.ts';
-import { StudioStore } from '../data/store/studio-store.ts';
+import type { StudioStore } from '../data/store/studio-store.ts';
 import type { SampleMeta } from '../data/sample.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
 import { computeFeaturesAsync, type FeatureRecording } from '../dsp/features.ts';
@@ -28,33 +27,10 @@ import {
   type SkippedSample,
   type WindowPreview,
 } from './dsp-api.ts';
-
-// StudioErrors keep their family, code and remedy across the worker boundary (see dsp-client.ts).
-const origThrow = Comlink.transferHandlers.get('throw')!;
-Comlink.transferHandlers.set('throw', {
-  canHandle: origThrow.canHandle,
-  serialize(v: unknown) {
-    const e = (v as { value?: unknown }).value;
-    if (e instanceof StudioError) {
-      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy } } }, []];
-    }
-    return origThrow.serialize(v);
-  },
-  deserialize: origThrow.deserialize,
-});
+import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 /** Above this many windows the O(n²) mislabel search runs on an evenly spaced subset. */
 const MAX_NEIGHBOUR_ROWS = 3000;
-
-let storePromise: Promise<StudioStore> | null = null;
-function store(): Promise<StudioStore> {
-  storePromise ??= openStudioDb({
-    onVersionChange: () => {
-      storePromise = null;
-    },
-  }).then((db) => new StudioStore(db));
-  return storePromise;
-}
 
 const jobs = new Map<string, AbortController>();
 
@@ -127,7 +103,7 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
     const hash = featureParamsHash(impulse);
     const w = impulse.windowing;
 
-    const s = await store();
+    const s = await workerStore();
     const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0);
     if (metas.length === 0) {
       throw new StudioError({ family: 'dsp', code: 'no-samples', message: 'This project has no samples to generate features from.', remedy: 'Record or import samples on the Data step first.' });
@@ -288,7 +264,7 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
 async function autotune(jobId: string, projectId: string, windowing: WindowingConfig, onProgress?: ProgressFn) {
   const ac = startJob(jobId);
   try {
-    const s = await store();
+    const s = await workerStore();
     const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && m.category === 'training' && !problemOf(m, windowing));
     const recs: FeatureRecording[] = [];
     for (let i = 0; i < metas.length; i++) {
@@ -314,7 +290,7 @@ async function autotune(jobId: string, projectId: string, windowing: WindowingCo
 }
 
 async function previewWindows(sampleId: string, windowing: WindowingConfig): Promise<WindowPreview> {
-  const s = await store();
+  const s = await workerStore();
   const sample = await s.getSample(sampleId);
   if (!sample) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.', remedy: 'Choose another sample.' });
   const m = sample.meta;
@@ -345,8 +321,8 @@ const api: DspWorkerApi = {
   autotune,
   previewWindows,
   async clearCache(projectId: string): Promise<void> {
-    await (await store()).clearFeatures(projectId);
+    await (await workerStore()).clearFeatures(projectId);
   },
 };
 
-Comlink.expose(api);
+exposeWorkerApi(api);

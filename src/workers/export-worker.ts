@@ -2,14 +2,15 @@
  * The Deploy step's worker: turns a stored model (TF.js artefacts + impulse) into the deployment
  * files — int8 and float32 TFLite, `model.h`, the Arduino library zip — with on-device estimates,
  * and measures int8 against float accuracy on the project's test windows with the TypeScript
- * Int8Interpreter (TFLite Micro's integer arithmetic). Sample values are read here from IndexedDB
+ * Int8Interpreter (TFLite Micro's integer arithmetic). The exported models take standardised
+ * features (impulse.normalization; every consumer standardises before quantizing). Sample values are read here from IndexedDB
  * and never travel through the page. Saves the .tflite files into the ModelRecord. Exposes
  * `ExportWorkerApi` through comlink.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
-import type { ImpulseConfig, QuantParams } from '../core/impulse.ts';
+import type { ImpulseConfig, InputNormalization, QuantParams } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
 import { openStudioDb } from '../data/store/open-db.ts';
 import { StudioStore } from '../data/store/studio-store.ts';
@@ -20,6 +21,7 @@ import { toFeatureRecordings } from '../ml/train/pipeline.ts';
 import { loadModel } from '../ml/train/model-io.ts';
 import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
 import { toFloatModel } from '../ml/models/to-float-model.ts';
+import { checkNormalization, computeInputNormalization } from '../ml/models/input-normalization.ts';
 import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
 import { makeCHeader } from '../ml/export/c-header.ts';
 import { makeArduinoLibraryZip } from '../ml/export/arduino-library.ts';
@@ -127,10 +129,10 @@ async function loadRecordings(projectId: string, imp: ImpulseConfig, signal: Abo
   return { train, test, skipped };
 }
 
-function evaluate(fs: FeatureSet, labels: string[], int8: Uint8Array, float: Uint8Array, size: number, split: Evaluation['split']): Evaluation {
+function evaluate(fs: FeatureSet, labels: string[], int8: Uint8Array, float: Uint8Array, size: number, split: Evaluation['split'], norm?: InputNormalization): Evaluation {
   const truth = fs.windows.map((w) => labels.indexOf(w.label));
-  const q = runTflite(int8, fs.data, size);
-  const f = runTflite(float, fs.data, size);
+  const q = runTflite(int8, fs.data, size, norm);
+  const f = runTflite(float, fs.data, size, norm);
   const k = labels.length;
   let same = 0;
   for (let i = 0; i < fs.rows; i++) {
@@ -193,10 +195,19 @@ async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): P
       try {
         const fm = toFloatModel(model, labels);
         stage('quantizing', 0.3);
-        const ex = exportInt8(fm, trainFs.data, { signal, onProgress: (p) => stage(`quantizing: ${p.stage}`, 0.3 + 0.3 * (p.fraction ?? 0)) });
+        // The exported models take standardised features: the trainer's statistics (stored with the
+        // model), or for models trained before they were stored, statistics of the training windows
+        // (any statistics give an exact un-fold of the first layer).
+        const size = fm.inputShape.reduce((a, b) => a * b, 1);
+        let normalization = imp.normalization;
+        if (normalization) checkNormalization(normalization, size);
+        else if (trainFs.dim === size) normalization = computeInputNormalization(trainFs.data, fm.inputShape);
+        const ex = exportInt8(fm, trainFs.data, { signal, normalization, onProgress: (p) => stage(`quantizing: ${p.stage}`, 0.3 + 0.3 * (p.fraction ?? 0)) });
         int8 = ex.int8Tflite;
         float = ex.floatTflite;
         quant = { input: ex.input, output: ex.output };
+        if (ex.normalization) imp.normalization = ex.normalization;
+        else delete imp.normalization;
       } finally {
         model.dispose();
       }
@@ -221,7 +232,7 @@ async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): P
       if (evalFs.dim !== size) {
         throw new StudioError({ family: 'model', code: 'export-feature-mismatch', message: `The impulse's DSP gives ${evalFs.dim} features but the model takes ${size}.`, remedy: 'Retrain the model after changing DSP settings.' });
       }
-      evaluation = evaluate(evalFs, labels, int8, float, size, evalFs === testFs ? 'test' : 'training');
+      evaluation = evaluate(evalFs, labels, int8, float, size, evalFs === testFs ? 'test' : 'training', imp.normalization);
       if (evaluation.split === 'training') warnings.push('The project has no test samples, so int8 and float are compared on the training windows.');
     } else {
       warnings.push('No windows to compare int8 and float on.');

@@ -5,7 +5,7 @@
  * `MlClient` (ml-client.ts). Callbacks (progress, epochs) are passed as `Comlink.proxy` functions.
  * Large arrays travel as transferable buffers.
  */
-import type { ImpulseConfig, QuantParams } from '../core/impulse.ts';
+import type { ImpulseConfig, InputNormalization, QuantParams } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
 import type { RawRecording } from '../data/sample.ts';
 import type { FeatureWindow } from '../dsp/features.ts';
@@ -97,6 +97,8 @@ export interface MlQuantizeResult {
   floatTflite: Uint8Array;
   input: QuantParams;
   output: QuantParams;
+  /** Standardisation the exported models expect before quantizing (absent: raw features). */
+  normalization?: InputNormalization;
   /** Per-window test metrics of the int8 model (TS interpreter), when test recordings were given. */
   int8?: ClassificationMetrics;
 }

@@ -179,13 +179,13 @@ export const mlWorkerApi: MlWorkerApi = {
     const signal = begin();
     const train = await computeFeaturesAsync(toFeatureRecordings(recordings.filter((r) => r.category !== 'testing')), h.impulse, { signal });
     const fm = toFloatModel(h.model, h.impulse.labels);
-    const ex = exportInt8(fm, train.data, { signal });
+    const ex = exportInt8(fm, train.data, { signal, normalization: h.impulse.normalization });
     const out: MlQuantizeResult = { ...ex };
     const testRecs = recordings.filter((r) => r.category === 'testing');
     if (testRecs.length) {
       const test = await computeFeaturesAsync(toFeatureRecordings(testRecs), h.impulse, { signal });
       if (test.rows) {
-        const probs = runTflite(ex.int8Tflite, test.data, test.dim);
+        const probs = runTflite(ex.int8Tflite, test.data, test.dim, ex.normalization);
         out.int8 = metricsFromProbs(h.impulse.labels, test.windows.map((w) => h.impulse.labels.indexOf(w.label)), probs);
       }
     }

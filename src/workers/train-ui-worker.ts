@@ -90,7 +90,9 @@ function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
 async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
   const s = await store();
   const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
-  metas.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  // A stable order (source file name, as the CLI reads a folder) so the same seed gives the same model.
+  const key = (m: SampleMeta) => m.sourceName ?? '';
+  metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const recs: RawRecording[] = [];
   const used: SampleMeta[] = [];
   const skipped: SkippedSample[] = [];
@@ -274,17 +276,21 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
     try {
       const fm = toFloatModel(cls.model, labels);
       const size = fm.inputShape.reduce((a, b) => a * b, 1);
-      const ex = exportInt8(fm, res.train.data);
+      const ex = exportInt8(fm, res.train.data, { normalization: impulse.normalization });
       int8 = ex.int8Tflite;
       floatTflite = ex.floatTflite;
       impulse.quantization = { input: ex.input, output: ex.output };
+      // The stored .tflite files take standardised features exactly when this is set.
+      if (ex.normalization) impulse.normalization = ex.normalization;
+      else delete impulse.normalization;
       if (res.test.rows > 0) {
-        const q = runTflite(ex.int8Tflite, res.test.data, size);
+        const q = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
         const truth = res.test.windows.map((w) => labels.indexOf(w.label));
         metrics.int8 = pub(metricsFromProbs(labels, truth, q));
       }
     } catch (e) {
       metrics.int8_error = e instanceof Error ? e.message : String(e);
+      delete impulse.normalization;
     }
     const saved = await saveModel(cls.model);
     metrics.sizes = { tfjs_bytes: saved.weights.byteLength + saved.modelJson.length, int8_bytes: int8?.byteLength, float_tflite_bytes: floatTflite?.byteLength, parameters: cls.model.countParams() };

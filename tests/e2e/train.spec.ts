@@ -70,3 +70,34 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   test.info().annotations.push({ type: 'live gestures recognised', description: hits.join(', ') });
   await page.getByTestId('live-stop').click();
 });
+
+test('model versions: a second run with other settings is listed, compared side by side, made current and deleted', async ({ page }) => {
+  const t = new TrainPage(page);
+  await t.studio.open({ demo: false });
+  await t.openTrain();
+  await t.train();
+  await page.getByTestId('set-epochs').fill('8');
+  await page.getByTestId('dense-layers').fill('16');
+  await t.train();
+  expect(await t.epochsDrawn()).toBe(8);
+  const rows = page.getByTestId('model-row');
+  await expect(rows).toHaveCount(2);
+  // Newest first and current.
+  await expect(rows.nth(0).getByTestId('current-badge')).toBeVisible();
+  await rows.nth(0).getByRole('checkbox', { name: /Compare/ }).check();
+  await rows.nth(1).getByRole('checkbox', { name: /Compare/ }).check();
+  const diff = page.getByTestId('settings-diff');
+  await expect(diff).toContainText('training.epochs');
+  await expect(diff).toContainText('learn.params.layers');
+  await expect(page.getByTestId('model-compare')).toContainText('F1 wave');
+  // Make the older one current, then delete the newer one.
+  await rows.nth(1).getByRole('button', { name: /Make .* the current model/ }).click();
+  await expect(rows.nth(1).getByTestId('current-badge')).toBeVisible();
+  await rows.nth(0).getByRole('button', { name: /^Delete/ }).click();
+  await rows.nth(0).getByRole('button', { name: /Really delete/ }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.nth(0).getByTestId('current-badge')).toBeVisible();
+  await page.reload();
+  await t.openTrain();
+  await expect(page.getByTestId('model-row')).toHaveCount(1);
+});

@@ -4,7 +4,8 @@
  * Trains the impulse on a common-layout dataset folder with the same core as the app. Test split:
  * dataset.json `test_ids` when listed, else a seeded stratified 80/20 split by recording. Writes to OUT:
  * impulse.json, metrics.json (per-window test metrics of the float and the int8 model), model.json +
- * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv / test_outputs.csv (int8 outputs, dequantized). For --learn anomaly:
+ * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv (the int8 input tensor: features standardised with impulse.normalization,
+ * then quantized) / test_outputs.csv (int8 outputs, dequantized). For --learn anomaly:
  * impulse.json, anomaly.json and metrics.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import type { ClassificationMetrics } from '../../ml/metrics/classification.ts';
 import { metricsFromProbs } from '../../ml/metrics/classification.ts';
 import { anomalyToJson } from '../../ml/models/anomaly.ts';
 import { makeCHeader } from '../../ml/export/c-header.ts';
+import { quantizeFeatures } from '../../ml/export/impulse-descriptor.ts';
+import { standardizeFeatures } from '../../ml/models/input-normalization.ts';
 import { toFloatModel } from '../../ml/models/to-float-model.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
@@ -113,17 +116,21 @@ export async function run(args: string[]): Promise<number> {
   }
   const fm = toFloatModel(cls.model, labels);
   const size = fm.inputShape.reduce((a, b) => a * b, 1);
-  const ex = exportInt8(fm, res.train.data);
+  const ex = exportInt8(fm, res.train.data, { normalization: imp.normalization });
   imp.quantization = { input: ex.input, output: ex.output };
+  if (ex.normalization) imp.normalization = ex.normalization;
+  else delete imp.normalization;
   writeFileSync(join(out, 'model.tflite'), ex.int8Tflite);
   writeFileSync(join(out, 'model_float.tflite'), ex.floatTflite);
   writeFileSync(join(out, 'model.h'), makeCHeader({ tflite: ex.int8Tflite, impulse: imp, name: 'model' }));
   if (res.test.rows > 0) {
-    const int8Probs = runTflite(ex.int8Tflite, res.test.data, size);
+    const int8Probs = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
     const truth = res.test.windows.map((w) => labels.indexOf(w.label));
     metrics['int8'] = publicMetrics(metricsFromProbs(labels, truth, int8Probs));
     const rows = res.test.windows.map((w) => ({ recording: res.testNames[w.recording], start: w.start, label: w.label }));
-    writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', res.test.data, size);
+    // The int8 input tensor: features standardised (when the impulse says so), then quantized.
+    const std = ex.normalization ? standardizeFeatures(res.test.data, ex.normalization) : res.test.data;
+    writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', Float32Array.from(quantizeFeatures(std, ex.input)), size);
     writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', int8Probs, labels.length);
   }
   metrics['training'] = {

@@ -1,16 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { mulberry32 as mulberry } from '../../core/prng.ts';
 import { formatFloat32, formatFixed, slowShortest } from './float-format.ts';
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('formatFloat32', () => {
   it('keeps short source decimals short', () => {

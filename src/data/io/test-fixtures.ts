@@ -1,19 +1,11 @@
 /**
  * Self-made recordings for the data import/export tests (no shared data needed). DOM-free core module.
  */
+import { mulberry32 } from '../../core/prng.ts';
 import type { Category, RawRecording } from '../sample.ts';
 
-/** Deterministic PRNG (mulberry32): same seed, same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported for the io tests; the PRNG lives in src/core/prng.ts. */
+export { mulberry32 };
 
 /** A motion-like recording: sines + noise, values with awkward float32 bit patterns included. */
 export function makeRecording(

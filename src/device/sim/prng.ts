@@ -1,28 +1,28 @@
 /**
  * Seeded pseudo-random numbers for the simulated board. DOM-free core module.
  *
- * A small 32-bit generator (splitmix-style seeding, xorshift-multiply output) so every simulated
- * person, board and recording is reproducible from one integer seed.
+ * The shared mulberry32 generator (src/core/prng.ts) behind a splitmix-style seed mix, so every
+ * simulated person, board and recording is reproducible from one integer seed and nearby seeds give
+ * unrelated streams.
  */
+import { mulberry32U32, normalSource } from '../../core/prng.ts';
+
 export class Rng {
-  private state: number;
-  private spare: number | null = null;
+  private readonly u32: () => number;
+  private readonly gauss: (mean?: number, sd?: number) => number;
 
   constructor(seed: number) {
     // Mix the seed so nearby seeds give unrelated streams.
     let s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
     s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
     s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
-    this.state = (s ^ (s >>> 16)) >>> 0;
+    this.u32 = mulberry32U32((s ^ (s >>> 16)) >>> 0);
+    this.gauss = normalSource(() => this.next());
   }
 
   /** Uniform integer in [0, 2^32). */
   nextU32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return (z ^ (z >>> 14)) >>> 0;
+    return this.u32();
   }
 
   /** Uniform in [0, 1). */
@@ -40,19 +40,9 @@ export class Rng {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
 
-  /** Standard normal (Box–Muller, one value cached). */
+  /** Normal deviate (Box–Muller, one value cached). */
   normal(mean = 0, sd = 1): number {
-    if (this.spare !== null) {
-      const v = this.spare;
-      this.spare = null;
-      return mean + sd * v;
-    }
-    let u = 0;
-    while (u <= 1e-12) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return mean + sd * r * Math.cos(2 * Math.PI * v);
+    return this.gauss(mean, sd);
   }
 
   /** +1 or -1 with equal odds (or `pPlus` for +1). */

@@ -3,6 +3,7 @@ import type { ImpulseConfig } from '../../core/impulse.ts';
 import { DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import type { FloatModel } from '../../ml/float-model.ts';
 import { quantizeModel } from '../../ml/quantize/quantize.ts';
+import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { SimInference } from './sim-inference.ts';
@@ -80,6 +81,31 @@ describe('SimInference (the simulated runtime firmware running the slot model)',
     const hook = new SimInference(impulse, { deviceAxes });
     expect(hook.run(window(4, 0), 6, tflite).labelIndex).toBe(1);
     expect(hook.run(window(4, 0), 6, flipped).labelIndex).toBe(0);
+  });
+
+  it('standardises the features with the impulse normalization before the int8 model (as the firmware)', () => {
+    const n = names.length;
+    const mean = new Array<number>(n).fill(0);
+    const std = new Array<number>(n).fill(1);
+    mean[accXAverage] = 3;
+    std[accXAverage] = 2;
+    const normalization = { mean, std };
+    const rows = representative();
+    const x = new Float32Array(rows.length * n);
+    rows.forEach((r, i) => x.set(r, i * n));
+    const ex = exportInt8(signModel(1), x, { normalization });
+    expect(ex.normalization).toEqual(normalization);
+    const std8 = ex.int8Tflite;
+    // the exported model on standardised features = the sign model on raw features
+    const hook = new SimInference({ ...impulse, normalization }, { deviceAxes });
+    expect(hook.run(window(-1, 0), 6, std8).labelIndex).toBe(0);
+    expect(hook.run(window(1, 0), 6, std8).labelIndex).toBe(1);
+    // fed raw features (no standardisation) the same model gets accX = −1 wrong: the step matters
+    expect(new SimInference(impulse, { deviceAxes }).run(window(-1, 0), 6, std8).labelIndex).toBe(1);
+    // runTflite standardises the same way
+    const p = runTflite(std8, x, n, normalization);
+    rows.forEach((_, i) => expect(p[i * 2 + 1] > p[i * 2]).toBe(i > 8));
+    expect(() => new SimInference({ ...impulse, normalization: { mean: [1], std: [1] } }, { deviceAxes })).toThrow(/normalization/);
   });
 
   it('refuses an impulse whose axes the board lacks', () => {

@@ -1,7 +1,7 @@
 /**
  * The simulated board's model runner: an `InferenceHook` that does what the runtime firmware does
- * with the model in its flash slot — the impulse's DSP on the last window of IMU frames, then the
- * int8 model with the TypeScript Int8Interpreter (TFLite Micro's integer arithmetic). The model comes
+ * with the model in its flash slot — the impulse's DSP on the last window of IMU frames, the
+ * impulse's input standardisation ((x − mean) / std in float32, when it has one), then the int8 model with the TypeScript Int8Interpreter (TFLite Micro's integer arithmetic). The model comes
  * from the slot bytes the device core hands over, so what runs is exactly what was flashed.
  * DOM-free core module.
  */
@@ -10,6 +10,7 @@ import type { ImpulseConfig } from '../../core/impulse.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import type { DspRunner } from '../../dsp/block.ts';
 import { strideFrames, windowFrames } from '../../dsp/windowing.ts';
+import { checkNormalization, standardizeFeatures } from '../../ml/models/input-normalization.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { crc32 } from '../protocol/crc.ts';
 import type { InferenceHook, InferenceResult } from '../protocol/device-core.ts';
@@ -54,6 +55,7 @@ export class SimInference implements InferenceHook {
       return i;
     });
     this.runner = getDspBlock(impulse.dsp.block).createRunner(dspContext(impulse));
+    if (impulse.normalization) checkNormalization(impulse.normalization, this.runner.dim);
     this.window = new Float32Array(this.windowFrames * w.axes.length);
     this.now = opts.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
   }
@@ -73,7 +75,9 @@ export class SimInference implements InferenceHook {
     const p = this.picked;
     const a = p.length;
     for (let t = 0; t < this.windowFrames; t++) for (let j = 0; j < a; j++) this.window[t * a + j] = window[t * axes + p[j]];
-    const features = this.runner.run(this.window);
+    const raw = this.runner.run(this.window);
+    const norm = this.impulse.normalization;
+    const features = norm ? standardizeFeatures(raw, norm) : raw;
     const scores = Array.from(this.interpreter(model).invokeFloat(features));
     let best = 0;
     for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;

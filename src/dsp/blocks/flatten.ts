@@ -7,6 +7,7 @@
  */
 import type { DspBlock, DspContext, DspRunner, ParamSchema } from '../block.ts';
 import { checkContext, checkWindow, dspError, resolveParams } from '../block.ts';
+import { moments, type Moments } from '../stats.ts';
 
 const STATS = [
   ['average', 'Average'],
@@ -42,45 +43,32 @@ function createRunner(ctx: DspContext): DspRunner {
   const n = ctx.windowFrames;
   const dim = stats.length * A;
   const values: Record<Stat, number> = { average: 0, minimum: 0, maximum: 0, rms: 0, stdev: 0, skewness: 0, kurtosis: 0 };
+  const axis = new Float64Array(n);
+  const mom: Moments = { mean: 0, variance: 0, skewness: 0, kurtosis: -3 };
   return {
     dim,
     run(window, out) {
       checkWindow(window, ctx);
       const res = out ?? new Float32Array(dim);
       for (let ax = 0; ax < A; ax++) {
-        let sum = 0;
         let min = Infinity;
         let max = -Infinity;
         let sq = 0;
         for (let i = 0; i < n; i++) {
           const v = window[i * A + ax] * scale;
-          sum += v;
+          axis[i] = v;
           sq += v * v;
           if (v < min) min = v;
           if (v > max) max = v;
         }
-        const mean = sum / n;
-        let m2 = 0;
-        let m3 = 0;
-        let m4 = 0;
-        for (let i = 0; i < n; i++) {
-          const d = window[i * A + ax] * scale - mean;
-          const d2 = d * d;
-          m2 += d2;
-          m3 += d2 * d;
-          m4 += d2 * d2;
-        }
-        m2 /= n;
-        m3 /= n;
-        m4 /= n;
-        const constant = m2 <= (1e-15 * mean) ** 2;
-        values.average = mean;
+        const m = moments(axis, n, 1e-15, mom);
+        values.average = m.mean;
         values.minimum = min;
         values.maximum = max;
         values.rms = Math.sqrt(sq / n);
-        values.stdev = Math.sqrt(m2);
-        values.skewness = constant ? 0 : m3 / m2 ** 1.5;
-        values.kurtosis = constant ? -3 : m4 / (m2 * m2) - 3;
+        values.stdev = Math.sqrt(m.variance);
+        values.skewness = m.skewness;
+        values.kurtosis = m.kurtosis;
         for (let s = 0; s < stats.length; s++) res[ax * stats.length + s] = values[stats[s]];
       }
       return res;

@@ -44,6 +44,30 @@ describe('makeCHeader', () => {
     }
   });
 
+  it('writes the input standardisation as kFeatureMean / kFeatureStd, and says when there is none', () => {
+    const mean = Array.from({ length: 39 }, (_, i) => Math.fround(i / 3 - 5));
+    const std = Array.from({ length: 39 }, (_, i) => Math.fround(0.1 + i * 7));
+    const h = makeCHeader({ tflite: q.tflite, impulse: { ...testImpulse(), normalization: { mean, std } }, input: q.input, output: q.output });
+    expect(h).toContain('#define MODEL_INPUT_STANDARDIZED 1');
+    const arr = (name: string) => {
+      const at = h.indexOf(`static const float ${name}[MODEL_INPUT_SIZE] = {`);
+      expect(at).toBeGreaterThan(0);
+      const body = h.slice(h.indexOf('{', at) + 1, h.indexOf('};', at));
+      return body.match(/-?[0-9.]+(e[+-]?\d+)?f/g)!.map((x) => Math.fround(Number(x.slice(0, -1))));
+    };
+    expect(arr('kFeatureMean')).toEqual(mean);
+    expect(arr('kFeatureStd')).toEqual(std);
+    const plain = makeCHeader({ tflite: q.tflite, impulse: testImpulse(), input: q.input, output: q.output });
+    expect(plain).toContain('#define MODEL_INPUT_STANDARDIZED 0');
+    expect(plain).not.toContain('kFeatureMean');
+    try {
+      makeCHeader({ tflite: q.tflite, impulse: { ...testImpulse(), normalization: { mean: mean.slice(1), std: std.slice(1) } }, input: q.input, output: q.output });
+      expect.unreachable();
+    } catch (e) {
+      expect(isStudioError(e, 'normalization-shape')).toBe(true);
+    }
+  });
+
   it('C literals round-trip and escape', () => {
     expect(cString('a?"\\\n')).toBe('"a\\077\\"\\\\\\012"');
     for (const v of [0.1, 1 / 3, 1e-7, 123456.789]) expect(Math.fround(Number(cFloat(v).slice(0, -1)))).toBe(Math.fround(v));

@@ -91,6 +91,46 @@ describe('impulse descriptor', () => {
     expect(decodeImpulseDescriptor(Uint8Array.from([...b, 1, 2, 3])).featureCount).toBe(decodeImpulseDescriptor(b).featureCount);
   });
 
+  it('carries the input standardisation: per feature, or per axis when the arrays repeat, and checks it strictly', () => {
+    // flatten (minimum, kurtosis off): 5 statistics × 3 axes = 15 features, one entry each
+    const flatCfg = impulse('flatten', { minimum: false, kurtosis: false });
+    const mean = Array.from({ length: 15 }, (_, i) => Math.fround(i * 1.5 - 3));
+    const std = Array.from({ length: 15 }, (_, i) => Math.fround(0.25 + i));
+    const d = describeImpulse({ ...flatCfg, normalization: { mean, std } });
+    expect(d.normalization).toEqual({ mean, std });
+    const b = encodeImpulseDescriptor(d);
+    expect(decodeImpulseDescriptor(b)).toEqual(d);
+    const v = new DataView(b.buffer);
+    // u16 count, means, stds just before the CRC
+    const at = b.length - 4 - 8 * 15 - 2;
+    expect(v.getUint16(at, true)).toBe(15);
+    expect(v.getFloat32(at + 2, true)).toBe(mean[0]);
+    expect(v.getFloat32(at + 2 + 4 * 15, true)).toBe(std[0]);
+    // raw block, per-axis statistics repeated over 208 frames: stored once per axis
+    const raw = impulse('raw', {});
+    const rep = (a: number[]) => Array.from({ length: 208 * 3 }, (_, i) => a[i % 3]);
+    const dr = describeImpulse({ ...raw, normalization: { mean: rep([0.5, -9.81, 2]), std: rep([3, 4, 250]) } });
+    expect(dr.normalization).toEqual({ mean: [0.5, -9.81, 2].map(Math.fround), std: [3, 4, 250] });
+    expect(decodeImpulseDescriptor(encodeImpulseDescriptor(dr))).toEqual(dr);
+    // none: count 0; the option overrides the impulse
+    expect(describeImpulse({ ...flatCfg, normalization: { mean, std } }, { normalization: null }).normalization).toBeNull();
+    expect(describeImpulse(flatCfg).normalization).toBeNull();
+    // wrong length or a zero std is refused when describing; damaged entries when decoding
+    expectCode(() => describeImpulse({ ...flatCfg, normalization: { mean: mean.slice(1), std: std.slice(1) } }), 'normalization-shape');
+    expectCode(() => describeImpulse({ ...flatCfg, normalization: { mean, std: std.map((x, i) => (i === 3 ? 0 : x)) } }), 'normalization-value');
+    expectCode(() => encodeImpulseDescriptor({ ...d, normalization: { mean: mean.slice(0, 4), std: std.slice(0, 4) } }), 'descriptor-range');
+    const zeroStd = encodeImpulseDescriptor({ ...d, normalization: { mean: [1, 2, 3], std: [1, 1, 1] } });
+    const zv = new DataView(zeroStd.buffer);
+    zv.setFloat32(zeroStd.length - 8, 0, true);
+    zv.setUint32(zeroStd.length - 4, crc32(zeroStd, 0, zeroStd.length - 4), true);
+    expectCode(() => decodeImpulseDescriptor(zeroStd), 'bad-descriptor');
+    for (let i = at; i < b.length; i++) {
+      const c = b.slice();
+      c[i] ^= 1 << (i % 8);
+      expectCode(() => decodeImpulseDescriptor(c), 'bad-descriptor');
+    }
+  });
+
   it('refuses what the firmware cannot run', () => {
     expectCode(() => describeImpulse(impulse('mfcc', {}, ['audio'], 16000)), 'descriptor-unsupported-block');
     expectCode(() => describeImpulse(impulse('spectral', { 'fft-length': 16, 'input-decimation-ratio': 3 })), 'export-dsp-unsupported');

@@ -1,11 +1,11 @@
 /**
  * The impulse descriptor: a compact binary description of the impulse's windowing, DSP settings,
  * input/output quantization and labels, stored in the runtime firmware's model slot next to the
- * model (src/device/protocol/model-slot.ts `buildSlotPayload`), so the board runs the same DSP as the
- * app before TFLite Micro. firmware/src/impulse_descriptor.cpp decodes it. DOM-free core module.
+ * model (src/device/protocol/model-slot.ts `buildSlotPayload`), so the board runs the same DSP and
+ * input standardisation as the app before TFLite Micro. firmware/src/impulse_descriptor.cpp decodes it. DOM-free core module.
  *
  * Layout (little-endian; numbers in firmware/protocol/spec.json `slot.descriptor*`):
- *   0  u32 magic "TMLI"          4  u16 version (1)       6  u16 header size (64)
+ *   0  u32 magic "TMLI"          4  u16 version (2)       6  u16 header size (64)
  *   8  u32 total length, CRC included
  *  12  u8  block (0 raw, 1 flatten, 2 spectral)           13 u8  axis count
  *  14  u16 window frames        16 u16 stride frames     18 u16 feature count
@@ -20,16 +20,19 @@
  *  60  f32 filter cut-off Hz
  *  64  SOS count × 5 f32 {b0, b1, b2, a1, a2} (float32 Butterworth sections from src/dsp/filter-design.ts)
  *      axis names (u8 length + UTF-8 each), labels (u8 length + UTF-8 each)
+ *      u16 N standardisation entries (0: none; else N divides the feature count), N f32 means,
+ *      N f32 stds: the model input is (feature[i] − mean[i mod N]) / std[i mod N] (float32)
  *  end u32 CRC-32 over everything before it
  */
 import { StudioError } from '../../core/errors.ts';
-import type { ImpulseConfig, QuantParams } from '../../core/impulse.ts';
+import type { ImpulseConfig, InputNormalization, QuantParams } from '../../core/impulse.ts';
 import { crc32 } from '../../device/protocol/crc.ts';
 import { SLOT } from '../../device/protocol/ids.ts';
 import { resolveParams } from '../../dsp/block.ts';
 import { butterworthSos, toFloat32Sos } from '../../dsp/filter-design.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { strideFrames, windowFrames } from '../../dsp/windowing.ts';
+import { channelPeriod, checkNormalization } from '../models/input-normalization.ts';
 import { roundHalfAway } from '../tflite/fixed-point.ts';
 import { flattenStatsMask, spectralCppParams, spectralFeaturesPerAxis } from './templates/dsp-cpp.ts';
 
@@ -65,10 +68,15 @@ export interface ImpulseDescriptor {
   /** Flatten statistics mask (0 for other blocks). */
   flattenStats: number;
   spectral: SpectralDescriptor | null;
+  /**
+   * Input standardisation, float32, entry i mod length for feature i (the shortest period of the
+   * impulse's per-feature arrays); null when the model takes raw features.
+   */
+  normalization: InputNormalization | null;
 }
 
 /** Limits the firmware decoder holds (firmware/src/impulse_descriptor.h). */
-export const DESCRIPTOR_LIMITS = { axes: 9, labels: 16, nameBytes: 31, sosSections: 8, bytes: 2048 } as const;
+export const DESCRIPTOR_LIMITS = { axes: 9, labels: 16, nameBytes: 31, sosSections: 8, normalization: 4096, bytes: 2048 + 2 + 8 * 4096 } as const;
 
 const BLOCK_IDS: Record<DescriptorBlock, number> = { raw: 0, flatten: 1, spectral: 2 };
 const FILTER_IDS: Record<FilterType, number> = { none: 0, low: 1, high: 2 };
@@ -78,7 +86,7 @@ function descriptorError(code: string, message: string, remedy: string): StudioE
 }
 
 /** The descriptor of an impulse (validated with its DSP block); quantization from opts or the impulse. */
-export function describeImpulse(impulse: ImpulseConfig, opts: { input?: QuantParams; output?: QuantParams } = {}): ImpulseDescriptor {
+export function describeImpulse(impulse: ImpulseConfig, opts: { input?: QuantParams; output?: QuantParams; normalization?: InputNormalization | null } = {}): ImpulseDescriptor {
   const id = impulse.dsp.block;
   if (id !== 'raw' && id !== 'flatten' && id !== 'spectral') {
     throw descriptorError('descriptor-unsupported-block', `The runtime firmware cannot run the ${id} DSP block on the board.`, 'Use the raw, flatten or spectral block for on-device classification.');
@@ -110,6 +118,13 @@ export function describeImpulse(impulse: ImpulseConfig, opts: { input?: QuantPar
     };
   }
   const q = { input: opts.input ?? impulse.quantization?.input, output: opts.output ?? impulse.quantization?.output };
+  const norm = opts.normalization === undefined ? impulse.normalization : opts.normalization;
+  let normalization: InputNormalization | null = null;
+  if (norm) {
+    checkNormalization(norm, dim);
+    const p = channelPeriod(norm);
+    normalization = { mean: norm.mean.slice(0, p).map(Math.fround), std: norm.std.slice(0, p).map(Math.fround) };
+  }
   return {
     block: id,
     axes: impulse.windowing.axes.slice(),
@@ -124,6 +139,7 @@ export function describeImpulse(impulse: ImpulseConfig, opts: { input?: QuantPar
     labels: impulse.labels.slice(),
     flattenStats: id === 'flatten' ? flattenStatsMask(p) : 0,
     spectral,
+    normalization,
   };
 }
 
@@ -152,7 +168,14 @@ export function encodeImpulseDescriptor(d: ImpulseDescriptor): Uint8Array {
   const sos = sp?.sos ?? [];
   checkRange('filter section count', sos.length, 0, DESCRIPTOR_LIMITS.sosSections);
   const strings = [...d.axes.map((a) => nameBytes('axis name', a)), ...d.labels.map((l) => nameBytes('label', l))];
-  const total = SLOT.DESCRIPTOR_HEADER_SIZE + sos.length * 20 + strings.reduce((s, b) => s + 1 + b.length, 0) + 4;
+  const norm = d.normalization;
+  const nNorm = norm ? norm.mean.length : 0;
+  if (norm) {
+    checkRange('standardisation length', nNorm, 1, Math.min(DESCRIPTOR_LIMITS.normalization, d.featureCount));
+    if (d.featureCount % nNorm !== 0 || norm.std.length !== nNorm) throw descriptorError('descriptor-range', `A standardisation of ${nNorm} entries does not fit ${d.featureCount} features.`, 'Export the model again.');
+    checkNormalization({ mean: norm.mean, std: norm.std }, nNorm);
+  }
+  const total = SLOT.DESCRIPTOR_HEADER_SIZE + sos.length * 20 + strings.reduce((s, b) => s + 1 + b.length, 0) + 2 + 8 * nNorm + 4;
   checkRange('descriptor size', total, 0, DESCRIPTOR_LIMITS.bytes);
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
@@ -198,6 +221,14 @@ export function encodeImpulseDescriptor(d: ImpulseDescriptor): Uint8Array {
     out.set(b, o);
     o += b.length;
   }
+  v.setUint16(o, nNorm, true);
+  o += 2;
+  for (const arr of norm ? [norm.mean, norm.std] : []) {
+    for (const x of arr) {
+      v.setFloat32(o, x, true);
+      o += 4;
+    }
+  }
   v.setUint32(o, crc32(out, 0, o), true);
   return out;
 }
@@ -240,6 +271,15 @@ export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
   };
   const axes = Array.from({ length: axesCount }, readStr);
   const labels = Array.from({ length: labelCount }, readStr);
+  if (o + 2 > end) throw bad('standardisation cut off');
+  const nNorm = v.getUint16(o, true);
+  o += 2;
+  const featureCount = v.getUint16(18, true);
+  if (o + 8 * nNorm !== end) throw bad('standardisation length does not match the descriptor length');
+  if (nNorm > 0 && (nNorm > DESCRIPTOR_LIMITS.normalization || featureCount % nNorm !== 0)) throw bad(`${nNorm} standardisation entries for ${featureCount} features`);
+  const mean = Array.from({ length: nNorm }, (_, i) => v.getFloat32(o + 4 * i, true));
+  const std = Array.from({ length: nNorm }, (_, i) => v.getFloat32(o + 4 * (nNorm + i), true));
+  if (mean.some((x) => !Number.isFinite(x)) || std.some((x) => !(x > 0) || !Number.isFinite(x))) throw bad('standardisation value out of range');
   const filterId = v.getUint8(56);
   const filterType = (Object.keys(FILTER_IDS) as FilterType[]).find((k) => FILTER_IDS[k] === filterId);
   if (!filterType) throw bad(`unknown filter type ${filterId}`);
@@ -249,7 +289,7 @@ export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
     axes,
     windowFrames: v.getUint16(14, true),
     strideFrames: v.getUint16(16, true),
-    featureCount: v.getUint16(18, true),
+    featureCount,
     frequencyHz: v.getFloat32(20, true),
     scale: v.getFloat32(24, true),
     inputType: v.getUint8(44) === 1 ? 'int8' : 'float32',
@@ -265,11 +305,12 @@ export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
             filterCutoff: v.getFloat32(60, true), sos,
           }
         : null,
+    normalization: nNorm ? { mean, std } : null,
   };
 }
 
 /** describeImpulse + encodeImpulseDescriptor. */
-export function makeImpulseDescriptor(impulse: ImpulseConfig, opts: { input?: QuantParams; output?: QuantParams } = {}): Uint8Array {
+export function makeImpulseDescriptor(impulse: ImpulseConfig, opts: { input?: QuantParams; output?: QuantParams; normalization?: InputNormalization | null } = {}): Uint8Array {
   return encodeImpulseDescriptor(describeImpulse(impulse, opts));
 }
 

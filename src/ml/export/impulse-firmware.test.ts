@@ -2,7 +2,7 @@
  * Firmware DSP == app DSP: the runtime's impulse pipeline (firmware/src/impulse_runner.cpp with the
  * generated DSP kernels), compiled with g++ as firmware/host/impulse_main.cpp, loads a slot image the
  * studio built (model + impulse descriptor) and must produce the TypeScript DSP block's features and
- * the same int8 input tensor.
+ * the same int8 input tensor (features standardised with the descriptor's mean/std, then quantized).
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ImpulseConfig, ParamValue, QuantParams } from '../../core/impulse.ts';
 import { buildModelSlotImage, buildSlotPayload } from '../../device/protocol/model-slot.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
+import { computeInputNormalization, standardizeFeatures } from '../models/input-normalization.ts';
 import { makeImpulseDescriptor, quantizeFeatures } from './impulse-descriptor.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -117,8 +118,13 @@ describe.skipIf(!gxx)(`firmware impulse pipeline (g++ host build) vs TypeScript 
       const runner = getDspBlock(c.cfg.dsp.block).createRunner(ctx);
       const windows = imuWindows(ctx.windowFrames, c.cfg.windowing.frequencyHz, 3, 100 + ci);
       const want = windows.map((w) => runner.run(selectAxes(w, c.cfg.windowing.axes)));
-      const q = quantFor(want);
-      const descriptor = makeImpulseDescriptor(c.cfg, { input: q, output: { scale: 1 / 256, zeroPoint: -128 } });
+      // Standardisation per feature (per axis for the raw block, as for a conv1d model); none in case 0.
+      const shape = c.cfg.dsp.block === 'raw' ? [runner.dim / c.cfg.windowing.axes.length, c.cfg.windowing.axes.length] : [runner.dim];
+      const norm = ci === 0 ? undefined : computeInputNormalization(Float32Array.from(want.flatMap((f) => Array.from(f))), shape);
+      const model = (f: Float32Array) => (norm ? standardizeFeatures(f, norm) : f);
+      const q = quantFor(want.map(model));
+      const cfg: ImpulseConfig = { ...c.cfg, normalization: norm };
+      const descriptor = makeImpulseDescriptor(cfg, { input: q, output: { scale: 1 / 256, zeroPoint: -128 } });
       const slot = buildModelSlotImage(MODEL, { sequence: 9, arenaSize: 20_000, descriptor });
       const got = runHost(bin, slot, windows);
       expect(got.error).toBeUndefined();
@@ -136,10 +142,10 @@ describe.skipIf(!gxx)(`firmware impulse pipeline (g++ host build) vs TypeScript 
           worst = Math.max(worst, rel);
           expect(rel, `window ${wi} feature ${i}: C++ ${g} vs TS ${v}`).toBeLessThanOrEqual(1e-4);
         });
-        // the firmware quantizes exactly like TS does (same rounding, same clamping)
-        expect(got.tensor[wi]).toEqual(Array.from(quantizeFeatures(Float32Array.from(got.features[wi]), q)));
+        // the firmware standardises and quantizes exactly like TS does (same float32 steps, rounding, clamping)
+        expect(got.tensor[wi]).toEqual(Array.from(quantizeFeatures(model(Float32Array.from(got.features[wi])), q)));
         // and its tensor equals the app's: features this close give the same int8 unless a value sits on a rounding edge
-        const appTensor = quantizeFeatures(f, q);
+        const appTensor = quantizeFeatures(model(f), q);
         const diff = got.tensor[wi].filter((t, i) => t !== appTensor[i]);
         expect(diff.length, `window ${wi}: ${diff.length} tensor values differ`).toBe(0);
         clamped += got.tensor[wi].filter((t) => t === -128 || t === 127).length;

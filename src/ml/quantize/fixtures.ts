@@ -2,27 +2,15 @@
  * Self-made float models with fixed, seeded weights and matching synthetic inputs, for tests, the
  * benchmark and the TFLite runtime check (no training or shared data needed). DOM-free core module.
  */
+import { gaussian, mulberry32 } from '../../core/prng.ts';
 import type { Activation, FloatLayer, FloatModel } from '../float-model.ts';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gauss(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
+/** Re-exported for the tests, bench and e2e spec that build inputs from it (src/core/prng.ts). */
+export { mulberry32 };
 
 function weights(rand: () => number, n: number, fanIn: number): Float32Array {
   const s = Math.sqrt(2 / fanIn);
-  return Float32Array.from({ length: n }, () => gauss(rand) * s);
+  return Float32Array.from({ length: n }, () => gaussian(rand) * s);
 }
 
 function dense(rand: () => number, inUnits: number, units: number, activation: Activation): FloatLayer {
@@ -31,7 +19,7 @@ function dense(rand: () => number, inUnits: number, units: number, activation: A
     units,
     inUnits,
     kernel: weights(rand, units * inUnits, inUnits),
-    bias: Float32Array.from({ length: units }, () => gauss(rand) * 0.1),
+    bias: Float32Array.from({ length: units }, () => gaussian(rand) * 0.1),
     activation,
   };
 }
@@ -45,7 +33,7 @@ function conv(rand: () => number, inChannels: number, filters: number, kernelSiz
     stride,
     padding,
     kernel: weights(rand, filters * kernelSize * inChannels, kernelSize * inChannels),
-    bias: Float32Array.from({ length: filters }, () => gauss(rand) * 0.1),
+    bias: Float32Array.from({ length: filters }, () => gaussian(rand) * 0.1),
     activation,
   };
 }
@@ -91,7 +79,7 @@ export function depthwiseFixture(seed = 3): FloatModel {
         stride: 2,
         padding: 'same',
         kernel: weights(r, 5 * 6, 5),
-        bias: Float32Array.from({ length: 6 }, () => gauss(r) * 0.1),
+        bias: Float32Array.from({ length: 6 }, () => gaussian(r) * 0.1),
         activation: 'relu',
       },
       conv(r, 6, 8, 3, 1, 'same', 'relu'),
@@ -109,9 +97,9 @@ export function depthwiseFixture(seed = 3): FloatModel {
 export function fixtureInputs(model: FloatModel, n: number, seed = 99): Float32Array[] {
   const r = mulberry32(seed);
   const size = model.inputShape.reduce((a, b) => a * b, 1);
-  const protos = Array.from({ length: 4 }, () => Float32Array.from({ length: size }, () => gauss(r) * 1.5));
+  const protos = Array.from({ length: 4 }, () => Float32Array.from({ length: size }, () => gaussian(r) * 1.5));
   return Array.from({ length: n }, (_, i) => {
     const p = protos[i % 4];
-    return Float32Array.from(p, (v) => v + gauss(r) * 0.5);
+    return Float32Array.from(p, (v) => v + gaussian(r) * 0.5);
   });
 }

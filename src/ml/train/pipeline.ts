@@ -1,7 +1,8 @@
 /**
  * The training pipeline over recordings: DSP features per window → train (classifier or anomaly) →
  * evaluate on the test category per window and per sample. DOM-free core module; the same code runs in
- * the ml worker and in the headless CLI.
+ * the ml worker and in the headless CLI. For classifiers the result's impulse carries the trainer's
+ * input standardisation (`normalization`, per input element) for the TFLite exports.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../../core/errors.ts';
@@ -11,6 +12,7 @@ import { computeFeaturesAsync, type FeatureRecording, type FeatureSet } from '..
 import { metricsFromProbs, misclassified, type ClassificationMetrics, type Misclassified } from '../metrics/classification.ts';
 import { aggregateBySample, sampleArrays } from '../metrics/per-sample.ts';
 import { anomalyScore, trainAnomaly, type AnomalyModel } from '../models/anomaly.ts';
+import { perElementNormalization } from '../models/input-normalization.ts';
 import { anomalyParams } from '../models/learn-params.ts';
 import { predictProbs, trainClassifier, type TrainData, type TrainOptions, type TrainResult } from './trainer.ts';
 
@@ -90,6 +92,8 @@ export async function runPipeline(recordings: RawRecording[], impulse: ImpulseCo
   }
   const labels = impulse.labels.length ? impulse.labels.slice() : [...new Set(trainRecs.map((r) => r.label))].sort();
   const imp: ImpulseConfig = { ...impulse, labels };
+  // Set again below from this run's trainer (classifiers); stale statistics must not survive.
+  delete imp.normalization;
   const stage = (s: string) => opts.onProgress?.({ stage: s });
   stage('features');
   const train = await computeFeaturesAsync(toFeatureRecordings(trainRecs), imp, { signal: opts.signal });
@@ -117,6 +121,8 @@ export async function runPipeline(recordings: RawRecording[], impulse: ImpulseCo
   stage('training');
   const data = toTrainData(train, labels, imp.learn.block);
   result.classifier = await trainClassifier(data, imp.learn, imp.training, opts);
+  // The deployed impulse standardises features before the (unfolded) exported model.
+  imp.normalization = perElementNormalization(result.classifier.normalization, data.x.length / data.y.length);
   if (test.rows > 0) {
     stage('evaluating');
     const testData = test.windows.filter((w) => labels.includes(w.label)).length === test.rows ? test : null;

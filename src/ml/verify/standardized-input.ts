@@ -33,7 +33,7 @@ export function unfoldStandardization(fm: FloatModel, norm: Normalization): Floa
   }
   const idx = fm.layers.findIndex((l) => l.kind === 'dense' || l.kind === 'conv1d' || l.kind === 'depthwise-conv1d');
   const first = fm.layers[idx];
-  if (!first || first.kind === 'depthwise-conv1d' || (first.kind === 'conv1d' && first.padding !== 'valid')) {
+  if (!first || (first.kind !== 'dense' && first.kind !== 'conv1d') || (first.kind === 'conv1d' && first.padding !== 'valid')) {
     throw new StudioError({ family: 'model', code: 'normalization-layer', message: 'The first weighted layer cannot take the input standardisation back.', remedy: 'Export with the folded (raw-input) model.' });
   }
   const out = first.kind === 'dense' ? first.units : first.filters;

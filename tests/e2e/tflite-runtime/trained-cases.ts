@@ -56,10 +56,10 @@ export function sharedDatasets(): DatasetSpec[] {
 
 /**
  * Writes the self-made dataset: the simulated board (6 axes, m/s² and deg/s) acting out idle, wave,
- * circle and shake, 12 recordings of 2.5 s per label at 62.5 Hz, a quarter of them in the test split.
+ * circle and shake, 12 recordings of 4 s per label at 62.5 Hz, a quarter of them in the test split.
  */
 export function writeDemoDataset(dir: string): DatasetSpec {
-  const recs = makeDemoDataset({ seed: 7, perLabel: 12, durationMs: 2500, testFraction: 0.25, startTime: 1_700_000_000_000 });
+  const recs = makeDemoDataset({ seed: 7, perLabel: 12, durationMs: 4000, testFraction: 0.25, startTime: 1_700_000_000_000 });
   mkdirSync(dir, { recursive: true });
   for (const f of writeDatasetFolder(recs, { name: 'demo' })) writeFileSync(join(dir, f.name), f.data);
   return { name: 'demo', dir, epochs: { conv1d: 20 } };

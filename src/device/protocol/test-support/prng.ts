@@ -1,14 +1,7 @@
-/** Test support: small seeded PRNG (mulberry32) so fuzz tests are reproducible. DOM-free. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Test support: seeded PRNG and byte helpers so fuzz tests are reproducible. DOM-free. */
+
+/** The shared mulberry32 (src/core/prng.ts) under the name the protocol tests use. */
+export { mulberry32 as prng } from '../../../core/prng.ts';
 
 export function randomBytes(rand: () => number, n: number): Uint8Array {
   const b = new Uint8Array(n);

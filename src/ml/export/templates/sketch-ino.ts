@@ -1,6 +1,7 @@
 /**
  * The Arduino example sketch (as a TypeScript string template): collects a window of samples,
- * runs the impulse's DSP, quantizes the features, invokes TensorFlow Lite Micro and prints the
+ * runs the impulse's DSP, standardises the features (kFeatureMean / kFeatureStd, when the model
+ * header says MODEL_INPUT_STANDARDIZED), quantizes them, invokes TensorFlow Lite Micro and prints the
  * scores. DOM-free core module.
  */
 import { BuiltinOperator } from '../../tflite/schema.ts';
@@ -29,7 +30,7 @@ export function resolverCalls(builtinCodes: number[]): string[] {
 
 export function makeSketch(opts: { header: string; builtinCodes: number[]; strideSamples: number }): string {
   const calls = resolverCalls(opts.builtinCodes);
-  return `// Runs the TinyML Studio impulse on the board: window -> DSP -> int8 model -> scores.
+  return `// Runs the TinyML Studio impulse on the board: window -> DSP -> standardise -> int8 model -> scores.
 // Samples come from the serial port as CSV lines ("v1,v2,...", one value per axis, in the
 // impulse's axis order and units), or from your sensor: replace read_sample() below.
 #include <TensorFlowLite.h>
@@ -114,7 +115,12 @@ void loop() {
     Serial.println("Feature count does not match the model input.");
   } else {
     for (int i = 0; i < n; i++) {
-      long q = lroundf(features[i] / MODEL_INPUT_SCALE) + MODEL_INPUT_ZERO_POINT;
+#if MODEL_INPUT_STANDARDIZED
+      float x = (features[i] - kFeatureMean[i]) / kFeatureStd[i];
+#else
+      float x = features[i];
+#endif
+      long q = lroundf(x / MODEL_INPUT_SCALE) + MODEL_INPUT_ZERO_POINT;
       input->data.int8[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
     }
     if (interpreter->Invoke() == kTfLiteOk) {
