@@ -33,7 +33,12 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: existsSync('dist/index.html') && process.env.E2E_SKIP_BUILD ? `node_modules/.bin/vite preview --port ${PORT} --strictPort` : `npm run build && node_modules/.bin/vite preview --port ${PORT} --strictPort`,
+    // E2E_DIST serves an existing build from another folder (parallel runs); E2E_SKIP_BUILD reuses dist/.
+    command: process.env.E2E_DIST
+      ? `node_modules/.bin/vite preview --outDir ${process.env.E2E_DIST} --port ${PORT} --strictPort`
+      : existsSync('dist/index.html') && process.env.E2E_SKIP_BUILD
+        ? `node_modules/.bin/vite preview --port ${PORT} --strictPort`
+        : `npm run build && node_modules/.bin/vite preview --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,

@@ -55,6 +55,9 @@ describe('ml worker API (in-process)', () => {
     const q = await api.quantize(res.modelId, recs);
     expect(q.int8!.accuracy).toBe(1);
     expect(q.int8Tflite.length).toBeGreaterThan(100);
+    // the exported models take the trained impulse's standardised features
+    expect(res.impulse.normalization!.mean).toHaveLength(fs.dim);
+    expect(q.normalization).toEqual(res.impulse.normalization);
 
     await api.liveStart({ modelId: res.modelId, impulse: res.impulse, smoothing: 2 });
     const move = recs.find((r) => r.name === 'move.4')!;

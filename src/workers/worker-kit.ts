@@ -111,7 +111,7 @@ export function workerClient<T>(spawn: () => Worker): WorkerClient<T> {
         if (worker !== w) return;
         teardown();
         client.respawns++;
-        client.onRespawn?.(ev instanceof ErrorEvent ? ev.message : ev.type);
+        client.onRespawn?.(typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent ? ev.message : ev.type);
       };
       w.addEventListener('error', onCrash);
       w.addEventListener('messageerror', onCrash);
@@ -136,10 +136,10 @@ export function newJobId(kind: string): string {
   return `${kind}-${Date.now().toString(36)}-${nextJob++}`;
 }
 
-/** Worker side: lets StudioErrors cross to the page intact, then exposes `api` through comlink. */
-export function exposeWorkerApi(api: object): void {
+/** Worker side: lets StudioErrors cross to the page intact, then exposes `api` through comlink (on the worker's own scope unless `endpoint` is given). */
+export function exposeWorkerApi(api: object, endpoint?: Comlink.Endpoint): void {
   installErrorSerialisation();
-  Comlink.expose(api);
+  Comlink.expose(api, endpoint);
 }
 
 let storePromise: Promise<StudioStore> | null = null;

@@ -30,7 +30,9 @@ const gxx = ['/usr/bin/g++', '/usr/bin/clang++'].find((p) => existsSync(p));
 describe('makeArduinoLibraryZip', () => {
   const fm = spectralModel();
   const q = quantizeModel(fm, fixtureInputs(fm, 32));
-  const zip = makeArduinoLibraryZip({ tflite: q.tflite, impulse: testImpulse(), input: q.input, output: q.output, name: 'Gesture_Demo' });
+  // Standardised model input: mean i/10, std 1 + i (per feature).
+  const normalization = { mean: Array.from({ length: 39 }, (_, i) => Math.fround(i / 10)), std: Array.from({ length: 39 }, (_, i) => 1 + i) };
+  const zip = makeArduinoLibraryZip({ tflite: q.tflite, impulse: { ...testImpulse(), normalization }, input: q.input, output: q.output, name: 'Gesture_Demo' });
   const files = unzipSync(zip);
 
   it('holds library.properties, src header, example sketch and README with library versions', () => {
@@ -52,6 +54,9 @@ describe('makeArduinoLibraryZip', () => {
     expect(ino).toContain('resolver.AddFullyConnected();');
     expect(ino).toContain('resolver.AddSoftmax();');
     expect(ino).toContain('kStrideSamples = 52'); // 500 ms at 104 Hz
+    // features are standardised with the header's arrays before quantizing (when the header says so)
+    expect(ino).toMatch(/#if MODEL_INPUT_STANDARDIZED\s+float x = \(features\[i\] - kFeatureMean\[i\]\) \/ kFeatureStd\[i\];/);
+    expect(ino).toContain('lroundf(x / MODEL_INPUT_SCALE)');
   });
 
   it('refuses a model whose input does not match the DSP output', () => {
@@ -85,7 +90,8 @@ int main() {
     for (int a = 0; a < IMPULSE_AXIS_COUNT; a++) w[i * IMPULSE_AXIS_COUNT + a] = (a + 1) * sinf(2 * 3.14159265f * 2.0f * i / 104.0f);
   static float f[IMPULSE_FEATURE_COUNT];
   int n = impulse_extract_features(w, IMPULSE_WINDOW_SAMPLES, f, IMPULSE_FEATURE_COUNT);
-  printf("%u %lu %d %d %s %lu\\n", model_tflite_len, sum, n, MODEL_INPUT_SIZE, model_labels[2], (unsigned long)((size_t)model_tflite % 16));
+  printf("%u %lu %d %d %s %lu %d %.9g\\n", model_tflite_len, sum, n, MODEL_INPUT_SIZE, model_labels[2], (unsigned long)((size_t)model_tflite % 16),
+         MODEL_INPUT_STANDARDIZED, (double)((kFeatureMean[38] + 1.0f) / kFeatureStd[38]));
   for (int i = 0; i < n; i++) printf("%.6g ", f[i]);
   return 0;
 }
@@ -95,7 +101,10 @@ int main() {
       const [head, feats] = execFileSync(join(dir, 'm'), { encoding: 'utf8' }).trim().split('\n');
       let sum = 0;
       for (const b of q.tflite) sum = (sum * 31 + b) % 1000000007;
-      expect(head).toBe(`${q.tflite.length} ${sum} 39 39 punch "hard" 0`);
+      const std38 = head.slice(head.lastIndexOf(' ') + 1);
+      expect(head.slice(0, head.lastIndexOf(' '))).toBe(`${q.tflite.length} ${sum} 39 39 punch "hard" 0 1`);
+      // (kFeatureMean[38] + 1) / kFeatureStd[38] in float32: the arrays hold the impulse's values
+      expect(Math.fround(Number(std38))).toBe(Math.fround(Math.fround(Math.fround(3.8) + 1) / 39));
       const f = feats.trim().split(' ').map(Number);
       // axis a has amplitude a+1: RMS = (a+1)/√2 (scale-axes 1.5 applies)
       for (let a = 0; a < 3; a++) expect(f[a * 13]).toBeCloseTo((1.5 * (a + 1)) / Math.SQRT2, 2);

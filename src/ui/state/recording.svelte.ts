@@ -23,9 +23,21 @@ class RecordingState {
     return same.length % 5 === 4 ? 'testing' : 'training';
   }
 
+  /** True from the click until the recording is stored (or failed), so a second click cannot race it. */
+  busy = $state(false);
+
   async start(): Promise<void> {
     const project = studio.project;
-    if (!project || device.status !== 'streaming' || this.active) return;
+    if (!project || device.status !== 'streaming' || this.active || this.busy) return;
+    this.busy = true;
+    try {
+      await this.run(project.id);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async run(projectId: string): Promise<void> {
     const label = this.label.trim();
     if (!label) {
       notices.push({ kind: 'warning', title: 'Label needed', text: 'Type a label (for example "wave") before recording.' });
@@ -35,7 +47,7 @@ class RecordingState {
     try {
       rec = await Recorder.start(
         studio.s,
-        { projectId: project.id, label, category: this.pickCategory(), axes: device.axes, intervalMs: device.intervalMs, deviceName: device.name, deviceType: device.mode ?? undefined },
+        { projectId, label, category: this.pickCategory(), axes: device.axes, intervalMs: device.intervalMs, deviceName: device.name, deviceType: device.mode ?? undefined },
         { lengthMs: this.lengthMs, onProgress: (ms) => (this.capturedMs = ms) },
       );
     } catch (e) {

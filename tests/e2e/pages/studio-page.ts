@@ -35,11 +35,15 @@ export class StudioPage {
       .toBeGreaterThanOrEqual(frames);
   }
 
+  /** Records one sample and waits until it is stored (the project's sample count goes up by one). */
   async record(label: string, lengthMs: number): Promise<void> {
+    const count = this.page.getByTestId('sample-count');
+    const before = Number(await count.getAttribute('data-count'));
     await this.page.getByTestId('rec-label').fill(label);
     await this.page.getByTestId('rec-length').fill(String(lengthMs));
     await this.page.getByTestId('rec-start').click();
-    await expect(this.page.getByTestId('rec-start')).toHaveText('Start recording', { timeout: lengthMs + 15_000 });
+    await expect(count).toHaveAttribute('data-count', String(before + 1), { timeout: lengthMs + 15_000 });
+    await expect(this.page.getByTestId('rec-start')).toHaveText('Start recording');
   }
 
   async sampleRows(): Promise<{ label: string; length: string }[]> {

@@ -1,9 +1,9 @@
 /**
  * Trains one dataset × learning block with the training pipeline in-process (the same steps as
- * `tinyml train`: features → train → `exportInt8`) and measures float and int8 test accuracy for two
- * int8 exports of the same trained model: the shipped one (standardisation folded into the first
- * layer, one int8 scale over the raw DSP channels) and one with a standardised int8 input tensor
- * (src/ml/verify/standardized-input.ts). Node-only (reads the dataset folder).
+ * `tinyml train`: features → train → `exportInt8` with the impulse's input standardisation) and
+ * measures float and int8 test accuracy. For comparison also the int8 export without input
+ * standardisation (the trainer's standardisation folded into the first layer, one int8 scale over the
+ * raw DSP values). Node-only (reads the dataset folder).
  */
 import type { ImpulseValues } from '../../../src/cli/impulse-args.ts';
 import { applySplit, loadDataset, resolveImpulse } from '../../../src/cli/impulse-args.ts';
@@ -14,20 +14,21 @@ import { useBackend } from '../../../src/ml/train/backend.ts';
 import { exportInt8, runTflite } from '../../../src/ml/train/int8-export.ts';
 import { runPipeline } from '../../../src/ml/train/pipeline.ts';
 import { argmax } from '../../../src/ml/verify/int8-agreement.ts';
-import { exportInt8Standardized, standardizeRows } from '../../../src/ml/verify/standardized-input.ts';
 import type { BlockSpec, DatasetSpec } from './trained-cases.ts';
 
 export interface AccuracyCase {
   name: string;
   windows: number;
   floatAcc: number;
-  /** Shipped export (folded standardisation). */
+  /** The export `tinyml train` ships. */
   int8Acc: number;
   /** Windows where the int8 top class differs from the float one. */
   int8Disagree: number;
-  /** Export with a standardised int8 input tensor. */
-  int8StdAcc: number;
-  int8StdDisagree: number;
+  /** True when the shipped int8 input tensor holds standardised values. */
+  standardized: boolean;
+  /** Export without input standardisation (raw DSP values, one int8 scale). */
+  rawInt8Acc: number;
+  rawInt8Disagree: number;
   modelBytes: number;
   floatModelBytes: number;
   arenaBytes: number;
@@ -64,18 +65,19 @@ export async function accuracyCase(ds: DatasetSpec, spec: BlockSpec): Promise<Ac
     const truth = res.test.windows.map((w) => labels.indexOf(w.label));
     const acc = (pred: number[]) => pred.filter((p, i) => p === truth[i]).length / truth.length;
     const fPred = topClasses(res.evaluation!.probs, k);
-    const ex = exportInt8(fm, res.train.data);
-    const qPred = topClasses(runTflite(ex.int8Tflite, res.test.data, size), k);
-    const st = exportInt8Standardized(fm, cls.normalization, res.train.data);
-    const sPred = topClasses(runTflite(st.tflite, standardizeRows(res.test.data, st.normalization), size), k);
+    const ex = exportInt8(fm, res.train.data, { normalization: res.impulse.normalization });
+    const qPred = topClasses(runTflite(ex.int8Tflite, res.test.data, size, ex.normalization), k);
+    const raw = exportInt8(fm, res.train.data);
+    const rPred = topClasses(runTflite(raw.int8Tflite, res.test.data, size), k);
     return {
       name: `${ds.name}_${spec.block}`,
       windows: truth.length,
       floatAcc: acc(fPred),
       int8Acc: acc(qPred),
       int8Disagree: qPred.filter((p, i) => p !== fPred[i]).length,
-      int8StdAcc: acc(sPred),
-      int8StdDisagree: sPred.filter((p, i) => p !== fPred[i]).length,
+      standardized: ex.normalization !== undefined,
+      rawInt8Acc: acc(rPred),
+      rawInt8Disagree: rPred.filter((p, i) => p !== fPred[i]).length,
       modelBytes: ex.int8Tflite.length,
       floatModelBytes: ex.floatTflite.length,
       arenaBytes: planArena(readTflite(ex.int8Tflite)).totalBytes,

@@ -1,0 +1,66 @@
+import { describe, it, expect } from 'vitest';
+import type { FloatModel } from '../float-model.ts';
+import { conv1dFixture, fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
+import { floatForward } from '../quantize/float-forward.ts';
+import { exportInt8, runTflite } from './int8-export.ts';
+
+const argmax = (a: ArrayLike<number>) => Array.prototype.indexOf.call(a, Math.max(...Array.from(a))) as number;
+
+/**
+ * A random dense classifier over standardised inputs (classes balanced), folded (as the trainer does)
+ * for raw inputs whose ranges differ by four orders of magnitude (0.01 … 300, like g next to deg/s).
+ */
+function foldedScenario(): { fm: FloatModel; x: Float32Array; rows: Float32Array[]; mean: number[]; std: number[] } {
+  const n = 24;
+  const r = mulberry32(9);
+  const w = (len: number) => Float32Array.from({ length: len }, () => r() - 0.5);
+  const z = () => r() + r() + r() - 1.5;
+  const hidden = { kind: 'dense' as const, units: 16, inUnits: n, kernel: w(16 * n), bias: new Float32Array(16), activation: 'relu' as const };
+  const base: FloatModel = { inputShape: [n], labels: ['a', 'b', 'c', 'd'], layers: [hidden, { kind: 'dense', units: 4, inUnits: 16, kernel: w(64), bias: new Float32Array(4), activation: 'none' }, { kind: 'softmax' }] };
+  const std = Array.from({ length: n }, (_, i) => Math.fround(i % 4 === 0 ? 300 * (0.5 + r()) : 0.01 + r()));
+  const mean = Array.from({ length: n }, (_, i) => Math.fround((r() - 0.5) * 4 * std[i]));
+  const kernel = new Float32Array(hidden.kernel.length);
+  const bias = Float32Array.from(hidden.bias);
+  for (let o = 0; o < hidden.units; o++)
+    for (let i = 0; i < n; i++) {
+      kernel[o * n + i] = hidden.kernel[o * n + i] / std[i];
+      bias[o] -= (hidden.kernel[o * n + i] * mean[i]) / std[i];
+    }
+  const fm: FloatModel = { ...base, layers: [{ ...hidden, kernel, bias }, ...base.layers.slice(1)] };
+  const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: n }, (_, i) => z() * std[i] + mean[i]));
+  const x = new Float32Array(rows.length * n);
+  rows.forEach((row, i) => x.set(row, i * n));
+  return { fm, x, rows, mean, std };
+}
+
+describe('exportInt8 with the impulse input standardisation', () => {
+  it('keeps int8 close to float where one raw input scale cannot (features of very different ranges)', () => {
+    const { fm, x, rows, mean, std } = foldedScenario();
+    const n = mean.length;
+    const float = rows.map((row) => argmax(floatForward(fm, row)));
+    expect(new Set(float).size).toBeGreaterThanOrEqual(3);
+    const agree = (p: Float32Array) => float.filter((c, i) => argmax(p.subarray(i * 4, i * 4 + 4)) === c).length / rows.length;
+    const raw = exportInt8(fm, x);
+    expect(raw.normalization).toBeUndefined();
+    const std8 = exportInt8(fm, x, { normalization: { mean, std } });
+    expect(std8.normalization).toEqual({ mean, std });
+    const rawAgree = agree(runTflite(raw.int8Tflite, x, n));
+    const stdAgree = agree(runTflite(std8.int8Tflite, x, n, std8.normalization));
+    // the float32 TFLite export takes standardised input too and equals the float model
+    expect(agree(runTflite(std8.floatTflite, x, n, std8.normalization))).toBe(1);
+    expect(stdAgree).toBeGreaterThanOrEqual(0.97);
+    console.log(`int8 top-1 agreement with float: raw input ${rawAgree}, standardised ${stdAgree}`);
+    expect(stdAgree).toBeGreaterThan(rawAgree + 0.05);
+  });
+
+  it('falls back to the raw-input export when the first layer cannot take the standardisation', () => {
+    const fm = conv1dFixture(); // first conv is 'same'-padded
+    const size = fm.inputShape.reduce((a, b) => a * b, 1);
+    const rows = fixtureInputs(fm, 8);
+    const x = new Float32Array(rows.length * size);
+    rows.forEach((r, i) => x.set(r, i * size));
+    const ex = exportInt8(fm, x, { normalization: { mean: new Array<number>(size).fill(1), std: new Array<number>(size).fill(2) } });
+    expect(ex.normalization).toBeUndefined();
+    expect(runTflite(ex.int8Tflite, x, size)).toHaveLength(8 * 4);
+  });
+});
