@@ -9,6 +9,7 @@ export class StudioPage {
     await this.page.goto(opts.demo === false ? '/?demo=off' : '/');
     await expect(this.page.getByRole('navigation', { name: 'Pipeline steps' })).toBeVisible();
     await expect(this.page.getByLabel('Project', { exact: true })).toBeVisible();
+    await this.page.waitForFunction(() => (globalThis as unknown as { __tinyml?: { studio: { ready: boolean } } }).__tinyml?.studio.ready === true);
   }
 
   async step(id: 'device' | 'data' | 'impulse' | 'train' | 'test' | 'deploy'): Promise<void> {
