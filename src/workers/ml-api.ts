@@ -1,134 +1,167 @@
 /**
- * The typed interface between the UI and the ML worker (types only, no code). DOM-free core module.
- *
- * The worker (ml-worker.ts) exposes one `MlWorkerApi` object with comlink; the UI talks to it through
- * `MlClient` (ml-client.ts). Callbacks (progress, epochs) are passed as `Comlink.proxy` functions.
- * Large arrays travel as transferable buffers.
+ * Types shared by the Train/Test steps' worker (ml-worker.ts) and its page client
+ * (ml-client.ts): training requests and events, stored model metrics, test data and live
+ * classification results. DOM-free core module (types and small pure helpers only, no TF.js).
  */
-import type { ImpulseConfig, InputNormalization, QuantParams } from '../core/impulse.ts';
-import type { Progress } from '../core/progress.ts';
-import type { RawRecording } from '../data/sample.ts';
-import type { FeatureWindow } from '../dsp/features.ts';
-import type { FloatModel } from '../ml/float-model.ts';
-import type { LiveResult } from '../ml/live/live-classifier.ts';
-import type { ClassificationMetrics, Misclassified } from '../ml/metrics/classification.ts';
-import type { AnomalyModel } from '../ml/models/anomaly.ts';
-import type { BackendName, BackendProbe, WasmPaths } from '../ml/train/backend.ts';
-import type { EpochLog } from '../ml/train/trainer.ts';
+import type { ImpulseConfig } from '../core/impulse.ts';
+import type { ClassMetrics } from '../ml/metrics/classification.ts';
 
-export type { EpochLog, LiveResult, ClassificationMetrics, Misclassified, BackendName, WasmPaths, Progress };
+export type BackendPref = 'auto' | 'wasm' | 'webgl' | 'cpu';
 
-export interface MlInitOptions {
-  /** URLs of the WASM binaries (from `?url` imports); needed in the browser. */
-  wasmPaths?: WasmPaths;
-  /** Backends to consider, in order of preference (default wasm, webgl, cpu). */
-  backends?: BackendName[];
+/** URLs of the TF.js WASM binaries (from `?url` imports on the page). */
+export interface WasmUrls {
+  simd: string;
+  plain: string;
 }
 
-export interface MlBackendInfo {
-  /** Active backend. */
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss?: number;
+  valAcc?: number;
+  elapsedMs: number;
+}
+
+export interface ProbeResult {
   backend: string;
-  /** Backends that initialised. */
-  available: string[];
-  /** Probe timings of the last train() (when it probed). */
-  probes?: BackendProbe[];
+  msPerStep?: number;
+  error?: string;
 }
 
-export interface MlFeatureSet {
-  names: string[];
-  shape: number[];
-  dim: number;
-  rows: number;
-  data: Float32Array;
-  windows: FeatureWindow[];
+export interface SkippedSample {
+  id: string;
+  name: string;
+  reason: string;
 }
 
-export interface MlTrainRequest {
-  /** Training and testing recordings (category decides). */
-  recordings: RawRecording[];
+/** Small messages the worker sends while a job runs (never sample values). */
+export type TrainEvent =
+  | { type: 'stage'; stage: string; detail?: string }
+  | { type: 'data'; trainRecordings: number; testRecordings: number; skipped: SkippedSample[] }
+  | { type: 'backend'; backend: string; probes: ProbeResult[]; probeMs: number }
+  | { type: 'epoch'; log: EpochPoint };
+
+export type TrainEventFn = (e: TrainEvent) => void;
+
+export interface TrainRequest {
+  jobId: string;
+  projectId: string;
   impulse: ImpulseConfig;
-  /** Choose the backend by a short measured probe of this model first (default true). */
-  probeBackend?: boolean;
-  /** Max probability below which a window is "uncertain" in the test metrics (default 0 = off). */
-  uncertainThreshold?: number;
+  backend: BackendPref;
+  /** Model version name; default "v<n>". */
+  name?: string;
+  /** Save as a ModelRecord (default true). */
+  save?: boolean;
 }
 
-export interface MlEvaluation {
-  window: ClassificationMetrics;
-  /** Per recording, mean probability. */
-  sample: ClassificationMetrics;
-  /** Per recording, majority vote. */
-  sampleVote: ClassificationMetrics;
-  misclassified: (Misclassified & { recording: string; start: number })[];
-  /** rows × labels */
+/** The metrics shape stored in ModelRecord.metrics (same keys as the CLI's metrics.json). */
+export interface PublicMetrics {
+  accuracy: number;
+  confusion: number[][];
+  per_class: Record<string, ClassMetrics>;
+}
+
+export interface StoredMetrics {
+  labels: string[];
+  float?: PublicMetrics;
+  float_per_sample?: PublicMetrics;
+  int8?: PublicMetrics;
+  /** Why no int8 model was made, when it was not. */
+  int8_error?: string;
+  anomaly?: { threshold: number; clusters: number; model: Record<string, unknown>; test: Record<string, { windows: number; flagged: number }> };
+  training: {
+    backend: string;
+    probes: ProbeResult[];
+    train_ms: number;
+    epochs_run: number;
+    best_epoch: number;
+    stopped_early: boolean;
+    windows: { training: number; test: number };
+    history: EpochPoint[];
+  };
+  sizes: { tfjs_bytes: number; int8_bytes?: number; float_tflite_bytes?: number; parameters: number };
+}
+
+export interface TrainSummary {
+  modelId: string | null;
+  name: string;
+  backend: string;
+  metrics: StoredMetrics;
+}
+
+/** Per-window test results of a model over the project's test samples (for the Test step). */
+export interface TestData {
+  modelId: string;
+  kind: 'classifier' | 'anomaly';
+  labels: string[];
+  samples: { id: string; name: string; label: string }[];
+  /** Per window: index into samples, first frame, true class index (-1 = label unknown to the model). */
+  windowSample: Int32Array;
+  windowStart: Int32Array;
+  truth: Int32Array;
+  /** rows × labels (classifier) window probabilities. */
   probs: Float32Array;
+  /** Anomaly score per window (anomaly). */
+  scores?: Float32Array;
+  threshold?: number;
+  skipped: SkippedSample[];
+  intervalMs: number;
 }
 
-export interface MlSavedModel {
-  modelJson: string;
-  weights: Uint8Array;
-}
-
-export interface MlTrainResult {
-  /** Handle of the trained model inside the worker (for predict / evaluate / quantize / live). */
-  modelId: string;
-  impulse: ImpulseConfig;
-  backend: string;
-  probes?: BackendProbe[];
-  trainMs: number;
-  history: EpochLog[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  /** Test-split evaluation (absent without test windows, and for anomaly). */
-  evaluation?: MlEvaluation;
-  /** TF.js model files, to store in IndexedDB (classifiers). */
-  saved?: MlSavedModel;
-  /** Plain-data float model for the int8 export (classifiers). */
-  floatModel?: FloatModel;
-  /** The k-means model (anomaly block). */
-  anomaly?: AnomalyModel;
-  /** Anomaly scores of the test windows (anomaly block). */
-  anomalyScores?: Float32Array;
-  windows: { training: number; test: number };
-}
-
-export interface MlQuantizeResult {
-  int8Tflite: Uint8Array;
-  floatTflite: Uint8Array;
-  input: QuantParams;
-  output: QuantParams;
-  /** Standardisation the exported models expect before quantizing (absent: raw features). */
-  normalization?: InputNormalization;
-  /** Per-window test metrics of the int8 model (TS interpreter), when test recordings were given. */
-  int8?: ClassificationMetrics;
-}
-
-export interface MlLiveOptions {
-  modelId: string;
-  impulse: ImpulseConfig;
+export interface LiveStartOptions {
+  deviceAxes: string[];
+  rateHz: number;
   smoothing?: number;
   threshold?: number;
-  hysteresis?: number;
 }
 
-export interface MlWorkerApi {
-  init(opts?: MlInitOptions): Promise<MlBackendInfo>;
-  backendInfo(): Promise<MlBackendInfo>;
-  /** Aborts the running computeFeatures / train / evaluate. */
-  cancel(): void;
-  computeFeatures(recordings: RawRecording[], impulse: ImpulseConfig, onProgress?: (p: Progress) => void): Promise<MlFeatureSet>;
-  train(req: MlTrainRequest, onEpoch?: (log: EpochLog) => void, onProgress?: (p: Progress) => void): Promise<MlTrainResult>;
-  /** Loads a stored model (from IndexedDB) and returns its handle. */
-  loadModel(saved: MlSavedModel, impulse: ImpulseConfig): Promise<string>;
-  disposeModel(modelId: string): Promise<void>;
-  evaluate(modelId: string, recordings: RawRecording[], uncertainThreshold?: number): Promise<MlEvaluation>;
-  /** Class probabilities for rows of features (rows × dim). */
-  predict(modelId: string, features: Float32Array): Promise<Float32Array>;
-  /** int8 + float TFLite export; representative set = training windows of `recordings`. */
-  quantize(modelId: string, recordings: RawRecording[]): Promise<MlQuantizeResult>;
-  liveStart(opts: MlLiveOptions): Promise<void>;
-  /** Frames (interleaved, impulse axes order) with the arrival time of the newest frame as epoch ms
-   *  (`performance.timeOrigin + performance.now()`, comparable across threads). */
-  livePush(frames: Float32Array, arrivalMs: number): Promise<LiveResult[]>;
-  liveStop(): Promise<void>;
+export interface LiveInfo {
+  labels: string[];
+  windowFrames: number;
+  strideFrames: number;
+  kind: 'classifier' | 'anomaly';
+}
+
+export interface LiveUpdate {
+  probs: number[];
+  smoothed: number[];
+  top: string;
+  decision: string | null;
+  dspMs: number;
+  modelMs: number;
+  /** Anomaly score (anomaly models). */
+  score?: number;
+}
+
+export interface TrainUiWorkerApi {
+  /** Tells the worker where the WASM binaries are; call once before anything else. */
+  init(wasm: WasmUrls): Promise<void>;
+  train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary>;
+  cancel(jobId: string): void;
+  /** Runs a stored model over the project's test samples. */
+  test(projectId: string, modelId: string): Promise<TestData>;
+  liveStart(projectId: string, modelId: string, opts: LiveStartOptions): Promise<LiveInfo>;
+  /** Adds device frames (device axes, interleaved); returns the results of windows they completed. */
+  livePush(frames: Float32Array): Promise<LiveUpdate[]>;
+  liveStop(): void;
+  /** Forget a cached model (after deletion). */
+  forget(modelId: string): void;
+  /** Current backend and the numbers of tensors (leak checks in tests). */
+  status(): Promise<{ backend: string; tensors: number }>;
+}
+
+/** Impulse fields that differ between two models (dotted paths), for the compare view. */
+export function diffSettings(a: unknown, b: unknown, prefix = ''): { path: string; a: string; b: string }[] {
+  const out: { path: string; a: string; b: string }[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) out.push(...diffSettings(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    return out;
+  }
+  const sa = a === undefined ? '—' : JSON.stringify(a);
+  const sb = b === undefined ? '—' : JSON.stringify(b);
+  if (sa !== sb) out.push({ path: prefix, a: sa, b: sb });
+  return out;
 }

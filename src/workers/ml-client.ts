@@ -1,93 +1,64 @@
 /**
- * UI-side handle of the ML worker: spawns the module worker, wraps it with comlink, re-spawns it
- * after a crash (and re-runs `init`), and offers the typed `MlWorkerApi`. Browser-only (Worker, URL).
- *
- * The WASM binaries are imported with `?url` so vite fingerprints and precaches them; their URLs are
- * handed to the worker, which calls `setWasmPaths` before starting the backend.
+ * The page's handle on the Train/Test worker (ml-worker.ts): started on first use, one per tab,
+ * told where the TF.js WASM binaries are. StudioErrors thrown in the worker arrive as StudioErrors.
  */
 import * as Comlink from 'comlink';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import type { EpochLog, MlBackendInfo, MlInitOptions, MlTrainRequest, MlTrainResult, MlWorkerApi, Progress } from './ml-api.ts';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import { StudioError, type ErrorFamily } from '../core/errors.ts';
+import type { TrainEventFn, TrainUiWorkerApi } from './ml-api.ts';
 
-export const WASM_PATHS = {
-  'tfjs-backend-wasm.wasm': wasmUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-};
+export type * from './ml-api.ts';
 
-export type WorkerFactory = () => Worker;
+const MARK = Symbol.for('tinyml.ml-client.throw');
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./ml-worker.ts', import.meta.url), { type: 'module', name: 'ml-worker' });
+function installErrorHandler(): void {
+  const orig = Comlink.transferHandlers.get('throw')! as Comlink.TransferHandler<unknown, unknown> & { [MARK]?: true };
+  if (orig[MARK]) return;
+  const handler: Comlink.TransferHandler<unknown, unknown> & { [MARK]?: true } = {
+    canHandle: orig.canHandle,
+    serialize: orig.serialize,
+    deserialize(s: unknown) {
+      const x = s as { isError?: boolean; value?: { studioError?: { family: ErrorFamily; code: string; message: string; remedy: string } } };
+      const se = !x.isError ? x.value?.studioError : undefined;
+      if (se) throw new StudioError({ family: se.family, code: se.code, message: se.message, remedy: se.remedy });
+      return orig.deserialize(s);
+    },
+    [MARK]: true,
+  };
+  Comlink.transferHandlers.set('throw', handler);
+}
 
-export class MlClient {
-  private worker: Worker | null = null;
-  private remote: Comlink.Remote<MlWorkerApi> | null = null;
-  private initOpts: MlInitOptions;
-  private initDone: Promise<MlBackendInfo> | null = null;
-  /** Called when the worker died and was replaced (models held in it are gone). */
-  onRespawn: ((reason: string) => void) | null = null;
-  respawns = 0;
+let worker: Worker | null = null;
+let remote: Comlink.Remote<TrainUiWorkerApi> | null = null;
+let ready: Promise<void> | null = null;
 
-  constructor(
-    opts: MlInitOptions = {},
-    private readonly factory: WorkerFactory = defaultFactory,
-  ) {
-    this.initOpts = { wasmPaths: WASM_PATHS, ...opts };
+/** The worker's API, initialised (WASM paths set). */
+export async function trainWorker(): Promise<Comlink.Remote<TrainUiWorkerApi>> {
+  if (!remote) {
+    installErrorHandler();
+    worker = new Worker(new URL('./ml-worker.ts', import.meta.url), { type: 'module', name: 'ml' });
+    remote = Comlink.wrap<TrainUiWorkerApi>(worker);
+    ready = remote.init({ simd: new URL(wasmSimd, location.href).href, plain: new URL(wasmPlain, location.href).href });
   }
+  await ready;
+  return remote;
+}
 
-  private spawn(): Comlink.Remote<MlWorkerApi> {
-    const w = this.factory();
-    const onCrash = (ev: Event) => {
-      if (this.worker !== w) return;
-      const reason = ev instanceof ErrorEvent ? ev.message : ev.type;
-      this.teardown();
-      this.respawns++;
-      this.onRespawn?.(reason);
-    };
-    w.addEventListener('error', onCrash);
-    w.addEventListener('messageerror', onCrash);
-    this.worker = w;
-    this.remote = Comlink.wrap<MlWorkerApi>(w);
-    this.initDone = null;
-    return this.remote;
-  }
+/** Stops the worker (a job that ignores cancel); the next call starts a fresh one. */
+export function terminateTrainWorker(): void {
+  remote?.[Comlink.releaseProxy]();
+  worker?.terminate();
+  worker = null;
+  remote = null;
+  ready = null;
+}
 
-  private teardown(): void {
-    this.remote?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = null;
-    this.remote = null;
-    this.initDone = null;
-  }
+export function eventProxy(fn: TrainEventFn): TrainEventFn {
+  return Comlink.proxy(fn);
+}
 
-  /** The remote API, spawning and initialising the worker when needed. */
-  async api(): Promise<Comlink.Remote<MlWorkerApi>> {
-    const r = this.remote ?? this.spawn();
-    if (!this.initDone) this.initDone = r.init(this.initOpts);
-    await this.initDone;
-    return r;
-  }
-
-  async init(opts?: MlInitOptions): Promise<MlBackendInfo> {
-    if (opts) this.initOpts = { ...this.initOpts, ...opts };
-    const r = this.remote ?? this.spawn();
-    this.initDone = r.init(this.initOpts);
-    return this.initDone;
-  }
-
-  /** Trains with live epoch callbacks (proxied back from the worker). */
-  async train(req: MlTrainRequest, onEpoch?: (log: EpochLog) => void, onProgress?: (p: Progress) => void): Promise<MlTrainResult> {
-    const r = await this.api();
-    return r.train(req, onEpoch ? Comlink.proxy(onEpoch) : undefined, onProgress ? Comlink.proxy(onProgress) : undefined);
-  }
-
-  /** Cancels the running operation in the worker. */
-  async cancel(): Promise<void> {
-    await this.remote?.cancel();
-  }
-
-  /** Kills the worker (e.g. a cancel that does not return in time); the next call spawns a new one. */
-  terminate(): void {
-    this.teardown();
-  }
+let nextJob = 1;
+export function newTrainJobId(): string {
+  return `train-${Date.now().toString(36)}-${nextJob++}`;
 }

@@ -1,238 +1,479 @@
 /**
- * The ML Web Worker: TF.js backends, DSP over datasets, training, evaluation, prediction, int8 export
- * and live classification, off the UI thread. DOM-free core module (module worker; comlink `expose`).
- *
- * The client passes the WASM binary URLs in `init` (they come from `?url` imports, so the bundler
- * fingerprints and precaches them). Every long call can be cancelled with `cancel()`. Trained models
- * stay in the worker under a handle (`modelId`); their files come back for storage.
+ * The Train and Test steps' worker: trains the impulse's learning block on a project's samples (read
+ * here from IndexedDB, never through the page), picks the TF.js backend by a measured probe, stores
+ * the result as a ModelRecord (TF.js artefacts, int8 + float TFLite, metrics), scores stored models on
+ * the test samples and runs live classification over device frames. Only small messages (epoch logs,
+ * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (ml-api.ts) through comlink.
  */
 import * as Comlink from 'comlink';
-import type * as tf from '@tensorflow/tfjs';
-import { StudioError } from '../core/errors.ts';
+import * as tf from '@tensorflow/tfjs';
+import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
-import type { Progress } from '../core/progress.ts';
-import type { RawRecording } from '../data/sample.ts';
-import { computeFeaturesAsync } from '../dsp/features.ts';
+import { openStudioDb } from '../data/store/open-db.ts';
+import { StudioStore } from '../data/store/studio-store.ts';
+import type { ModelRecord } from '../data/store/schema.ts';
+import type { RawRecording, SampleMeta } from '../data/sample.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
-import { strideFrames, windowFrames } from '../dsp/windowing.ts';
-import { LiveClassifier } from '../ml/live/live-classifier.ts';
-import { metricsFromProbs } from '../ml/metrics/classification.ts';
-import { anomalyScore, type AnomalyModel } from '../ml/models/anomaly.ts';
-import { toFloatModel } from '../ml/models/to-float-model.ts';
-import { availableBackends, chooseBackend, configureWasmPaths, useBackend, type BackendName, type BackendProbe } from '../ml/train/backend.ts';
-import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
-import { loadModel, saveModel } from '../ml/train/model-io.ts';
-import { classifyFeatures, evaluateProbs, inputShapeFor, runPipeline, toFeatureRecordings } from '../ml/train/pipeline.ts';
+import { computeFeaturesAsync } from '../dsp/features.ts';
+import { axisIndices, strideFrames, windowFrames } from '../dsp/windowing.ts';
+import { chooseBackend, configureWasmPaths, useBackend, type BackendName } from '../ml/train/backend.ts';
+import { inputShapeFor, runPipeline, toFeatureRecordings } from '../ml/train/pipeline.ts';
 import { predictProbs } from '../ml/train/trainer.ts';
-import type { EpochLog } from '../ml/train/trainer.ts';
-import type { MlBackendInfo, MlEvaluation, MlFeatureSet, MlInitOptions, MlLiveOptions, MlQuantizeResult, MlSavedModel, MlTrainRequest, MlTrainResult, MlWorkerApi } from './ml-api.ts';
+import { loadModel, saveModel } from '../ml/train/model-io.ts';
+import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
+import { toFloatModel } from '../ml/models/to-float-model.ts';
+import { anomalyFromJson, anomalyScore, anomalyToJson, type AnomalyModel } from '../ml/models/anomaly.ts';
+import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
+import { LiveClassifier } from '../ml/live/live-classifier.ts';
+import type {
+  LiveInfo,
+  LiveStartOptions,
+  LiveUpdate,
+  ProbeResult,
+  PublicMetrics,
+  SkippedSample,
+  StoredMetrics,
+  TestData,
+  TrainEventFn,
+  TrainRequest,
+  TrainSummary,
+  TrainUiWorkerApi,
+  WasmUrls,
+} from './ml-api.ts';
 
-interface Held {
-  impulse: ImpulseConfig;
-  model?: tf.LayersModel;
-  anomaly?: AnomalyModel;
-}
-
-const models = new Map<string, Held>();
-let nextId = 1;
-let available: string[] = [];
-let candidates: BackendName[] = ['wasm', 'webgl', 'cpu'];
-let lastProbes: BackendProbe[] | undefined;
-let controller: AbortController | null = null;
-let live: { lc: LiveClassifier } | null = null;
-
-const epochNow = () => performance.timeOrigin + performance.now();
-
-function begin(): AbortSignal {
-  controller?.abort();
-  controller = new AbortController();
-  return controller.signal;
-}
-
-function held(id: string): Held {
-  const h = models.get(id);
-  if (!h) throw new StudioError({ family: 'model', code: 'no-model', message: `Model ${id} is not loaded in the worker.`, remedy: 'Train or load the model again.' });
-  return h;
-}
-
-function info(): MlBackendInfo {
-  return { backend: available.length ? currentBackend() : 'none', available: available.slice(), probes: lastProbes };
-}
-
-let tfMod: typeof tf | null = null;
-function currentBackend(): string {
-  return tfMod?.getBackend() ?? 'none';
-}
-
-export const mlWorkerApi: MlWorkerApi = {
-
-  async init(opts: MlInitOptions = {}) {
-    tfMod = await import('@tensorflow/tfjs');
-    if (opts.wasmPaths) configureWasmPaths(opts.wasmPaths);
-    if (opts.backends?.length) candidates = opts.backends.slice();
-    available = await availableBackends(candidates);
-    if (available.length === 0) throw new StudioError({ family: 'model', code: 'no-backend', message: 'No TensorFlow.js backend could start in this browser.', remedy: 'Try another browser.' });
-    await useBackend(available[0]);
-    return info();
+// StudioErrors keep family, code and remedy across the worker boundary (ml-client.ts rebuilds them).
+const origThrow = Comlink.transferHandlers.get('throw')!;
+Comlink.transferHandlers.set('throw', {
+  canHandle: origThrow.canHandle,
+  serialize(v: unknown) {
+    const e = (v as { value?: unknown }).value;
+    if (e instanceof StudioError) {
+      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy } } }, []];
+    }
+    return origThrow.serialize(v);
   },
+  deserialize: origThrow.deserialize,
+});
 
-  async backendInfo() {
-    return info();
-  },
+let storePromise: Promise<StudioStore> | null = null;
+function store(): Promise<StudioStore> {
+  storePromise ??= openStudioDb({
+    onVersionChange: () => {
+      storePromise = null;
+    },
+  }).then((db) => new StudioStore(db));
+  return storePromise;
+}
 
-  cancel() {
-    controller?.abort();
-  },
+let wasmReady = false;
+const jobs = new Map<string, AbortController>();
+/** Probe results per model shape, so a second run skips the probe. */
+const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>();
 
-  async computeFeatures(recordings: RawRecording[], impulse: ImpulseConfig, onProgress?: (p: Progress) => void): Promise<MlFeatureSet> {
-    const signal = begin();
-    const fs = await computeFeaturesAsync(toFeatureRecordings(recordings), impulse, { signal, onProgress });
-    return Comlink.transfer({ ...fs }, [fs.data.buffer]);
-  },
+type Loaded = { kind: 'classifier'; model: tf.LayersModel; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
+const loaded = new Map<string, Loaded>();
 
-  async train(req: MlTrainRequest, onEpoch?: (log: EpochLog) => void, onProgress?: (p: Progress) => void): Promise<MlTrainResult> {
-    const signal = begin();
-    if (!tfMod) await mlWorkerApi.init();
-    const imp = req.impulse;
-    if (imp.learn.block !== 'anomaly' && req.probeBackend !== false && available.length > 1) {
-      onProgress?.({ stage: 'choosing backend' });
-      // The probe needs the input shape: compute it from the DSP block's output shape.
+function sampleName(m: SampleMeta): string {
+  return m.sourceName ?? `${m.label}.${m.id.slice(0, 6)}`;
+}
+
+function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
+  const fs = 1000 / m.intervalMs;
+  const want = imp.windowing.frequencyHz;
+  if (!(m.intervalMs > 0) || Math.abs(fs - want) > 0.01 * want) return `sampled at ${Number.isFinite(fs) ? fs.toFixed(2) : '?'} Hz, the impulse expects ${want} Hz`;
+  const missing = imp.windowing.axes.filter((a) => !m.axes.some((x) => x.name === a));
+  if (missing.length) return `has no axis ${missing.join(', ')}`;
+  return null;
+}
+
+/** Reads the project's usable samples (optionally one category) from IndexedDB. */
+async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
+  const s = await store();
+  const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
+  // A stable order (source file name, as the CLI reads a folder) so the same seed gives the same model.
+  const key = (m: SampleMeta) => m.sourceName ?? '';
+  metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const recs: RawRecording[] = [];
+  const used: SampleMeta[] = [];
+  const skipped: SkippedSample[] = [];
+  for (const m of metas) {
+    throwIfAborted(signal, 'model');
+    const problem = problemOf(m, imp);
+    if (problem) {
+      skipped.push({ id: m.id, name: sampleName(m), reason: problem });
+      continue;
+    }
+    const sample = await s.getSample(m.id);
+    if (!sample) continue;
+    recs.push({ name: sampleName(m), label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: sample.values });
+    used.push(m);
+  }
+  return { recs, metas: used, skipped };
+}
+
+function pub(m: ClassificationMetrics): PublicMetrics {
+  return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
+}
+
+function ensureWasm(): void {
+  if (!wasmReady) {
+    throw new StudioError({ family: 'model', code: 'worker-not-ready', message: 'The training worker was used before it was initialised.', remedy: 'Reload the page.' });
+  }
+}
+
+async function selectBackend(pref: string, imp: ImpulseConfig, inputShape: number[], numClasses: number, emit: TrainEventFn): Promise<{ backend: string; probes: ProbeResult[] }> {
+  const t0 = performance.now();
+  if (pref !== 'auto') {
+    if (!(await useBackend(pref))) {
+      throw new StudioError({ family: 'model', code: 'backend-unavailable', message: `The ${pref} backend cannot start in this browser.`, remedy: 'Choose "automatic" as the backend.' });
+    }
+    emit({ type: 'backend', backend: pref, probes: [{ backend: pref }], probeMs: performance.now() - t0 });
+    return { backend: pref, probes: [{ backend: pref }] };
+  }
+  const key = JSON.stringify([imp.learn, inputShape, numClasses, imp.training.batchSize]);
+  const hit = probeCache.get(key);
+  if (hit && (await useBackend(hit.backend))) {
+    emit({ type: 'backend', backend: hit.backend, probes: hit.probes, probeMs: performance.now() - t0 });
+    return hit;
+  }
+  emit({ type: 'stage', stage: 'probing backends' });
+  // WebGL on a software renderer (no GPU) is an order of magnitude slower than WASM and its shader
+  // compilation alone takes seconds: leave it out of the probe (it can still be chosen by hand).
+  const renderer = webglRenderer();
+  const software = renderer === null || SOFTWARE_GL.test(renderer);
+  const candidates: BackendName[] = software ? ['wasm', 'cpu'] : ['wasm', 'webgl', 'cpu'];
+  const choice = await chooseBackend({ learn: imp.learn, inputShape, numClasses, batchSize: Math.max(1, Math.min(imp.training.batchSize, 64)), steps: 3 }, candidates);
+  if (software) choice.probes.push({ backend: 'webgl', error: renderer === null ? 'no WebGL in this worker' : `skipped: software renderer (${renderer.slice(0, 60)})` });
+  probeCache.set(key, choice);
+  emit({ type: 'backend', backend: choice.backend, probes: choice.probes, probeMs: performance.now() - t0 });
+  return choice;
+}
+
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** The WebGL renderer's name in this worker (OffscreenCanvas), or null without WebGL. */
+function webglRenderer(): string | null {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
+    const c = new OffscreenCanvas(1, 1);
+    const gl = (c.getContext('webgl2') ?? c.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return null;
+  }
+}
+
+function tfjsArtifacts(modelJson: string, weights: Uint8Array): NonNullable<ModelRecord['artifacts']['tfjs']> {
+  const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  return { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData };
+}
+
+async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
+  ensureWasm();
+  jobs.get(req.jobId)?.abort();
+  const ac = new AbortController();
+  jobs.set(req.jobId, ac);
+  const signal = ac.signal;
+  const emit: TrainEventFn = (e) => {
+    try {
+      onEvent(e);
+    } catch {
+      /* the page went away */
+    }
+  };
+  try {
+    const imp: ImpulseConfig = structuredClone(req.impulse);
+    emit({ type: 'stage', stage: 'reading samples' });
+    const { recs, skipped } = await loadRecordings(req.projectId, imp, undefined, signal);
+    const trainRecs = recs.filter((r) => r.category !== 'testing');
+    imp.labels = [...new Set(trainRecs.map((r) => r.label))].sort();
+    emit({ type: 'data', trainRecordings: trainRecs.length, testRecordings: recs.length - trainRecs.length, skipped });
+    if (trainRecs.length === 0) {
+      throw new StudioError({
+        family: 'import',
+        code: 'no-training-data',
+        message: skipped.length ? `No training sample fits the impulse ("${skipped[0].name}" ${skipped[0].reason}).` : 'There are no training samples.',
+        remedy: skipped.length ? 'Match the impulse frequency and axes to your samples on the Impulse step.' : 'Record or import training samples on the Data step.',
+      });
+    }
+
+    let probes: ProbeResult[] = [];
+    if (imp.learn.block !== 'anomaly') {
       const ctx = dspContext(imp);
       const block = getDspBlock(imp.dsp.block);
+      block.validate(ctx);
       const shape = block.outputShape(ctx);
-      const dim = shape.reduce((a, b) => a * b, 1);
-      const choice = await chooseBackend(
-        { learn: imp.learn, inputShape: inputShapeFor(imp.learn.block, { shape, dim }), numClasses: Math.max(2, imp.labels.length || new Set(req.recordings.map((r) => r.label)).size), batchSize: imp.training.batchSize },
-        available as BackendName[],
-      );
-      lastProbes = choice.probes;
+      const dim = block.createRunner(ctx).dim;
+      const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
+      ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
     }
-    const res = await runPipeline(req.recordings, imp, { signal, onEpoch, onProgress, uncertainThreshold: req.uncertainThreshold });
-    const id = `m${nextId++}`;
-    const out: MlTrainResult = {
-      modelId: id,
-      impulse: res.impulse,
-      backend: currentBackend(),
-      probes: lastProbes,
-      trainMs: res.classifier?.trainMs ?? 0,
-      history: res.classifier?.history ?? [],
-      bestEpoch: res.classifier?.bestEpoch ?? 0,
-      stoppedEarly: res.classifier?.stoppedEarly ?? false,
-      windows: { training: res.train.rows, test: res.test.rows },
-    };
-    const transfers: Transferable[] = [];
-    if (res.classifier) {
-      models.set(id, { impulse: res.impulse, model: res.classifier.model });
-      out.saved = await saveModel(res.classifier.model);
-      out.floatModel = toFloatModel(res.classifier.model, res.impulse.labels);
-      transfers.push(out.saved.weights.buffer as ArrayBuffer);
-    }
+    throwIfAborted(signal, 'model');
+
+    const res = await runPipeline(recs, imp, {
+      signal,
+      onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
+      onProgress: (p) => {
+        if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
+      },
+    });
+    const labels = res.impulse.labels;
+    const s = await store();
+    const existing = await s.listModels(req.projectId);
+    const name = req.name?.trim() || `v${existing.length + 1}`;
+    const windows = { training: res.train.rows, test: res.test.rows };
+
     if (res.anomaly) {
-      models.set(id, { impulse: res.impulse, anomaly: res.anomaly });
-      out.anomaly = res.anomaly;
-      out.anomalyScores = res.anomalyScores;
-    }
-    if (res.evaluation) out.evaluation = res.evaluation;
-    return Comlink.transfer(out, transfers);
-  },
-
-  async loadModel(saved: MlSavedModel, impulse: ImpulseConfig): Promise<string> {
-    if (!tfMod) await mlWorkerApi.init();
-    const model = await loadModel(saved.modelJson, saved.weights);
-    const id = `m${nextId++}`;
-    models.set(id, { impulse, model });
-    return id;
-  },
-
-  async disposeModel(id: string) {
-    models.get(id)?.model?.dispose();
-    models.delete(id);
-  },
-
-  async evaluate(id: string, recordings: RawRecording[], uncertainThreshold = 0): Promise<MlEvaluation> {
-    const h = held(id);
-    const signal = begin();
-    const recs = recordings.filter((r) => r.category === 'testing');
-    const fs = await computeFeaturesAsync(toFeatureRecordings(recs), h.impulse, { signal });
-    if (!h.model) throw new StudioError({ family: 'model', code: 'not-a-classifier', message: 'The anomaly block has no class metrics.', remedy: 'Look at the anomaly scores instead.' });
-    const probs = classifyFeatures(h.model, fs, h.impulse.learn.block);
-    return evaluateProbs(fs, recs.map((r) => r.name), h.impulse.labels, probs, uncertainThreshold);
-  },
-
-  async predict(id: string, features: Float32Array): Promise<Float32Array> {
-    const h = held(id);
-    const ctx = dspContext(h.impulse);
-    const shape = getDspBlock(h.impulse.dsp.block).outputShape(ctx);
-    const dim = shape.reduce((a, b) => a * b, 1);
-    if (h.anomaly) {
-      // One anomaly score per row.
-      const rows = Math.floor(features.length / dim);
-      return Float32Array.from({ length: rows }, (_, i) => anomalyScore(h.anomaly!, features.subarray(i * dim, (i + 1) * dim)));
-    }
-    const p = predictProbs(h.model!, features, inputShapeFor(h.impulse.learn.block, { shape, dim }));
-    return Comlink.transfer(p, [p.buffer]);
-  },
-
-  async quantize(id: string, recordings: RawRecording[]): Promise<MlQuantizeResult> {
-    const h = held(id);
-    if (!h.model) throw new StudioError({ family: 'model', code: 'not-a-classifier', message: 'Only classifiers can be exported to TFLite.', remedy: 'Train a dense or conv1d block.' });
-    const signal = begin();
-    const train = await computeFeaturesAsync(toFeatureRecordings(recordings.filter((r) => r.category !== 'testing')), h.impulse, { signal });
-    const fm = toFloatModel(h.model, h.impulse.labels);
-    const ex = exportInt8(fm, train.data, { signal, normalization: h.impulse.normalization });
-    const out: MlQuantizeResult = { ...ex };
-    const testRecs = recordings.filter((r) => r.category === 'testing');
-    if (testRecs.length) {
-      const test = await computeFeaturesAsync(toFeatureRecordings(testRecs), h.impulse, { signal });
-      if (test.rows) {
-        const probs = runTflite(ex.int8Tflite, test.data, test.dim, ex.normalization);
-        out.int8 = metricsFromProbs(h.impulse.labels, test.windows.map((w) => h.impulse.labels.indexOf(w.label)), probs);
-      }
-    }
-    return Comlink.transfer(out, [ex.int8Tflite.buffer as ArrayBuffer, ex.floatTflite.buffer as ArrayBuffer]);
-  },
-
-  async liveStart(o: MlLiveOptions) {
-    const h = held(o.modelId);
-    const imp = h.impulse;
-    const ctx = dspContext(imp);
-    const runner = getDspBlock(imp.dsp.block).createRunner(ctx);
-    const shape = getDspBlock(imp.dsp.block).outputShape(ctx);
-    const inShape = inputShapeFor(imp.learn.block, { shape, dim: runner.dim });
-    const labels = h.anomaly ? ['normal', 'anomaly'] : imp.labels;
-    live = {
-      lc: new LiveClassifier({
-        windowFrames: windowFrames(imp.windowing),
-        strideFrames: Math.max(1, Math.round(strideFrames(imp.windowing))),
-        axes: imp.windowing.axes.length,
+      const scores = res.anomalyScores ?? new Float32Array(0);
+      const test: Record<string, { windows: number; flagged: number }> = {};
+      res.test.windows.forEach((w, i) => {
+        const e = (test[w.label] ??= { windows: 0, flagged: 0 });
+        e.windows++;
+        if (scores[i] > res.anomaly!.threshold) e.flagged++;
+      });
+      const metrics: StoredMetrics = {
         labels,
-        features: (w) => runner.run(w),
-        classify: (f) => {
-          if (h.anomaly) {
-            // Pseudo-probabilities [normal, anomaly]: 0.5 at the threshold, 1 at twice the threshold.
-            const s = anomalyScore(h.anomaly, f);
-            const p = Math.min(1, s / (2 * h.anomaly.threshold));
-            return Float32Array.of(1 - p, p);
-          }
-          return predictProbs(h.model!, f, inShape);
-        },
-        smoothing: o.smoothing,
-        threshold: o.threshold,
-        hysteresis: o.hysteresis,
-        now: epochNow,
-      }),
+        anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, model: anomalyToJson(res.anomaly), test },
+        training: { backend: 'js', probes: [], train_ms: 0, epochs_run: 0, best_epoch: 0, stopped_early: false, windows, history: [] },
+        sizes: { tfjs_bytes: 0, parameters: res.anomaly.centroids.length + 2 * res.anomaly.mean.length },
+      };
+      let modelId: string | null = null;
+      if (req.save !== false) {
+        const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: res.impulse, metrics, artifacts: {} });
+        modelId = rec.id;
+        loaded.set(rec.id, { kind: 'anomaly', anomaly: res.anomaly, rec });
+      }
+      return { modelId, name, backend: 'js', metrics };
+    }
+
+    const cls = res.classifier!;
+    const metrics: StoredMetrics = {
+      labels,
+      training: {
+        backend: cls.backend,
+        probes,
+        train_ms: Math.round(cls.trainMs),
+        epochs_run: cls.history.length,
+        best_epoch: cls.bestEpoch,
+        stopped_early: cls.stoppedEarly,
+        windows,
+        history: cls.history.map((h) => ({ epoch: h.epoch, loss: h.loss, acc: h.acc, valLoss: h.valLoss, valAcc: h.valAcc, elapsedMs: h.elapsedMs })),
+      },
+      sizes: { tfjs_bytes: 0, parameters: cls.model.countParams() },
     };
-  },
+    if (res.evaluation) {
+      metrics.float = pub(res.evaluation.window);
+      metrics.float_per_sample = pub(res.evaluation.sample);
+    }
+    emit({ type: 'stage', stage: 'int8 export' });
+    const impulse = res.impulse;
+    let int8: Uint8Array | undefined;
+    let floatTflite: Uint8Array | undefined;
+    try {
+      const fm = toFloatModel(cls.model, labels);
+      const size = fm.inputShape.reduce((a, b) => a * b, 1);
+      const ex = exportInt8(fm, res.train.data, { normalization: impulse.normalization });
+      int8 = ex.int8Tflite;
+      floatTflite = ex.floatTflite;
+      impulse.quantization = { input: ex.input, output: ex.output };
+      // The stored .tflite files take standardised features exactly when this is set.
+      if (ex.normalization) impulse.normalization = ex.normalization;
+      else delete impulse.normalization;
+      if (res.test.rows > 0) {
+        const q = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
+        const truth = res.test.windows.map((w) => labels.indexOf(w.label));
+        metrics.int8 = pub(metricsFromProbs(labels, truth, q));
+      }
+    } catch (e) {
+      metrics.int8_error = e instanceof Error ? e.message : String(e);
+      delete impulse.normalization;
+    }
+    const saved = await saveModel(cls.model);
+    metrics.sizes = { tfjs_bytes: saved.weights.byteLength + saved.modelJson.length, int8_bytes: int8?.byteLength, float_tflite_bytes: floatTflite?.byteLength, parameters: cls.model.countParams() };
+    let modelId: string | null = null;
+    if (req.save !== false) {
+      emit({ type: 'stage', stage: 'saving' });
+      const rec = await s.saveModel({
+        projectId: req.projectId,
+        name,
+        createdAt: Date.now(),
+        impulse,
+        metrics,
+        artifacts: { tfjs: tfjsArtifacts(saved.modelJson, saved.weights), int8Tflite: int8, floatTflite },
+      });
+      modelId = rec.id;
+      loaded.set(rec.id, { kind: 'classifier', model: cls.model, rec });
+    } else {
+      cls.model.dispose();
+    }
+    return { modelId, name, backend: cls.backend, metrics };
+  } finally {
+    if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
+  }
+}
 
-  async livePush(frames: Float32Array, arrivalMs: number) {
-    if (!live) throw new StudioError({ family: 'model', code: 'live-not-started', message: 'Live classification is not running.', remedy: 'Start live classification first.' });
-    return live.lc.push(frames, arrivalMs);
-  },
+async function getLoaded(modelId: string): Promise<Loaded> {
+  const hit = loaded.get(modelId);
+  if (hit) return hit;
+  const rec = await (await store()).getModel(modelId);
+  if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'That model version no longer exists.', remedy: 'Choose another model version or train again.' });
+  let l: Loaded;
+  if (rec.impulse.learn.block === 'anomaly') {
+    const m = (rec.metrics as StoredMetrics | undefined)?.anomaly?.model;
+    l = { kind: 'anomaly', anomaly: anomalyFromJson(m), rec };
+  } else {
+    const t = rec.artifacts.tfjs;
+    if (!t) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no TF.js weights stored.`, remedy: 'Train the model again.' });
+    const json = JSON.stringify({ format: 'layers-model', modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] });
+    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), rec };
+  }
+  loaded.set(modelId, l);
+  return l;
+}
 
-  async liveStop() {
+async function testModel(projectId: string, modelId: string): Promise<TestData> {
+  ensureWasm();
+  const l = await getLoaded(modelId);
+  const imp = l.rec.impulse;
+  const { recs, metas, skipped } = await loadRecordings(projectId, imp, 'testing');
+  const fs = await computeFeaturesAsync(toFeatureRecordings(recs), imp);
+  const labels = imp.labels;
+  const windowSample = Int32Array.from(fs.windows, (w) => w.recording);
+  const windowStart = Int32Array.from(fs.windows, (w) => w.start);
+  const truth = Int32Array.from(fs.windows, (w) => labels.indexOf(w.label));
+  const out: TestData = {
+    modelId,
+    kind: l.kind,
+    labels,
+    samples: metas.map((m) => ({ id: m.id, name: sampleName(m), label: m.label })),
+    windowSample,
+    windowStart,
+    truth,
+    probs: new Float32Array(0),
+    skipped,
+    intervalMs: 1000 / imp.windowing.frequencyHz,
+  };
+  if (l.kind === 'anomaly') {
+    const scores = new Float32Array(fs.rows);
+    for (let i = 0; i < fs.rows; i++) scores[i] = anomalyScore(l.anomaly, fs.data.subarray(i * fs.dim, (i + 1) * fs.dim));
+    out.scores = scores;
+    out.threshold = l.anomaly.threshold;
+  } else if (fs.rows > 0) {
+    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs));
+  }
+  const buffers = [windowSample.buffer, windowStart.buffer, truth.buffer, out.probs.buffer];
+  if (out.scores) buffers.push(out.scores.buffer);
+  return Comlink.transfer(out, buffers as ArrayBuffer[]);
+}
+
+// ---- live classification -------------------------------------------------------------------------
+
+let live: { classifier: LiveClassifier; picked: number[]; deviceAxes: number; frame: Float32Array; last: { score?: number } } | null = null;
+
+async function liveStart(projectId: string, modelId: string, opts: LiveStartOptions): Promise<LiveInfo> {
+  ensureWasm();
+  void projectId;
+  const l = await getLoaded(modelId);
+  const imp = l.rec.impulse;
+  const w = imp.windowing;
+  // Rates measured from a live stream wobble by a few per cent; a different rate class does not.
+  if (!(opts.rateHz > 0) || Math.abs(opts.rateHz - w.frequencyHz) > 0.12 * w.frequencyHz) {
+    throw new StudioError({
+      family: 'model',
+      code: 'live-rate-mismatch',
+      message: `The device streams at ${opts.rateHz.toFixed(2)} Hz but the model was trained on ${w.frequencyHz} Hz data.`,
+      remedy: `Set the device (or the simulated board) to ${w.frequencyHz} Hz.`,
+    });
+  }
+  const picked = axisIndices(
+    opts.deviceAxes.map((name) => ({ name })),
+    w.axes,
+  );
+  const ctx = dspContext(imp);
+  const runner = getDspBlock(imp.dsp.block).createRunner(ctx);
+  const feats = new Float32Array(runner.dim);
+  const wf = windowFrames(w);
+  const sf = Math.max(1, Math.round(strideFrames(w)));
+  const last: { score?: number } = {};
+  let labels = imp.labels;
+  let classify: (f: Float32Array) => Float32Array;
+  if (l.kind === 'anomaly') {
+    const a = l.anomaly;
+    labels = ['normal', 'unusual'];
+    classify = (f) => {
+      const s = anomalyScore(a, f);
+      last.score = s;
+      const u = s > a.threshold ? 1 : 0;
+      return Float32Array.of(1 - u, u);
+    };
+  } else {
+    const inputShape = inputShapeFor(imp.learn.block, { shape: getDspBlock(imp.dsp.block).outputShape(ctx), dim: runner.dim });
+    const model = l.model;
+    classify = (f) => predictProbs(model, f, inputShape, 1);
+  }
+  const classifier = new LiveClassifier({
+    windowFrames: wf,
+    strideFrames: sf,
+    axes: w.axes.length,
+    labels,
+    features: (win) => runner.run(win, feats),
+    classify,
+    smoothing: opts.smoothing ?? 3,
+    threshold: opts.threshold ?? 0.6,
+  });
+  live = { classifier, picked, deviceAxes: opts.deviceAxes.length, frame: new Float32Array(0), last };
+  return { labels, windowFrames: wf, strideFrames: sf, kind: l.kind };
+}
+
+async function livePush(frames: Float32Array): Promise<LiveUpdate[]> {
+  const L = live;
+  if (!L) return [];
+  const n = Math.floor(frames.length / L.deviceAxes);
+  const a = L.picked.length;
+  if (L.frame.length !== n * a) L.frame = new Float32Array(n * a);
+  for (let i = 0; i < n; i++) for (let j = 0; j < a; j++) L.frame[i * a + j] = frames[i * L.deviceAxes + L.picked[j]];
+  const results = await L.classifier.push(L.frame);
+  return results.map((r) => ({
+    probs: Array.from(r.probs),
+    smoothed: Array.from(r.smoothed),
+    top: r.top,
+    decision: r.decision,
+    dspMs: r.dspMs,
+    modelMs: r.modelMs,
+    score: L.last.score,
+  }));
+}
+
+const api: TrainUiWorkerApi = {
+  async init(wasm: WasmUrls): Promise<void> {
+    if (wasmReady) return;
+    // Threaded WASM gives nothing on small models and needs the threaded binary: keep to SIMD / plain.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    configureWasmPaths({ 'tfjs-backend-wasm.wasm': wasm.plain, 'tfjs-backend-wasm-simd.wasm': wasm.simd, 'tfjs-backend-wasm-threaded-simd.wasm': wasm.simd });
+    wasmReady = true;
+  },
+  train,
+  cancel(jobId: string): void {
+    jobs.get(jobId)?.abort();
+  },
+  test: testModel,
+  liveStart,
+  livePush,
+  liveStop(): void {
     live = null;
+  },
+  forget(modelId: string): void {
+    const l = loaded.get(modelId);
+    if (l?.kind === 'classifier') l.model.dispose();
+    loaded.delete(modelId);
+  },
+  async status() {
+    return { backend: tf.getBackend() ?? '', tensors: tf.memory().numTensors };
   },
 };
 
-// Expose only inside a worker; Node tests import `mlWorkerApi` directly.
-if (typeof self !== 'undefined' && typeof (self as { postMessage?: unknown }).postMessage === 'function') Comlink.expose(mlWorkerApi);
+Comlink.expose(api);

@@ -86,8 +86,10 @@ describe('tinyml train / features / predict', () => {
     expect(new Set(tensor).size).toBeGreaterThan(20);
     const outputs = readFileSync(join(out, 'test_outputs.csv'), 'utf8').trim().split('\n');
     expect(outputs[0]).toBe('recording,start,label,o0,o1,o2');
-    const probs = outputs[1].split(',').slice(3).map(Number);
-    expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    // The raw int8 output tensor: integers in [-128, 127]; softmax output quantization is 1/256, zero point -128.
+    const q = outputs[1].split(',').slice(3).map(Number);
+    for (const v of q) expect(Number.isInteger(v) && v >= -128 && v <= 127).toBe(true);
+    expect(q.reduce((a, b) => a + (b + 128) / 256, 0)).toBeCloseTo(1, 1);
     expect(readFileSync(join(out, 'model.h'), 'utf8')).toMatch(/model/);
     // TFLite flatbuffer identifier
     expect(new TextDecoder().decode(readFileSync(join(out, 'model.tflite')).subarray(4, 8))).toBe('TFL3');

@@ -5,9 +5,10 @@
  * dataset.json `test_ids` when listed, else a seeded stratified 80/20 split by recording. Writes to OUT:
  * impulse.json, metrics.json (per-window test metrics of the float and the int8 model), model.json +
  * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv (the int8 input tensor: features standardised with impulse.normalization,
- * then quantized) / test_outputs.csv (int8 outputs, dequantized). For --learn anomaly:
+ * then quantized) / test_outputs.csv (the int8 output tensor). For --learn anomaly:
  * impulse.json, anomaly.json and metrics.json.
  */
+import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -130,8 +131,13 @@ export async function run(args: string[]): Promise<number> {
     const rows = res.test.windows.map((w) => ({ recording: res.testNames[w.recording], start: w.start, label: w.label }));
     // The int8 input tensor: features standardised (when the impulse says so), then quantized.
     const std = ex.normalization ? standardizeFeatures(res.test.data, ex.normalization) : res.test.data;
-    writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', Float32Array.from(quantizeFeatures(std, ex.input)), size);
-    writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', int8Probs, labels.length);
+    const inputs = quantizeFeatures(std, ex.input);
+    writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', Float32Array.from(inputs), size);
+    // The int8 output tensor, exactly as the TypeScript interpreter (TFLite Micro arithmetic) gives it.
+    const interp = Int8Interpreter.load(ex.int8Tflite);
+    const outputs = new Float32Array(res.test.rows * labels.length);
+    for (let i = 0; i < res.test.rows; i++) outputs.set(interp.invoke(inputs.subarray(i * size, (i + 1) * size)), i * labels.length);
+    writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', outputs, labels.length);
   }
   metrics['training'] = {
     backend: cls.backend,

@@ -7,8 +7,8 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import type { ReadingBatch } from '../../device/connection.ts';
-import type { LiveUpdate } from '../../workers/train-ui-api.ts';
-import { trainWorker } from '../../workers/train-ui-client.ts';
+import type { LiveUpdate } from '../../workers/ml-api.ts';
+import { trainWorker } from '../../workers/ml-client.ts';
 import { device } from './device.svelte.ts';
 import { studio } from './studio.svelte.ts';
 

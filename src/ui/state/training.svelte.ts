@@ -1,7 +1,7 @@
 /**
  * The Train step's state: the learning block and training settings being edited, the training job
  * running in the Train/Test worker (stage, backend, per-epoch curves), and the project's stored model
- * versions (current, delete, compare). All heavy work runs in src/workers/train-ui-worker.ts; this
+ * versions (current, delete, compare). All heavy work runs in src/workers/ml-worker.ts; this
  * module holds small results only. UI module.
  */
 import type { ImpulseConfig, LearnBlockId, LearnConfig, TrainingSettings } from '../../core/impulse.ts';
@@ -9,8 +9,8 @@ import { StudioError } from '../../core/errors.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
 import { DEFAULT_CONV1D_LEARN, DEFAULT_LEARN, DEFAULT_TRAINING, defaultImpulse } from '../../ml/defaults.ts';
 import { ANOMALY_DEFAULTS, anomalyParams, conv1dParams, denseParams } from '../../ml/models/learn-params.ts';
-import type { BackendPref, EpochPoint, ProbeResult, SkippedSample, StoredMetrics, TrainEvent } from '../../workers/train-ui-api.ts';
-import { eventProxy, newTrainJobId, trainWorker } from '../../workers/train-ui-client.ts';
+import type { BackendPref, EpochPoint, ProbeResult, SkippedSample, StoredMetrics, TrainEvent } from '../../workers/ml-api.ts';
+import { eventProxy, newTrainJobId, trainWorker } from '../../workers/ml-client.ts';
 import { datasetFacts } from './impulse.svelte.ts';
 import { notices } from './notices.svelte.ts';
 import { studio } from './studio.svelte.ts';

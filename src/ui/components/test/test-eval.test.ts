@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { anomalyView, evaluateTest } from './test-eval.ts';
-import type { TestData } from '../../../workers/train-ui-api.ts';
+import type { TestData } from '../../../workers/ml-api.ts';
 
 // Two samples of "a" (2 windows each) and one of "b" (2 windows); one "a" window is wrong and one
 // "b" window is unsure (top probability 0.55).

@@ -5,7 +5,7 @@
  */
 import { argmaxRows, metricsFromProbs, classificationMetrics, UNCERTAIN, type ClassificationMetrics } from '../../../ml/metrics/classification.ts';
 import { aggregateBySample, sampleArrays } from '../../../ml/metrics/per-sample.ts';
-import type { TestData } from '../../../workers/train-ui-api.ts';
+import type { TestData } from '../../../workers/ml-api.ts';
 
 export type TestMode = 'window' | 'mean' | 'vote';
 
