@@ -7,14 +7,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].filter(Boolean);
-mkdirSync('test-results', { recursive: true });
+mkdirSync('reports', { recursive: true });
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
   return r.status ?? 1;
 }
 
-const unitCode = run('node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
+const unitCode = run('node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/unit.json']);
 
 let e2eCode = 0;
 const chromium = CANDIDATES.find((p) => existsSync(p));
@@ -38,8 +38,8 @@ function counts(file, kind) {
     return { passed: 0, failed: 0, skipped: 0 };
   }
 }
-const u = counts('test-results/unit.json', 'vitest');
-const e = counts('test-results/e2e.json', 'playwright');
+const u = counts('reports/unit.json', 'vitest');
+const e = counts('reports/e2e.json', 'playwright');
 console.log(`\nunit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped; e2e: ${e.passed} passed, ${e.failed} failed, ${e.skipped} skipped`);
 const failed = u.failed + e.failed + (unitCode !== 0 && u.failed === 0 ? 1 : 0) + (e2eCode !== 0 && e.failed === 0 ? 1 : 0);
 console.log(`tests: ${u.passed + e.passed} passed, ${failed} failed, ${u.skipped + e.skipped} skipped`);

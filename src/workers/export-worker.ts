@@ -4,16 +4,14 @@
  * and measures int8 against float accuracy on the project's test windows with the TypeScript
  * Int8Interpreter (TFLite Micro's integer arithmetic). The exported models take standardised
  * features (impulse.normalization; every consumer standardises before quantizing). Sample values are read here from IndexedDB
- * and never travel through the page. Saves the .tflite files into the ModelRecord. Exposes
- * `ExportWorkerApi` through comlink.
+ * and never travel through the page. Saves the .tflite files into the ModelRecord. An anomaly (K-means)
+ * model is no TFLite model: it gives `anomaly.h` (plain C) and a note instead. Exposes
+ * `ExportWorkerApi` through comlink (worker-kit.ts).
  */
-import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { ImpulseConfig, InputNormalization, QuantParams } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
-import { openStudioDb } from '../data/store/open-db.ts';
-import { StudioStore } from '../data/store/studio-store.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
 import type { RawRecording } from '../data/sample.ts';
 import { computeFeaturesAsync, type FeatureSet } from '../dsp/features.ts';
@@ -25,22 +23,11 @@ import { checkNormalization, computeInputNormalization } from '../ml/models/inpu
 import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
 import { makeCHeader } from '../ml/export/c-header.ts';
 import { makeArduinoLibraryZip } from '../ml/export/arduino-library.ts';
+import { anomalyDeployment } from '../ml/export/anomaly-header.ts';
 import { estimateDeployment, planArena, type DeploymentEstimate } from '../ml/export/estimate.ts';
 import { readTflite } from '../ml/tflite/reader.ts';
-
-// StudioErrors keep family, code and remedy across the worker boundary (export-client.ts rebuilds them).
-const origThrow = Comlink.transferHandlers.get('throw')!;
-Comlink.transferHandlers.set('throw', {
-  canHandle: origThrow.canHandle,
-  serialize(v: unknown) {
-    const e = (v as { value?: unknown }).value;
-    if (e instanceof StudioError) {
-      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy } } }, []];
-    }
-    return origThrow.serialize(v);
-  },
-  deserialize: origThrow.deserialize,
-});
+import type { StoredMetrics } from './ml-api.ts';
+import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 export type ExportProgressFn = (p: Progress) => void;
 
@@ -63,6 +50,8 @@ export interface Evaluation {
 }
 
 export interface ExportResult {
+  /** Absent on results from before anomaly exports existed; never 'anomaly' (see AnomalyExportResult). */
+  kind?: 'tflite';
   modelId: string;
   modelName: string;
   labels: string[];
@@ -83,19 +72,27 @@ export interface ExportResult {
   ms: number;
 }
 
-export interface ExportWorkerApi {
-  exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult>;
-  cancel(jobId: string): void;
+/** The export of an anomaly (K-means) model: plain C, no TFLite (see src/ml/export/anomaly-header.ts). */
+export interface AnomalyExportResult {
+  kind: 'anomaly';
+  modelId: string;
+  modelName: string;
+  labels: string[];
+  impulse: ImpulseConfig;
+  /** `anomaly.h` text. */
+  anomalyHeader: string;
+  /** Why this is not a TFLite model and what the header holds. */
+  note: string;
+  clusters: number;
+  /** Floats the header's score function reads. */
+  inputSize: number;
+  warnings: string[];
+  ms: number;
 }
 
-let storePromise: Promise<StudioStore> | null = null;
-function store(): Promise<StudioStore> {
-  storePromise ??= openStudioDb({
-    onVersionChange: () => {
-      storePromise = null;
-    },
-  }).then((db) => new StudioStore(db));
-  return storePromise;
+export interface ExportWorkerApi {
+  exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult | AnomalyExportResult>;
+  cancel(jobId: string): void;
 }
 
 const jobs = new Map<string, AbortController>();
@@ -107,7 +104,7 @@ export function arenaWithHeadroom(tflite: Uint8Array): number {
 }
 
 async function loadRecordings(projectId: string, imp: ImpulseConfig, signal: AbortSignal): Promise<{ train: RawRecording[]; test: RawRecording[]; skipped: number }> {
-  const s = await store();
+  const s = await workerStore();
   const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0);
   const train: RawRecording[] = [];
   const test: RawRecording[] = [];
@@ -147,7 +144,7 @@ function evaluate(fs: FeatureSet, labels: string[], int8: Uint8Array, float: Uin
   return { split, windows: fs.rows, float: metricsFromProbs(labels, truth, f), int8: metricsFromProbs(labels, truth, q), agreement: fs.rows ? same / fs.rows : 1 };
 }
 
-async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult> {
+async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult | AnomalyExportResult> {
   const t0 = performance.now();
   jobs.get(req.jobId)?.abort();
   const ac = new AbortController();
@@ -162,11 +159,28 @@ async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): P
   };
   const warnings: string[] = [];
   try {
-    const s = await store();
+    const s = await workerStore();
     const rec = await s.getModel(req.modelId);
     if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'The selected model no longer exists.', remedy: 'Train a model on the Train step, then come back to Deploy.' });
     if (rec.impulse.learn.block === 'anomaly') {
-      throw new StudioError({ family: 'model', code: 'export-anomaly', message: 'Anomaly-detection models are not exported to TFLite Micro yet.', remedy: 'Train a classifier (dense or conv1d learning block) to deploy it to a board.' });
+      stage('writing anomaly.h', 0.5);
+      const stored = (rec.metrics as StoredMetrics | undefined)?.anomaly?.model;
+      if (!stored) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Anomaly model "${rec.name}" has no stored centroids.`, remedy: 'Train the model again on the Train step.' });
+      const d = anomalyDeployment(rec.impulse, stored);
+      stage('done', 1);
+      return {
+        kind: 'anomaly',
+        modelId: rec.id,
+        modelName: rec.name,
+        labels: rec.impulse.labels,
+        impulse: rec.impulse,
+        anomalyHeader: d.header,
+        note: d.note,
+        clusters: d.clusters,
+        inputSize: d.inputSize,
+        warnings,
+        ms: performance.now() - t0,
+      };
     }
     const imp: ImpulseConfig = structuredClone(rec.impulse);
     const labels = imp.labels;
@@ -257,6 +271,7 @@ async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): P
     await s.saveModel(updated);
     stage('done', 1);
     return {
+      kind: 'tflite',
       modelId: rec.id,
       modelName: rec.name,
       labels,
@@ -285,4 +300,4 @@ const api: ExportWorkerApi = {
   },
 };
 
-Comlink.expose(api);
+exposeWorkerApi(api);

@@ -1,64 +1,34 @@
 /**
  * The page's handle on the Train/Test worker (ml-worker.ts): started on first use, one per tab,
- * told where the TF.js WASM binaries are. StudioErrors thrown in the worker arrive as StudioErrors.
+ * started again after a crash, and told where the TF.js WASM binaries are each time it starts (the
+ * worker kit's `init` hook). StudioErrors thrown in the worker arrive as StudioErrors (see worker-kit.ts).
  */
-import * as Comlink from 'comlink';
+import type * as Comlink from 'comlink';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import { StudioError, type ErrorFamily } from '../core/errors.ts';
 import type { TrainEventFn, TrainUiWorkerApi } from './ml-api.ts';
+import { newJobId, proxyCallback, workerClient } from './worker-kit.ts';
 
 export type * from './ml-api.ts';
 
-const MARK = Symbol.for('tinyml.ml-client.throw');
-
-function installErrorHandler(): void {
-  const orig = Comlink.transferHandlers.get('throw')! as Comlink.TransferHandler<unknown, unknown> & { [MARK]?: true };
-  if (orig[MARK]) return;
-  const handler: Comlink.TransferHandler<unknown, unknown> & { [MARK]?: true } = {
-    canHandle: orig.canHandle,
-    serialize: orig.serialize,
-    deserialize(s: unknown) {
-      const x = s as { isError?: boolean; value?: { studioError?: { family: ErrorFamily; code: string; message: string; remedy: string } } };
-      const se = !x.isError ? x.value?.studioError : undefined;
-      if (se) throw new StudioError({ family: se.family, code: se.code, message: se.message, remedy: se.remedy });
-      return orig.deserialize(s);
-    },
-    [MARK]: true,
-  };
-  Comlink.transferHandlers.set('throw', handler);
-}
-
-let worker: Worker | null = null;
-let remote: Comlink.Remote<TrainUiWorkerApi> | null = null;
-let ready: Promise<void> | null = null;
+const client = workerClient<TrainUiWorkerApi>(() => new Worker(new URL('./ml-worker.ts', import.meta.url), { type: 'module', name: 'ml' }), {
+  init: (r) => r.init({ simd: new URL(wasmSimd, location.href).href, plain: new URL(wasmPlain, location.href).href }),
+});
 
 /** The worker's API, initialised (WASM paths set). */
-export async function trainWorker(): Promise<Comlink.Remote<TrainUiWorkerApi>> {
-  if (!remote) {
-    installErrorHandler();
-    worker = new Worker(new URL('./ml-worker.ts', import.meta.url), { type: 'module', name: 'ml' });
-    remote = Comlink.wrap<TrainUiWorkerApi>(worker);
-    ready = remote.init({ simd: new URL(wasmSimd, location.href).href, plain: new URL(wasmPlain, location.href).href });
-  }
-  await ready;
-  return remote;
+export function trainWorker(): Promise<Comlink.Remote<TrainUiWorkerApi>> {
+  return client.ready();
 }
 
 /** Stops the worker (a job that ignores cancel); the next call starts a fresh one. */
 export function terminateTrainWorker(): void {
-  remote?.[Comlink.releaseProxy]();
-  worker?.terminate();
-  worker = null;
-  remote = null;
-  ready = null;
+  client.terminate();
 }
 
 export function eventProxy(fn: TrainEventFn): TrainEventFn {
-  return Comlink.proxy(fn);
+  return proxyCallback(fn);
 }
 
-let nextJob = 1;
 export function newTrainJobId(): string {
-  return `train-${Date.now().toString(36)}-${nextJob++}`;
+  return newJobId('train');
 }

@@ -3,14 +3,12 @@
  * here from IndexedDB, never through the page), picks the TF.js backend by a measured probe, stores
  * the result as a ModelRecord (TF.js artefacts, int8 + float TFLite, metrics), scores stored models on
  * the test samples and runs live classification over device frames. Only small messages (epoch logs,
- * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (ml-api.ts) through comlink.
+ * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (ml-api.ts) through comlink (worker-kit.ts).
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
-import { openStudioDb } from '../data/store/open-db.ts';
-import { StudioStore } from '../data/store/studio-store.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
 import type { RawRecording, SampleMeta } from '../data/sample.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
@@ -40,30 +38,7 @@ import type {
   TrainUiWorkerApi,
   WasmUrls,
 } from './ml-api.ts';
-
-// StudioErrors keep family, code and remedy across the worker boundary (ml-client.ts rebuilds them).
-const origThrow = Comlink.transferHandlers.get('throw')!;
-Comlink.transferHandlers.set('throw', {
-  canHandle: origThrow.canHandle,
-  serialize(v: unknown) {
-    const e = (v as { value?: unknown }).value;
-    if (e instanceof StudioError) {
-      return [{ isError: false, value: { studioError: { family: e.family, code: e.code, message: e.message, remedy: e.remedy } } }, []];
-    }
-    return origThrow.serialize(v);
-  },
-  deserialize: origThrow.deserialize,
-});
-
-let storePromise: Promise<StudioStore> | null = null;
-function store(): Promise<StudioStore> {
-  storePromise ??= openStudioDb({
-    onVersionChange: () => {
-      storePromise = null;
-    },
-  }).then((db) => new StudioStore(db));
-  return storePromise;
-}
+import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 let wasmReady = false;
 const jobs = new Map<string, AbortController>();
@@ -88,7 +63,7 @@ function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
 
 /** Reads the project's usable samples (optionally one category) from IndexedDB. */
 async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
-  const s = await store();
+  const s = await workerStore();
   const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
   // A stable order (source file name, as the CLI reads a folder) so the same seed gives the same model.
   const key = (m: SampleMeta) => m.sourceName ?? '';
@@ -222,7 +197,7 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
       },
     });
     const labels = res.impulse.labels;
-    const s = await store();
+    const s = await workerStore();
     const existing = await s.listModels(req.projectId);
     const name = req.name?.trim() || `v${existing.length + 1}`;
     const windows = { training: res.train.rows, test: res.test.rows };
@@ -319,7 +294,7 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
 async function getLoaded(modelId: string): Promise<Loaded> {
   const hit = loaded.get(modelId);
   if (hit) return hit;
-  const rec = await (await store()).getModel(modelId);
+  const rec = await (await workerStore()).getModel(modelId);
   if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'That model version no longer exists.', remedy: 'Choose another model version or train again.' });
   let l: Loaded;
   if (rec.impulse.learn.block === 'anomaly') {
@@ -476,4 +451,4 @@ const api: TrainUiWorkerApi = {
   },
 };
 
-Comlink.expose(api);
+exposeWorkerApi(api);

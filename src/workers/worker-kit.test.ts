@@ -84,6 +84,64 @@ describe('worker kit', () => {
     client.terminate();
   });
 
+  it('runs the init hook on every new worker before ready() resolves, and drops a worker whose init fails', async () => {
+    const spawned: ReturnType<typeof fakeWorker>[] = [];
+    const state = { value: 0 };
+    const initApi = {
+      setBase(v: number) {
+        state.value = v;
+      },
+      base: () => state.value,
+      resetBase() {
+        state.value = 0;
+      },
+    };
+    let inits = 0;
+    let failNext = false;
+    const client = workerClient<typeof initApi>(
+      () => {
+        const w = fakeWorker(initApi);
+        spawned.push(w);
+        return w;
+      },
+      {
+        init: async (r) => {
+          inits++;
+          if (failNext) {
+            failNext = false;
+            throw new StudioError({ family: 'model', code: 'init-failed', message: 'Init failed.', remedy: 'Retry.' });
+          }
+          await r.setBase(40 + inits);
+        },
+      },
+    );
+    try {
+      const r = await client.ready();
+      expect(await r.base()).toBe(41);
+      expect(await client.ready()).toBe(r);
+      expect(inits).toBe(1);
+      // A crash: the next ready() spawns a new worker and runs init again.
+      await r.resetBase();
+      spawned[0].dispatchEvent(new Event('error'));
+      expect(await (await client.ready()).base()).toBe(42);
+      expect(spawned.length).toBe(2);
+      // terminate() too.
+      client.terminate();
+      expect(await (await client.ready()).base()).toBe(43);
+      expect(spawned.length).toBe(3);
+      // A failing init rejects ready() and drops that worker; the next call starts a fresh one.
+      client.terminate();
+      failNext = true;
+      await expect(client.ready()).rejects.toMatchObject({ code: 'init-failed' });
+      expect(spawned[3].terminated).toBe(true);
+      expect(await (await client.ready()).base()).toBe(45);
+      expect(spawned.length).toBe(5);
+      expect(inits).toBe(5);
+    } finally {
+      client.terminate();
+    }
+  });
+
   it('makes distinct job ids', () => {
     const a = newJobId('features');
     const b = newJobId('features');

@@ -77,8 +77,10 @@ function installErrorSerialisation(): void {
 }
 
 export interface WorkerClient<T> {
-  /** The worker's API, spawning the worker when there is none. */
+  /** The worker's API, spawning the worker when there is none (the `init` hook may still be running). */
   remote(): Comlink.Remote<T>;
+  /** The worker's API once the `init` hook has finished for the current worker (spawning one when there is none). */
+  ready(): Promise<Comlink.Remote<T>>;
   /** Stops the worker (e.g. a job that ignores cancel); the next `remote()` starts a new one. */
   terminate(): void;
   /** How many times the worker died (error/messageerror event) and was dropped for a new one. */
@@ -87,22 +89,45 @@ export interface WorkerClient<T> {
   onRespawn: ((reason: string) => void) | null;
 }
 
+export interface WorkerClientOptions<T> {
+  /**
+   * Runs once on every newly spawned worker (the first, and again after a crash or `terminate()`),
+   * e.g. to pass it URLs only the page knows. `ready()` waits for it; when it fails the worker is
+   * dropped and the next call starts a new one.
+   */
+  init?: (remote: Comlink.Remote<T>) => Promise<void>;
+}
+
 /**
  * A lazily started comlink worker. `spawn` must call `new Worker(new URL('./x-worker.ts',
  * import.meta.url), { type: 'module' })` itself, so vite finds and bundles the worker.
  */
-export function workerClient<T>(spawn: () => Worker): WorkerClient<T> {
+export function workerClient<T>(spawn: () => Worker, opts: WorkerClientOptions<T> = {}): WorkerClient<T> {
   let worker: Worker | null = null;
   let remote: Comlink.Remote<T> | null = null;
+  let initDone: Promise<void> | null = null;
   const teardown = (): void => {
     remote?.[Comlink.releaseProxy]();
     worker?.terminate();
     worker = null;
     remote = null;
+    initDone = null;
   };
   const client: WorkerClient<T> & { respawns: number } = {
     respawns: 0,
     onRespawn: null,
+    async ready() {
+      const r = client.remote();
+      const pending = initDone;
+      try {
+        await pending;
+      } catch (e) {
+        // Drop the worker that failed to initialise (unless it was already replaced).
+        if (remote === r) teardown();
+        throw e;
+      }
+      return r;
+    },
     remote() {
       if (remote) return remote;
       installErrorRehydration();
@@ -116,8 +141,14 @@ export function workerClient<T>(spawn: () => Worker): WorkerClient<T> {
       w.addEventListener('error', onCrash);
       w.addEventListener('messageerror', onCrash);
       worker = w;
-      remote = Comlink.wrap<T>(w);
-      return remote;
+      const r = Comlink.wrap<T>(w);
+      remote = r;
+      if (opts.init) {
+        initDone = opts.init(r);
+        // ready() reports a failure; keep it from counting as unhandled when nobody waits.
+        initDone.catch(() => {});
+      }
+      return r;
     },
     terminate: teardown,
   };

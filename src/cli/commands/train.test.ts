@@ -132,11 +132,25 @@ describe('tinyml train / features / predict', () => {
     expect(lines[1].split(',').length).toBe(header.length);
   });
 
-  it('anomaly block trains and predicts', async () => {
+  it('anomaly block trains, writes anomaly.h, prints the deploy note and predicts', async () => {
     const out = join(tmp, 'anom');
+    const log = vi.mocked(console.log);
+    log.mockClear();
     expect(await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--learn', 'anomaly', '--quiet'])).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(m.anomaly.threshold).toBeGreaterThan(0);
+    expect(Object.keys(m)).toEqual(['labels', 'anomaly', 'windows']);
+    expect(Object.keys(m.anomaly)).toEqual(['threshold', 'clusters', 'test']);
+    // anomaly.h: the plain-C deployment, with the trained model's cluster count and centroids.
+    expect(existsSync(join(out, 'anomaly.h'))).toBe(true);
+    const h = readFileSync(join(out, 'anomaly.h'), 'utf8');
+    expect(m.anomaly.clusters).toBeGreaterThan(0);
+    expect(h).toContain(`#define ANOMALY_CLUSTER_COUNT ${m.anomaly.clusters}`);
+    const stored = JSON.parse(readFileSync(join(out, 'anomaly.json'), 'utf8'));
+    const centroids = /anomaly_centroids\[[^\]]*\] = \{([^}]*)\}/.exec(h)![1].split(',').map((s) => s.trim()).filter(Boolean);
+    expect(centroids.length).toBe(stored.centroids.length);
+    expect(centroids.length).toBe(m.anomaly.clusters * stored.features.length);
+    expect(log.mock.calls.some((c) => String(c[0]).includes('not a TensorFlow Lite model'))).toBe(true);
     const pred = join(tmp, 'anom.csv');
     expect(await main(['predict', '--model', out, '--data', data, '--out', pred])).toBe(0);
     expect(readFileSync(pred, 'utf8').split('\n')[0]).toBe('recording,start,label,score,anomaly');

@@ -6,7 +6,8 @@
  * impulse.json, metrics.json (per-window test metrics of the float and the int8 model), model.json +
  * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv (the int8 input tensor: features standardised with impulse.normalization,
  * then quantized) / test_outputs.csv (the int8 output tensor). For --learn anomaly:
- * impulse.json, anomaly.json and metrics.json.
+ * impulse.json, anomaly.json, metrics.json and anomaly.h (the K-means score as plain C: anomaly models are
+ * not TFLite models; the note saying so is printed).
  */
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import type { ClassificationMetrics } from '../../ml/metrics/classification.ts';
 import { metricsFromProbs } from '../../ml/metrics/classification.ts';
 import { anomalyToJson } from '../../ml/models/anomaly.ts';
 import { makeCHeader } from '../../ml/export/c-header.ts';
+import { ANOMALY_DEPLOY_NOTE, makeAnomalyHeader } from '../../ml/export/anomaly-header.ts';
 import { quantizeFeatures } from '../../ml/export/impulse-descriptor.ts';
 import { standardizeFeatures } from '../../ml/models/input-normalization.ts';
 import { toFloatModel } from '../../ml/models/to-float-model.ts';
@@ -102,7 +104,9 @@ export async function run(args: string[]): Promise<number> {
     writeFileSync(join(out, 'impulse.json'), JSON.stringify(imp, null, 2) + '\n');
     writeFileSync(join(out, 'anomaly.json'), JSON.stringify(anomalyToJson(res.anomaly)) + '\n');
     writeFileSync(join(out, 'metrics.json'), JSON.stringify({ labels, anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, test: flaggedByLabel }, windows: { training: res.train.rows, test: res.test.rows } }, null, 2) + '\n');
+    writeFileSync(join(out, 'anomaly.h'), makeAnomalyHeader(res.anomaly, res.train.dim, imp));
     console.log(`anomaly: ${res.anomaly.clusters} clusters, threshold ${res.anomaly.threshold.toFixed(3)}`);
+    console.log(`note: ${ANOMALY_DEPLOY_NOTE}`);
     console.log(`wrote ${out}`);
     return EXIT.ok;
   }

@@ -22,7 +22,7 @@ import { uploadModel } from '../../device/protocol/model-upload.ts';
 import { getSerial, type SerialPortLike } from '../../device/webserial/serial-api.ts';
 import { describePort, requestSerialPort, transportFor } from '../../device/webserial/port-picker.ts';
 import type { ActivityName } from '../../device/sim/motion-model.ts';
-import { runExport, type ExportResult } from '../../workers/export-client.ts';
+import { runExport, type AnomalyExportResult, type ExportResult } from '../../workers/export-client.ts';
 import { createRuntimeSimBoard, openBoardLink, type BoardLink } from '../components/deploy/board-link.ts';
 import { device } from './device.svelte.ts';
 import { notices } from './notices.svelte.ts';
@@ -105,6 +105,8 @@ class DeployState {
   models = $state.raw<ModelRecord[]>([]);
   modelId = $state<string | null>(null);
   result = $state.raw<ExportResult | null>(null);
+  /** The export of an anomaly model (anomaly.h, no TFLite files); `result` is null then. */
+  anomaly = $state.raw<AnomalyExportResult | null>(null);
   exportError = $state.raw<Shown | null>(null);
   boardId = $state<FlashBoardId>('pico');
   /** Optional full runtime firmware image chosen by the person (.bin). */
@@ -157,13 +159,15 @@ class DeployState {
     if (!p || !studio.store) return;
     if (!force && this.loadedFor === p.id + (p.currentModelId ?? '')) return;
     this.loadedFor = p.id + (p.currentModelId ?? '');
-    const models = (await studio.s.listModels(p.id)).filter((m) => m.impulse.learn.block !== 'anomaly' || m.artifacts.int8Tflite);
+    const models = await studio.s.listModels(p.id);
     this.models = models;
     const keep = models.find((m) => m.id === this.modelId);
     const pick = keep ?? models.find((m) => m.id === p.currentModelId) ?? models[0] ?? null;
-    if (pick?.id !== this.modelId || !this.result || this.result.modelId !== pick?.id) {
+    const shownId = this.result?.modelId ?? this.anomaly?.modelId;
+    if (pick?.id !== this.modelId || shownId !== pick?.id) {
       this.modelId = pick?.id ?? null;
       this.result = null;
+      this.anomaly = null;
     }
   }
 
@@ -171,6 +175,7 @@ class DeployState {
     if (id === this.modelId) return;
     this.modelId = id;
     this.result = null;
+    this.anomaly = null;
     this.exportError = null;
   }
 
@@ -181,10 +186,12 @@ class DeployState {
     this.abort = new AbortController();
     this.op = { kind: 'export', stage: 'starting', fraction: 0 };
     try {
-      this.result = await runExport(
+      const out = await runExport(
         { projectId: p.id, modelId: this.modelId },
         { signal: this.abort.signal, onProgress: (pr: Progress) => (this.op = { kind: 'export', stage: pr.stage, fraction: pr.fraction, detail: pr.detail }) },
       );
+      this.result = out.kind === 'anomaly' ? null : out;
+      this.anomaly = out.kind === 'anomaly' ? out : null;
     } catch (e) {
       if (!(e instanceof StudioError && e.code === 'cancelled')) this.exportError = shown(e);
     } finally {

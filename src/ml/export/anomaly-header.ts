@@ -6,8 +6,10 @@
  * step by step, which is what the board computes. DOM-free core module.
  */
 import type { ImpulseConfig } from '../../core/impulse.ts';
-import type { AnomalyModel } from '../models/anomaly.ts';
-import { cFloat, cIdentifier } from '../export/c-header.ts';
+import { StudioError } from '../../core/errors.ts';
+import { dspContext, getDspBlock } from '../../dsp/registry.ts';
+import { anomalyFromJson, type AnomalyModel } from '../models/anomaly.ts';
+import { cFloat, cIdentifier } from './c-header.ts';
 
 /** What the app and the CLI say about deploying an anomaly model. */
 export const ANOMALY_DEPLOY_NOTE =
@@ -85,4 +87,34 @@ export function anomalyScoreF32(m: AnomalyModel, features: ArrayLike<number>): n
     if (s < best) best = s;
   }
   return f(Math.sqrt(best));
+}
+
+/** What the Deploy step and the CLI hand out for an anomaly model. */
+export interface AnomalyDeployment {
+  /** `anomaly.h` text. */
+  header: string;
+  note: string;
+  /** Floats the header's score function reads (the impulse's DSP output size). */
+  inputSize: number;
+  clusters: number;
+}
+
+/**
+ * `anomaly.h` and the deploy note for a stored anomaly model (`modelJson` as `anomalyToJson` wrote it),
+ * the input size taken from the impulse's DSP block. Throws a StudioError when the stored model does not
+ * fit the impulse.
+ */
+export function anomalyDeployment(impulse: ImpulseConfig, modelJson: unknown): AnomalyDeployment {
+  const m = anomalyFromJson(modelJson);
+  const ctx = dspContext(impulse);
+  const inputSize = getDspBlock(impulse.dsp.block).createRunner(ctx).dim;
+  if (m.features.some((i) => !(i >= 0 && i < inputSize))) {
+    throw new StudioError({
+      family: 'model',
+      code: 'export-feature-mismatch',
+      message: `The anomaly model reads feature ${Math.max(...m.features)} but the impulse's DSP gives ${inputSize} features.`,
+      remedy: 'Retrain the model after changing DSP settings.',
+    });
+  }
+  return { header: makeAnomalyHeader(m, inputSize, impulse), note: ANOMALY_DEPLOY_NOTE, inputSize, clusters: m.clusters };
 }

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { makeDemoDataset } from '../../device/sim/demo-dataset.ts';
 import { defaultImpulse } from '../defaults.ts';
 import type { AnomalyModel } from '../models/anomaly.ts';
-import { anomalyScore } from '../models/anomaly.ts';
+import { anomalyScore, anomalyToJson } from '../models/anomaly.ts';
 import { runPipeline } from '../train/pipeline.ts';
-import { ANOMALY_DEPLOY_NOTE, anomalyScoreF32, makeAnomalyHeader } from './anomaly-header.ts';
+import { StudioError } from '../../core/errors.ts';
+import type { ImpulseConfig } from '../../core/impulse.ts';
+import { ANOMALY_DEPLOY_NOTE, anomalyDeployment, anomalyScoreF32, makeAnomalyHeader } from './anomaly-header.ts';
 
 const gcc = ['/usr/bin/cc', '/usr/bin/gcc'].find((p) => existsSync(p));
 
@@ -25,6 +27,7 @@ describe('anomaly block deploys as a C header with the score the app computes', 
   let dim = 0;
   let nTrain = 0;
   let header = '';
+  let impulse: ImpulseConfig;
   beforeAll(async () => {
     // Normal = idle and wave from the simulated board; shake is held out as the unusual motion.
     const recs = makeDemoDataset({ seed: 3, perLabel: 6, durationMs: 3000, labels: ['idle', 'wave', 'shake'], startTime: 1_700_000_000_000 });
@@ -37,6 +40,7 @@ describe('anomaly block deploys as a C header with the score the app computes', 
     dim = res.train.dim;
     nTrain = res.train.rows;
     features = [...Array(res.train.rows).keys(), ...Array(res.test.rows).keys()].map((i, k) => (k < res.train.rows ? res.train : res.test).data.slice(i * dim, (i + 1) * dim));
+    impulse = res.impulse;
     header = makeAnomalyHeader(model, dim, res.impulse);
   });
 
@@ -49,6 +53,17 @@ describe('anomaly block deploys as a C header with the score the app computes', 
     expect(header).toContain(`#define ANOMALY_INPUT_SIZE ${dim}`);
     expect(header).toContain(`#define ANOMALY_CLUSTER_COUNT ${model.clusters}`);
     expect(ANOMALY_DEPLOY_NOTE).toMatch(/not a TensorFlow Lite model/);
+  });
+
+  it('anomalyDeployment rebuilds the same header from the stored JSON and the impulse, and rejects a model that does not fit', () => {
+    const d = anomalyDeployment(impulse, JSON.parse(JSON.stringify(anomalyToJson(model))));
+    expect(d.header).toBe(header);
+    expect(d.note).toBe(ANOMALY_DEPLOY_NOTE);
+    expect(d.inputSize).toBe(dim);
+    expect(d.clusters).toBe(model.clusters);
+    const wide = { ...anomalyToJson(model), features: model.features.map((i) => i + dim) };
+    expect(() => anomalyDeployment(impulse, wide)).toThrow(StudioError);
+    expect(() => anomalyDeployment(impulse, { kind: 'nope' })).toThrow(StudioError);
   });
 
   it('float32 device arithmetic gives the app score and the same decision on every window', () => {
