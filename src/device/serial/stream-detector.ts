@@ -19,7 +19,7 @@ export interface StreamShape {
   axisCount: number;
   /** 0 when the first column is a device timestamp, else null. */
   timestampColumn: 0 | null;
-  /** Rounded rate (snapped to a common sensor rate when within 3 %). */
+  /** Rounded rate (snapped to a common sensor rate when within 6 %). */
   rateHz: number;
   /** Unrounded estimate. */
   measuredHz: number;
@@ -34,11 +34,14 @@ export type DetectResult = { ok: true; shape: StreamShape } | { ok: false; reaso
 
 const COMMON_RATES = [1, 2, 5, 10, 12.5, 20, 25, 26, 50, 52, 60, 62.5, 100, 104, 119, 125, 200, 208, 238, 250, 400, 416, 476, 500, 833, 952, 1000, 1600, 2000, 3200, 4000];
 
-/** Snaps to a common sensor rate within 3 %, else to a whole Hz within 2 %, else one decimal. */
+/**
+ * Snaps to a common sensor rate within 6 % (arrival-time estimates over ~1 s of a busy USB host are
+ * several per cent off), else to a whole Hz within 2 %, else one decimal.
+ */
 export function snapRate(hz: number): number {
   let best = COMMON_RATES[0];
   for (const r of COMMON_RATES) if (Math.abs(r - hz) < Math.abs(best - hz)) best = r;
-  if (Math.abs(best - hz) <= 0.03 * best) return best;
+  if (Math.abs(best - hz) <= 0.06 * best) return best;
   const whole = Math.round(hz);
   if (whole > 0 && Math.abs(whole - hz) <= 0.02 * whole) return whole;
   return Math.round(hz * 10) / 10;
