@@ -56,6 +56,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
   },
   optimizeDeps: {
+    // Pre-bundled up front so the dev server does not reload the page when a worker first imports them.
+    include: ['@tensorflow/tfjs', 'comlink', 'idb', 'uplot', 'fflate', 'flatbuffers', 'workbox-window'],
     exclude: ['@tensorflow/tfjs-backend-wasm'],
   },
 });
