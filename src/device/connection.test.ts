@@ -59,4 +59,20 @@ describe('openDeviceStream', () => {
     expect(s.stats.badLines).toBeGreaterThan(0);
     await s.close();
   });
+
+  it('says what to check when a board stays silent', async () => {
+    const silent = {
+      info: { name: 'quiet' },
+      open: async () => undefined,
+      close: async () => undefined,
+      isOpen: () => true,
+      write: async () => undefined,
+      readable: () =>
+        (async function* () {
+          await new Promise((res) => setTimeout(res, 5000));
+          yield new Uint8Array(0);
+        })(),
+    };
+    await expect(openDeviceStream(silent, { baudRate: 115200, detectMs: 400 })).rejects.toMatchObject({ code: 'no-data' });
+  });
 });

@@ -9,7 +9,7 @@
  */
 import { StudioError, isStudioError } from '../core/errors.ts';
 import type { SensorAxis } from '../data/sample.ts';
-import type { Transport } from './transport.ts';
+import { withReadable, type Transport } from './transport.ts';
 import { FrameDecoder, encodeFrame } from './protocol/frame.ts';
 import { MsgType, PROTOCOL_VERSION } from './protocol/ids.ts';
 import { encodeHello } from './protocol/messages.ts';
@@ -85,23 +85,16 @@ const BAD_REASON: Record<string, string> = {
 
 /** A transport whose first reads replay bytes already consumed, then continue the same iterator. */
 function replaying(t: Transport, first: Chunk[], rest: AsyncIterator<Uint8Array>): Transport {
-  return {
-    info: t.info,
-    open: (o) => t.open(o),
-    close: () => t.close(),
-    isOpen: () => t.isOpen(),
-    write: (d) => t.write(d),
-    setSignals: t.setSignals?.bind(t),
-    readable: () =>
-      (async function* () {
-        for (const c of first) yield c.bytes;
-        while (true) {
-          const r = await rest.next();
-          if (r.done) return;
-          yield r.value;
-        }
-      })(),
-  };
+  return withReadable(t, () =>
+    (async function* () {
+      for (const c of first) yield c.bytes;
+      while (true) {
+        const r = await rest.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })(),
+  );
 }
 
 async function nextWithTimeout<T>(it: AsyncIterator<T>, pending: { p: Promise<IteratorResult<T>> | null }, ms: number): Promise<IteratorResult<T> | 'timeout'> {

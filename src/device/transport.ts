@@ -30,3 +30,16 @@ export interface Transport {
   /** Optional control lines (used for the 1200-baud touch and DTR/RTS resets). */
   setSignals?(signals: { dataTerminalReady?: boolean; requestToSend?: boolean }): Promise<void>;
 }
+
+/** The same transport with another byte source (a replay of consumed bytes, a watched stream…). */
+export function withReadable(t: Transport, readable: () => AsyncIterable<Uint8Array>): Transport {
+  return {
+    info: t.info,
+    open: (o) => t.open(o),
+    close: () => t.close(),
+    isOpen: () => t.isOpen(),
+    write: (d) => t.write(d),
+    setSignals: t.setSignals?.bind(t),
+    readable,
+  };
+}

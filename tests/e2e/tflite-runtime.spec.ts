@@ -1,22 +1,15 @@
 /**
  * Checks our int8 TFLite export against an independent TFLite runtime: @tensorflow/tfjs-tflite (full
  * TFLite compiled to WASM) in headless Chromium. Self-contained: the models and expected outputs are
- * computed here in Node with our quantizer, writer and interpreter; the page, a bundle of tfjs-core +
- * cpu backend + tfjs-tflite (made with esbuild) and the WASM files are served with `page.route` on a
- * fake origin, so no app build or web server is needed.
+ * computed here in Node with our quantizer, writer and interpreter; the runtime page comes from
+ * tflite-runtime/tflite-page.ts (served with `page.route` on a fake origin, no app build needed).
  */
 import { test, expect } from '@playwright/test';
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../../src/ml/quantize/fixtures.ts';
 import { quantizeModel, toFloatTflite } from '../../src/ml/quantize/quantize.ts';
 import { Int8Interpreter } from '../../src/ml/tflite/interpreter.ts';
+import { openTflitePage, runInTflite } from './tflite-runtime/tflite-page.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const nm = join(root, 'node_modules');
-const ORIGIN = 'http://tflite.local';
 
 interface Case {
   name: string;
@@ -80,91 +73,13 @@ function makeCases(): Case[] {
   return cases;
 }
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    stdin: {
-      contents: [
-        "import * as tf from '@tensorflow/tfjs-core';",
-        "import '@tensorflow/tfjs-backend-cpu';",
-        "import * as tflite from '@tensorflow/tfjs-tflite';",
-        'globalThis.tf = tf; globalThis.tflite = tflite;',
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'js',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    logLevel: 'silent',
-    // The package's ESM entry imports a file it does not ship; its flat ESM build is complete.
-    alias: { '@tensorflow/tfjs-tflite': join(nm, '@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js') },
-  });
-  return out.outputFiles[0].text;
-}
-
 test('tfjs-tflite (real TFLite, WASM) gives our int8 interpreter outputs', async ({ page }) => {
   test.setTimeout(180_000);
   const cases = makeCases();
-  const js = await bundle();
-  const html = `<!doctype html><meta charset="utf-8"><title>tflite check</title><script src="${ORIGIN}/bundle.js"></script><body>ready</body>`;
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/' || url.pathname === '/index.html') return route.fulfill({ body: html, contentType: 'text/html' });
-    if (url.pathname === '/bundle.js') return route.fulfill({ body: js, contentType: 'text/javascript' });
-    const m = /^\/wasm\/([\w.]+)$/.exec(url.pathname);
-    if (m) {
-      const file = join(nm, '@tensorflow/tfjs-tflite/wasm', m[1]);
-      try {
-        const body = readFileSync(file);
-        return route.fulfill({ body, contentType: m[1].endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
-      } catch {
-        return route.fulfill({ status: 404, body: 'not found' });
-      }
-    }
-    return route.fulfill({ status: 404, body: 'not found' });
-  });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => 'tflite' in globalThis, null, { timeout: 60_000 });
-
-  const results = await page.evaluate(
-    async ({ cases, origin }) => {
-      type TfCore = {
-        setBackend(b: string): Promise<boolean>;
-        ready(): Promise<void>;
-        tensor(d: number[], s: number[], t: string): { dispose(): void };
-      };
-      type Out = { dataSync(): ArrayLike<number>; dispose(): void };
-      type Lite = {
-        setWasmPath(p: string): void;
-        loadTFLiteModel(b: ArrayBuffer, o?: object): Promise<{ predict(t: unknown): Out }>;
-      };
-      const g = globalThis as unknown as { tf: TfCore; tflite: Lite };
-      await g.tf.setBackend('cpu');
-      await g.tf.ready();
-      g.tflite.setWasmPath(`${origin}/wasm/`);
-      const all: { name: string; outputs?: number[][]; error?: string }[] = [];
-      for (const c of cases) {
-        try {
-          const model = await g.tflite.loadTFLiteModel(new Uint8Array(c.tflite).buffer, { numThreads: 1 });
-          const outputs: number[][] = [];
-          for (const row of c.inputs) {
-            const t = g.tf.tensor(row, c.inputShape, c.float ? 'float32' : 'int32');
-            const y = model.predict(t);
-            outputs.push(Array.from(y.dataSync()));
-            t.dispose();
-            y.dispose();
-          }
-          all.push({ name: c.name, outputs });
-        } catch (e) {
-          all.push({ name: c.name, error: String(e) });
-        }
-      }
-      return all;
-    },
-    { cases, origin: ORIGIN },
+  const errors = await openTflitePage(page);
+  const results = await runInTflite(
+    page,
+    cases.map((c) => ({ name: c.name, tflite: Uint8Array.from(c.tflite), inputShape: c.inputShape, inputs: c.inputs, float: c.float })),
   );
 
   expect(errors).toEqual([]);

@@ -2,7 +2,7 @@
  * Runs .tflite models in the real TFLite runtime (@tensorflow/tfjs-tflite, TFLite compiled to WASM) in
  * a Playwright page, self-contained: a bundle of tfjs-core + cpu backend + tfjs-tflite (esbuild) and the
  * runtime's WASM files are served with `page.route` on a fake origin, so no app build or server is
- * needed. Same approach as tests/e2e/tflite-runtime.spec.ts.
+ * needed. Used by tests/e2e/tflite-runtime.spec.ts and tflite-trained.spec.ts.
  */
 import type { Page } from '@playwright/test';
 import { build } from 'esbuild';

@@ -6,7 +6,7 @@
  */
 import { StudioError, isStudioError } from '../../../core/errors.ts';
 import type { ImpulseConfig } from '../../../core/impulse.ts';
-import type { Transport } from '../../../device/transport.ts';
+import { withReadable, type Transport } from '../../../device/transport.ts';
 import { DeviceClient } from '../../../device/protocol/client.ts';
 import type { InfoMsg } from '../../../device/protocol/messages.ts';
 import { MemoryFlash } from '../../../device/protocol/model-slot.ts';
@@ -33,24 +33,17 @@ function watched(t: Transport, onEnd: (reason: 'closed' | 'unplugged') => void):
       onEnd(r);
     }
   };
-  return {
-    info: t.info,
-    open: (o) => t.open(o),
-    close: () => t.close(),
-    isOpen: () => t.isOpen(),
-    write: (d) => t.write(d),
-    setSignals: t.setSignals?.bind(t),
-    readable: () =>
-      (async function* () {
-        try {
-          for await (const chunk of t.readable()) yield chunk;
-          end('closed');
-        } catch (e) {
-          end('unplugged');
-          throw e;
-        }
-      })(),
-  };
+  return withReadable(t, () =>
+    (async function* () {
+      try {
+        for await (const chunk of t.readable()) yield chunk;
+        end('closed');
+      } catch (e) {
+        end('unplugged');
+        throw e;
+      }
+    })(),
+  );
 }
 
 export const NO_RUNTIME_REMEDY =
