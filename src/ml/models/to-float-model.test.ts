@@ -5,7 +5,7 @@ import { useBackend } from '../train/backend.ts';
 import { predictProbs } from '../train/trainer.ts';
 import { sineWindows, blobs } from '../train/synthetic.ts';
 import { buildClassifier } from './build-model.ts';
-import { floatForward } from './float-forward.ts';
+import { floatForward } from '../quantize/float-forward.ts';
 import { toFloatModel, transposeConv, transposeDense } from './to-float-model.ts';
 
 describe('toFloatModel', () => {
