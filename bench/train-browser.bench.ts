@@ -151,6 +151,30 @@ async function main(): Promise<void> {
         longMax = Math.max(longMax, r.longMax);
         summary.push(`xiao ${b}: ${r.epochs} epochs in ${r.trainS.toFixed(2)} s${epochs === 30 ? '' : ` (30 epochs ≈ ${est.toFixed(1)} s)`}, click→saved ${r.wallS.toFixed(1)} s, test acc ${r.accuracy === null ? 'n/a' : (r.accuracy * 100).toFixed(1) + ' %'}, long tasks ${r.longCount} (max ${r.longMax.toFixed(0)} ms)`);
       }
+      // 3. The 1-D convolutional model on raw windows (im2col convolution, trainable on WASM), xiao.
+      const convImpulse = resolveImpulse(ds, { dsp: 'raw', learn: 'conv1d' });
+      const windows = await page.evaluate(
+        async ({ recs, impulse }) => {
+          const { studio } = (globalThis as Win).__tinyml;
+          const p = await studio.s.createProject('xiao_ei_motion conv1d (bench)');
+          await studio.s.addSamples(
+            p.id,
+            recs.map((r) => ({ ...r, values: Float32Array.from(r.values) })),
+          );
+          await studio.s.updateProject(p.id, { impulse });
+          await studio.refreshProjects();
+          await studio.selectProject(p.id);
+          studio.step = 'device';
+          return recs.filter((r) => r.category === 'training').length;
+        },
+        { recs, impulse: convImpulse },
+      );
+      const c = await trainOnce(page, 'wasm', 30);
+      say(`BENCH train.browser_wasm_conv1d_xiao_s ${c.trainS.toFixed(3)} s`);
+      say(`BENCH train.browser_wasm_conv1d_epochs_per_s ${(c.epochs / c.trainS).toFixed(2)} epochs/s`);
+      if (c.accuracy !== null) say(`BENCH train.browser_wasm_conv1d_xiao_accuracy ${c.accuracy.toFixed(4)} fraction`);
+      longMax = Math.max(longMax, c.longMax);
+      summary.push(`xiao conv1d (raw ${convImpulse.windowing.windowMs} ms windows, ${windows} training recordings) wasm: ${c.epochs} epochs in ${c.trainS.toFixed(2)} s, test acc ${c.accuracy === null ? 'n/a' : (c.accuracy * 100).toFixed(1) + ' %'}`);
     } else {
       summary.push('xiao_ei_motion not found (../shared/datasets): only the demo project was measured.');
     }
