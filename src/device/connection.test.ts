@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { openDeviceStream, type ReadingBatch } from './connection.ts';
-import { createSimulatedBoard } from './sim/simulated-board.ts';
+import { createSimulatedBoard } from './sim-setup.ts';
 
 async function take(it: AsyncIterable<ReadingBatch>, frames: number): Promise<ReadingBatch[]> {
   const out: ReadingBatch[] = [];

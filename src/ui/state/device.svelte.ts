@@ -9,7 +9,7 @@ import type { Transport } from '../../device/transport.ts';
 import type { SensorAxis } from '../../data/sample.ts';
 import { StudioError } from '../../core/errors.ts';
 import { notices } from './notices.svelte.ts';
-import { createSimulatedBoard, type SimBoardHandle } from '../../device/sim-setup.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
@@ -26,7 +26,7 @@ class DeviceState {
   stats = $state.raw<StreamStats | null>(null);
   lastError = $state<string | null>(null);
   ring = $state.raw<FrameRing | null>(null);
-  sim = $state.raw<SimBoardHandle | null>(null);
+  sim = $state.raw<SimulatedBoard | null>(null);
   /** Set while the detector waits for a rate it could not determine. */
   needsRate = $state(false);
 
@@ -114,7 +114,7 @@ class DeviceState {
   async disconnect(): Promise<void> {
     const s = this.stream;
     this.stream = null;
-    this.sim?.stop();
+    this.sim?.stopPerformer();
     this.sim = null;
     if (s) await s.close().catch(() => undefined);
     this.status = 'disconnected';
