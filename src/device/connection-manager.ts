@@ -239,16 +239,21 @@ export class ConnectionManager {
         if (board && this.stream === stream) {
           this.board = board;
           const rateHz = (board.sensors[0]?.currentRateMilliHz ?? 0) / 1000;
-          if (rateHz > 0 && this.info && rateHz !== this.info.rateHz) {
+          if (rateHz > 0 && rateHz !== stream.info.rateHz) {
             // The stream's frame times follow the new rate from the next batch on.
-            this.info = { ...this.info, rateHz };
             stream.info.rateHz = rateHz;
           }
+          this.info = { ...stream.info };
           this.emit('info', { info: this.info!, board });
         }
         stream.resume?.();
       }
     }
+  }
+
+  /** Runtime firmware: samples at `hz` from now on (SET_RATE with the stream paused). */
+  async setRate(hz: number): Promise<void> {
+    await this.withStreamPaused((c) => c.setRate(0, Math.round(hz * 1000)));
   }
 
   /**

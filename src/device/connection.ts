@@ -179,8 +179,8 @@ function byteSoup(chunks: Chunk[]): StudioError | null {
 
 async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptions): Promise<DeviceStream> {
   const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs });
-  const info = await client.connect();
-  const sensor = info.sensors[0];
+  const boardInfo = await client.connect();
+  const sensor = boardInfo.sensors[0];
   if (!sensor) throw new StudioError({ family: 'device', code: 'no-sensor', message: 'The board reports no sensor.', remedy: 'Check the IMU wiring and the firmware build.' });
   const rateHz = sensor.currentRateMilliHz / 1000;
   const stats: StreamStats = { readings: 0, badLines: 0, garbled: 0, dropped: 0, deviceErrors: [], logs: [] };
@@ -192,8 +192,9 @@ async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptio
   let wake: (() => void) | null = null;
   let run: AbortController | null = null;
   let runEnded: Promise<void> = Promise.resolve();
-  const dt = 1000 / rateHz;
-  let frameNo = 0;
+  const info: DeviceStreamInfo = { mode: 'framed', deviceName: boardInfo.board || t.info.name, axes: sensor.axes.map((a) => ({ name: a.name, units: a.units })), rateHz, rateSource: 'device', firmwareVersion: boardInfo.firmwareVersion };
+  // Stream time advances by one interval of the current rate per frame (the rate may change between runs).
+  let tMs = 0;
   const batches = (async function* () {
     while (!closed) {
       if (paused) {
@@ -210,9 +211,10 @@ async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptio
         for await (const b of client.stream({ signal: ac.signal })) {
           stats.readings += b.frames;
           stats.dropped += b.dropped;
-          frameNo += b.dropped;
-          const batch: ReadingBatch = { frames: b.values, t0: frameNo * dt, arrivedAt: now() };
-          frameNo += b.frames;
+          const dt = 1000 / info.rateHz;
+          tMs += b.dropped * dt;
+          const batch: ReadingBatch = { frames: b.values, t0: tMs, arrivedAt: now() };
+          tMs += b.frames * dt;
           yield batch;
         }
       } finally {
@@ -222,7 +224,7 @@ async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptio
     }
   })();
   return {
-    info: { mode: 'framed', deviceName: info.board || t.info.name, axes: sensor.axes.map((a) => ({ name: a.name, units: a.units })), rateHz, rateSource: 'device', firmwareVersion: info.firmwareVersion },
+    info,
     stats,
     batches,
     client,
