@@ -125,7 +125,7 @@ describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline
       expect(host.error).toBeUndefined();
 
       const hook = new SlotInference({ sensorAxes: IMU, arenaCapacity: 48 * 1024 });
-      expect(hook.load(payload, payload.length, 8192)).toBe(true);
+      expect(hook.loadSlot(payload, 8192)).toBe(true);
       const imp = hook.impulse!;
       const blockId = { raw: 0, flatten: 1, spectral: 2 }[imp.block];
       expect([blockId, imp.axes.length, imp.windowFrames, imp.strideFrames, imp.featureCount, 1]).toEqual(host.head.slice(0, 6));
@@ -160,7 +160,7 @@ describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline
     const simProblem = (image: Uint8Array) => {
       const hook = new SlotInference({ sensorAxes: IMU, arenaCapacity: 48 * 1024 });
       const len = new DataView(image.buffer).getUint32(8, true);
-      expect(hook.load(image.subarray(SLOT.DATA_OFFSET, SLOT.DATA_OFFSET + len), len, 1)).toBe(false);
+      expect(hook.loadSlot(image.subarray(SLOT.DATA_OFFSET, SLOT.DATA_OFFSET + len), 1)).toBe(false);
       return hook.problem;
     };
     const refusals: [string, Uint8Array][] = [

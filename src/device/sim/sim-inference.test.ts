@@ -76,7 +76,7 @@ const hookFor = (arenaCapacity = RUNTIME_ARENA_BYTES) => {
   return { hook, logs };
 };
 
-const load = (hook: SlotInference, payload: Uint8Array, arena = 4096) => hook.load(payload, payload.length, arena);
+const load = (hook: SlotInference, payload: Uint8Array, arena = 4096) => hook.loadSlot(payload, arena);
 
 describe('SlotInference: the strict simulated board knows only its slot bytes', () => {
   const tflite = quantizeModel(signModel(names.length, accXAverage), representative()).tflite;
@@ -186,7 +186,7 @@ describe('SlotInference: the strict simulated board knows only its slot bytes', 
     for (const c of cases) {
       it(c.name, () => {
         const { hook, logs } = hookFor(c.capacity);
-        expect(hook.load(c.payload(), c.payload().length, c.arena ?? 4096)).toBe(false);
+        expect(hook.loadSlot(c.payload(), c.arena ?? 4096)).toBe(false);
         expect(hook.loaded).toBe(false);
         expect(logs).toHaveLength(1);
         if (typeof c.why === 'string') expect(logs[0]).toBe(c.why);

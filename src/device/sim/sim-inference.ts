@@ -104,8 +104,10 @@ export class SlotInference implements InferenceHook {
   runs = 0;
   /** Why the last load failed (null after a successful load). */
   problem: string | null = null;
-  /** Slot payloads offered to `load` so far (length, CRC and arena of the last one). */
+  /** Which slot content the last load was for (set by the board; null after unload). */
   attempted: string | null = null;
+  /** Loads the device core asked for itself (a core that calls InferenceHook.load, as the firmware's does). */
+  coreLoads = 0;
   private imp: LoadedImpulse | null = null;
   private desc: ImpulseDescriptor | null = null;
   private axisMap: number[] = [];
@@ -133,6 +135,11 @@ export class SlotInference implements InferenceHook {
     return this.imp ? this.imp.strideFrames : 1;
   }
 
+  /** The impulse's sampling rate from the descriptor, mHz (0: a bare model, no rate known). */
+  get sampleRateMilliHz(): number {
+    return this.imp?.sampleRateHz ? Math.round(this.imp.sampleRateHz * 1000) : 0;
+  }
+
   unload(): void {
     this.imp = null;
     this.desc = null;
@@ -146,16 +153,22 @@ export class SlotInference implements InferenceHook {
     return false;
   }
 
+  /** InferenceHook.load as the device core calls it (the verified slot payload). */
+  load(payload: Uint8Array): boolean {
+    this.coreLoads++;
+    return this.loadSlot(payload);
+  }
+
   /**
-   * TflmHook::load: prepares the verified slot payload (`payload` = the slot's data bytes, `length`
-   * long) for a model that declared `arenaSize`. False (and a log line) when the firmware would refuse.
+   * TflmHook::load: prepares the verified slot payload for a model that declared `arenaSize` (when
+   * known). False (and a log line) when the firmware would refuse it.
    */
-  load(payload: Uint8Array, length: number, arenaSize: number, key = `${length}/${arenaSize}`): boolean {
+  loadSlot(payload: Uint8Array, arenaSize?: number, key: string | null = null): boolean {
     this.unload();
     this.attempted = key;
     this.problem = null;
-    const bytes = payload.subarray(0, length);
-    if (arenaSize > this.o.arenaCapacity) return this.fail(SLOT_REFUSALS.arena);
+    const bytes = payload;
+    if (arenaSize !== undefined && arenaSize > this.o.arenaCapacity) return this.fail(SLOT_REFUSALS.arena);
     const { model, descriptor } = splitSlotPayload(bytes);
     let why: string | null = null;
     let d: ImpulseDescriptor | null = null;

@@ -296,26 +296,31 @@ export class SimulatedBoard {
     this.model.setRate(FIRMWARE_DEFAULT_RATE_MILLIHZ / 1000);
     const sensor = modelAsDeviceSensor(this.model, FIRMWARE_RATES_MILLIHZ, FIRMWARE_DEFAULT_RATE_MILLIHZ, () => this.stats.frames++);
     const arenaCapacity = this.opts.arenaCapacity ?? RUNTIME_ARENA_BYTES;
+    // Lines logged while the core boots (it loads the slot in its constructor) go out once it exists.
+    const early: string[] = [];
     const hook = new SlotInference({
       sensorAxes: this.model.axes.map((a) => a.name),
       arenaCapacity,
-      log: (text) => coreLog(this.core, LogLevel.WARN, text),
+      log: (text) => (this.core ? coreLog(this.core, LogLevel.WARN, text) : early.push(text)),
     });
     this.hook = hook;
+    this.core = null;
     const o: DeviceCoreOptions = {
       board: this.opts.name ?? SIM_BOARD_NAME,
       firmwareVersion: SIM_FIRMWARE_VERSION,
       sensors: [sensor],
       flash: this.flash,
       arenaCapacity,
-      // Like the firmware's `modelLoaded_`: SET_INFERENCE finds no runner unless the slot loaded.
+      // A core that loads the slot itself gets the runner always; an older one only once it loaded
+      // (then SET_INFERENCE answers NO_MODEL for a slot the runner refused, like the firmware).
       get inference() {
-        return hook.loaded ? hook : undefined;
+        return CORE_LOADS_SLOT || hook.loaded ? hook : undefined;
       },
       send: (bytes) => this.emit(bytes),
     };
     const core = new DeviceCore(o);
     this.core = core;
+    for (const text of early.splice(0)) coreLog(core, LogLevel.WARN, text);
     this.syncModel();
     this.syncRate();
     return core;
@@ -324,12 +329,12 @@ export class SimulatedBoard {
   /**
    * Loads the slot into the model runner when the core has a newly committed (or booted) model, and
    * unloads it when an upload starts — where the firmware's core calls InferenceHook::load/unload.
-   * Seam: the TypeScript DeviceCore does not call the hook's load yet; until it does, the board does.
+   * Seam: only for a TypeScript DeviceCore that does not call the hook's load itself.
    */
   private syncModel(): void {
     const core = this.core;
     const hook = this.hook;
-    if (!core || !hook) return;
+    if (!core || !hook || CORE_LOADS_SLOT || hook.coreLoads > 0) return;
     const m = core.info().model;
     if (m.state !== ModelState.VALID) {
       if (hook.loaded || hook.attempted) hook.unload();
@@ -338,7 +343,7 @@ export class SimulatedBoard {
     }
     const key = `${m.sequence}/${m.length}/${m.crc32}/${m.arenaSize}`;
     if (hook.attempted === key) return;
-    hook.load(this.flash.read(SLOT.DATA_OFFSET, m.length), m.length, m.arenaSize, key);
+    hook.loadSlot(this.flash.read(SLOT.DATA_OFFSET, m.length), m.arenaSize, key);
   }
 
   /** Keeps the model's rate in step with what the host set through SET_RATE. */
@@ -416,6 +421,9 @@ export class SimulatedBoard {
     }
   }
 }
+
+/** Whether this DeviceCore hands the verified slot to InferenceHook.load itself (as the firmware's core does). */
+const CORE_LOADS_SLOT = typeof (DeviceCore.prototype as unknown as Record<string, unknown>).loadModel === 'function';
 
 /**
  * The firmware logs through its core (`DeviceCore::log`, public in C++). The TypeScript twin keeps
