@@ -9,6 +9,7 @@
 //   output: "D block axes window stride features inputInt8 scale zeroPoint", then per window
 //           "F f0 f1 ..." (DSP features, %.9g) and "Q q0 q1 ..." (int8 tensor of the standardised
 //           features); "E reason" and exit 3 on errors.
+//   tinyml_impulse --quantize SCALE ZERO_POINT   stdin: values -> "Q q0 q1 ..." (the int8 quantizer alone)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,24 @@ static int fail(const char* why) {
   return 3;
 }
 
+// --quantize SCALE ZERO_POINT: ImpulseRunner::quantize on the values of stdin ("nan", "inf" allowed),
+// one "Q q0 q1 ..." line.
+static int quantize_tool(float scale, long zeroPoint) {
+  std::vector<float> x;
+  float v;
+  while (scanf("%f", &v) == 1) x.push_back(v);
+  std::vector<int8_t> q(x.size());
+  ImpulseRunner::quantize(x.data(), (int)x.size(), scale, (int32_t)zeroPoint, q.data());
+  printf("Q");
+  for (int8_t k : q) printf(" %d", k);
+  printf("\n");
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && strcmp(argv[1], "--quantize") == 0) return quantize_tool(strtof(argv[2], nullptr), strtol(argv[3], nullptr, 0));
   if (argc != 2) {
-    fprintf(stderr, "usage: tinyml_impulse SLOT_FILE < windows\n");
+    fprintf(stderr, "usage: tinyml_impulse SLOT_FILE < windows | tinyml_impulse --quantize SCALE ZERO_POINT < values\n");
     return 2;
   }
   FILE* f = fopen(argv[1], "rb");

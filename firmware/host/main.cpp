@@ -2,7 +2,11 @@
 // file-backed model slot (survives a kill, like flash survives an unplug) and a fake 6-axis IMU.
 // The TypeScript tests drive it (src/device/protocol/host-interop.test.ts).
 //
-//   tinyml_host --flash FILE [--slot-size BYTES]    run the device (default slot 256 KiB)
+//   tinyml_host --flash FILE [--slot-size BYTES] [--axes N] [--impulse-rate MHZ] [--script RUN_US,STEP_US]
+//       run the device (default slot 256 KiB). --axes: the fake IMU's axis count (1..9, default 6);
+//       --impulse-rate: the fake model runner reports this impulse sample rate (mHz, default none);
+//       --script: deterministic run for byte-for-byte tests: all of stdin is received at clock 0, then
+//       tick(t) for t = 0, STEP, 2 STEP, ... up to RUN, then exit.
 //   tinyml_host --tool crc|cobs|uncobs|deframe       byte tools over stdin -> stdout
 //   tinyml_host --tool frame TYPE SEQ                 frame stdin as payload
 #include <fcntl.h>
@@ -82,14 +86,16 @@ class FileFlash : public Flash {
 // Same signal as fakeImuValue() in src/device/protocol/host-twin.ts.
 class FakeImu : public Sensor {
  public:
-  FakeImu() {
+  explicit FakeImu(uint8_t axes) {
     d_.name = "imu";
-    d_.axisCount = 6;
-    const char* names[6] = {"accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ"};
-    for (int a = 0; a < 6; a++) {
+    d_.axisCount = axes;
+    const char* names[9] = {"accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ", "magX", "magY", "magZ"};
+    const char* units[3] = {"g", "dps", "uT"};
+    const float perUnit[3] = {4096.0f, 16.0f, 64.0f};
+    for (int a = 0; a < axes; a++) {
       d_.axes[a].name = names[a];
-      d_.axes[a].units = a < 3 ? "g" : "dps";
-      d_.int16PerUnit[a] = a < 3 ? 4096.0f : 16.0f;
+      d_.axes[a].units = units[a / 3];
+      d_.int16PerUnit[a] = perUnit[a / 3];
     }
     d_.rateCount = 4;
     const uint32_t rates[4] = {50000, 62500, 100000, 200000};
@@ -98,7 +104,7 @@ class FakeImu : public Sensor {
   }
   const SensorDesc& desc() const override { return d_; }
   void read(uint64_t index, float* out) override {
-    for (int a = 0; a < 6; a++) out[a] = (float)((int)((index * 37 + (uint64_t)a * 101) % 256) - 128) / 64.0f;
+    for (int a = 0; a < d_.axisCount; a++) out[a] = (float)((int)((index * 37 + (uint64_t)a * 101) % 256) - 128) / 64.0f;
   }
 
  private:
@@ -108,7 +114,9 @@ class FakeImu : public Sensor {
 // Same as fakeInference in host-twin.ts.
 class FakeInference : public InferenceHook {
  public:
+  explicit FakeInference(uint32_t rate) : rate_(rate) {}
   bool load(const uint8_t*, uint32_t length, uint32_t) override { len_ = length; return true; }
+  uint32_t sampleRateMilliHz() const override { return rate_; }
   uint16_t windowFrames() const override { return 50; }
   uint16_t strideFrames() const override { return 25; }
   bool run(const float* w, uint8_t axes, InferenceResult& r) override {
@@ -123,6 +131,7 @@ class FakeInference : public InferenceHook {
   }
 
  private:
+  uint32_t rate_;
   uint32_t len_ = 0;
 };
 
@@ -185,13 +194,21 @@ static uint64_t now_us() {
 int main(int argc, char** argv) {
   const char* flashPath = nullptr;
   uint32_t slotSize = 256 * 1024;
+  unsigned long axes = 6, impulseRate = 0, runUs = 0, stepUs = 0;
+  bool script = false;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--tool" && i + 1 < argc) return tool(argv[i + 1], argc, argv, i + 1);
     if (a == "--flash" && i + 1 < argc) flashPath = argv[++i];
     else if (a == "--slot-size" && i + 1 < argc) slotSize = (uint32_t)strtoul(argv[++i], nullptr, 0);
-    else {
-      fprintf(stderr, "usage: tinyml_host --flash FILE [--slot-size BYTES] | --tool crc|cobs|uncobs|deframe|frame T S\n");
+    else if (a == "--axes" && i + 1 < argc) axes = strtoul(argv[++i], nullptr, 0);
+    else if (a == "--impulse-rate" && i + 1 < argc) impulseRate = strtoul(argv[++i], nullptr, 0);
+    else if (a == "--script" && i + 1 < argc && sscanf(argv[i + 1], "%lu,%lu", &runUs, &stepUs) == 2 && stepUs > 0) {
+      script = true;
+      i++;
+    } else {
+      fprintf(stderr, "usage: tinyml_host --flash FILE [--slot-size BYTES] [--axes N] [--impulse-rate MHZ] [--script RUN_US,STEP_US]"
+                      " | --tool crc|cobs|uncobs|deframe|frame T S\n");
       return 2;
     }
   }
@@ -199,9 +216,13 @@ int main(int argc, char** argv) {
     fprintf(stderr, "need --flash FILE and a slot size that is a multiple of 4096 (>= 8192)\n");
     return 2;
   }
+  if (axes < 1 || axes > MAX_AXES) {
+    fprintf(stderr, "--axes must be 1..%d\n", MAX_AXES);
+    return 2;
+  }
   FileFlash flash(flashPath, slotSize);
-  FakeImu imu;
-  FakeInference inf;
+  FakeImu imu((uint8_t)axes);
+  FakeInference inf((uint32_t)impulseRate);
   StdoutOutput out;
   DeviceConfig cfg = {};
   cfg.board = "TinyML host twin";
@@ -214,6 +235,12 @@ int main(int argc, char** argv) {
   cfg.out = &out;
   static DeviceCore core(cfg);
   core.begin();
+  if (script) {
+    std::vector<uint8_t> in = read_stdin();
+    core.receive(in.data(), in.size());
+    for (uint64_t t = 0; t <= runUs; t += stepUs) core.tick(t);
+    return 0;
+  }
   uint8_t buf[4096];
   for (;;) {
     pollfd p = {0, POLLIN, 0};

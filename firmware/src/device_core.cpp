@@ -1,7 +1,6 @@
 #include "device_core.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "crc32.h"
@@ -17,7 +16,64 @@ uint32_t max_frames_per_batch(uint8_t axes, uint8_t format) {
   return n > 255 ? 255 : n;
 }
 
+uint32_t max_stream_frames(uint8_t axes, uint8_t format) {
+  uint32_t n = max_frames_per_batch(axes, format);
+  uint32_t fit = BATCH_VALUES / (axes ? axes : 1);
+  return n < fit ? n : fit;
+}
+
+uint32_t matching_rate(const SensorDesc& d, uint32_t rate) {
+  uint32_t best = 0;
+  uint64_t bestDiff = 0;
+  for (uint8_t i = 0; i < d.rateCount; i++) {
+    uint32_t r = d.ratesMilliHz[i];
+    uint64_t diff = r > rate ? r - rate : rate - r;
+    if (diff * 100 > (uint64_t)rate * RATE_TOLERANCE_PERCENT) continue;
+    if (best == 0 || diff < bestDiff) {
+      best = r;
+      bestDiff = diff;
+    }
+  }
+  return best;
+}
+
 static uint32_t ceil_to(uint32_t v, uint32_t unit) { return (v + unit - 1) / unit * unit; }
+
+// Small text builder for LOG messages (no printf: keeps the image small).
+namespace {
+struct Text {
+  char b[256];
+  size_t n = 0;
+  Text& s(const char* t) {
+    while (*t && n + 1 < sizeof(b)) b[n++] = *t++;
+    b[n] = 0;
+    return *this;
+  }
+  Text& u(uint32_t v) {
+    char d[11];
+    int k = 0;
+    do {
+      d[k++] = (char)('0' + v % 10);
+      v /= 10;
+    } while (v);
+    while (k && n + 1 < sizeof(b)) b[n++] = d[--k];
+    b[n] = 0;
+    return *this;
+  }
+  // mHz as Hz: "62.5", "104", "0.001".
+  Text& hz(uint32_t mhz) {
+    u(mhz / 1000);
+    uint32_t f = mhz % 1000;
+    if (f) {
+      char d[4] = {(char)('0' + f / 100), (char)('0' + f / 10 % 10), (char)('0' + f % 10), 0};
+      int k = 3;
+      while (k > 0 && d[k - 1] == '0') d[--k] = 0;
+      s(".").s(d);
+    }
+    return *this;
+  }
+};
+}  // namespace
 
 void DeviceCore::begin() {
   for (uint8_t i = 0; i < c_.sensorCount; i++) rates_[i] = c_.sensors[i]->desc().defaultRateMilliHz;
@@ -38,7 +94,7 @@ void DeviceCore::begin() {
       header_ = h;
       hasHeader_ = true;
       state_ = MODEL_VALID;
-      if (c_.inference) modelLoaded_ = c_.inference->load(f.mapped(SLOT_DATA_OFFSET), h.length, h.arena);
+      loadModel(h.length, h.arena);
       return;
     }
   }
@@ -53,6 +109,8 @@ void DeviceCore::begin() {
     marked_ = done;
     uint64_t r = (uint64_t)done * SLOT_PROGRESS_BLOCK;
     received_ = flushed_ = (uint32_t)(r < p.length ? r : p.length);
+    // the sector holding flushed_ was erased before its first page was programmed
+    erasedEnd_ = ceil_to(SLOT_DATA_OFFSET + flushed_, f.sectorSize());
   }
 }
 
@@ -154,7 +212,8 @@ void DeviceCore::handle(const Frame& f) {
       if (sensor >= c_.sensorCount) return nack(t, s, NACK_NO_SENSOR);
       uint8_t axes = c_.sensors[sensor]->desc().axisCount;
       if (format != FMT_FLOAT32 && format != FMT_INT16) return nack(t, s, NACK_BAD_PAYLOAD);
-      if (fpb < 1 || fpb > max_frames_per_batch(axes, format)) return nack(t, s, NACK_BAD_PAYLOAD);
+      uint32_t maxFpb = max_stream_frames(axes, format);
+      if (fpb < 1 || fpb > maxFpb) return nack(t, s, NACK_BAD_PAYLOAD, maxFpb);
       if (uploadSession_) return nack(t, s, NACK_BUSY);
       streaming_ = true;
       streamSensor_ = sensor;
@@ -183,12 +242,19 @@ void DeviceCore::handle(const Frame& f) {
       if (uploadSession_) return nack(t, s, NACK_BUSY);
       uint32_t need = (uint32_t)c_.inference->windowFrames() * c_.sensors[0]->desc().axisCount;
       if (need > MAX_WINDOW_VALUES) return nack(t, s, NACK_NO_MODEL);
+      uint32_t want = impulseRate();
+      if (want) {
+        uint32_t r = matching_rate(c_.sensors[0]->desc(), want);
+        if (!r) return nack(t, s, NACK_UNSUPPORTED_RATE, want);
+        if (streaming_ && rates_[0] != r) return nack(t, s, NACK_BUSY, r);
+        rates_[0] = r;
+      }
       inferring_ = true;
       ringFill_ = 0;
       sinceRun_ = 0;
       memset(ring_, 0, sizeof(float) * need);
       if (!sampling_) restartSampler();
-      return ack(t, s, 0);
+      return ack(t, s, rates_[0]);
     }
     case MSG_MODEL_BEGIN:
       if (f.len != 16) return nack(t, s, NACK_BAD_PAYLOAD);
@@ -250,9 +316,11 @@ void DeviceCore::modelBegin(uint8_t seq, const uint8_t* p) {
   }
   if (modelLoaded_ && c_.inference) c_.inference->unload();
   modelLoaded_ = false;
+  // Only the records' sector now; the payload's sectors are erased as the data reaches them
+  // (ensureErased), so no command waits for more than one sector erase.
   uint32_t sec = c_.flash->sectorSize();
-  uint32_t end = ceil_to(SLOT_DATA_OFFSET + m.length, sec);
-  if (!c_.flash->erase(0, end)) return nack(T, seq, NACK_FLASH_ERROR);
+  erasedEnd_ = 0;
+  if (!ensureErased(sec)) return nack(T, seq, NACK_FLASH_ERROR);
   uint8_t rec[SLOT_HEADER_SIZE];
   encode_slot_record(SLOT_PENDING_MAGIC, m, rec);
   if (!patch(SLOT_PENDING_OFFSET, rec, SLOT_HEADER_SIZE)) return nack(T, seq, NACK_FLASH_ERROR);
@@ -266,6 +334,15 @@ void DeviceCore::modelBegin(uint8_t seq, const uint8_t* p) {
   return ack(T, seq, 0);
 }
 
+bool DeviceCore::ensureErased(uint32_t end) {
+  uint32_t sec = c_.flash->sectorSize();
+  while (erasedEnd_ < end) {
+    if (!c_.flash->erase(erasedEnd_, sec)) return false;
+    erasedEnd_ += sec;
+  }
+  return true;
+}
+
 bool DeviceCore::flushPage(bool final) {
   uint32_t u = c_.flash->programUnit();
   uint32_t len = pending_.length;
@@ -274,6 +351,7 @@ bool DeviceCore::flushPage(bool final) {
     uint8_t buf[MAX_PROGRAM_UNIT];
     memset(buf, 0xFF, u);
     memcpy(buf, page_, n);
+    if (!ensureErased(SLOT_DATA_OFFSET + flushed_ + u)) return false;
     if (!c_.flash->program(SLOT_DATA_OFFSET + flushed_, buf, u)) return false;
     flushed_ += n;
     memset(page_, 0xFF, sizeof(page_));
@@ -331,11 +409,35 @@ void DeviceCore::modelEnd(uint8_t seq) {
   header_ = h;
   hasHeader_ = true;
   state_ = MODEL_VALID;
-  if (c_.inference) modelLoaded_ = c_.inference->load(c_.flash->mapped(SLOT_DATA_OFFSET), h.length, h.arena);
-  char text[64];
-  snprintf(text, sizeof(text), "model %lu committed, %lu bytes", (unsigned long)h.sequence, (unsigned long)h.length);
-  log(LOG_INFO, text);
+  Text text;
+  text.s("model ").u(h.sequence).s(" committed, ").u(h.length).s(" bytes");
+  log(LOG_INFO, text.b);
+  loadModel(h.length, h.arena);
   return ack(T, seq, c);
+}
+
+// Hands the verified slot to the model runner; an impulse with a sample rate then sets sensor 0's
+// rate (PROTOCOL.md "Sampling rate of the impulse").
+void DeviceCore::loadModel(uint32_t length, uint32_t arena) {
+  modelLoaded_ = c_.inference ? c_.inference->load(c_.flash->mapped(SLOT_DATA_OFFSET), length, arena) : false;
+  uint32_t want = impulseRate();
+  if (!want || c_.sensorCount == 0) return;
+  const SensorDesc& d = c_.sensors[0]->desc();
+  uint32_t r = matching_rate(d, want);
+  Text text;
+  if (!r) {
+    text.s("the impulse was sampled at ").hz(want).s(" Hz; the sensor offers");
+    for (uint8_t i = 0; i < d.rateCount; i++) text.s(i ? ", " : " ").hz(d.ratesMilliHz[i]);
+    text.s(" Hz: inference refused (UNSUPPORTED_RATE)");
+    return log(LOG_WARN, text.b);
+  }
+  if (!streaming_) rates_[0] = r;
+  text.s("sampling at ").hz(r).s(" Hz for the impulse (").hz(want).s(" Hz)");
+  log(LOG_INFO, text.b);
+}
+
+uint32_t DeviceCore::impulseRate() const {
+  return modelLoaded_ && c_.inference ? c_.inference->sampleRateMilliHz() : 0;
 }
 
 // ------------------------------------------------------------------ sampling

@@ -19,6 +19,10 @@ static const uint8_t MAX_CLASSES = 16;
 static const uint32_t MAX_WINDOW_VALUES = 4096;
 static const uint32_t MAX_CATCHUP_FRAMES = 1000;
 static const uint32_t MAX_PROGRAM_UNIT = 256;
+// Values (frames x axes) one SAMPLES batch can hold on the device; START_STREAM is refused above it.
+static const uint32_t BATCH_VALUES = 512;
+// An impulse's sample rate matches an offered sensor rate when they differ by at most 1 % of it.
+static const uint32_t RATE_TOLERANCE_PERCENT = 1;
 
 struct AxisDesc {
   const char* name;
@@ -61,6 +65,8 @@ class InferenceHook {
   virtual void unload() {}
   virtual uint16_t windowFrames() const = 0;
   virtual uint16_t strideFrames() const = 0;
+  // Sampling rate (mHz) the loaded impulse was trained at (from its descriptor), or 0: none known.
+  virtual uint32_t sampleRateMilliHz() const { return 0; }
   // window: the last windowFrames() frames of sensor 0, interleaved, oldest first.
   virtual bool run(const float* window, uint8_t axes, InferenceResult& result) = 0;
 };
@@ -109,6 +115,9 @@ class DeviceCore {
   void stopStream();
   void flushBatch();
   void inferStep(const float* fr, uint8_t axes);
+  void loadModel(uint32_t length, uint32_t arena);
+  uint32_t impulseRate() const;
+  bool ensureErased(uint32_t end);
   const SlotRecord* current() const;
 
   DeviceConfig c_;
@@ -124,7 +133,7 @@ class DeviceCore {
   // stream
   bool streaming_ = false;
   uint8_t streamSensor_ = 0, streamFormat_ = FMT_FLOAT32, fpb_ = 1;
-  float batch_[MAX_PAYLOAD / 4];
+  float batch_[BATCH_VALUES];
   uint32_t batchLen_ = 0;
   uint64_t batchStart_ = 0;
   // slot
@@ -132,6 +141,7 @@ class DeviceCore {
   bool hasHeader_ = false, hasPending_ = false;
   SlotRecord header_, pending_;
   uint32_t received_ = 0, flushed_ = 0, marked_ = 0;
+  uint32_t erasedEnd_ = 0;  // slot bytes [0, erasedEnd_) erased for the upload in progress
   uint8_t page_[MAX_PROGRAM_UNIT];
   bool uploadSession_ = false;
   // inference
@@ -140,5 +150,11 @@ class DeviceCore {
   uint32_t ringFill_ = 0, sinceRun_ = 0;
 };
 
+// Frames per batch the payload can carry (as the studio's maxFramesPerBatch).
 uint32_t max_frames_per_batch(uint8_t axes, uint8_t format);
+// Frames per batch START_STREAM accepts: the payload limit, and no more than batch_ holds.
+uint32_t max_stream_frames(uint8_t axes, uint8_t format);
+// The sensor rate (mHz) that serves an impulse sampled at `rate`: the offered rate nearest to it
+// within RATE_TOLERANCE_PERCENT, or 0.
+uint32_t matching_rate(const SensorDesc& d, uint32_t rate);
 }  // namespace tml

@@ -68,7 +68,12 @@ const char* decode_impulse_descriptor(const uint8_t* b, uint32_t n, ImpulseDescr
   if (d.axisCount < 1 || d.axisCount > DESC_MAX_AXES) return "axis count";
   if (d.labelCount > DESC_MAX_LABELS || d.sosCount > DESC_MAX_SOS) return "label or filter count";
   if (d.windowFrames < 1 || d.strideFrames < 1 || d.featureCount < 1) return "window or feature count";
-  if (d.inputInt8 && !(d.inputScale > 0)) return "input scale";
+  if (d.inputInt8 && !(d.inputScale > 0 && isfinite(d.inputScale))) return "input scale";
+  if (d.inputZeroPoint < -128 || d.inputZeroPoint > 127) return "input zero point";
+  if (d.outputZeroPoint < -128 || d.outputZeroPoint > 127) return "output zero point";
+  if (!isfinite(d.outputScale) || d.outputScale < 0) return "output scale";
+  if (!(d.sampleRateHz > 0 && d.sampleRateHz <= 1e6f)) return "sample rate";
+  if (!isfinite(d.scale)) return "scale-axes";
   if (d.block == DSP_SPECTRAL) {
     uint16_t f = d.fftLength;
     if (f < 4 || f > 4096 || (f & (f - 1)) != 0) return "FFT length";

@@ -146,8 +146,17 @@ void ImpulseRunner::standardize(float* x, int n) const {
 }
 
 void ImpulseRunner::quantize(const float* x, int n, float scale, int32_t zeroPoint, int8_t* out) {
+  // Saturating: NaN gives 0 (as the studio's quantizeFeatures), anything beyond the int8 range is
+  // clamped before the conversion, so no overflow whatever the features or the zero point.
   for (int i = 0; i < n; i++) {
-    long q = lroundf(x[i] / scale) + zeroPoint;
+    float r = x[i] / scale;
+    if (r != r) {
+      out[i] = 0;
+      continue;
+    }
+    if (r > 1024.0f) r = 1024.0f;
+    if (r < -1024.0f) r = -1024.0f;
+    int64_t q = (int64_t)lroundf(r) + (int64_t)zeroPoint;
     out[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
   }
 }

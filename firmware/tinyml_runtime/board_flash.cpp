@@ -8,7 +8,8 @@
 namespace {
 const char* g_problem = nullptr;
 
-// Fallback when no flash slot is available: a RAM slot (lost at reset).
+#if !defined(TINYML_SLOT_ADDRESS)
+// Only boards without a flash slot: a RAM slot of 36 KB (lost at reset).
 class RamFlash : public tml::Flash {
  public:
   uint32_t size() const override { return sizeof(mem_); }
@@ -27,10 +28,27 @@ class RamFlash : public tml::Flash {
  private:
   alignas(16) uint8_t mem_[4096 + 32 * 1024];
 };
+#else
+// A board whose flash slot cannot be used (the problem is logged at start): no slot at all, so
+// MODEL_BEGIN is answered TOO_LARGE with capacity 0 instead of spending RAM on a fallback.
+class NoFlash : public tml::Flash {
+ public:
+  uint32_t size() const override { return 0; }
+  uint32_t sectorSize() const override { return 4096; }
+  uint32_t programUnit() const override { return 4; }
+  bool read(uint32_t, uint8_t*, uint32_t n) override { return n == 0; }
+  bool erase(uint32_t, uint32_t n) override { return n == 0; }
+  bool program(uint32_t, const uint8_t*, uint32_t n) override { return n == 0; }
+};
+#endif
 
-tml::Flash* ram_flash(const char* why) {
+tml::Flash* unusable_slot(const char* why) {
+  g_problem = why;
+#if !defined(TINYML_SLOT_ADDRESS)
   static RamFlash r;
-  if (why) g_problem = why;
+#else
+  static NoFlash r;
+#endif
   return &r;
 }
 }  // namespace
@@ -38,7 +56,7 @@ tml::Flash* ram_flash(const char* why) {
 const char* board_flash_problem() { return g_problem; }
 
 #if !defined(TINYML_SLOT_ADDRESS)
-tml::Flash* board_flash() { return ram_flash("no flash slot for this board: models are kept in RAM"); }
+tml::Flash* board_flash() { return unusable_slot("no flash slot for this board: models are kept in RAM (36 KB, lost at reset)"); }
 
 #elif defined(ARDUINO_ARCH_MBED) && (defined(ARDUINO_ARDUINO_NANO33BLE) || defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE))
 #include <FlashIAP.h>
@@ -65,10 +83,14 @@ tml::Flash* board_flash() {
   return &f;
 }
 
-#elif defined(ARDUINO_ARCH_RP2040) || defined(ARDUINO_ARCH_MBED_RP2040)
+#elif defined(ARDUINO_ARCH_RP2040) || defined(TARGET_RP2040) || defined(TINYML_PICO_SDK)
+// arduino-pico (ARDUINO_ARCH_RP2040), Arduino mbed Nano RP2040 Connect (TARGET_RP2040), firmware/pico.
 #include <hardware/flash.h>
 #include <hardware/sync.h>
-#if !defined(ARDUINO_ARCH_MBED)
+#if defined(TINYML_PICO_SDK)
+// pico-sdk linker symbol: end of the image in flash.
+extern "C" uint8_t __flash_binary_end[];
+#elif !defined(ARDUINO_ARCH_MBED)
 // arduino-pico's linker symbols: end of the sketch, LittleFS region, EEPROM sector.
 extern "C" uint8_t __flash_binary_end[], _FS_start[], _FS_end[], _EEPROM_start[];
 #endif
@@ -98,12 +120,14 @@ class RpFlash : public tml::Flash {
 
 // The slot must not overlap the sketch, the LittleFS region or the EEPROM sector of arduino-pico.
 const char* rp_layout_problem() {
-#if !defined(ARDUINO_ARCH_MBED)
+#if defined(TINYML_PICO_SDK)
+  if ((uintptr_t)__flash_binary_end > TINYML_SLOT_ADDRESS) return "the firmware image reaches into the model slot: no model slot";
+#elif !defined(ARDUINO_ARCH_MBED)
   const uintptr_t s = TINYML_SLOT_ADDRESS, e = s + TINYML_SLOT_SIZE;
   const uintptr_t fs0 = (uintptr_t)_FS_start, fs1 = (uintptr_t)_FS_end, ee = (uintptr_t)_EEPROM_start;
-  if ((uintptr_t)__flash_binary_end > s) return "the sketch reaches into the model slot: models are kept in RAM";
-  if (fs1 > fs0 && fs0 < e && s < fs1) return "the LittleFS region overlaps the model slot (choose Flash Size with no FS): models are kept in RAM";
-  if (ee < e && s < ee + 4096) return "the EEPROM sector overlaps the model slot: models are kept in RAM";
+  if ((uintptr_t)__flash_binary_end > s) return "the sketch reaches into the model slot: no model slot";
+  if (fs1 > fs0 && fs0 < e && s < fs1) return "the LittleFS region overlaps the model slot (choose Flash Size with no FS): no model slot";
+  if (ee < e && s < ee + 4096) return "the EEPROM sector overlaps the model slot: no model slot";
 #endif
   return nullptr;
 }
@@ -111,7 +135,7 @@ const char* rp_layout_problem() {
 tml::Flash* board_flash() {
   static RpFlash f;
   const char* p = rp_layout_problem();
-  if (p) return ram_flash(p);
+  if (p) return unusable_slot(p);
   return &f;
 }
 
@@ -144,9 +168,9 @@ class EspFlash : public tml::Flash {
 tml::Flash* board_flash() {
   static EspFlash f;
   if (f.ok()) return &f;
-  return ram_flash("no data partition at the model slot address (use the default partition table): models are kept in RAM");
+  return unusable_slot("no data partition at the model slot address (use the default partition table): no model slot");
 }
 
 #else
-tml::Flash* board_flash() { return ram_flash("no flash driver for this board: models are kept in RAM"); }
+tml::Flash* board_flash() { return unusable_slot("no flash driver for this board: no model slot"); }
 #endif

@@ -4,5 +4,6 @@
 #include <tinyml_core.h>
 
 tml::Flash* board_flash();
-// Why the flash slot could not be used (then board_flash() is a RAM slot), or nullptr.
+// Why the flash slot could not be used, or nullptr. Boards without a flash slot get a 36 KB RAM slot
+// (lost at reset); a board whose slot cannot be used (layout problem) gets none (capacity 0).
 const char* board_flash_problem();

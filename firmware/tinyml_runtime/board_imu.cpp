@@ -10,6 +10,9 @@
 #elif defined(ARDUINO_NANO_RP2040_CONNECT)
 #include <Arduino_LSM6DSOX.h>
 #define HAS_LSM6DSOX 1
+#elif defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE)
+// LSM6DS3TR-C at 0x6A on the internal bus Wire1, powered from PIN_LSM6DS3TR_C_POWER (P1.08).
+#define XIAO_IMU_WIRE Wire1
 #endif
 
 namespace {
@@ -22,9 +25,10 @@ void fill_desc(tml::SensorDesc& d, uint32_t rate, float accPerUnit, float gyrPer
     d.axes[a].units = a < 3 ? "g" : "dps";
     d.int16PerUnit[a] = a < 3 ? accPerUnit : gyrPerUnit;
   }
-  const uint32_t rates[] = {25000, 50000, 62500, 100000};
-  d.rateCount = 4;
-  for (int i = 0; i < 4; i++) d.ratesMilliHz[i] = rates[i];
+  // Sampling rates offered (mHz): the sampler polls the IMU, whose own output rate is >= 104 Hz.
+  const uint32_t rates[] = {25000, 50000, 62500, 100000, 104000};
+  d.rateCount = sizeof(rates) / sizeof(rates[0]);
+  for (int i = 0; i < d.rateCount; i++) d.ratesMilliHz[i] = rates[i];
   d.defaultRateMilliHz = rate;
 }
 
@@ -149,11 +153,38 @@ class LibraryImu : public tml::Sensor {
 #endif
 
 const char* g_name = "Generic board";
+
+#if defined(XIAO_IMU_WIRE)
+void xiao_imu_power_on() {
+  pinMode(PIN_LSM6DS3TR_C_POWER, OUTPUT);
+#if defined(NRF_P1) && defined(GPIO_PIN_CNF_DRIVE_H0H1)
+  // high drive: the pin supplies the IMU (P1.08)
+  NRF_P1->PIN_CNF[8] = (GPIO_PIN_CNF_DIR_Output << GPIO_PIN_CNF_DIR_Pos) |
+                       (GPIO_PIN_CNF_INPUT_Disconnect << GPIO_PIN_CNF_INPUT_Pos) |
+                       (GPIO_PIN_CNF_DRIVE_H0H1 << GPIO_PIN_CNF_DRIVE_Pos);
+#endif
+  digitalWrite(PIN_LSM6DS3TR_C_POWER, HIGH);
+  delay(20);  // supply up and the IMU's boot (datasheet: 15 ms typical)
+}
+#endif
 }  // namespace
 
 const char* board_name() { return g_name; }
 
 tml::Sensor* board_imu_begin() {
+#if defined(XIAO_IMU_WIRE)
+  xiao_imu_power_on();
+  XIAO_IMU_WIRE.begin();
+  const uint8_t xiaoAddrs[2] = {0x6A, 0x6B};
+  for (uint8_t addr : xiaoAddrs) {
+    if (Lsm6ds3::probe(XIAO_IMU_WIRE, addr)) {
+      static Lsm6ds3 s(XIAO_IMU_WIRE, addr);
+      g_name = "Seeed XIAO nRF52840 Sense";
+      s.init();
+      return &s;
+    }
+  }
+#endif
 #if defined(INTERNAL_WIRE)
   INTERNAL_WIRE.begin();
   if (Lsm9ds1::probe()) {

@@ -9,8 +9,23 @@
 #define TINYML_ARENA_BYTES (48 * 1024)
 #endif
 
-#if defined(ARDUINO) && __has_include(<TensorFlowLite.h>)
-#include <TensorFlowLite.h>
+// Which TensorFlow Lite Micro this build links (a real #include: Arduino's library discovery follows
+// #include lines only, never __has_include):
+//   TINYML_PICO_SDK        firmware/pico (CMake): the TFLM sources are compiled into the image
+//   mbed (Nano 33 BLE Sense, Nano RP2040 Connect, XIAO nRF52840 Sense), ESP32: the Arduino library
+//                          Chirale_TensorFlowLite (2.0.0), which must be installed
+//   TINYML_NO_TFLM         build without a model runner (streaming only; INFO reports arena 0)
+//   other cores (arduino-pico): no Arduino TFLM library supports them; flash the prebuilt image
+//                          public/firmware/tinyml-runtime-rp2040.uf2 instead (firmware/README.md)
+#if defined(TINYML_NO_TFLM)
+#elif defined(TINYML_PICO_SDK)
+#define TINYML_HAS_TFLM 1
+#elif defined(ARDUINO_ARCH_MBED) || defined(ARDUINO_ARCH_ESP32)
+#include <Chirale_TensorFlowLite.h>
+#define TINYML_HAS_TFLM 1
+#endif
+
+#if defined(TINYML_HAS_TFLM)
 #include "tensorflow/lite/micro/micro_interpreter.h"
 #include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
 #include "tensorflow/lite/schema/schema_generated.h"
@@ -91,6 +106,11 @@ class TflmHook : public tml::InferenceHook {
   }
   uint16_t windowFrames() const override { return runner_.loaded() ? runner_.desc().windowFrames : 1; }
   uint16_t strideFrames() const override { return runner_.loaded() ? runner_.desc().strideFrames : 1; }
+  // The descriptor's rate in mHz (DeviceCore samples sensor 0 at it, PROTOCOL.md); bare models: none.
+  uint32_t sampleRateMilliHz() const override {
+    if (!interp_ || !runner_.hasDescriptor()) return 0;
+    return (uint32_t)lroundf(runner_.desc().sampleRateHz * 1000.0f);
+  }
   bool run(const float* w, uint8_t axes, tml::InferenceResult& r) override {
     if (!interp_ || !features_) return false;
     const tml::ImpulseDescriptor& d = runner_.desc();

@@ -31,8 +31,17 @@ export interface InferenceResult { labelIndex: number; scores: number[]; timingU
 
 /** The model runner (TFLite Micro on a board, a fake in the simulator). */
 export interface InferenceHook {
+  /**
+   * Prepares a verified slot payload (model, or model + impulse descriptor) like the firmware's hook:
+   * false = it cannot run it (logged by the runner), SET_INFERENCE then answers NO_MODEL. Absent: always
+   * true. `windowFrames`, `strideFrames` and `sampleRateMilliHz` are read after it.
+   */
+  load?(payload: Uint8Array): boolean;
+  unload?(): void;
   windowFrames: number;
   strideFrames: number;
+  /** Sampling rate (mHz) the loaded impulse was trained at (its descriptor); 0 or absent: none known. */
+  sampleRateMilliHz?: number;
   /** Called with the last `windowFrames` frames (interleaved, oldest first) of sensor 0. */
   run(window: Float32Array, axes: number, model: Uint8Array): InferenceResult;
 }
@@ -51,6 +60,39 @@ export interface DeviceCoreOptions {
 
 /** Frames produced at most per tick; older due frames are skipped (the host sees a counter gap). */
 export const MAX_CATCHUP_FRAMES = 1000;
+/** Values (frames × axes) one SAMPLES batch can hold on the device (firmware `batch_`). */
+export const BATCH_VALUES = 512;
+/** Inference window values the device holds (firmware `ring_`). */
+export const MAX_WINDOW_VALUES = 4096;
+/** An impulse's rate matches an offered sensor rate when they differ by at most this percentage. */
+export const RATE_TOLERANCE_PERCENT = 1;
+
+/** Frames per batch START_STREAM accepts: the payload limit, and no more than the device's batch holds. */
+export function maxStreamFrames(axes: number, format: SampleFormat): number {
+  return Math.min(maxFramesPerBatch(axes, format), Math.floor(BATCH_VALUES / Math.max(1, axes)));
+}
+
+/** The offered rate (mHz) nearest to `rate` within RATE_TOLERANCE_PERCENT, or 0 (firmware `matching_rate`). */
+export function matchingRate(ratesMilliHz: readonly number[], rate: number): number {
+  let best = 0;
+  let bestDiff = 0;
+  for (const r of ratesMilliHz) {
+    const diff = Math.abs(r - rate);
+    if (diff * 100 > rate * RATE_TOLERANCE_PERCENT) continue;
+    if (best === 0 || diff < bestDiff) {
+      best = r;
+      bestDiff = diff;
+    }
+  }
+  return best;
+}
+
+/** mHz as the firmware writes Hz in LOG texts: "62.5", "104", "0.001". */
+export function formatHz(mhz: number): string {
+  const i = Math.floor(mhz / 1000);
+  const f = mhz % 1000;
+  return f ? `${i}.${String(f).padStart(3, '0').replace(/0+$/, '')}` : String(i);
+}
 
 export class DeviceCore {
   private readonly decoder = new FrameDecoder();
@@ -78,12 +120,15 @@ export class DeviceCore {
   private marked = 0;
   private page: Uint8Array;
   private uploadSession = false;
+  /** Slot bytes [0, erasedEnd) erased for the upload in progress (payload sectors are erased as data arrives). */
+  private erasedEnd = 0;
   // inference
   private inferring = false;
   private ring: Float32Array = new Float32Array(0);
   private ringFill = 0;
   private sinceRun = 0;
   private model: Uint8Array | null = null;
+  private modelLoaded = false;
 
   constructor(private readonly o: DeviceCoreOptions) {
     this.rates = o.sensors.map((s) => s.info.currentRateMilliHz);
@@ -111,12 +156,14 @@ export class DeviceCore {
     this.header = null;
     this.pending = null;
     this.model = null;
+    this.modelLoaded = false;
     this.modelState = ModelState.EMPTY;
     this.received = this.flushed = this.marked = 0;
     if (h && h.length > 0 && h.length <= cap && crc32(f.read(SLOT.DATA_OFFSET, h.length)) === h.crc32) {
       this.header = h;
       this.modelState = ModelState.VALID;
       this.model = f.read(SLOT.DATA_OFFSET, h.length);
+      this.loadModel();
       return;
     }
     if (p && p.length > 0 && p.length <= cap) {
@@ -128,6 +175,8 @@ export class DeviceCore {
       while (done < blocks && prog[4 * done] === 0 && prog[4 * done + 1] === 0 && prog[4 * done + 2] === 0 && prog[4 * done + 3] === 0) done++;
       this.marked = done;
       this.received = this.flushed = Math.min(p.length, done * SLOT.PROGRESS_BLOCK);
+      // the sector holding `flushed` was erased before its first page was programmed
+      this.erasedEnd = Math.ceil((SLOT.DATA_OFFSET + this.flushed) / f.sectorSize) * f.sectorSize;
     }
   }
 
@@ -199,7 +248,8 @@ export class DeviceCore {
         if (m.sensor >= this.o.sensors.length) return this.nack(type, seq, NackCode.NO_SENSOR);
         const axes = this.o.sensors[m.sensor].info.axes.length;
         if (m.format !== SampleFormat.FLOAT32 && m.format !== SampleFormat.INT16) return this.nack(type, seq, NackCode.BAD_PAYLOAD);
-        if (m.framesPerBatch < 1 || m.framesPerBatch > maxFramesPerBatch(axes, m.format)) return this.nack(type, seq, NackCode.BAD_PAYLOAD);
+        const maxFpb = maxStreamFrames(axes, m.format);
+        if (m.framesPerBatch < 1 || m.framesPerBatch > maxFpb) return this.nack(type, seq, NackCode.BAD_PAYLOAD, maxFpb);
         if (this.uploadSession) return this.nack(type, seq, NackCode.BUSY);
         this.streaming = true;
         this.streamSensor = m.sensor;
@@ -225,15 +275,24 @@ export class DeviceCore {
           if (!this.streaming) this.sampling = false;
           return this.ack(type, seq, 0);
         }
-        if (this.modelState !== ModelState.VALID || !this.o.inference) return this.nack(type, seq, NackCode.NO_MODEL);
+        if (this.modelState !== ModelState.VALID || !this.o.inference || !this.modelLoaded) return this.nack(type, seq, NackCode.NO_MODEL);
         if (this.uploadSession) return this.nack(type, seq, NackCode.BUSY);
-        this.inferring = true;
         const axes = this.o.sensors[0].info.axes.length;
-        this.ring = new Float32Array(this.o.inference.windowFrames * axes);
+        const need = this.o.inference.windowFrames * axes;
+        if (need > MAX_WINDOW_VALUES) return this.nack(type, seq, NackCode.NO_MODEL);
+        const want = this.impulseRate();
+        if (want) {
+          const r = matchingRate(this.o.sensors[0].info.ratesMilliHz, want);
+          if (!r) return this.nack(type, seq, NackCode.UNSUPPORTED_RATE, want);
+          if (this.streaming && this.rates[0] !== r) return this.nack(type, seq, NackCode.BUSY, r);
+          this.rates[0] = r;
+        }
+        this.inferring = true;
+        this.ring = new Float32Array(need);
         this.ringFill = 0;
         this.sinceRun = 0;
         if (!this.sampling) this.restartSampler();
-        return this.ack(type, seq, 0);
+        return this.ack(type, seq, this.rates[0]);
       }
       case MsgType.MODEL_BEGIN:
         if (p.length !== 16) return this.nack(type, seq, NackCode.BAD_PAYLOAD);
@@ -282,8 +341,11 @@ export class DeviceCore {
       this.uploadSession = true;
       return this.ack(T, seq, this.received);
     }
-    const end = Math.ceil((SLOT.DATA_OFFSET + m.length) / this.o.flash.sectorSize) * this.o.flash.sectorSize;
-    this.o.flash.erase(0, end);
+    if (this.modelLoaded) this.o.inference?.unload?.();
+    this.modelLoaded = false;
+    // Only the records' sector now; the payload's sectors are erased as the data reaches them.
+    this.erasedEnd = 0;
+    this.ensureErased(this.o.flash.sectorSize);
     const rec = { length: m.length, crc32: m.crc32, sequence: m.sequence, arenaSize: m.arenaSize };
     this.patch(SLOT.PENDING_OFFSET, encodeSlotRecord({ magic: SLOT.PENDING_MAGIC, ...rec }));
     this.header = null;
@@ -296,6 +358,14 @@ export class DeviceCore {
     return this.ack(T, seq, 0);
   }
 
+  private ensureErased(end: number): void {
+    const sec = this.o.flash.sectorSize;
+    while (this.erasedEnd < end) {
+      this.o.flash.erase(this.erasedEnd, sec);
+      this.erasedEnd += sec;
+    }
+  }
+
   /** Writes whole program units from the page buffer and marks finished 1 KiB blocks. */
   private flushPage(final: boolean): void {
     const u = this.o.flash.programUnit;
@@ -304,6 +374,7 @@ export class DeviceCore {
       const n = Math.min(u, this.received - this.flushed);
       const buf = new Uint8Array(u).fill(0xff);
       buf.set(this.page.subarray(0, n));
+      this.ensureErased(SLOT.DATA_OFFSET + this.flushed + u);
       this.o.flash.program(SLOT.DATA_OFFSET + this.flushed, buf);
       this.flushed += n;
       this.page.fill(0xff);
@@ -353,7 +424,28 @@ export class DeviceCore {
     this.model = model;
     this.modelState = ModelState.VALID;
     this.log(LogLevel.INFO, `model ${p.sequence} committed, ${p.length} bytes`);
+    this.loadModel();
     return this.ack(T, seq, c);
+  }
+
+  /** Hands the verified slot to the model runner; an impulse with a sample rate sets sensor 0's rate. */
+  private loadModel(): void {
+    const hook = this.o.inference;
+    this.modelLoaded = hook && this.model ? (hook.load ? hook.load(this.model) : true) : false;
+    const want = this.impulseRate();
+    if (!want || this.o.sensors.length === 0) return;
+    const rates = this.o.sensors[0].info.ratesMilliHz;
+    const r = matchingRate(rates, want);
+    if (!r) {
+      const offered = rates.map(formatHz).join(', ');
+      return this.log(LogLevel.WARN, `the impulse was sampled at ${formatHz(want)} Hz; the sensor offers${offered ? ' ' + offered : ''} Hz: inference refused (UNSUPPORTED_RATE)`);
+    }
+    if (!this.streaming) this.rates[0] = r;
+    this.log(LogLevel.INFO, `sampling at ${formatHz(r)} Hz for the impulse (${formatHz(want)} Hz)`);
+  }
+
+  private impulseRate(): number {
+    return this.modelLoaded && this.o.inference ? (this.o.inference.sampleRateMilliHz ?? 0) : 0;
   }
 
   // ------------------------------------------------------------ sampling
@@ -430,7 +522,7 @@ export class DeviceCore {
     this.ring.set(fr.subarray(0, axes), (W - 1) * axes);
     if (this.ringFill < W) this.ringFill++;
     this.sinceRun++;
-    if (this.ringFill >= W && this.sinceRun >= hook.strideFrames && this.model) {
+    if (this.ringFill >= W && this.sinceRun >= hook.strideFrames && this.modelLoaded && this.model) {
       this.sinceRun = 0;
       const r = hook.run(this.ring, axes, this.model);
       this.out(MsgType.INFERENCE, encodeInference({ timingUs: r.timingUs, labelIndex: r.labelIndex, format: SampleFormat.FLOAT32, scores: r.scores }));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +8,18 @@ import { DeviceClient } from './client.ts';
 import { cobsEncode } from './cobs.ts';
 import { crc32 } from './crc.ts';
 import { FrameDecoder, encodeFrame } from './frame.ts';
-import { fakeImuValue, createTwinCore } from './host-twin.ts';
-import { ModelState, MsgType, NackCode, SampleFormat, SLOT } from './ids.ts';
-import { encodeHello, encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, EMPTY } from './messages.ts';
+import { maxStreamFrames } from './device-core.ts';
+import { fakeImuValue, createTwinCore, type TwinOptions } from './host-twin.ts';
+import { LogLevel, ModelState, MsgType, NackCode, SampleFormat, SLOT } from './ids.ts';
+import {
+  decodeAck, decodeInfo, decodeLog, decodeNack, decodeSamples, encodeHello, encodeModelBegin, encodeModelData,
+  encodeSetInference, encodeSetRate, encodeStartStream, EMPTY, maxFramesPerBatch,
+} from './messages.ts';
 import { MemoryFlash, readSlot } from './model-slot.ts';
 import { uploadModel } from './model-upload.ts';
-import { HostProgramTransport, buildHostProgram, hostBuildSkipReason, runHostTool } from './test-support/host-program.ts';
+import {
+  HostProgramTransport, buildHostProgram, hostBuildSkipReason, runHostTool, sanitizerSkipReason,
+} from './test-support/host-program.ts';
 import { concat, prng, randomBytes } from './test-support/prng.ts';
 
 const skip = hostBuildSkipReason();
@@ -41,6 +47,36 @@ function runTs(input: Uint8Array, flashBytes?: Uint8Array): { out: Uint8Array; f
 
 function testModel(n: number, seed = 7): Uint8Array {
   return randomBytes(prng(seed), n);
+}
+
+const asanSkip = sanitizerSkipReason();
+
+/**
+ * Deterministic run of both devices: all of `input` received at clock 0, then tick(t) every `stepUs` up
+ * to `runUs` (the host build's --script mode). Returns both outputs and the C++ flash file.
+ */
+function runScripted(bin: string, input: Uint8Array, runUs: number, stepUs: number, o: TwinOptions = {}, flashPath = tmpFlash()) {
+  const before = existsSync(flashPath) ? new Uint8Array(readFileSync(flashPath)) : undefined;
+  const args = ['--flash', flashPath, '--slot-size', String(SLOT_SIZE), '--script', `${runUs},${stepUs}`,
+    '--axes', String(o.axes ?? 6), '--impulse-rate', String(o.impulseRateMilliHz ?? 0)];
+  const r = spawnSync(bin, args, { input: Buffer.from(input), timeout: 30_000, maxBuffer: 1 << 26 });
+  expect(r.stderr.toString(), 'sanitizer or runtime error in the C++ device').toBe('');
+  expect(r.status).toBe(0);
+  const flash = new MemoryFlash(SLOT_SIZE, 4096, 256, before);
+  const parts: Uint8Array[] = [];
+  const core = createTwinCore(flash, (b) => parts.push(b), o);
+  core.receive(input);
+  for (let t = 0; t <= runUs; t += stepUs) core.tick(t);
+  return { cpp: new Uint8Array(r.stdout), ts: concat(parts), flashPath, tsFlash: flash };
+}
+
+function uploadScript(model: Uint8Array, seq0: number): Uint8Array[] {
+  const f = [encodeFrame(MsgType.MODEL_BEGIN, seq0, encodeModelBegin({ length: model.length, crc32: crc32(model), sequence: 5, arenaSize: 100 }))];
+  for (let o = 0, i = 1; o < model.length; o += 512, i++) {
+    f.push(encodeFrame(MsgType.MODEL_DATA, seq0 + i, encodeModelData({ offset: o, data: model.subarray(o, o + 512) })));
+  }
+  f.push(encodeFrame(MsgType.MODEL_END, seq0 + 50));
+  return f;
 }
 
 describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () => {
@@ -242,5 +278,101 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
     off();
     expect(got.length).toBeGreaterThanOrEqual(2);
     await t.close();
+  });
+
+  it(`streams at the largest batch each axis count allows, int16 and float32, byte for byte ${asanSkip ? '(plain build: ' + asanSkip + ')' : 'under ASan/UBSan'}`, () => {
+    const exe = asanSkip ? bin : buildHostProgram({ sanitize: true });
+    for (let axes = 1; axes <= 9; axes++) {
+      for (const format of [SampleFormat.INT16, SampleFormat.FLOAT32]) {
+        const fpb = maxStreamFrames(axes, format);
+        expect(fpb).toBe(maxFramesPerBatch(axes, format)); // the device's batch holds every batch the payload can carry
+        const f = (t: number, q: number, p: Uint8Array = EMPTY) => encodeFrame(t, q, p);
+        const script = concat([
+          f(MsgType.HELLO, 1, encodeHello({ protocolVersion: 1 })),
+          f(MsgType.SET_RATE, 2, encodeSetRate({ sensor: 0, rateMilliHz: 200000 })),
+          ...(fpb < 255 ? [f(MsgType.START_STREAM, 3, encodeStartStream({ sensor: 0, format, framesPerBatch: fpb + 1 }))] : []),
+          f(MsgType.START_STREAM, 4, encodeStartStream({ sensor: 0, format, framesPerBatch: fpb })),
+        ]);
+        const runUs = Math.ceil(((2 * fpb + 1) / 200) * 1e6);
+        const { cpp, ts } = runScripted(exe, script, runUs, 1000, { axes });
+        expect(Buffer.from(cpp).toString('hex'), `axes ${axes} format ${format}`).toBe(Buffer.from(ts).toString('hex'));
+        const frames = new FrameDecoder().push(cpp).frames;
+        if (fpb < 255) {
+          const nack = decodeNack(frames.find((x) => x.type === MsgType.NACK)!.payload);
+          expect(nack).toMatchObject({ ackSeq: 3, code: NackCode.BAD_PAYLOAD, value: fpb });
+        }
+        const batches = frames.filter((x) => x.type === MsgType.SAMPLES).map((x) => decodeSamples(x.payload));
+        expect(batches.length).toBe(2);
+        batches.forEach((b, i) => {
+          expect(b.counter).toBe(i * fpb);
+          expect(b.values.length).toBe(fpb * axes);
+          for (let k = 0; k < b.values.length; k++) {
+            const v = fakeImuValue(b.counter + Math.floor(k / axes), k % axes);
+            const perUnit = [4096, 16, 64][Math.floor((k % axes) / 3)];
+            expect(b.values[k]).toBe(format === SampleFormat.INT16 ? Math.floor(v * perUnit + 0.5) / perUnit : v);
+          }
+        });
+      }
+    }
+  });
+
+  it('samples at the impulse\'s rate once its model is active, says so in LOG and INFO, and refuses a rate the sensor lacks', () => {
+    const model = testModel(3000, 4);
+    const f = (t: number, q: number, p: Uint8Array = EMPTY) => encodeFrame(t, q, p);
+    const script = concat([
+      f(MsgType.HELLO, 1, encodeHello({ protocolVersion: 1 })),
+      ...uploadScript(model, 10),
+      f(MsgType.GET_INFO, 70),
+      f(MsgType.SET_RATE, 71, encodeSetRate({ sensor: 0, rateMilliHz: 100000 })),
+      f(MsgType.SET_INFERENCE, 72, encodeSetInference({ enable: true })),
+    ]);
+    const cases = [
+      { rate: 62500, use: 62500, log: 'sampling at 62.5 Hz for the impulse (62.5 Hz)', inferences: 2 },
+      { rate: 99500, use: 100000, log: 'sampling at 100 Hz for the impulse (99.5 Hz)', inferences: 4 },
+      { rate: 104000, use: 0, log: 'the impulse was sampled at 104 Hz; the sensor offers 50, 62.5, 100, 200 Hz: inference refused (UNSUPPORTED_RATE)', inferences: 0 },
+    ];
+    for (const c of cases) {
+      const run = runScripted(bin, script, 1_300_000, 1000, { impulseRateMilliHz: c.rate });
+      expect(Buffer.from(run.cpp).toString('hex'), `rate ${c.rate}`).toBe(Buffer.from(run.ts).toString('hex'));
+      const frames = new FrameDecoder().push(run.cpp).frames;
+      const logs = frames.filter((x) => x.type === MsgType.LOG).map((x) => decodeLog(x.payload));
+      expect(logs.map((l) => l.text)).toEqual(['model 5 committed, 3000 bytes', c.log]);
+      expect(logs[1].level).toBe(c.use ? LogLevel.INFO : LogLevel.WARN);
+      const info = decodeInfo(frames.filter((x) => x.type === MsgType.INFO)[1].payload);
+      expect(info.sensors[0].currentRateMilliHz).toBe(c.use || 100000);
+      const replyTo72 = frames.find((x) => (x.type === MsgType.ACK || x.type === MsgType.NACK) && x.payload[1] === 72)!;
+      if (c.use) expect(decodeAck(replyTo72.payload).value).toBe(c.use); // SET_INFERENCE: ACK(rate in use)
+      else expect(decodeNack(replyTo72.payload)).toMatchObject({ code: NackCode.UNSUPPORTED_RATE, value: 104000 });
+      // the window (50 frames, stride 25) fills at the impulse's rate, not at the 100 Hz set before
+      expect(frames.filter((x) => x.type === MsgType.INFERENCE).length).toBe(c.inferences);
+      // power cycle: the model is loaded at boot and the rate applied again, before any command
+      const again = runScripted(bin, f(MsgType.GET_INFO, 1), 0, 1000, { impulseRateMilliHz: c.rate }, run.flashPath);
+      expect(Buffer.from(again.cpp).toString('hex')).toBe(Buffer.from(again.ts).toString('hex'));
+      const boot = new FrameDecoder().push(again.cpp).frames;
+      expect(decodeLog(boot[0].payload).text).toBe(c.log);
+      expect(decodeInfo(boot[1].payload).sensors[0].currentRateMilliHz).toBe(c.use || 100000);
+    }
+  });
+
+  it('erases the slot sector by sector as the data arrives: no command waits for more than one sector erase', () => {
+    const model = testModel(40_000, 8);
+    const flash = new MemoryFlash(SLOT_SIZE, 4096, 256);
+    const core = createTwinCore(flash, () => undefined);
+    let most = 0;
+    for (const fr of uploadScript(model, 1)) {
+      const before = flash.eraseCount;
+      core.receive(fr);
+      most = Math.max(most, flash.eraseCount - before);
+    }
+    expect(most).toBe(1);
+    expect(flash.eraseCount).toBe(Math.ceil((SLOT.DATA_OFFSET + model.length) / 4096));
+    expect(readSlot(flash).model).toEqual(model);
+    // and the C++ device leaves the same bytes in flash for the same upload over stale data
+    const path = tmpFlash();
+    writeFileSync(path, new Uint8Array(SLOT_SIZE).fill(0x5a));
+    const run = runScripted(bin, concat(uploadScript(model, 1)), 0, 1000, {}, path);
+    expect(Buffer.from(run.cpp).toString('hex')).toBe(Buffer.from(run.ts).toString('hex'));
+    expect(new Uint8Array(readFileSync(path))).toEqual(run.tsFlash.bytes);
+    expect(readSlot(run.tsFlash).model).toEqual(model);
   });
 });

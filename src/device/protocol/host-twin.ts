@@ -15,25 +15,34 @@ export function fakeImuValue(index: number, axis: number): number {
   return (((index * 37 + axis * 101) % 256) - 128) / 64;
 }
 
-export function createFakeImu(): DeviceSensor {
+const AXIS_NAMES = ['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ', 'magX', 'magY', 'magZ'];
+const AXIS_UNITS = ['g', 'dps', 'uT'];
+const AXIS_PER_UNIT = [4096, 16, 64];
+
+/** The host build's fake IMU (`--axes N`, 1..9; 6 by default). */
+export function createFakeImu(axes = 6): DeviceSensor {
   return {
     info: {
       name: 'imu',
-      axes: [
-        { name: 'accX', units: 'g' }, { name: 'accY', units: 'g' }, { name: 'accZ', units: 'g' },
-        { name: 'gyrX', units: 'dps' }, { name: 'gyrY', units: 'dps' }, { name: 'gyrZ', units: 'dps' },
-      ],
+      axes: AXIS_NAMES.slice(0, axes).map((name, a) => ({ name, units: AXIS_UNITS[Math.floor(a / 3)] })),
       ratesMilliHz: [50000, 62500, 100000, 200000],
       currentRateMilliHz: 100000,
     },
-    int16PerUnit: [4096, 4096, 4096, 16, 16, 16],
+    int16PerUnit: Array.from({ length: axes }, (_, a) => AXIS_PER_UNIT[Math.floor(a / 3)]),
     read(index, out) {
-      for (let a = 0; a < 6; a++) out[a] = fakeImuValue(index, a);
+      for (let a = 0; a < axes; a++) out[a] = fakeImuValue(index, a);
     },
   };
 }
 
-/** Fake model runner: label = floor(sum |v| over the window) mod 3; exact arithmetic on both sides. */
+/**
+ * Fake model runner: label = floor(sum |v| over the window) mod 3; exact arithmetic on both sides.
+ * `impulseRateMilliHz`: the impulse sample rate it reports (the host build's `--impulse-rate`).
+ */
+export function createFakeInference(impulseRateMilliHz = 0): InferenceHook {
+  return { ...fakeInference, sampleRateMilliHz: impulseRateMilliHz };
+}
+
 export const fakeInference: InferenceHook = {
   windowFrames: 50,
   strideFrames: 25,
@@ -47,9 +56,16 @@ export const fakeInference: InferenceHook = {
   },
 };
 
-export function createTwinCore(flash: FlashMemory, send: (bytes: Uint8Array) => void): DeviceCore {
+export interface TwinOptions {
+  /** Fake IMU axes (`--axes`). */
+  axes?: number;
+  /** Impulse sample rate the fake runner reports (`--impulse-rate`), mHz. */
+  impulseRateMilliHz?: number;
+}
+
+export function createTwinCore(flash: FlashMemory, send: (bytes: Uint8Array) => void, o: TwinOptions = {}): DeviceCore {
   return new DeviceCore({
-    board: TWIN_BOARD, firmwareVersion: TWIN_FIRMWARE_VERSION, sensors: [createFakeImu()], flash,
-    arenaCapacity: TWIN_ARENA_CAPACITY, inference: fakeInference, send,
+    board: TWIN_BOARD, firmwareVersion: TWIN_FIRMWARE_VERSION, sensors: [createFakeImu(o.axes)], flash,
+    arenaCapacity: TWIN_ARENA_CAPACITY, inference: createFakeInference(o.impulseRateMilliHz), send,
   });
 }

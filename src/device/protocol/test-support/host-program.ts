@@ -5,7 +5,7 @@
  * powered up again.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,16 +22,32 @@ export function hostBuildSkipReason(): string | null {
   return r.status === 0 ? null : 'skipped: g++ not found (needed to build firmware/host)';
 }
 
-let built: string | null = null;
-/** Compiles firmware/host once per test process; returns the binary path. */
-export function buildHostProgram(): string {
-  if (built && existsSync(built)) return built;
+const built = new Map<string, string>();
+/**
+ * Compiles firmware/host once per test process and variant; returns the binary path. `sanitize`:
+ * with AddressSanitizer + UndefinedBehaviorSanitizer, any finding aborts the program (exit ≠ 0).
+ */
+export function buildHostProgram(opts: { sanitize?: boolean } = {}): string {
+  const key = opts.sanitize ? 'asan' : 'plain';
+  const have = built.get(key);
+  if (have && existsSync(have)) return have;
   const dir = mkdtempSync(join(tmpdir(), 'tinyml-host-'));
   const out = join(dir, 'tinyml_host');
-  const r = spawnSync('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', out, ...SOURCES.map((s) => join(repoRoot, s))], { encoding: 'utf8' });
+  const extra = opts.sanitize ? ['-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'] : [];
+  const r = spawnSync('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', ...extra, '-o', out, ...SOURCES.map((s) => join(repoRoot, s))], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`g++ failed:\n${r.stderr}`);
-  built = out;
+  built.set(key, out);
   return out;
+}
+
+/** Why a sanitizer build cannot run here (g++ without libasan/libubsan), or null. */
+export function sanitizerSkipReason(): string | null {
+  if (hostBuildSkipReason()) return hostBuildSkipReason();
+  const dir = mkdtempSync(join(tmpdir(), 'tinyml-asan-probe-'));
+  const src = join(dir, 'p.cpp');
+  writeFileSync(src, 'int main() { return 0; }\n');
+  const r = spawnSync('g++', ['-fsanitize=address,undefined', '-o', join(dir, 'p'), src], { encoding: 'utf8' });
+  return r.status === 0 ? null : 'skipped: g++ cannot build with -fsanitize=address,undefined here (libasan/libubsan missing)';
 }
 
 /** Runs a byte tool of the host program (`--tool NAME ...`) on `input`. */

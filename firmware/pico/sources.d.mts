@@ -1,0 +1,3 @@
+export const repoRoot: string;
+export function firmwareSourceFiles(root?: string): string[];
+export function firmwareSourcesSha256(root?: string): string;
