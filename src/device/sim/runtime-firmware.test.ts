@@ -1,13 +1,13 @@
 /**
- * The strict simulated board copies three facts from the runtime firmware build; this test reads them
- * from the firmware sources (and the prebuilt image's build record once committed) so they cannot
- * drift apart silently.
+ * The strict simulated board copies its facts from the runtime firmware build; this test reads them
+ * from the firmware sources so they cannot drift apart silently (the build record's own freshness is
+ * tests/unit/firmware-image.test.ts's job).
  */
 import { describe, it, expect } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES } from './runtime-firmware.ts';
+import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES, RUNTIME_FIRMWARE_VERSION } from './runtime-firmware.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -23,14 +23,10 @@ describe('simulated runtime firmware = the firmware build', () => {
     for (const r of boot) expect(r).toBe(FIRMWARE_DEFAULT_RATE_MILLIHZ);
   });
 
-  it('tensor arena as the build record of the prebuilt image, else TINYML_ARENA_BYTES in tflm_hook.cpp', () => {
-    const record = 'public/firmware/tinyml-runtime-rp2040.json';
-    if (existsSync(join(root, record))) {
-      expect(RUNTIME_ARENA_BYTES).toBe((JSON.parse(read(record)) as { arenaBytes: number }).arenaBytes);
-      return;
-    }
-    const m = /#define TINYML_ARENA_BYTES \((\d+) \* 1024\)/.exec(read('firmware/tinyml_runtime/tflm_hook.cpp'));
-    expect(m, 'TINYML_ARENA_BYTES default in tflm_hook.cpp').not.toBeNull();
-    expect(RUNTIME_ARENA_BYTES).toBe(Number(m![1]) * 1024);
+  it('tensor arena and version as the prebuilt image was built (CMake setting, sketch version)', () => {
+    const m = /set\(TINYML_ARENA_BYTES (\d+)\)/.exec(read('firmware/pico/CMakeLists.txt'));
+    expect(m, 'TINYML_ARENA_BYTES in firmware/pico/CMakeLists.txt').not.toBeNull();
+    expect(RUNTIME_ARENA_BYTES).toBe(Number(m![1]));
+    expect(read('firmware/tinyml_runtime/tinyml_runtime.ino')).toContain(`cfg.firmwareVersion = "${RUNTIME_FIRMWARE_VERSION}"`);
   });
 });

@@ -264,6 +264,26 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     await board.transport.close();
   });
 
+  it('samples at the rate of the impulse in its slot (descriptor), refuses one the IMU does not offer', async () => {
+    const clock = new VirtualClock();
+    const { board, client, logs } = await boot(clock);
+    const at = (hz: number): ImpulseConfig => ({ ...impulse, windowing: { ...impulse.windowing, frequencyHz: hz } });
+    await uploadModel(client, slotPayload(tflite, at(62.5)), { sequence: 20, arenaSize: 4096 });
+    expect((await client.getInfo()).sensors[0].currentRateMilliHz).toBe(62500);
+    expect(board.model.rateHz).toBe(62.5);
+    await client.setInference(true);
+    const before = board.stats.frames;
+    await clock.advance(2000);
+    await client.setInference(false);
+    expect(board.stats.frames - before).toBeGreaterThanOrEqual(124);
+    expect(board.stats.frames - before).toBeLessThanOrEqual(126);
+    // 119 Hz (Nano 33 BLE's LSM9DS1 rate) is not offered by the runtime's sampler: logged, inference refused
+    await uploadModel(client, slotPayload(tflite, at(119)), { sequence: 21, arenaSize: 4096 });
+    expect(logs.some((l) => l.startsWith(`${LogLevel.WARN}:`) && l.includes('119 Hz'))).toBe(true);
+    await expect(client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.UNSUPPORTED_RATE });
+    await board.transport.close();
+  });
+
   it('input quantization mismatch: LOG WARN with the reason, SET_INFERENCE → NACK NO_MODEL', async () => {
     const { board, client, logs } = await boot(new VirtualClock());
     const it = Int8Interpreter.load(tflite);

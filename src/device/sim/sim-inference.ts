@@ -104,10 +104,8 @@ export class SlotInference implements InferenceHook {
   runs = 0;
   /** Why the last load failed (null after a successful load). */
   problem: string | null = null;
-  /** Which slot content the last load was for (set by the board; null after unload). */
-  attempted: string | null = null;
-  /** Loads the device core asked for itself (a core that calls InferenceHook.load, as the firmware's does). */
-  coreLoads = 0;
+  /** Slot loads so far (the device core calls `load` at boot and after each committed upload). */
+  loads = 0;
   private imp: LoadedImpulse | null = null;
   private desc: ImpulseDescriptor | null = null;
   private axisMap: number[] = [];
@@ -153,19 +151,19 @@ export class SlotInference implements InferenceHook {
     return false;
   }
 
-  /** InferenceHook.load as the device core calls it (the verified slot payload). */
+  /** InferenceHook.load, as the device core calls it with the verified slot payload. */
   load(payload: Uint8Array): boolean {
-    this.coreLoads++;
     return this.loadSlot(payload);
   }
 
   /**
    * TflmHook::load: prepares the verified slot payload for a model that declared `arenaSize` (when
-   * known). False (and a log line) when the firmware would refuse it.
+   * known: the TypeScript core does not pass the slot header's arena). False, and a log line, when
+   * the firmware would refuse it.
    */
-  loadSlot(payload: Uint8Array, arenaSize?: number, key: string | null = null): boolean {
+  loadSlot(payload: Uint8Array, arenaSize?: number): boolean {
     this.unload();
-    this.attempted = key;
+    this.loads++;
     this.problem = null;
     const bytes = payload;
     if (arenaSize !== undefined && arenaSize > this.o.arenaCapacity) return this.fail(SLOT_REFUSALS.arena);

@@ -13,7 +13,7 @@
 import { StudioError } from '../../core/errors.ts';
 import type { SerialOpenOptions, Transport, TransportInfo } from '../transport.ts';
 import { DeviceCore, type DeviceCoreOptions } from '../protocol/device-core.ts';
-import { LogLevel, ModelState, SLOT } from '../protocol/ids.ts';
+import { LogLevel } from '../protocol/ids.ts';
 import { MemoryFlash, type FlashMemory } from '../protocol/model-slot.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
@@ -22,13 +22,14 @@ import { modelAsDeviceSensor } from './model-sensor.ts';
 import { MotionModel, type ActivityName, type MotionModelOptions } from './motion-model.ts';
 import { Performer, type PerformerOptions } from './performer.ts';
 import { Rng } from './prng.ts';
-import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES } from './runtime-firmware.ts';
+import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES, RUNTIME_FIRMWARE_VERSION } from './runtime-firmware.ts';
 import { SlotInference } from './sim-inference.ts';
 
 export type BoardMode = 'csv' | 'framed';
 
 export const SIM_BOARD_NAME = 'Simulated board';
-export const SIM_FIRMWARE_VERSION = '0.1.0-sim';
+/** The runtime firmware's version, marked as simulated. */
+export const SIM_FIRMWARE_VERSION = `${RUNTIME_FIRMWARE_VERSION}-sim`;
 
 export interface SimulatedBoardOptions extends MotionModelOptions {
   // MotionModelOptions.rateHz is the CSV sketch's rate; framed mode ignores it (the firmware boots at its default rate).
@@ -285,7 +286,6 @@ export class SimulatedBoard {
     if (this.mode !== 'framed' || !this.core || !this.booted) return; // a plain sketch ignores input
     const bytes = this.hostBaud === this.deviceBaud ? data : wrongBaudSoup(data, this.deviceBaud, this.hostBaud, this.faultRng);
     this.core.receive(bytes);
-    this.syncModel();
     this.syncRate();
   }
 
@@ -311,39 +311,14 @@ export class SimulatedBoard {
       sensors: [sensor],
       flash: this.flash,
       arenaCapacity,
-      // A core that loads the slot itself gets the runner always; an older one only once it loaded
-      // (then SET_INFERENCE answers NO_MODEL for a slot the runner refused, like the firmware).
-      get inference() {
-        return CORE_LOADS_SLOT || hook.loaded ? hook : undefined;
-      },
+      inference: hook,
       send: (bytes) => this.emit(bytes),
     };
     const core = new DeviceCore(o);
     this.core = core;
     for (const text of early.splice(0)) coreLog(core, LogLevel.WARN, text);
-    this.syncModel();
     this.syncRate();
     return core;
-  }
-
-  /**
-   * Loads the slot into the model runner when the core has a newly committed (or booted) model, and
-   * unloads it when an upload starts — where the firmware's core calls InferenceHook::load/unload.
-   * Seam: only for a TypeScript DeviceCore that does not call the hook's load itself.
-   */
-  private syncModel(): void {
-    const core = this.core;
-    const hook = this.hook;
-    if (!core || !hook || CORE_LOADS_SLOT || hook.coreLoads > 0) return;
-    const m = core.info().model;
-    if (m.state !== ModelState.VALID) {
-      if (hook.loaded || hook.attempted) hook.unload();
-      hook.attempted = null;
-      return;
-    }
-    const key = `${m.sequence}/${m.length}/${m.crc32}/${m.arenaSize}`;
-    if (hook.attempted === key) return;
-    hook.loadSlot(this.flash.read(SLOT.DATA_OFFSET, m.length), m.arenaSize, key);
   }
 
   /** Keeps the model's rate in step with what the host set through SET_RATE. */
@@ -421,9 +396,6 @@ export class SimulatedBoard {
     }
   }
 }
-
-/** Whether this DeviceCore hands the verified slot to InferenceHook.load itself (as the firmware's core does). */
-const CORE_LOADS_SLOT = typeof (DeviceCore.prototype as unknown as Record<string, unknown>).loadModel === 'function';
 
 /**
  * The firmware logs through its core (`DeviceCore::log`, public in C++). The TypeScript twin keeps
