@@ -15,6 +15,7 @@ import { StudioError } from '../../core/errors.ts';
 import { notices } from './notices.svelte.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
+import { MemoryFlash } from '../../device/protocol/model-slot.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
@@ -102,13 +103,14 @@ class DeviceState {
 
   /**
    * Connects the simulated board. CSV mode: a sketch printing at `rateHz`. Framed mode (runtime
-   * firmware): the board boots at the firmware's rate; `rateHz` is then set over the protocol.
+   * firmware, model slot of `slotBytes`): the board boots at the firmware's rate; `rateHz` is then set
+   * over the protocol (a model's impulse descriptor sets it too).
    */
-  async connectSimulated(opts: { rateHz?: number; mode?: 'csv' | 'framed' } = {}): Promise<void> {
+  async connectSimulated(opts: { rateHz?: number; mode?: 'csv' | 'framed'; slotBytes?: number; name?: string } = {}): Promise<void> {
     await this.disconnect();
     const rateHz = opts.rateHz ?? 62.5;
     const mode = opts.mode ?? 'csv';
-    const sim = createSimulatedBoard({ rateHz, mode });
+    const sim = createSimulatedBoard({ rateHz, mode, name: opts.name, flash: opts.slotBytes ? new MemoryFlash(opts.slotBytes) : undefined });
     // The simulated sketch prints accelerometer (m/s²) and gyroscope (deg/s) columns at a known rate,
     // so a busy machine's irregular delivery never makes rate detection fail.
     await this.connect(sim.transport, mode === 'csv' ? { axes: [...IMU_AXES], rateHz, sim } : { sim });
