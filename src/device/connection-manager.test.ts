@@ -141,6 +141,17 @@ describe('ConnectionManager', () => {
     await run(manager.disconnect());
   });
 
+  it('release() hands the closed port to a flasher and reports a reset', async () => {
+    const { board, manager, events, run } = setup({ mode: 'framed' });
+    await run(manager.connect(board.transport));
+    const t = await run(manager.release());
+    expect(t).toBe(board.transport);
+    expect(t?.isOpen()).toBe(false);
+    expect(manager.status).toBe('disconnected');
+    expect(events.slice(-1)).toEqual(['disconnected:reset']);
+    expect(await manager.release()).toBeNull();
+  });
+
   it('gives up reconnecting after the timeout with a remedy', async () => {
     const { clock, board, manager, events, run } = setup({ mode: 'framed' });
     await run(manager.connect(board.transport));

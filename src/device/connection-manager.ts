@@ -257,6 +257,17 @@ export class ConnectionManager {
   }
 
   /**
+   * Hands the port to a flasher (1200-baud touch, esptool): stops the stream, closes the port and
+   * returns its transport (null when nothing was connected); the end is reported as `reset`.
+   */
+  async release(): Promise<Transport | null> {
+    const t = this.transport;
+    this.sim?.stopPerformer();
+    await this.close('reset');
+    return t;
+  }
+
+  /**
    * Marks that the board is about to reset (flash, 1200-baud touch): the end of the stream that
    * follows is reported as `reset`, not as an unplug.
    */
