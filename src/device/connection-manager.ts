@@ -5,7 +5,21 @@
  * (DeviceClient) for model upload and on-device inference, pausing the sample stream while a command
  * sequence needs the board to itself and reconnecting after a reset. Shape of micro:bit's
  * DeviceConnection: a status value, typed event listeners, connect/disconnect.
- * DOM-free core module: the Device, Test and Deploy steps share one instance (src/ui/state/device.svelte.ts).
+ * DOM-free core module: the Device, Test and Deploy steps share one instance (`connection` in
+ * src/ui/state/device.svelte.ts).
+ *
+ * Deploy through it (no second link):
+ *   connect a real board     client = await connection.protocolClient(transportFor(choice, getSerial()))
+ *                            (connects in framed mode unless already connected to that port; `no-runtime`
+ *                            for a CSV sketch or a silent board)
+ *   simulated runtime board  await device.connectSimulated({ mode: 'framed', slotBytes, name }); connection.sim
+ *   board INFO               connection.board, refreshed after every withStreamPaused (event 'info')
+ *   upload                   await connection.withStreamPaused((c) => uploadModel(c, slotPayload, opts))
+ *   on-device inference      (await connection.protocolClient()).onInference(cb); client.setInference(on)
+ *   1200-baud touch, esptool const t = await connection.release(); touch1200((t as WebSerialTransport).port)
+ *   flash over USB           connection.expectReset() before, then after the reboot:
+ *                            await connection.reconnect(() => findGrantedPort(getSerial(), { usbVendorId }), { mode: 'framed' })
+ *   link lost                connection.addEventListener('disconnected', (e) => e.reason …)
  */
 import { StudioError, isStudioError } from '../core/errors.ts';
 import type { DeviceClient } from './protocol/client.ts';
