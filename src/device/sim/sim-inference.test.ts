@@ -284,8 +284,10 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     await board.transport.close();
   });
 
-  it('input quantization mismatch: LOG WARN with the reason, SET_INFERENCE → NACK NO_MODEL', async () => {
-    const { board, client, logs } = await boot(new VirtualClock());
+  it('input quantization mismatch: LOG WARN with the reason, SET_INFERENCE → NACK NO_MODEL, also after a power cycle', async () => {
+    const clock = new VirtualClock();
+    const flash = new MemoryFlash(64 * 1024);
+    const { board, client, logs } = await boot(clock, flash);
     const it = Int8Interpreter.load(tflite);
     const bad = buildSlotPayload(tflite, makeImpulseDescriptor(impulse, { input: { scale: it.input.scale * 2, zeroPoint: it.input.zeroPoint } }));
     await uploadModel(client, bad, { sequence: 9, arenaSize: 4096 });
@@ -295,6 +297,11 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     expect((err as NackError).nackCode).toBe(NackCode.NO_MODEL);
     expect((err as NackError).ackType).toBe(MsgType.SET_INFERENCE);
     await board.transport.close();
+    // after a power cycle the firmware reads the slot again at boot and says the same
+    const again = await boot(clock, flash);
+    expect(again.logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.quantization}`);
+    await expect(again.client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.NO_MODEL });
+    await again.board.transport.close();
   });
 
   it('missing axis: LOG WARN; arena above the build: MODEL_BEGIN → NACK TOO_LARGE', async () => {
