@@ -321,7 +321,7 @@ export class SimulatedBoard {
     return core;
   }
 
-  /** Keeps the model's rate in step with what the host set through SET_RATE. */
+  /** Keeps the motion model's rate in step with the core's (SET_RATE, or the rate of the impulse in the slot). */
   private syncRate(): void {
     if (!this.core) return;
     const hz = this.core.info().sensors[0].currentRateMilliHz / 1000;
