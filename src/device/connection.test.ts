@@ -1,22 +1,34 @@
+// All on a virtual clock: board, detection window and arrival times advance only when the test drives them.
 import { describe, it, expect } from 'vitest';
-import { openDeviceStream, type ReadingBatch } from './connection.ts';
-import { createSimulatedBoard } from './sim/simulated-board.ts';
+import { openDeviceStream, type OpenStreamOptions, type ReadingBatch } from './connection.ts';
+import { VirtualClock } from './sim/clock.ts';
+import { createSimulatedBoard } from './sim-setup.ts';
+import type { SimulatedBoardOptions } from './sim/simulated-board.ts';
+import type { Transport } from './transport.ts';
+import { drive } from './test-support/drive.ts';
 
-async function take(it: AsyncIterable<ReadingBatch>, frames: number): Promise<ReadingBatch[]> {
-  const out: ReadingBatch[] = [];
-  let n = 0;
-  for await (const b of it) {
-    out.push(b);
-    n += b.frames.length;
-    if (n >= frames) break;
-  }
-  return out;
+function setup(opts: SimulatedBoardOptions) {
+  const clock = new VirtualClock();
+  const board = createSimulatedBoard({ ...opts, clock });
+  const open = (o: Partial<OpenStreamOptions> = {}, t: Transport = board.transport) => drive(clock, openDeviceStream(t, { baudRate: 115200, clock, ...o }));
+  const take = (it: AsyncIterable<ReadingBatch>, values: number) =>
+    drive(clock, (async () => {
+      const out: ReadingBatch[] = [];
+      let n = 0;
+      for await (const b of it) {
+        out.push(b);
+        n += b.frames.length;
+        if (n >= values) break;
+      }
+      return out;
+    })());
+  return { clock, board, open, take };
 }
 
 describe('openDeviceStream', () => {
   it('detects a plain-CSV sketch, its 6 axes and its rate, and streams frames', async () => {
-    const board = createSimulatedBoard({ mode: 'csv', rateHz: 100, seed: 3 });
-    const s = await openDeviceStream(board.transport, { baudRate: 115200 });
+    const { open, take } = setup({ mode: 'csv', rateHz: 100, seed: 3 });
+    const s = await open();
     expect(s.info.mode).toBe('csv');
     expect(s.info.axes.map((a) => a.name)).toEqual(['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ']);
     expect(s.info.rateHz).toBe(100);
@@ -34,10 +46,11 @@ describe('openDeviceStream', () => {
   });
 
   it('detects the runtime firmware (framed protocol) and streams its sample batches', async () => {
-    const board = createSimulatedBoard({ mode: 'framed', rateHz: 50, seed: 4 });
-    const s = await openDeviceStream(board.transport, { baudRate: 115200 });
+    const { open, take } = setup({ mode: 'framed', seed: 4 });
+    const s = await open();
     expect(s.info.mode).toBe('framed');
-    expect(s.info.rateHz).toBe(50);
+    expect(s.info.rateHz).toBe(50); // the firmware's boot rate
+    expect(s.client?.info?.board).toBe('Simulated board');
     expect(s.info.axes.length).toBe(6);
     const batches = await take(s.batches, 6 * 40);
     expect(batches.reduce((n, b) => n + b.frames.length, 0)).toBeGreaterThanOrEqual(240);
@@ -46,14 +59,14 @@ describe('openDeviceStream', () => {
   });
 
   it('says "wrong baud rate" when the bytes arrive scrambled', async () => {
-    const board = createSimulatedBoard({ mode: 'csv', rateHz: 100, baudRate: 9600, seed: 5 });
-    await expect(openDeviceStream(board.transport, { baudRate: 115200 })).rejects.toMatchObject({ code: 'wrong-baud' });
+    const { open } = setup({ mode: 'csv', rateHz: 100, baudRate: 9600, seed: 5 });
+    await expect(open()).rejects.toMatchObject({ code: 'wrong-baud' });
   });
 
   it('keeps streaming past garbage lines, counting them and never passing them on', async () => {
-    const board = createSimulatedBoard({ mode: 'csv', rateHz: 100, seed: 6 });
+    const { board, open, take } = setup({ mode: 'csv', rateHz: 100, seed: 6 });
     board.setGarbage(0.1);
-    const s = await openDeviceStream(board.transport, { baudRate: 115200 });
+    const s = await open();
     const batches = await take(s.batches, 6 * 200);
     for (const b of batches) for (const v of b.frames) expect(Number.isFinite(v)).toBe(true);
     expect(s.stats.badLines).toBeGreaterThan(0);
@@ -69,10 +82,14 @@ describe('openDeviceStream', () => {
       write: async () => undefined,
       readable: () =>
         (async function* () {
-          await new Promise((res) => setTimeout(res, 5000));
+          await new Promise(() => undefined); // never a byte
           yield new Uint8Array(0);
         })(),
     };
-    await expect(openDeviceStream(silent, { baudRate: 115200, detectMs: 400 })).rejects.toMatchObject({ code: 'no-data' });
+    const { open, clock } = setup({});
+    const t0 = clock.now();
+    await expect(open({ detectMs: 400 }, silent)).rejects.toMatchObject({ code: 'no-data' });
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(clock.now() - t0).toBeLessThan(500);
   });
 });

@@ -17,6 +17,7 @@ import { DeviceClient } from './protocol/client.ts';
 import { CsvLineParser, diagnoseCsv, type CsvReading } from './serial/csv-line-parser.ts';
 import { detectStream, RateMonitor, type StreamShape } from './serial/stream-detector.ts';
 import { defaultAxes } from './serial/axis-presets.ts';
+import { realClock, type Clock } from './sim/clock.ts';
 
 export interface ReadingBatch {
   /** Interleaved frames × axes. */
@@ -56,6 +57,12 @@ export interface DeviceStream {
   batches: AsyncIterable<ReadingBatch>;
   /** The framed client, for model upload and on-device inference (framed mode only). */
   client?: DeviceClient;
+  /**
+   * Framed mode: stops the board's sample stream (STOP_STREAM acknowledged when it resolves) so other
+   * commands (model upload) can run; `batches` then waits. `resume` starts streaming again.
+   */
+  pause?(): Promise<void>;
+  resume?(): void;
   close(): Promise<void>;
 }
 
@@ -71,7 +78,11 @@ export interface OpenStreamOptions {
   mode?: 'csv' | 'framed';
   /** How long to listen before deciding (ms). Default 1500. */
   detectMs?: number;
-  now?: () => number;
+  /** Time source for detection and arrival times (tests pass a VirtualClock). Default the real clock. */
+  clock?: Clock;
+  /** Framed mode: protocol client timeouts. */
+  helloTimeoutMs?: number;
+  commandTimeoutMs?: number;
 }
 
 type Chunk = { bytes: Uint8Array; t: number };
@@ -97,17 +108,18 @@ function replaying(t: Transport, first: Chunk[], rest: AsyncIterator<Uint8Array>
   );
 }
 
-async function nextWithTimeout<T>(it: AsyncIterator<T>, pending: { p: Promise<IteratorResult<T>> | null }, ms: number): Promise<IteratorResult<T> | 'timeout'> {
+async function nextWithTimeout<T>(it: AsyncIterator<T>, pending: { p: Promise<IteratorResult<T>> | null }, ms: number, clock: Clock): Promise<IteratorResult<T> | 'timeout'> {
   pending.p ??= it.next();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const r = await Promise.race([pending.p, new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), ms)))]);
-  clearTimeout(timer);
+  let timer: number | undefined;
+  const r = await Promise.race([pending.p, new Promise<'timeout'>((res) => (timer = clock.setTimeout(() => res('timeout'), ms)))]);
+  if (timer !== undefined) clock.clearTimeout(timer);
   if (r !== 'timeout') pending.p = null;
   return r;
 }
 
 export async function openDeviceStream(transport: Transport, opts: OpenStreamOptions): Promise<DeviceStream> {
-  const now = opts.now ?? (() => (globalThis.performance ? performance.now() : Date.now()));
+  const clock = opts.clock ?? realClock;
+  const now = () => clock.now();
   if (!transport.isOpen()) await transport.open({ baudRate: opts.baudRate });
   const it = transport.readable()[Symbol.asyncIterator]();
   const pending: { p: Promise<IteratorResult<Uint8Array>> | null } = { p: null };
@@ -124,7 +136,7 @@ export async function openDeviceStream(transport: Transport, opts: OpenStreamOpt
   while (mode === undefined || (mode === 'csv' && now() - start < detectMs)) {
     const left = detectMs - (now() - start);
     if (left <= 0) break;
-    const r = await nextWithTimeout(it, pending, left);
+    const r = await nextWithTimeout(it, pending, left, clock);
     if (r === 'timeout') break;
     if (r.done) throw new StudioError({ family: 'device', code: 'closed', message: 'The port closed before any data arrived.', remedy: 'Reconnect the board.' });
     chunks.push({ bytes: r.value, t: now() });
@@ -142,7 +154,7 @@ export async function openDeviceStream(transport: Transport, opts: OpenStreamOpt
       })()
     : it;
 
-  if (mode === 'framed') return openFramed(replaying(transport, chunks, restIt), now);
+  if (mode === 'framed') return openFramed(replaying(transport, chunks, restIt), now, opts);
   return openCsv(transport, chunks, restIt, opts, now);
 }
 
@@ -165,36 +177,70 @@ function byteSoup(chunks: Chunk[]): StudioError | null {
   });
 }
 
-async function openFramed(t: Transport, now: () => number): Promise<DeviceStream> {
-  const client = new DeviceClient(t);
-  const info = await client.connect();
-  const sensor = info.sensors[0];
+async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptions): Promise<DeviceStream> {
+  const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs });
+  const boardInfo = await client.connect();
+  const sensor = boardInfo.sensors[0];
   if (!sensor) throw new StudioError({ family: 'device', code: 'no-sensor', message: 'The board reports no sensor.', remedy: 'Check the IMU wiring and the firmware build.' });
   const rateHz = sensor.currentRateMilliHz / 1000;
   const stats: StreamStats = { readings: 0, badLines: 0, garbled: 0, dropped: 0, deviceErrors: [], logs: [] };
   client.onLog((m) => {
     stats.logs = [...stats.logs.slice(-49), m.text];
   });
-  const ac = new AbortController();
-  const dt = 1000 / rateHz;
-  let frameNo = 0;
+  let closed = false;
+  let paused = false;
+  let wake: (() => void) | null = null;
+  let run: AbortController | null = null;
+  let runEnded: Promise<void> = Promise.resolve();
+  const info: DeviceStreamInfo = { mode: 'framed', deviceName: boardInfo.board || t.info.name, axes: sensor.axes.map((a) => ({ name: a.name, units: a.units })), rateHz, rateSource: 'device', firmwareVersion: boardInfo.firmwareVersion };
+  // Stream time advances by one interval of the current rate per frame (the rate may change between runs).
+  let tMs = 0;
   const batches = (async function* () {
-    for await (const b of client.stream({ signal: ac.signal })) {
-      stats.readings += b.frames;
-      stats.dropped += b.dropped;
-      frameNo += b.dropped;
-      const batch: ReadingBatch = { frames: b.values, t0: frameNo * dt, arrivedAt: now() };
-      frameNo += b.frames;
-      yield batch;
+    while (!closed) {
+      if (paused) {
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+        continue;
+      }
+      const ac = new AbortController();
+      run = ac;
+      let ended!: () => void;
+      runEnded = new Promise<void>((r) => (ended = r));
+      try {
+        // client.stream sends STOP_STREAM when aborted (pause, close) before it returns.
+        for await (const b of client.stream({ signal: ac.signal })) {
+          stats.readings += b.frames;
+          stats.dropped += b.dropped;
+          const dt = 1000 / info.rateHz;
+          tMs += b.dropped * dt;
+          const batch: ReadingBatch = { frames: b.values, t0: tMs, arrivedAt: now() };
+          tMs += b.frames * dt;
+          yield batch;
+        }
+      } finally {
+        run = null;
+        ended();
+      }
     }
   })();
   return {
-    info: { mode: 'framed', deviceName: info.board || t.info.name, axes: sensor.axes.map((a) => ({ name: a.name, units: a.units })), rateHz, rateSource: 'device', firmwareVersion: info.firmwareVersion },
+    info,
     stats,
     batches,
     client,
+    async pause() {
+      paused = true;
+      run?.abort();
+      await runEnded;
+    },
+    resume() {
+      paused = false;
+      wake?.();
+    },
     async close() {
-      ac.abort();
+      closed = true;
+      run?.abort();
+      wake?.();
       await client.stopStream().catch(() => undefined);
       await t.close().catch(() => undefined);
     },

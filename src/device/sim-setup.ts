@@ -1,33 +1,18 @@
 /**
- * The one place the app creates a simulated board (demo mode, workshops without boards, tests).
- * DOM-free core module.
+ * The one place that creates simulated boards (demo mode, workshops without boards, the Deploy step's
+ * runtime-firmware board, tests). A board in framed mode knows only its flash: nothing about the
+ * app's impulse can be handed to it. DOM-free core module.
  */
-import { createSimulatedBoard as makeBoard, type SimulatedBoard, type BoardMode } from './sim/simulated-board.ts';
-import { ACTIVITIES, type ActivityName } from './sim/motion-model.ts';
-import type { Transport } from './transport.ts';
+import { SimulatedBoard, type SimulatedBoardOptions } from './sim/simulated-board.ts';
 
-export interface SimBoardHandle {
-  board: SimulatedBoard;
-  transport: Transport;
-  activities: readonly ActivityName[];
-  startPerformer(): void;
-  stopPerformer(): void;
-  setActivity(a: ActivityName): void;
-  stop(): void;
-}
+export type { BoardMode, SimulatedBoardOptions } from './sim/simulated-board.ts';
+export { SimulatedBoard } from './sim/simulated-board.ts';
 
-export function createSimulatedBoard(opts: { rateHz: number; mode: BoardMode; seed?: number }): SimBoardHandle {
-  const board = makeBoard({ rateHz: opts.rateHz, mode: opts.mode, seed: opts.seed ?? ((Date.now() & 0xffff) | 1) });
-  return {
-    board,
-    transport: board.transport,
-    activities: ACTIVITIES,
-    startPerformer: () => void board.startPerformer(),
-    stopPerformer: () => board.stopPerformer(),
-    setActivity: (a) => {
-      board.stopPerformer();
-      board.setActivity(a);
-    },
-    stop: () => board.stopPerformer(),
-  };
+/**
+ * A simulated board. `mode` 'csv' (a plain sketch printing IMU lines at `rateHz`) or 'framed' (the
+ * runtime firmware: its own rate, a model slot in `flash`, the runtime build's arena). Without a
+ * `seed` every board moves differently.
+ */
+export function createSimulatedBoard(opts: SimulatedBoardOptions = {}): SimulatedBoard {
+  return new SimulatedBoard({ ...opts, seed: opts.seed ?? ((Date.now() & 0xffff) | 1) });
 }

@@ -23,7 +23,6 @@ const SLOT_ADDR = FLASH_BOARDS.pico.modelSlot.address;
 const SLOT_SIZE = FLASH_BOARDS.pico.modelSlot.size;
 
 type FakeUsb = {
-  setImpulse(i: unknown): void;
   unplugAfterBusBytes(n: number): void;
   replug(): void;
   readFlash(a: number, n: number): number[];
@@ -132,7 +131,6 @@ test('export: float and int8 accuracy shown side by side, downloads of model.tfl
 test('flash over (fake) WebUSB into a simulated Pico; the board confirms the model and classifies on the device', async () => {
   const d = new DeployPage(page);
   const model = await currentModel(page);
-  await page.evaluate((imp) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.setImpulse(imp), model.impulse);
   await expect(page.getByTestId('board-select')).toHaveValue('pico');
   await d.flashUsb();
   await expect(d.done()).toContainText('verified, rebooted', { timeout: 30_000 });

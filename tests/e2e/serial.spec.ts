@@ -64,3 +64,26 @@ test.describe('a real board over Web Serial (injected fake port running a plain-
     expect(secs).toBeLessThan(4);
   });
 });
+
+test('the simulated runtime firmware streams over the framed protocol; its rate changes only through the protocol', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  await studio.newProject('Runtime firmware');
+  await studio.connectSimulated();
+  await page.getByLabel('Simulated firmware').selectOption('framed');
+  // The board boots at the firmware's 50 Hz; the chosen 62.5 Hz is set with SET_RATE.
+  await expect(page.getByTestId('stream-info')).toContainText('runtime firmware · accX, accY, accZ, gyrX, gyrY, gyrZ · 62.5 Hz');
+  await expect(page.getByTestId('board-info')).toContainText(/Firmware [\d.]+-sim · model slot: empty · tensor arena 96 KB/);
+  await studio.waitForPlot(40);
+  await page.getByLabel('Simulated sample rate').selectOption('100');
+  await expect(page.getByTestId('stream-info')).toContainText('100.0 Hz');
+  await studio.waitForPlot(60);
+  await studio.record('tap', 1000);
+  const meta = await page.evaluate(async () => {
+    type T = { studio: { samples: { id: string }[]; s: { getSample(id: string): Promise<{ values: Float32Array; meta: { intervalMs: number; deviceType?: string } }> } } };
+    const { studio } = (globalThis as unknown as { __tinyml: T }).__tinyml;
+    const s = await studio.s.getSample(studio.samples[0].id);
+    return { n: s.values.length, interval: s.meta.intervalMs, type: s.meta.deviceType };
+  });
+  expect(meta).toEqual({ n: 100 * 6, interval: 10, type: 'framed' });
+});

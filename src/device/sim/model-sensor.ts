@@ -4,19 +4,21 @@
  */
 import type { DeviceSensor } from '../protocol/device-core.ts';
 import { accLsb, gyroLsb } from './imu-sensor.ts';
-import { SIM_RATES_HZ, type MotionModel } from './motion-model.ts';
+import type { MotionModel } from './motion-model.ts';
 
-/** `onFrame` is called for every frame read (for statistics). */
-export function modelAsDeviceSensor(model: MotionModel, onFrame: () => void = () => {}): DeviceSensor {
+/**
+ * `ratesMilliHz`/`bootRateMilliHz`: what the firmware's IMU driver offers and starts at.
+ * `onFrame` is called for every frame read (for statistics).
+ */
+export function modelAsDeviceSensor(model: MotionModel, ratesMilliHz: readonly number[], bootRateMilliHz: number, onFrame: () => void = () => {}): DeviceSensor {
   const spec = model.sensor.spec;
   const frame = new Float32Array(6);
-  const rates = [...new Set([...SIM_RATES_HZ, model.rateHz])].sort((a, b) => a - b);
   return {
     info: {
       name: 'imu',
       axes: model.axes.map((a) => ({ name: a.name, units: a.units })),
-      ratesMilliHz: rates.map((r) => Math.round(r * 1000)),
-      currentRateMilliHz: Math.round(model.rateHz * 1000),
+      ratesMilliHz: [...ratesMilliHz],
+      currentRateMilliHz: bootRateMilliHz,
     },
     // One INT16 step is one LSB of the chip, so INT16 streams lose nothing.
     int16PerUnit: [accLsb(spec), accLsb(spec), accLsb(spec), gyroLsb(spec), gyroLsb(spec), gyroLsb(spec)].map((l) => 1 / l),

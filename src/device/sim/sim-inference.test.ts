@@ -1,16 +1,21 @@
 import { describe, it, expect } from 'vitest';
-import type { ImpulseConfig } from '../../core/impulse.ts';
+import type { ImpulseConfig, InputNormalization, ParamValue } from '../../core/impulse.ts';
 import { DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import type { FloatModel } from '../../ml/float-model.ts';
 import { quantizeModel } from '../../ml/quantize/quantize.ts';
-import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
+import { exportInt8 } from '../../ml/train/int8-export.ts';
+import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
+import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
-import { IMU_AXES } from './motion-model.ts';
-import { SimInference } from './sim-inference.ts';
-import { DeviceClient } from '../protocol/client.ts';
+import { DeviceClient, NackError } from '../protocol/client.ts';
+import { LogLevel, MsgType, NackCode } from '../protocol/ids.ts';
 import { uploadModel } from '../protocol/model-upload.ts';
-import { MemoryFlash } from '../protocol/model-slot.ts';
-import { createSimulatedBoard } from './simulated-board.ts';
+import { buildSlotPayload, MemoryFlash } from '../protocol/model-slot.ts';
+import { VirtualClock } from './clock.ts';
+import { IMU_AXES } from './motion-model.ts';
+import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES } from './runtime-firmware.ts';
+import { SLOT_REFUSALS, SlotInference } from './sim-inference.ts';
+import { SimulatedBoard } from './simulated-board.ts';
 
 // The impulse reads accZ then accX (not the board's order), so a wrong axis pick changes the answer.
 const impulse: ImpulseConfig = {
@@ -21,69 +26,75 @@ const impulse: ImpulseConfig = {
   training: DEFAULT_TRAINING,
   labels: ['neg', 'pos'],
 };
-const deviceAxes = IMU_AXES.map((a) => a.name);
+const sensorAxes = IMU_AXES.map((a) => a.name);
 const names = getDspBlock('flatten').featureNames(dspContext(impulse));
 const accXAverage = names.indexOf('accX: Average');
 
-/** A dense model whose logits are (−w·avg(accX), +w·avg(accX)): class "pos" when accX is positive on average. */
-function signModel(weight: number): FloatModel {
-  const n = names.length;
+/** A dense model with logits (−w·x[i], +w·x[i]) over n inputs: class "pos" when input i is positive. */
+function signModel(n: number, i: number, weight = 1): FloatModel {
   const kernel = new Float32Array(2 * n);
-  kernel[accXAverage] = -weight;
-  kernel[n + accXAverage] = weight;
-  return { inputShape: [n], labels: impulse.labels, layers: [{ kind: 'dense', units: 2, inUnits: n, kernel, bias: new Float32Array(2), activation: 'none' }, { kind: 'softmax' }] };
+  kernel[i] = -weight;
+  kernel[n + i] = weight;
+  return { inputShape: [n], labels: ['neg', 'pos'], layers: [{ kind: 'dense', units: 2, inUnits: n, kernel, bias: new Float32Array(2), activation: 'none' }, { kind: 'softmax' }] };
 }
 
-/** 50 frames × 6 device axes with constant accX and accZ (other axes noise-free zeros). */
-function window(accX: number, accZ: number): Float32Array {
-  const w = new Float32Array(50 * 6);
-  const ix = deviceAxes.indexOf('accX');
-  const iz = deviceAxes.indexOf('accZ');
-  for (let t = 0; t < 50; t++) {
+/** 50 frames × 6 sensor axes with constant accX and accZ (others zero). */
+function window(accX: number, accZ: number, frames = 50): Float32Array {
+  const w = new Float32Array(frames * 6);
+  const ix = sensorAxes.indexOf('accX');
+  const iz = sensorAxes.indexOf('accZ');
+  for (let t = 0; t < frames; t++) {
     w[t * 6 + ix] = accX + 0.01 * Math.sin(t);
     w[t * 6 + iz] = accZ + 0.01 * Math.cos(t);
   }
   return w;
 }
 
-function representative(): Float32Array[] {
-  const run = getDspBlock('flatten').createRunner(dspContext(impulse));
-  const pick = [deviceAxes.indexOf('accZ'), deviceAxes.indexOf('accX')];
+function representative(cfg: ImpulseConfig = impulse): Float32Array[] {
+  const run = getDspBlock(cfg.dsp.block).createRunner(dspContext(cfg));
+  const pick = cfg.windowing.axes.map((a) => sensorAxes.indexOf(a));
   const rows: Float32Array[] = [];
   for (let k = -8; k <= 8; k++) {
     const w = window(k, -k * 2);
-    const two = new Float32Array(100);
-    for (let t = 0; t < 50; t++) for (let j = 0; j < 2; j++) two[t * 2 + j] = w[t * 6 + pick[j]];
-    rows.push(run.run(two));
+    const sel = new Float32Array(50 * pick.length);
+    for (let t = 0; t < 50; t++) pick.forEach((p, j) => (sel[t * pick.length + j] = w[t * 6 + p]));
+    rows.push(run.run(sel));
   }
   return rows;
 }
 
-describe('SimInference (the simulated runtime firmware running the slot model)', () => {
-  const tflite = quantizeModel(signModel(1), representative()).tflite;
+/** Model + descriptor as every deploy path writes it. */
+function slotPayload(tflite: Uint8Array, cfg: ImpulseConfig = impulse, normalization: InputNormalization | null = null): Uint8Array {
+  const it = Int8Interpreter.load(tflite);
+  const d = makeImpulseDescriptor(cfg, { input: { scale: it.input.scale, zeroPoint: it.input.zeroPoint }, output: { scale: it.output.scale, zeroPoint: it.output.zeroPoint }, normalization });
+  return buildSlotPayload(tflite, d);
+}
 
-  it('runs the impulse DSP on the impulse axes and the int8 model from the slot bytes', () => {
-    const hook = new SimInference(impulse, { deviceAxes, fixedTimingUs: 1234 });
-    expect(hook.windowFrames).toBe(50);
-    expect(hook.strideFrames).toBe(25);
-    const pos = hook.run(window(4, -9), 6, tflite);
-    const neg = hook.run(window(-4, 9), 6, tflite);
-    expect(pos.labelIndex).toBe(1);
-    expect(neg.labelIndex).toBe(0);
+const hookFor = (arenaCapacity = RUNTIME_ARENA_BYTES) => {
+  const logs: string[] = [];
+  const hook = new SlotInference({ sensorAxes, arenaCapacity, log: (t) => logs.push(t), timingUs: 1234 });
+  return { hook, logs };
+};
+
+const load = (hook: SlotInference, payload: Uint8Array, arena = 4096) => hook.loadSlot(payload, arena);
+
+describe('SlotInference: the strict simulated board knows only its slot bytes', () => {
+  const tflite = quantizeModel(signModel(names.length, accXAverage), representative()).tflite;
+
+  it('reads axes, window, DSP and quantization from the descriptor and classifies', () => {
+    const { hook, logs } = hookFor();
+    expect(load(hook, slotPayload(tflite))).toBe(true);
+    expect(logs).toEqual([]);
+    expect(hook.impulse).toMatchObject({ described: true, block: 'flatten', axes: ['accZ', 'accX'], windowFrames: 50, strideFrames: 25, featureCount: 14, sampleRateHz: 50, labels: ['neg', 'pos'] });
+    const pos = hook.run(window(4, -9), 6);
+    const neg = hook.run(window(-4, 9), 6);
+    expect([pos.labelIndex, neg.labelIndex]).toEqual([1, 0]);
     expect(pos.scores[1]).toBeGreaterThan(0.9);
-    expect(neg.scores[0]).toBeGreaterThan(0.9);
     expect(pos.timingUs).toBe(1234);
     expect(hook.runs).toBe(2);
   });
 
-  it('loads the new model when the slot changes', () => {
-    const flipped = quantizeModel(signModel(-1), representative()).tflite;
-    const hook = new SimInference(impulse, { deviceAxes });
-    expect(hook.run(window(4, 0), 6, tflite).labelIndex).toBe(1);
-    expect(hook.run(window(4, 0), 6, flipped).labelIndex).toBe(0);
-  });
-
-  it('standardises the features with the impulse normalization before the int8 model (as the firmware)', () => {
+  it('standardises with the descriptor, not with anything the app knows', () => {
     const n = names.length;
     const mean = new Array<number>(n).fill(0);
     const std = new Array<number>(n).fill(1);
@@ -93,45 +104,213 @@ describe('SimInference (the simulated runtime firmware running the slot model)',
     const rows = representative();
     const x = new Float32Array(rows.length * n);
     rows.forEach((r, i) => x.set(r, i * n));
-    const ex = exportInt8(signModel(1), x, { normalization });
-    expect(ex.normalization).toEqual(normalization);
-    const std8 = ex.int8Tflite;
-    // the exported model on standardised features = the sign model on raw features
-    const hook = new SimInference({ ...impulse, normalization }, { deviceAxes });
-    expect(hook.run(window(-1, 0), 6, std8).labelIndex).toBe(0);
-    expect(hook.run(window(1, 0), 6, std8).labelIndex).toBe(1);
-    // fed raw features (no standardisation) the same model gets accX = −1 wrong: the step matters
-    expect(new SimInference(impulse, { deviceAxes }).run(window(-1, 0), 6, std8).labelIndex).toBe(1);
-    // runTflite standardises the same way
-    const p = runTflite(std8, x, n, normalization);
-    rows.forEach((_, i) => expect(p[i * 2 + 1] > p[i * 2]).toBe(i > 8));
-    expect(() => new SimInference({ ...impulse, normalization: { mean: [1], std: [1] } }, { deviceAxes })).toThrow(/normalization/);
+    const std8 = exportInt8(signModel(n, accXAverage), x, { normalization }).int8Tflite;
+    const { hook } = hookFor();
+    expect(load(hook, slotPayload(std8, impulse, normalization))).toBe(true);
+    // the exported model on standardised features is the sign model on raw features
+    expect(hook.run(window(-1, 0), 6).labelIndex).toBe(0);
+    expect(hook.run(window(1, 0), 6).labelIndex).toBe(1);
+    // the same model behind a descriptor without standardisation reads accX = −1 as (−1 · 2 + 3): "pos"
+    expect(load(hook, slotPayload(std8, impulse, null))).toBe(true);
+    expect(hook.run(window(-1, 0), 6).labelIndex).toBe(1);
   });
 
-  it('refuses an impulse whose axes the board lacks', () => {
-    const bad = { ...impulse, windowing: { ...impulse.windowing, axes: ['ax'] } };
-    expect(() => new SimInference(bad, { deviceAxes })).toThrow(/no axis "ax"/);
+  it('a bare model (no descriptor) runs the firmware raw-window fallback, not the app impulse', () => {
+    // 12 features: flatten average + maximum of 6 axes. Bare, the model sees 2 raw frames × 6 axes instead.
+    const cfg: ImpulseConfig = {
+      ...impulse,
+      windowing: { ...impulse.windowing, axes: sensorAxes },
+      dsp: { block: 'flatten', params: { minimum: false, rms: false, stdev: false, skewness: false, kurtosis: false } as Record<string, ParamValue> },
+    };
+    const n = getDspBlock('flatten').createRunner(dspContext(cfg)).dim;
+    expect(n).toBe(12);
+    const fNames = getDspBlock('flatten').featureNames(dspContext(cfg));
+    const model = quantizeModel(signModel(n, fNames.indexOf('accX: Average')), representative(cfg)).tflite;
+    const { hook } = hookFor();
+    expect(load(hook, model)).toBe(true);
+    expect(hook.impulse).toMatchObject({ described: false, block: 'raw', axes: sensorAxes, windowFrames: 2, strideFrames: 1, featureCount: 12, sampleRateHz: null });
+    const w = window(4, -9, 2);
+    expect(Array.from(hook.features(w, 6)!)).toEqual(Array.from(w));
+    // with the descriptor it is the flatten impulse again
+    expect(load(hook, slotPayload(model, cfg))).toBe(true);
+    expect(hook.impulse).toMatchObject({ described: true, block: 'flatten', windowFrames: 50 });
   });
 
-  it('a framed simulated board classifies with the model uploaded over the protocol', async () => {
-    const board = createSimulatedBoard({ mode: 'framed', rateHz: 50, flash: new MemoryFlash(64 * 1024), inference: new SimInference(impulse, { deviceAxes }), seed: 3, tickMs: 5 });
+  describe('refuses what the firmware refuses (LOG text = firmware text)', () => {
+    const cases: { name: string; why: string | RegExp; arena?: number; capacity?: number; payload: () => Uint8Array }[] = [
+      { name: 'declared arena above the build', why: SLOT_REFUSALS.arena, arena: RUNTIME_ARENA_BYTES + 1, payload: () => slotPayload(tflite) },
+      { name: 'planned arena above the build (AllocateTensors)', why: SLOT_REFUSALS.allocate, capacity: 64, arena: 16, payload: () => slotPayload(tflite) },
+      { name: 'bare model whose input is no whole window of the sensor', why: SLOT_REFUSALS.featureCount, payload: () => tflite },
+      {
+        name: 'damaged descriptor (no fallback when a trailer is there)', why: /CRC/, payload: () => {
+          const p = slotPayload(tflite);
+          p[p.length - 40] ^= 0x40;
+          return p;
+        },
+      },
+      { name: 'axis the sensor lacks', why: SLOT_REFUSALS.missingAxis, payload: () => slotPayload(tflite, { ...impulse, windowing: { ...impulse.windowing, axes: ['accZ', 'magX'] } }) },
+      {
+        name: 'window longer than the device ring', why: SLOT_REFUSALS.ring, payload: () => {
+          const d = describeImpulse(impulse, { input: { scale: 0.1, zeroPoint: 0 } });
+          return buildSlotPayload(tflite, encodeImpulseDescriptor({ ...d, windowFrames: 700 }));
+        },
+      },
+      {
+        name: 'feature count not matching the DSP settings', why: SLOT_REFUSALS.featureCount, payload: () => {
+          const d = describeImpulse(impulse, { input: { scale: 0.1, zeroPoint: 0 } });
+          return buildSlotPayload(tflite, encodeImpulseDescriptor({ ...d, featureCount: 13, normalization: null }));
+        },
+      },
+      { name: 'not a TFLite model', why: SLOT_REFUSALS.schema, payload: () => buildSlotPayload(new Uint8Array(300).fill(7), makeImpulseDescriptor(impulse, { input: { scale: 0.1, zeroPoint: 0 } })) },
+      {
+        name: 'model input of another size than the descriptor', why: SLOT_REFUSALS.modelInput, payload: () => {
+          const it = Int8Interpreter.load(tflite);
+          const cfg: ImpulseConfig = { ...impulse, dsp: { block: 'flatten', params: { kurtosis: false } } };
+          return buildSlotPayload(tflite, makeImpulseDescriptor(cfg, { input: { scale: it.input.scale, zeroPoint: it.input.zeroPoint } }));
+        },
+      },
+      {
+        name: 'input quantization differing from the model', why: SLOT_REFUSALS.quantization, payload: () => {
+          const it = Int8Interpreter.load(tflite);
+          return buildSlotPayload(tflite, makeImpulseDescriptor(impulse, { input: { scale: it.input.scale * 1.01, zeroPoint: it.input.zeroPoint } }));
+        },
+      },
+      {
+        name: 'float input descriptor for an int8 model', why: SLOT_REFUSALS.quantization, payload: () => {
+          const it = Int8Interpreter.load(tflite);
+          const d = describeImpulse(impulse, { input: { scale: it.input.scale, zeroPoint: it.input.zeroPoint } });
+          return buildSlotPayload(tflite, encodeImpulseDescriptor({ ...d, inputType: 'float32' }));
+        },
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const { hook, logs } = hookFor(c.capacity);
+        expect(hook.loadSlot(c.payload(), c.arena ?? 4096)).toBe(false);
+        expect(hook.loaded).toBe(false);
+        expect(logs).toHaveLength(1);
+        if (typeof c.why === 'string') expect(logs[0]).toBe(c.why);
+        else expect(logs[0]).toMatch(c.why);
+        expect(hook.problem).toBe(logs[0]);
+      });
+    }
+  });
+});
+
+/** Runs the virtual clock until `cond` or `ms` of board time passed. */
+async function until(clock: VirtualClock, cond: () => boolean, ms: number): Promise<void> {
+  for (let t = 0; t < ms && !cond(); t += 20) await clock.advance(20);
+}
+
+describe('the strict simulated board over the protocol (virtual clock)', () => {
+  const tflite = quantizeModel(signModel(names.length, accXAverage), representative()).tflite;
+
+  async function boot(clock: VirtualClock, flash = new MemoryFlash(64 * 1024)) {
+    const board = new SimulatedBoard({ clock, mode: 'framed', rateHz: 100, flash, seed: 3, tickMs: 5 });
     board.setActivity('idle');
     await board.transport.open({ baudRate: 115200 });
-    const client = new DeviceClient(board.transport);
+    const client = new DeviceClient(board.transport, { helloTimeoutMs: 200, commandTimeoutMs: 200 });
+    const logs: string[] = [];
+    client.onLog((m) => logs.push(`${m.level}:${m.text}`));
     const info = await client.connect();
-    expect(info.model.length).toBe(0);
-    await uploadModel(client, tflite, { sequence: 7, arenaSize: 4096 });
-    const after = await client.getInfo();
-    expect(after.model.sequence).toBe(7);
+    return { board, client, info, logs };
+  }
+
+  it('reports the firmware rates, boot rate and the runtime build arena — never the app impulse rate', async () => {
+    const { board, info } = await boot(new VirtualClock());
+    expect(info.sensors[0].ratesMilliHz).toEqual([...FIRMWARE_RATES_MILLIHZ]);
+    expect(info.sensors[0].currentRateMilliHz).toBe(FIRMWARE_DEFAULT_RATE_MILLIHZ);
+    expect(board.model.rateHz).toBe(FIRMWARE_DEFAULT_RATE_MILLIHZ / 1000);
+    expect(info.arenaCapacity).toBe(RUNTIME_ARENA_BYTES);
+    await board.transport.close();
+  });
+
+  it('classifies with the uploaded slot payload; the model stays over a power cycle', async () => {
+    const clock = new VirtualClock();
+    const flash = new MemoryFlash(64 * 1024);
+    const { board, client } = await boot(clock, flash);
+    await uploadModel(client, slotPayload(tflite), { sequence: 7, arenaSize: 4096 });
     const got: number[] = [];
     client.onInference((m) => got.push(m.labelIndex));
     await client.setInference(true);
-    const t0 = Date.now();
-    while (got.length < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    await until(clock, () => got.length >= 4, 5000);
     await client.setInference(false);
-    await board.transport.close();
-    expect(got.length).toBeGreaterThanOrEqual(2);
-    // An idle board lying flat: accX averages near 0 ± noise, so either class is possible; the labels must be valid.
+    // 50-frame window, 25-frame stride at 50 Hz: one result every 0.5 s
+    expect(got.length).toBeGreaterThanOrEqual(4);
     for (const g of got) expect([0, 1]).toContain(g);
+    expect(board.inference?.impulse?.windowFrames).toBe(50);
+    await board.transport.close();
+    // power cycle: the firmware reads the slot at boot and runs it again
+    const again = await boot(clock, flash);
+    expect(again.info.model.sequence).toBe(7);
+    expect(again.board.inference?.loaded).toBe(true);
+    await again.client.setInference(true);
+    await again.board.transport.close();
+  });
+
+  it('a bare model runs the raw fallback on the board: a result on every frame, not every 25', async () => {
+    // 6 inputs: one raw frame of all axes; the app impulse (flatten, 50 frames) is nowhere.
+    const model = quantizeModel(signModel(6, 0), [Float32Array.from([1, 0, 0, 0, 0, 0]), Float32Array.from([-1, 2, 9, 50, -50, 3])]).tflite;
+    const clock = new VirtualClock();
+    const { board, client } = await boot(clock);
+    await uploadModel(client, model, { sequence: 8, arenaSize: 1024 });
+    let n = 0;
+    client.onInference(() => n++);
+    await client.setInference(true);
+    await clock.advance(1000);
+    await client.setInference(false);
+    expect(board.inference?.impulse).toMatchObject({ described: false, windowFrames: 1, strideFrames: 1 });
+    expect(n).toBeGreaterThanOrEqual(45); // 50 Hz, one result per frame
+    await board.transport.close();
+  });
+
+  it('samples at the rate of the impulse in its slot (descriptor), refuses one the IMU does not offer', async () => {
+    const clock = new VirtualClock();
+    const { board, client, logs } = await boot(clock);
+    const at = (hz: number): ImpulseConfig => ({ ...impulse, windowing: { ...impulse.windowing, frequencyHz: hz } });
+    await uploadModel(client, slotPayload(tflite, at(62.5)), { sequence: 20, arenaSize: 4096 });
+    expect((await client.getInfo()).sensors[0].currentRateMilliHz).toBe(62500);
+    expect(board.model.rateHz).toBe(62.5);
+    await client.setInference(true);
+    const before = board.stats.frames;
+    await clock.advance(2000);
+    await client.setInference(false);
+    expect(board.stats.frames - before).toBeGreaterThanOrEqual(124);
+    expect(board.stats.frames - before).toBeLessThanOrEqual(126);
+    // 119 Hz (Nano 33 BLE's LSM9DS1 rate) is not offered by the runtime's sampler: logged, inference refused
+    await uploadModel(client, slotPayload(tflite, at(119)), { sequence: 21, arenaSize: 4096 });
+    expect(logs.some((l) => l.startsWith(`${LogLevel.WARN}:`) && l.includes('119 Hz'))).toBe(true);
+    await expect(client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.UNSUPPORTED_RATE });
+    await board.transport.close();
+  });
+
+  it('input quantization mismatch: LOG WARN with the reason, SET_INFERENCE → NACK NO_MODEL, also after a power cycle', async () => {
+    const clock = new VirtualClock();
+    const flash = new MemoryFlash(64 * 1024);
+    const { board, client, logs } = await boot(clock, flash);
+    const it = Int8Interpreter.load(tflite);
+    const bad = buildSlotPayload(tflite, makeImpulseDescriptor(impulse, { input: { scale: it.input.scale * 2, zeroPoint: it.input.zeroPoint } }));
+    await uploadModel(client, bad, { sequence: 9, arenaSize: 4096 });
+    expect(logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.quantization}`);
+    const err = await client.setInference(true).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NackError);
+    expect((err as NackError).nackCode).toBe(NackCode.NO_MODEL);
+    expect((err as NackError).ackType).toBe(MsgType.SET_INFERENCE);
+    await board.transport.close();
+    // after a power cycle the firmware reads the slot again at boot and says the same
+    const again = await boot(clock, flash);
+    expect(again.logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.quantization}`);
+    await expect(again.client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.NO_MODEL });
+    await again.board.transport.close();
+  });
+
+  it('missing axis: LOG WARN; arena above the build: MODEL_BEGIN → NACK TOO_LARGE', async () => {
+    const { board, client, logs } = await boot(new VirtualClock());
+    await uploadModel(client, slotPayload(tflite, { ...impulse, windowing: { ...impulse.windowing, axes: ['accZ', 'magX'] } }), { sequence: 10, arenaSize: 4096 });
+    expect(logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.missingAxis}`);
+    await expect(client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.NO_MODEL });
+    const err = await uploadModel(client, slotPayload(tflite), { sequence: 11, arenaSize: RUNTIME_ARENA_BYTES + 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringMatching(/does not fit/) });
+    await board.transport.close();
   });
 });

@@ -3,11 +3,17 @@
  * 10-line Arduino sketch prints (CSV lines) or our framed runtime protocol (through the protocol's own
  * device-side state machine). Hosts talk to it through `board.transport`, bytes in and bytes out,
  * exactly like a WebSerial port. Test hooks: unplug, wrong baud rate, garbage lines, virtual clock.
- * DOM-free core module.
+ *
+ * Framed mode is strict: like the runtime firmware it knows only its flash. Its IMU offers the
+ * firmware's rates and boots at the firmware's default (runtime-firmware.ts); the host changes the
+ * rate through the protocol. Its model runner (`SlotInference`) reads model and impulse descriptor
+ * from the slot bytes and refuses what the firmware refuses; the tensor arena is the firmware build's.
+ * Apps create boards through src/device/sim-setup.ts. DOM-free core module.
  */
 import { StudioError } from '../../core/errors.ts';
 import type { SerialOpenOptions, Transport, TransportInfo } from '../transport.ts';
-import { DeviceCore, type InferenceHook } from '../protocol/device-core.ts';
+import { DeviceCore, type DeviceCoreOptions } from '../protocol/device-core.ts';
+import { LogLevel } from '../protocol/ids.ts';
 import { MemoryFlash, type FlashMemory } from '../protocol/model-slot.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
@@ -16,13 +22,17 @@ import { modelAsDeviceSensor } from './model-sensor.ts';
 import { MotionModel, type ActivityName, type MotionModelOptions } from './motion-model.ts';
 import { Performer, type PerformerOptions } from './performer.ts';
 import { Rng } from './prng.ts';
+import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES, RUNTIME_FIRMWARE_VERSION } from './runtime-firmware.ts';
+import { SlotInference } from './sim-inference.ts';
 
 export type BoardMode = 'csv' | 'framed';
 
 export const SIM_BOARD_NAME = 'Simulated board';
-export const SIM_FIRMWARE_VERSION = '0.1.0-sim';
+/** The runtime firmware's version, marked as simulated. */
+export const SIM_FIRMWARE_VERSION = `${RUNTIME_FIRMWARE_VERSION}-sim`;
 
 export interface SimulatedBoardOptions extends MotionModelOptions {
+  // MotionModelOptions.rateHz is the CSV sketch's rate; framed mode ignores it (the firmware boots at its default rate).
   /** 'csv' (plain sketch, streams as soon as the port opens) or 'framed' (runtime firmware). Default 'csv'. */
   mode?: BoardMode;
   /** Time source. Default the real clock; tests pass a `VirtualClock`. */
@@ -41,9 +51,7 @@ export interface SimulatedBoardOptions extends MotionModelOptions {
   chunkBytes?: number;
   /** Framed mode: the model slot flash (kept across re-opens). Default 256 KiB in memory. */
   flash?: FlashMemory;
-  /** Framed mode: a model runner for SET_INFERENCE. Default none (NACK NO_MODEL). */
-  inference?: InferenceHook;
-  /** Framed mode: largest tensor arena offered. Default 64 KiB. */
+  /** Framed mode: a firmware built with another TINYML_ARENA_BYTES. Default the runtime build's (runtime-firmware.ts). */
   arenaCapacity?: number;
   /** Shown as the device name. Default "Simulated board". */
   name?: string;
@@ -99,11 +107,12 @@ export class SimulatedBoard {
   private garbageP = 0;
   private performer: Performer | null = null;
   private readonly frame = new Float32Array(6);
+  private hook: SlotInference | null = null;
 
   constructor(opts: SimulatedBoardOptions = {}) {
     this.opts = opts;
     this.mode = opts.mode ?? 'csv';
-    this.model = new MotionModel(opts);
+    this.model = new MotionModel(this.mode === 'framed' ? { ...opts, rateHz: FIRMWARE_DEFAULT_RATE_MILLIHZ / 1000 } : opts);
     this.clock = opts.clock ?? realClock;
     this.deviceBaud = opts.baudRate ?? 115200;
     this.csv = { ...DEFAULT_CSV_FORMAT, ...opts.csv };
@@ -213,6 +222,11 @@ export class SimulatedBoard {
     return this.core;
   }
 
+  /** Framed mode: the model runner (what it loaded from the slot, or why it refused it). */
+  get inference(): SlotInference | null {
+    return this.hook;
+  }
+
   // ------------------------------------------------------------------ the port
 
   private async open(o: SerialOpenOptions): Promise<void> {
@@ -233,7 +247,7 @@ export class SimulatedBoard {
     this.queue = new ByteQueue();
     this.openedAt = this.clock.now();
     this.booted = false;
-    if (this.mode === 'framed') this.core = this.makeCore();
+    if (this.mode === 'framed') this.makeCore();
     if (this.bootMs > 0) this.schedule(this.bootMs);
     else {
       this.boot(this.openedAt);
@@ -278,19 +292,36 @@ export class SimulatedBoard {
   // ------------------------------------------------------------------ device loop
 
   private makeCore(): DeviceCore {
-    const sensor = modelAsDeviceSensor(this.model, () => this.stats.frames++);
-    return new DeviceCore({
+    // Power-up: the IMU at the firmware's boot rate, a fresh model runner, the slot read from flash.
+    this.model.setRate(FIRMWARE_DEFAULT_RATE_MILLIHZ / 1000);
+    const sensor = modelAsDeviceSensor(this.model, FIRMWARE_RATES_MILLIHZ, FIRMWARE_DEFAULT_RATE_MILLIHZ, () => this.stats.frames++);
+    const arenaCapacity = this.opts.arenaCapacity ?? RUNTIME_ARENA_BYTES;
+    // Lines logged while the core boots (it loads the slot in its constructor) go out once it exists.
+    const early: string[] = [];
+    const hook = new SlotInference({
+      sensorAxes: this.model.axes.map((a) => a.name),
+      arenaCapacity,
+      log: (text) => (this.core ? coreLog(this.core, LogLevel.WARN, text) : early.push(text)),
+    });
+    this.hook = hook;
+    this.core = null;
+    const o: DeviceCoreOptions = {
       board: this.opts.name ?? SIM_BOARD_NAME,
       firmwareVersion: SIM_FIRMWARE_VERSION,
       sensors: [sensor],
       flash: this.flash,
-      arenaCapacity: this.opts.arenaCapacity ?? 65536,
-      inference: this.opts.inference,
+      arenaCapacity,
+      inference: hook,
       send: (bytes) => this.emit(bytes),
-    });
+    };
+    const core = new DeviceCore(o);
+    this.core = core;
+    for (const text of early.splice(0)) coreLog(core, LogLevel.WARN, text);
+    this.syncRate();
+    return core;
   }
 
-  /** Keeps the model's rate in step with what the host set through SET_RATE. */
+  /** Keeps the motion model's rate in step with the core's (SET_RATE, or the rate of the impulse in the slot). */
   private syncRate(): void {
     if (!this.core) return;
     const hz = this.core.info().sensors[0].currentRateMilliHz / 1000;
@@ -366,9 +397,13 @@ export class SimulatedBoard {
   }
 }
 
-/** Creates a simulated board (see `SimulatedBoardOptions`). */
-export function createSimulatedBoard(opts: SimulatedBoardOptions = {}): SimulatedBoard {
-  return new SimulatedBoard(opts);
+/**
+ * The firmware logs through its core (`DeviceCore::log`, public in C++). The TypeScript twin keeps
+ * `log` private; this typed view reaches the same method so the LOG frame carries the core's sequence
+ * number, exactly as on the board.
+ */
+function coreLog(core: DeviceCore | null, level: number, text: string): void {
+  (core as unknown as { log(level: number, text: string): void } | null)?.log(level, text);
 }
 
 function disconnected(): StudioError {

@@ -76,6 +76,21 @@ export async function grantedPorts(serial: SerialLike | null): Promise<PortChoic
   return (await serial.getPorts()).map(describePort);
 }
 
+/**
+ * A granted port that is not open, optionally with the given USB ids, as a transport — e.g. a board
+ * that re-enumerated after flashing (ConnectionManager.reconnect polls this); null while there is none.
+ */
+export async function findGrantedPort(serial: SerialLike | null, ids: { usbVendorId?: number; usbProductId?: number } = {}): Promise<WebSerialTransport | null> {
+  for (const choice of await grantedPorts(serial)) {
+    const i = choice.port.getInfo();
+    if (choice.port.readable) continue;
+    if (ids.usbVendorId !== undefined && i.usbVendorId !== ids.usbVendorId) continue;
+    if (ids.usbProductId !== undefined && i.usbProductId !== ids.usbProductId) continue;
+    return transportFor(choice, serial);
+  }
+  return null;
+}
+
 /** Creates the transport for a chosen port (not opened yet). */
 export function transportFor(choice: PortChoice, serial?: SerialLike | null): WebSerialTransport {
   return new WebSerialTransport(choice.port, choice.board?.name ?? choice.label, serial);

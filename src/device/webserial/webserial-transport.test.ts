@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
 import { findBoardByUsb, isRpBootRom } from '../boards/index.ts';
-import { SERIAL_FILTERS, describePort, requestSerialPort, touch1200, transportFor } from './port-picker.ts';
+import { SERIAL_FILTERS, describePort, findGrantedPort, requestSerialPort, touch1200, transportFor } from './port-picker.ts';
 import type { ByteStreamReader, SerialLike, SerialPortLike } from './serial-api.ts';
 import { WebSerialTransport } from './webserial-transport.ts';
 
@@ -105,6 +105,21 @@ describe('port picker', () => {
     const cancel: SerialLike = { requestPort: async () => { throw Object.assign(new Error(''), { name: 'NotFoundError' }); }, getPorts: async () => [] };
     await expect(requestSerialPort(cancel)).rejects.toSatisfy((e: unknown) => isStudioError(e, 'cancelled'));
     await expect(requestSerialPort(null)).rejects.toSatisfy((e: unknown) => isStudioError(e, 'no-webserial'));
+  });
+
+  it('finds the granted, unopened port of a re-enumerated board by its USB ids', async () => {
+    const other = fakePort(0x2341, 0x805a);
+    const pico = fakePort(0x2e8a, 0x000a);
+    const ports = [other];
+    const serial: SerialLike = { requestPort: async () => other, getPorts: async () => ports };
+    expect(await findGrantedPort(serial, { usbVendorId: 0x2e8a })).toBeNull();
+    ports.push(pico);
+    const t = await findGrantedPort(serial, { usbVendorId: 0x2e8a });
+    expect(t?.info.name).toBe('Raspberry Pi Pico (with I²C IMU)');
+    await t!.open({ baudRate: 115200 });
+    expect(await findGrantedPort(serial, { usbVendorId: 0x2e8a })).toBeNull(); // open: not a candidate
+    expect((await findGrantedPort(serial))?.info.name).toBe('Arduino Nano 33 BLE Sense');
+    expect(await findGrantedPort(null)).toBeNull();
   });
 
   it('does the 1200-baud touch and looks boards up by USB IDs', async () => {

@@ -403,7 +403,7 @@ class DeployState {
     this.begin('reconnect', 'Starting the simulated board');
     try {
       await this.closeLink();
-      const sim = createRuntimeSimBoard(r.impulse, FLASH_BOARDS.pico.modelSlot.size);
+      const sim = createRuntimeSimBoard(FLASH_BOARDS.pico.modelSlot.size);
       let link: BoardLink | null = null;
       link = await openBoardLink(sim.transport, { simulated: true, sim, onEnd: (why) => this.linkEnded(link, why) });
       this.applySimActivity(sim);

@@ -1,21 +1,29 @@
 /**
- * The connected device as the UI sees it: status, stream info, a ring of recent frames for the
- * live plot, counters of bad lines, and listeners (the recorder, live classification). UI module;
- * the protocol work happens in src/device/connection.ts.
+ * The connected device as the UI sees it: a reactive mirror of the one connection manager
+ * (src/device/connection-manager.ts — it owns the port, the stream and the protocol client), plus a
+ * ring of recent frames for the live plot and the simulated board's controls. Every step (Device,
+ * Test, Deploy) goes through `connection`. UI module.
  */
 import { FrameRing } from '../../device/frame-ring.ts';
-import { openDeviceStream, type DeviceStream, type ReadingBatch, type StreamStats } from '../../device/connection.ts';
+import { ConnectionManager, type DisconnectReason } from '../../device/connection-manager.ts';
+import type { ReadingBatch, StreamStats } from '../../device/connection.ts';
+import type { DeviceClient } from '../../device/protocol/client.ts';
+import type { InfoMsg } from '../../device/protocol/messages.ts';
 import type { Transport } from '../../device/transport.ts';
 import type { SensorAxis } from '../../data/sample.ts';
 import { StudioError } from '../../core/errors.ts';
 import { notices } from './notices.svelte.ts';
-import { createSimulatedBoard, type SimBoardHandle } from '../../device/sim-setup.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
+import { MemoryFlash } from '../../device/protocol/model-slot.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
 type Listener = (b: ReadingBatch) => void;
 type EndListener = (reason: 'closed' | 'unplugged') => void;
+
+/** The app's one connection manager. */
+export const connection = new ConnectionManager();
 
 class DeviceState {
   status = $state<DeviceStatus>('disconnected');
@@ -26,99 +34,109 @@ class DeviceState {
   stats = $state.raw<StreamStats | null>(null);
   lastError = $state<string | null>(null);
   ring = $state.raw<FrameRing | null>(null);
-  sim = $state.raw<SimBoardHandle | null>(null);
+  sim = $state.raw<SimulatedBoard | null>(null);
+  /** The runtime firmware's protocol client and INFO (framed mode), else null. */
+  client = $state.raw<DeviceClient | null>(null);
+  board = $state.raw<InfoMsg | null>(null);
   /** Set while the detector waits for a rate it could not determine. */
   needsRate = $state(false);
 
-  private stream: DeviceStream | null = null;
-  private listeners = new Set<Listener>();
-  private endListeners = new Set<EndListener>();
+  constructor(private readonly conn: ConnectionManager) {
+    conn.addEventListener('connecting', (e) => {
+      this.status = 'connecting';
+      this.name = e.name;
+      this.lastError = null;
+      this.needsRate = false;
+    });
+    conn.addEventListener('connected', (e) => {
+      this.mode = e.info.mode;
+      this.axes = e.info.axes;
+      this.rateHz = e.info.rateHz;
+      this.name = e.info.deviceName;
+      this.board = e.board;
+      this.client = conn.client;
+      this.sim = conn.sim;
+      this.ring = new FrameRing(e.info.axes.length, Math.ceil(e.info.rateHz * 12));
+      this.stats = conn.stats ? { ...conn.stats } : null;
+      this.status = 'streaming';
+    });
+    conn.addEventListener('info', (e) => {
+      this.board = e.board;
+      if (e.info.rateHz !== this.rateHz) {
+        this.rateHz = e.info.rateHz;
+        this.ring = new FrameRing(e.info.axes.length, Math.ceil(e.info.rateHz * 12));
+      }
+    });
+    conn.addEventListener('batch', ({ batch }) => {
+      this.ring?.push(batch.frames, batch.t0, 1000 / this.rateHz);
+      const s = conn.stats;
+      if (s) this.stats = { ...s };
+    });
+    conn.addEventListener('disconnected', (e) => this.ended(e.reason));
+    conn.addEventListener('error', (e) => {
+      this.lastError = e.error.describe();
+    });
+  }
+
+  private ended(reason: DisconnectReason): void {
+    this.status = 'disconnected';
+    this.client = null;
+    this.sim = this.conn.sim;
+    if (reason === 'unplugged') {
+      notices.push({ kind: 'warning', title: 'Device disconnected', text: `${this.name} was unplugged or reset. Plug it back in and click Connect.` });
+    } else if (reason === 'error' && this.conn.lastError) {
+      notices.error(this.conn.lastError, 'Device stream stopped');
+    }
+  }
 
   onBatch(fn: Listener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.conn.addEventListener('batch', (e) => fn(e.batch));
   }
 
   onEnd(fn: EndListener): () => void {
-    this.endListeners.add(fn);
-    return () => this.endListeners.delete(fn);
+    return this.conn.addEventListener('disconnected', (e) => fn(e.reason === 'unplugged' || e.reason === 'reset' ? 'unplugged' : 'closed'));
   }
 
   get intervalMs(): number {
     return this.rateHz > 0 ? 1000 / this.rateHz : 0;
   }
 
-  async connectSimulated(opts: { rateHz?: number; mode?: 'csv' | 'framed' } = {}): Promise<void> {
+  /**
+   * Connects the simulated board. CSV mode: a sketch printing at `rateHz`. Framed mode (runtime
+   * firmware, model slot of `slotBytes`): the board boots at the firmware's rate; `rateHz` is then set
+   * over the protocol (a model's impulse descriptor sets it too).
+   */
+  async connectSimulated(opts: { rateHz?: number; mode?: 'csv' | 'framed'; slotBytes?: number; name?: string } = {}): Promise<void> {
     await this.disconnect();
     const rateHz = opts.rateHz ?? 62.5;
-    const sim = createSimulatedBoard({ rateHz, mode: opts.mode ?? 'csv' });
-    this.sim = sim;
+    const mode = opts.mode ?? 'csv';
+    const sim = createSimulatedBoard({ rateHz, mode, name: opts.name, flash: opts.slotBytes ? new MemoryFlash(opts.slotBytes) : undefined });
     // The simulated sketch prints accelerometer (m/s²) and gyroscope (deg/s) columns at a known rate,
     // so a busy machine's irregular delivery never makes rate detection fail.
-    await this.connect(sim.transport, { simulated: true, axes: [...IMU_AXES], rateHz });
-    sim.startPerformer();
+    await this.connect(sim.transport, mode === 'csv' ? { axes: [...IMU_AXES], rateHz, sim } : { sim });
+    if (mode === 'framed' && this.status === 'streaming' && this.rateHz !== rateHz) {
+      await this.conn.setRate(rateHz).catch((e: unknown) => notices.error(e, 'Could not change the rate'));
+    }
+    if (this.sim === sim) sim.startPerformer();
   }
 
-  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number } = {}): Promise<void> {
-    if (this.stream) await this.disconnect();
-    this.status = 'connecting';
-    this.name = transport.info.name;
-    this.lastError = null;
-    this.needsRate = false;
+  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number; sim?: SimulatedBoard } = {}): Promise<void> {
     try {
-      const stream = await openDeviceStream(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz });
-      this.stream = stream;
-      this.mode = stream.info.mode;
-      this.axes = stream.info.axes;
-      this.rateHz = stream.info.rateHz;
-      this.name = stream.info.deviceName;
-      this.ring = new FrameRing(stream.info.axes.length, Math.ceil(stream.info.rateHz * 12));
-      this.status = 'streaming';
-      void this.pump(stream);
+      await this.conn.connect(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz, sim: opts.sim });
     } catch (e) {
       this.status = 'disconnected';
       this.lastError = e instanceof StudioError ? e.describe() : String(e);
       if (e instanceof StudioError && e.code === 'rate-unknown') this.needsRate = true;
-      await transport.close().catch(() => undefined);
       if (!(e instanceof StudioError && e.code === 'cancelled')) notices.error(e, 'Could not connect');
     }
   }
 
-  private async pump(stream: DeviceStream): Promise<void> {
-    let reason: 'closed' | 'unplugged' = 'closed';
-    try {
-      for await (const batch of stream.batches) {
-        if (this.stream !== stream) break;
-        this.ring?.push(batch.frames, batch.t0, 1000 / this.rateHz);
-        this.stats = { ...stream.stats };
-        for (const l of this.listeners) l(batch);
-      }
-    } catch (e) {
-      if (e instanceof StudioError && e.code === 'disconnected') {
-        reason = 'unplugged';
-        notices.push({ kind: 'warning', title: 'Device disconnected', text: `${this.name} was unplugged or reset. Plug it back in and click Connect.` });
-      } else {
-        notices.error(e, 'Device stream stopped');
-        this.lastError = e instanceof Error ? e.message : String(e);
-      }
-    } finally {
-      if (this.stream === stream) {
-        this.stream = null;
-        this.status = 'disconnected';
-        this.stats = { ...stream.stats };
-      }
-      for (const l of this.endListeners) l(reason);
-    }
-  }
-
   async disconnect(): Promise<void> {
-    const s = this.stream;
-    this.stream = null;
-    this.sim?.stop();
+    await this.conn.disconnect();
     this.sim = null;
-    if (s) await s.close().catch(() => undefined);
+    this.client = null;
     this.status = 'disconnected';
   }
 }
 
-export const device = new DeviceState();
+export const device = new DeviceState(connection);

@@ -3,13 +3,14 @@
  * Train/Test worker, which slides the model's impulse window over them and runs DSP + model every
  * stride. Holds the latest class probabilities, the smoothed decision and the end-to-end latency
  * (batch arrival on the page → result back on the page). Keeps running while the person switches
- * steps (e.g. to act out a gesture on the Device step). UI module.
+ * steps (e.g. to act out a gesture on the Device step). Frames come from the one connection manager
+ * (`connection`, through `device`); a change of the board's rate ends the session. UI module.
  */
 import { StudioError } from '../../core/errors.ts';
 import type { ReadingBatch } from '../../device/connection.ts';
 import type { LiveUpdate } from '../../workers/ml-api.ts';
 import { trainWorker } from '../../workers/ml-client.ts';
-import { device } from './device.svelte.ts';
+import { connection, device } from './device.svelte.ts';
 import { studio } from './studio.svelte.ts';
 
 /** Batches waiting for the worker beyond this are dropped (the worker is busy, e.g. training). */
@@ -42,6 +43,7 @@ class LiveState {
 
   private off: (() => void) | null = null;
   private offEnd: (() => void) | null = null;
+  private offInfo: (() => void) | null = null;
   private inFlight = 0;
   private recent: number[] = [];
   private session = 0;
@@ -84,6 +86,10 @@ class LiveState {
       this.off = device.onBatch((b) => this.onBatch(b, session));
       this.offEnd = device.onEnd(() => {
         if (session === this.session) void this.stop('The device stream ended.');
+      });
+      const rateHz = device.rateHz;
+      this.offInfo = connection.addEventListener('info', (e) => {
+        if (session === this.session && e.info.rateHz !== rateHz) void this.stop(`The board now samples at ${e.info.rateHz} Hz instead of ${rateHz} Hz: start live classification again.`);
       });
       this.running = true;
     } catch (e) {
@@ -134,8 +140,10 @@ class LiveState {
     this.session++;
     this.off?.();
     this.offEnd?.();
+    this.offInfo?.();
     this.off = null;
     this.offEnd = null;
+    this.offInfo = null;
     const was = this.running;
     this.running = false;
     this.starting = false;

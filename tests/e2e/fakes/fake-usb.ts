@@ -5,23 +5,18 @@
  *
  * The USB device is the PICOBOOT boot ROM simulator (src/deploy/picoboot/picoboot-sim.ts) with a
  * 2 MB in-memory flash. When the flasher reboots it, the "board" starts the runtime firmware: a
- * simulated board in framed mode whose model slot is that same flash at the Pico's slot address, with
- * `SimInference` running the int8 model found there. Its serial port then appears in
+ * simulated board in framed mode whose model slot is that same flash at the Pico's slot address; like
+ * the firmware it runs only what that slot holds (model + impulse descriptor). Its serial port then appears in
  * `navigator.serial.getPorts()` like a re-enumerated Pico. The test drives it through
  * `window.__fakeUsb` (see `FakeUsbControl`).
  */
 import { PicobootSim } from '../../../src/deploy/picoboot/picoboot-sim.ts';
 import { FLASH_BOARDS } from '../../../src/deploy/flash-plan.ts';
 import type { FlashMemory } from '../../../src/device/protocol/model-slot.ts';
-import { createSimulatedBoard, type SimulatedBoard } from '../../../src/device/sim/simulated-board.ts';
-import { SimInference } from '../../../src/device/sim/sim-inference.ts';
-import { IMU_AXES } from '../../../src/device/sim/motion-model.ts';
-import type { ImpulseConfig } from '../../../src/core/impulse.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../../../src/device/sim-setup.ts';
 import type { Transport } from '../../../src/device/transport.ts';
 
 export interface FakeUsbControl {
-  /** The impulse the simulated runtime firmware runs (DSP settings), set before flashing. */
-  setImpulse(impulse: ImpulseConfig): void;
   /** The next flash loses the board once this many bytes went over the bus. */
   unplugAfterBusBytes(n: number): void;
   /** Plugs a fresh boot ROM (BOOTSEL again) over the same flash. */
@@ -105,26 +100,20 @@ export function installFakeUsb(): void {
   const slot = FLASH_BOARDS.pico.modelSlot;
   let sim = new PicobootSim({ chip: 'rp2040' });
   let requests = 0;
-  let impulse: ImpulseConfig | null = null;
   let board: SimulatedBoard | null = null;
-  let inference: SimInference | null = null;
   let port: TransportPort | null = null;
 
   /** After the boot ROM's REBOOT the flash runs the runtime firmware: the board comes up on serial. */
   const bootRuntime = () => {
-    if (!impulse) throw new Error('fake usb: setImpulse() was not called before the reboot');
-    inference = new SimInference(impulse, { deviceAxes: IMU_AXES.map((a) => a.name) });
-    board = createSimulatedBoard({
+    const b = createSimulatedBoard({
       mode: 'framed',
-      rateHz: impulse.windowing.frequencyHz,
       flash: new SlotView(sim.flash, slot.address - FLASH_BASE, slot.size),
-      inference,
-      arenaCapacity: 128 * 1024,
       name: 'Raspberry Pi Pico (simulated, runtime firmware)',
       seed: 5,
     });
-    board.startPerformer();
-    port = new TransportPort(board.transport);
+    b.startPerformer();
+    board = b;
+    port = new TransportPort(b.transport);
   };
   setInterval(() => {
     if (sim.rebooted && sim.disconnected && !board) bootRuntime();
@@ -157,9 +146,6 @@ export function installFakeUsb(): void {
   Object.defineProperty(navigator, 'serial', { value: serial, configurable: true });
 
   const control: FakeUsbControl = {
-    setImpulse(i) {
-      impulse = i;
-    },
     unplugAfterBusBytes(n) {
       sim.unplugAfterBusBytes(sim.stats.busBytes + n);
     },
@@ -168,14 +154,13 @@ export function installFakeUsb(): void {
       board?.unplug();
       board = null;
       port = null;
-      inference = null;
       sim = new PicobootSim({ chip: 'rp2040', flash: sim.flash });
     },
     readFlash(address, length) {
       return Array.from(sim.flash.read(address - FLASH_BASE, length));
     },
     status() {
-      return { requests, simConnected: !sim.disconnected, rebooted: !!sim.rebooted, runtimeBooted: !!board, inferences: inference?.runs ?? 0, busBytes: sim.stats.busBytes };
+      return { requests, simConnected: !sim.disconnected, rebooted: !!sim.rebooted, runtimeBooted: !!board, inferences: board?.inference?.runs ?? 0, busBytes: sim.stats.busBytes };
     },
   };
   (window as unknown as { __fakeUsb: FakeUsbControl }).__fakeUsb = control;

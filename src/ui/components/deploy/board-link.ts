@@ -2,17 +2,14 @@
  * The Deploy step's connection to a board that runs the runtime firmware: opens the transport, does
  * the HELLO → INFO handshake with the framed protocol client, and notices when the link ends
  * (unplug, reboot after flashing). Also makes the simulated board that runs the runtime firmware
- * (framed protocol, model slot in memory, int8 inference through `SimInference`). UI helper module.
+ * (framed protocol, model slot in memory; it runs what the slot holds). UI helper module.
  */
 import { StudioError, isStudioError } from '../../../core/errors.ts';
-import type { ImpulseConfig } from '../../../core/impulse.ts';
 import { withReadable, type Transport } from '../../../device/transport.ts';
 import { DeviceClient } from '../../../device/protocol/client.ts';
 import type { InfoMsg } from '../../../device/protocol/messages.ts';
 import { MemoryFlash } from '../../../device/protocol/model-slot.ts';
-import { IMU_AXES } from '../../../device/sim/motion-model.ts';
-import { createSimulatedBoard, type SimulatedBoard } from '../../../device/sim/simulated-board.ts';
-import { SimInference } from '../../../device/sim/sim-inference.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../../../device/sim-setup.ts';
 
 export interface BoardLink {
   name: string;
@@ -81,16 +78,7 @@ export async function openBoardLink(
   };
 }
 
-/** A simulated board running the runtime firmware: model slot of `slotSize` bytes, the impulse's DSP + int8 model. */
-export function createRuntimeSimBoard(impulse: ImpulseConfig, slotSize = 0x80000, seed = 11): SimulatedBoard {
-  const inference = new SimInference(impulse, { deviceAxes: IMU_AXES.map((a) => a.name) });
-  return createSimulatedBoard({
-    mode: 'framed',
-    rateHz: impulse.windowing.frequencyHz,
-    flash: new MemoryFlash(slotSize),
-    inference,
-    arenaCapacity: 128 * 1024,
-    name: 'Simulated board (runtime firmware)',
-    seed,
-  });
+/** A simulated board running the runtime firmware with a model slot of `slotSize` bytes (it runs what the slot holds). */
+export function createRuntimeSimBoard(slotSize = 0x80000, seed = 11): SimulatedBoard {
+  return createSimulatedBoard({ mode: 'framed', flash: new MemoryFlash(slotSize), name: 'Simulated board (runtime firmware)', seed });
 }
