@@ -17,6 +17,7 @@
  */
 import { VirtualClock } from '../src/deploy/clock.ts';
 import { planFlash, planToUf2 } from '../src/deploy/flash-plan.ts';
+import type { SlotPayload } from '../src/deploy/slot-payload.ts';
 import { flashPico } from '../src/deploy/picoboot/pico-flasher.ts';
 import { PicobootSim } from '../src/deploy/picoboot/picoboot-sim.ts';
 import { flashDfu } from '../src/deploy/dfu/dfu-flasher.ts';
@@ -24,7 +25,8 @@ import { DfuSim } from '../src/deploy/dfu/dfu-sim.ts';
 
 const MODEL_BYTES = 100 * 1024;
 const tflite = Uint8Array.from({ length: MODEL_BYTES }, (_, i) => (i * 2654435761) >>> 24);
-const model = { tflite, arenaSize: 32 * 1024, sequence: 1 };
+// Bus figures per payload byte: a synthetic 100 KB payload stands in for model + descriptor.
+const model = { payload: { bytes: tflite, modelLength: MODEL_BYTES, descriptorLength: 0, arenaSize: 32 * 1024, input: { scale: 1, zeroPoint: 0 }, output: { scale: 1, zeroPoint: 0 } } as SlotPayload, sequence: 1 };
 
 function line(name: string, value: number, unit: string): void {
   console.log(`BENCH flash.${name} ${Number(value.toPrecision(4))} ${unit}`);

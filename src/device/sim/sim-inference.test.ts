@@ -8,7 +8,7 @@ import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { SimInference } from './sim-inference.ts';
 import { DeviceClient } from '../protocol/client.ts';
-import { uploadModel } from '../protocol/model-upload.ts';
+import { uploadSlotBytes } from '../protocol/model-upload.ts';
 import { MemoryFlash } from '../protocol/model-slot.ts';
 import { createSimulatedBoard } from './simulated-board.ts';
 
@@ -120,7 +120,7 @@ describe('SimInference (the simulated runtime firmware running the slot model)',
     const client = new DeviceClient(board.transport);
     const info = await client.connect();
     expect(info.model.length).toBe(0);
-    await uploadModel(client, tflite, { sequence: 7, arenaSize: 4096 });
+    await uploadSlotBytes(client, tflite, { sequence: 7, arenaSize: 4096 });
     const after = await client.getInfo();
     expect(after.model.sequence).toBe(7);
     const got: number[] = [];

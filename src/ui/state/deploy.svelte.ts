@@ -22,6 +22,7 @@ import { uploadModel } from '../../device/protocol/model-upload.ts';
 import { getSerial, type SerialPortLike } from '../../device/webserial/serial-api.ts';
 import { describePort, requestSerialPort, transportFor } from '../../device/webserial/port-picker.ts';
 import type { ActivityName } from '../../device/sim/motion-model.ts';
+import { makeSlotPayload, type SlotPayload } from '../../deploy/slot-payload.ts';
 import { runExport, type AnomalyExportResult, type ExportResult } from '../../workers/export-client.ts';
 import { createRuntimeSimBoard, openBoardLink, type BoardLink } from '../components/deploy/board-link.ts';
 import { device } from './device.svelte.ts';
@@ -213,9 +214,14 @@ class DeployState {
     return seq;
   }
 
-  private expect(sequence: number): Expected {
+  /** The one slot payload (model + impulse descriptor) every path below writes. */
+  private payload(): SlotPayload {
     const r = this.result!;
-    const e = { sequence, crc32: crc32(r.int8Tflite), length: r.int8Tflite.length };
+    return makeSlotPayload({ int8Tflite: r.int8Tflite, impulse: r.impulse, normalization: r.impulse.normalization ?? null });
+  }
+
+  private expect(sequence: number, payload: SlotPayload): Expected {
+    const e = { sequence, crc32: crc32(payload.bytes), length: payload.bytes.length };
     this.expected = e;
     this.confirmation = null;
     return e;
@@ -227,7 +233,7 @@ class DeployState {
     const r = this.result;
     if (!r) return;
     try {
-      const plan = planFlash({ board: this.boardId, method: 'uf2', model: { tflite: r.int8Tflite, arenaSize: r.arenaSize, sequence: this.nextSequence() }, runtime: this.runtime?.bytes });
+      const plan = planFlash({ board: this.boardId, method: 'uf2', model: { payload: this.payload(), sequence: this.nextSequence() }, runtime: this.runtime?.bytes });
       downloadBytes(`model-${this.boardId}.uf2`, planToUf2(plan));
     } catch (e) {
       this.opError = { ...shown(e), kind: 'usb' };
@@ -299,9 +305,10 @@ class DeployState {
       }
       dev = chosen;
       await this.closeLink();
+      const payload = this.payload();
       const seq = this.nextSequence();
-      const e = this.expect(seq);
-      const plan = planFlash({ board: this.boardId, method, model: { tflite: r.int8Tflite, arenaSize: r.arenaSize, sequence: seq }, runtime: this.runtime?.bytes });
+      const e = this.expect(seq, payload);
+      const plan = planFlash({ board: this.boardId, method, model: { payload, sequence: seq }, runtime: this.runtime?.bytes });
       const onProgress = this.progress('usb');
       if (method === 'picoboot') {
         const res = await flashPico(dev, { regions: plan.slotRegions, runtime: plan.runtime }, { onProgress, signal, platform: platform() });
@@ -506,9 +513,10 @@ class DeployState {
     try {
       if (this.inferring) await l.client.setInference(false);
       this.inferring = false;
+      const payload = this.payload();
       const seq = this.nextSequence();
-      const e = this.expect(seq);
-      const res = await uploadModel(l.client, r.int8Tflite, { sequence: seq, arenaSize: r.arenaSize, signal, onProgress: this.progress('serial') });
+      const e = this.expect(seq, payload);
+      const res = await uploadModel(l.client, payload, { sequence: seq, signal, onProgress: this.progress('serial') });
       this.linkInfo = await l.client.getInfo();
       this.checkModel(this.linkInfo);
       this.done = `Uploaded ${res.length.toLocaleString()} bytes over serial${res.resumedFrom ? ` (resumed at ${res.resumedFrom})` : ''}${res.retries ? `, ${res.retries} retries` : ''}; the board verified CRC ${hex32(res.crc32)}. Model sequence ${e.sequence}.`;
@@ -558,9 +566,10 @@ class DeployState {
       if (device.status !== 'disconnected' && !device.sim) await device.disconnect();
       await this.closeLink();
       const choice = await requestSerialPort(getSerial(), { anyPort: true });
+      const payload = this.payload();
       const seq = this.nextSequence();
-      this.expect(seq);
-      const plan = planFlash({ board: this.boardId, method: 'esptool', model: { tflite: r.int8Tflite, arenaSize: r.arenaSize, sequence: seq }, runtime: this.runtime?.bytes, firmwarePresent: !this.runtime });
+      this.expect(seq, payload);
+      const plan = planFlash({ board: this.boardId, method: 'esptool', model: { payload, sequence: seq }, runtime: this.runtime?.bytes, firmwarePresent: !this.runtime });
       const backend = await createEsptoolBackend(choice.port);
       const res = await flashEsp32(backend, espWriteList(plan), { signal, onProgress: this.progress('esp32') });
       this.done = `Wrote ${res.bytesWritten.toLocaleString()} bytes to ${res.chip || 'the ESP32'}. Model sequence ${seq}.`;
