@@ -13,8 +13,11 @@ import { StudioError } from '../core/errors.ts';
 import { buildModelSlotImage, type SlotPayload } from '../device/protocol/model-slot.ts';
 import type { BoardDef, DeployMethod } from '../device/boards/board.ts';
 import { gigaR1, nanoEsp32, niclaVision, opta, portentaH7, unoR4Minima } from '../device/boards/arduino-dfu.ts';
+import { esp32 } from '../device/boards/esp32.ts';
+import { nano33bleSense } from '../device/boards/nano33ble-sense.ts';
 import { nanoRp2040Connect } from '../device/boards/nano-rp2040-connect.ts';
 import { pico, pico2 } from '../device/boards/pico.ts';
+import { xiaoNrf52840Sense } from '../device/boards/xiao-nrf52840-sense.ts';
 import type { FlashRegion } from './flash-region.ts';
 import { hex } from './flash-region.ts';
 import { UF2_FAMILIES, writeUf2 } from './uf2/uf2.ts';
@@ -55,11 +58,15 @@ export function flashInfoFromBoard(b: BoardDef): BoardFlashInfo {
   };
 }
 
-/** Boards the USB/esptool flashers write directly (all take their layout from src/device/boards). */
+/**
+ * Boards the Deploy step offers: those the USB/esptool flashers write directly and the runtime boards
+ * that take the model over serial only (all take their layout from src/device/boards).
+ */
 const FLASHABLE = {
   pico, pico2, 'nano-rp2040-connect': nanoRp2040Connect,
   'portenta-h7': portentaH7, 'nicla-vision': niclaVision, 'giga-r1': gigaR1, opta,
   'uno-r4-minima': unoR4Minima, 'nano-esp32': nanoEsp32,
+  'nano33ble-sense': nano33bleSense, 'xiao-nrf52840-sense': xiaoNrf52840Sense, esp32,
 } satisfies Record<string, BoardDef>;
 
 export type FlashBoardId = keyof typeof FLASHABLE;

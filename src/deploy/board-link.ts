@@ -4,15 +4,15 @@
  * (unplug, reboot after flashing). Also makes the simulated board that runs the runtime firmware
  * (framed protocol, model slot in memory, int8 inference through `SimInference`). UI helper module.
  */
-import { StudioError, isStudioError } from '../../../core/errors.ts';
-import type { ImpulseConfig } from '../../../core/impulse.ts';
-import { withReadable, type Transport } from '../../../device/transport.ts';
-import { DeviceClient } from '../../../device/protocol/client.ts';
-import type { InfoMsg } from '../../../device/protocol/messages.ts';
-import { MemoryFlash } from '../../../device/protocol/model-slot.ts';
-import { IMU_AXES } from '../../../device/sim/motion-model.ts';
-import { createSimulatedBoard, type SimulatedBoard } from '../../../device/sim/simulated-board.ts';
-import { SimInference } from '../../../device/sim/sim-inference.ts';
+import { StudioError, isStudioError } from '../core/errors.ts';
+import type { ImpulseConfig } from '../core/impulse.ts';
+import { withReadable, type Transport } from '../device/transport.ts';
+import { DeviceClient } from '../device/protocol/client.ts';
+import type { InfoMsg } from '../device/protocol/messages.ts';
+import { MemoryFlash } from '../device/protocol/model-slot.ts';
+import { IMU_AXES } from '../device/sim/motion-model.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../device/sim/simulated-board.ts';
+import { SimInference } from '../device/sim/sim-inference.ts';
 
 export interface BoardLink {
   name: string;
