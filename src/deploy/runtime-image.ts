@@ -69,6 +69,10 @@ export async function decodeRuntimeImage(uf2: Uint8Array, record: RuntimeRecord,
     throw imageError('runtime-wrong-board', `The runtime image is for RP2040 boards; ${board.name} needs its own build.`, 'Pick a Raspberry Pi Pico (RP2040), or build the firmware for this board with the Arduino IDE.');
   }
   const slot = board.modelSlot;
+  const rs = record.slot as { address?: unknown; size?: unknown } | null | undefined;
+  if (rs && typeof rs.address === 'number' && (rs.address !== slot.address || rs.size !== slot.size)) {
+    throw imageError('runtime-slot-layout', `The runtime image keeps its model slot at ${hex(rs.address)}, but the app writes ${board.name}'s slot at ${hex(slot.address)}.`, 'Rebuild the image from firmware/ (the board table and the firmware must agree), or report it.');
+  }
   for (const s of img.segments) {
     const end = s.address + s.data.length;
     if (s.address < board.flashBase || end > board.flashBase + board.flashSize || s.address % 256) {
