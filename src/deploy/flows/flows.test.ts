@@ -7,6 +7,7 @@ import { VirtualClock, realClock } from '../clock.ts';
 import { MemoryFlash, readSlot } from '../../device/protocol/model-slot.ts';
 import { FLASH_BOARDS, buildSlotImage } from '../flash-plan.ts';
 import { PicobootSim } from '../picoboot/picoboot-sim.ts';
+import { DfuSim } from '../dfu/dfu-sim.ts';
 import { RUNTIME_IMAGE_PATH, RUNTIME_RECORD_PATH, sha256Hex } from '../runtime-image.ts';
 import { DeploySession, type DeployEnv, type DeployView } from '../session.ts';
 import { payloadFixture } from '../test-support/payload-fixture.ts';
@@ -152,6 +153,18 @@ describe('the deploy session runs the flows against simulators', () => {
     expect(cancelled).toBe(true);
     expect(h2.session.view.opError?.message).toBe('Flashing was cancelled.');
     expect(slotOf(sim).valid).toBe(false);
+  });
+
+  it('DfuSe: the STM32 bootloader simulator\'s memory holds the slot payload', async () => {
+    const sim = new DfuSim({ variant: 'dfuse' });
+    const h = harness({ device: sim as unknown as PicobootSim, clock: sim.clock });
+    expect(await h.session.start('dfu', { model, boardId: 'portenta-h7' })).toBe('need-port');
+    const s = FLASH_BOARDS['portenta-h7'].modelSlot;
+    const off = s.address - sim.memoryBase;
+    const slot = readSlot(new MemoryFlash(s.size, 4096, 256, sim.memory.subarray(off, off + s.size)));
+    expect(slot).toMatchObject({ valid: true, header: { sequence: 41 } });
+    expect(slot.payload).toEqual(fx.payload.bytes);
+    expect(h.session.view.done).toMatch(/over DfuSe, verified\. Model sequence 41/);
   });
 
   it('UF2 download: the saved file holds the same slot payload', async () => {
