@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { espWriteList, flashEsp32 } from './esp32.ts';
 import type { EspFile, EspFlashBackend } from './esp32.ts';
 import { planFlash } from './flash-plan.ts';
+import { payloadFixture } from './test-support/payload-fixture.ts';
 import { readSlot, MemoryFlash } from '../device/protocol/model-slot.ts';
 
 class FakeEsp implements EspFlashBackend {
@@ -30,7 +31,7 @@ class FakeEsp implements EspFlashBackend {
   }
 }
 
-const model = { tflite: Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff), arenaSize: 8192, sequence: 5 };
+const model = { payload: payloadFixture().payload, sequence: 5 };
 
 describe('ESP32 flashing through esptool', () => {
   it('writes the model partition (header sector last) and the slot reads back valid', async () => {

@@ -5,10 +5,13 @@ import { flashPico } from './picoboot/pico-flasher.ts';
 import { PicobootSim } from './picoboot/picoboot-sim.ts';
 import { flashDfu } from './dfu/dfu-flasher.ts';
 import { DfuSim } from './dfu/dfu-sim.ts';
-import { MemoryFlash, readSlot } from '../device/protocol/model-slot.ts';
+import { MemoryFlash, readSlot, splitSlotPayload, type SlotPayload } from '../device/protocol/model-slot.ts';
+import { payloadFixture } from './test-support/payload-fixture.ts';
 
-const tflite = Uint8Array.from({ length: 9_000 }, (_, i) => (i * 37 + 11) & 0xff);
-const model = { tflite, arenaSize: 12_288, sequence: 42 };
+const fx = payloadFixture();
+const tflite = fx.int8Tflite;
+const payloadBytes = fx.payload.bytes;
+const model = { payload: fx.payload, sequence: 42 };
 const runtime = Uint8Array.from({ length: 40_000 }, (_, i) => (i * 5 + 1) & 0xff);
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
@@ -45,14 +48,14 @@ describe('flash plans', () => {
   });
 
   it('stores the impulse descriptor after the model, under the header CRC', () => {
-    const descriptor = Uint8Array.from({ length: 150 }, (_, i) => (i * 3) & 0xff);
-    const p = planFlash({ board: 'pico', model: { ...model, descriptor } });
+    const p = planFlash({ board: 'pico', model });
     const s = slotAt(p.slotImage, 0, p.slotImage.length);
     expect(s.valid).toBe(true);
     expect(s.model).toEqual(tflite);
-    expect(s.descriptor).toEqual(descriptor);
-    expect(s.header?.length).toBe(s.payload?.length);
-    expect(s.payload!.length).toBeGreaterThan(tflite.length + descriptor.length);
+    expect(s.descriptor).toEqual(splitSlotPayload(payloadBytes).descriptor);
+    expect(s.descriptor!.length).toBe(fx.payload.descriptorLength);
+    expect(s.header).toMatchObject({ length: payloadBytes.length, arenaSize: fx.payload.arenaSize, sequence: 42 });
+    expect(s.payload).toEqual(payloadBytes);
   });
 
   it('puts the model-slot header page last and the runtime first when it must be written', () => {
@@ -77,12 +80,12 @@ describe('flash plans', () => {
     expect(d.regions[0].address).toBe(0x4000);
     expect(same(whole.subarray(0, runtime.length), runtime)).toBe(true);
     expect(whole[runtime.length]).toBe(0xff);
-    expect(slotAt(whole, 0x30000 - 0x4000, 0x10000)).toMatchObject({ valid: true, header: { sequence: 42, arenaSize: 12_288 } });
+    expect(slotAt(whole, 0x30000 - 0x4000, 0x10000)).toMatchObject({ valid: true, header: { sequence: 42, arenaSize: fx.payload.arenaSize } });
   });
 
   it('rejects what cannot work, with clear errors', () => {
     expect(() => planFlash({ board: 'uno-r4-minima', model })).toThrow(expect.objectContaining({ code: 'needs-runtime-image' }));
-    expect(() => planFlash({ board: 'pico', model: { ...model, tflite: new Uint8Array(0x80000) } })).toThrow(expect.objectContaining({ code: 'model-too-large' }));
+    expect(() => planFlash({ board: 'pico', model: { ...model, payload: { ...fx.payload, bytes: new Uint8Array(0x80000) } as SlotPayload } })).toThrow(expect.objectContaining({ code: 'model-too-large' }));
     expect(() => planFlash({ board: 'pico', model, runtime: new Uint8Array(0x190000) })).toThrow(expect.objectContaining({ code: 'runtime-overlaps-slot' }));
     expect(() => planFlash({ board: 'pico', model, method: 'dfuse' })).toThrow(expect.objectContaining({ code: 'unsupported-method' }));
     expect(() => planFlash({ board: 'atari' as never, model })).toThrow(expect.objectContaining({ code: 'unknown-board' }));
@@ -110,13 +113,13 @@ describe('flash plans', () => {
     const pp = planFlash({ board: 'pico', model, runtime });
     await flashPico(pico, { regions: pp.slotRegions, runtime: pp.runtime }, { clock: pico.clock });
     expect(same(pico.flashBytes.subarray(0, runtime.length), runtime)).toBe(true);
-    expect(slotAt(pico.flashBytes, 0x180000, PICO_SLOT.size)).toMatchObject({ valid: true, header: { length: tflite.length, sequence: 42 } });
+    expect(slotAt(pico.flashBytes, 0x180000, PICO_SLOT.size)).toMatchObject({ valid: true, header: { length: payloadBytes.length, sequence: 42 } });
 
     const h7 = new DfuSim({ variant: 'dfuse' });
     const hp = planFlash({ board: 'portenta-h7', model, runtime });
     await flashDfu(h7, { regions: hp.regions }, { clock: h7.clock });
     expect(same(h7.memory.subarray(0x40000, 0x40000 + runtime.length), runtime)).toBe(true);
-    expect(slotAt(h7.memory, 0x180000, 0x80000)).toMatchObject({ valid: true, header: { length: tflite.length, sequence: 42 } });
+    expect(slotAt(h7.memory, 0x180000, 0x80000)).toMatchObject({ valid: true, header: { length: payloadBytes.length, sequence: 42 } });
     expect(Object.keys(FLASH_BOARDS).length).toBeGreaterThan(5);
   });
 });

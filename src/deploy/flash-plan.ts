@@ -10,11 +10,14 @@
  * one table the firmware's board_slots.h is generated from too.
  */
 import { StudioError } from '../core/errors.ts';
-import { buildModelSlotImage } from '../device/protocol/model-slot.ts';
+import { buildModelSlotImage, type SlotPayload } from '../device/protocol/model-slot.ts';
 import type { BoardDef, DeployMethod } from '../device/boards/board.ts';
 import { gigaR1, nanoEsp32, niclaVision, opta, portentaH7, unoR4Minima } from '../device/boards/arduino-dfu.ts';
+import { esp32 } from '../device/boards/esp32.ts';
+import { nano33bleSense } from '../device/boards/nano33ble-sense.ts';
 import { nanoRp2040Connect } from '../device/boards/nano-rp2040-connect.ts';
 import { pico, pico2 } from '../device/boards/pico.ts';
+import { xiaoNrf52840Sense } from '../device/boards/xiao-nrf52840-sense.ts';
 import type { FlashRegion } from './flash-region.ts';
 import { hex } from './flash-region.ts';
 import { UF2_FAMILIES, writeUf2 } from './uf2/uf2.ts';
@@ -55,11 +58,15 @@ export function flashInfoFromBoard(b: BoardDef): BoardFlashInfo {
   };
 }
 
-/** Boards the USB/esptool flashers write directly (all take their layout from src/device/boards). */
+/**
+ * Boards the Deploy step offers: those the USB/esptool flashers write directly and the runtime boards
+ * that take the model over serial only (all take their layout from src/device/boards).
+ */
 const FLASHABLE = {
   pico, pico2, 'nano-rp2040-connect': nanoRp2040Connect,
   'portenta-h7': portentaH7, 'nicla-vision': niclaVision, 'giga-r1': gigaR1, opta,
   'uno-r4-minima': unoR4Minima, 'nano-esp32': nanoEsp32,
+  'nano33ble-sense': nano33bleSense, 'xiao-nrf52840-sense': xiaoNrf52840Sense, esp32,
 } satisfies Record<string, BoardDef>;
 
 export type FlashBoardId = keyof typeof FLASHABLE;
@@ -69,16 +76,13 @@ export const FLASH_BOARDS: Readonly<Record<FlashBoardId, BoardFlashInfo>> = Obje
 ) as Record<FlashBoardId, BoardFlashInfo>;
 
 export interface ModelToFlash {
-  /** The int8 .tflite flatbuffer. */
-  tflite: Uint8Array;
-  arenaSize: number;
+  /**
+   * Model + impulse descriptor (src/deploy/slot-payload.ts `makeSlotPayload`, the one producer): a bare
+   * .tflite cannot be planned. Its arena size goes into the slot header.
+   */
+  payload: SlotPayload;
   /** Increases with every deployment; the board reports it back in INFO. */
   sequence: number;
-  /**
-   * The impulse descriptor (src/ml/export/impulse-descriptor.ts) the firmware runs its DSP from;
-   * stored after the model in the slot, covered by the header CRC.
-   */
-  descriptor?: Uint8Array;
 }
 
 export interface PlanInput {
@@ -118,6 +122,11 @@ export function boardInfo(board: FlashBoardId | BoardFlashInfo): BoardFlashInfo 
   return b;
 }
 
+/** The slot image (header, pending record, progress words, payload) for a payload at a sequence. */
+export function buildSlotImage(model: ModelToFlash, slotSize?: number): Uint8Array {
+  return buildModelSlotImage(model.payload.bytes, { sequence: model.sequence, arenaSize: model.payload.arenaSize, slotSize });
+}
+
 /** Builds the plan; throws clear StudioErrors for models that do not fit or images that overlap. */
 export function planFlash(input: PlanInput): FlashPlan {
   const board = boardInfo(input.board);
@@ -127,9 +136,7 @@ export function planFlash(input: PlanInput): FlashPlan {
   }
   const slotAddr = board.modelSlot.address;
   if (slotAddr % board.sectorSize) throw planError('bad-flash-plan', `The model slot ${hex(slotAddr)} is not sector aligned.`, 'This is a bug in the board table.');
-  const slotImage = buildModelSlotImage(input.model.tflite, {
-    sequence: input.model.sequence, arenaSize: input.model.arenaSize, slotSize: board.modelSlot.size, descriptor: input.model.descriptor,
-  });
+  const slotImage = buildSlotImage(input.model, board.modelSlot.size);
   // esptool-js erases per written file in 4 KB sectors, so the split there is by sector, not page.
   const split = method === 'esptool' ? 4096 : 256;
   const slotRegions: FlashRegion[] = [

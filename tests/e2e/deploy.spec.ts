@@ -4,17 +4,25 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { TrainPage } from './pages/train-page.ts';
 import { DeployPage } from './pages/deploy-page.ts';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { buildModelSlotImage, decodeSlotRecord } from '../../src/device/protocol/model-slot.ts';
 import { SLOT } from '../../src/device/protocol/ids.ts';
 import { crc32 } from '../../src/device/protocol/crc.ts';
+import type { ImpulseConfig } from '../../src/core/impulse.ts';
 import { FLASH_BOARDS } from '../../src/deploy/flash-plan.ts';
+import { makeSlotPayload } from '../../src/deploy/slot-payload.ts';
+import { RUNTIME_IMAGE_PATH, RUNTIME_RECORD_PATH } from '../../src/deploy/runtime-image.ts';
+import { UF2_FAMILIES, readUf2, writeUf2 } from '../../src/deploy/uf2/uf2.ts';
 
 /**
  * Deploy step end to end on the demo project: train → int8 export (accuracy vs float, downloads) →
- * flash the int8 model into a simulated Pico through an injected `navigator.usb` whose device is the
- * PICOBOOT boot ROM simulator (bundled for the page with esbuild) → the board reboots into the
- * simulated runtime firmware and the app shows its on-device classifications. Then an interrupted
- * flash (unplug mid-write) is reported clearly and a second attempt succeeds.
+ * flash the slot payload (int8 model + impulse descriptor) into a simulated Pico through an injected
+ * `navigator.usb` whose device is the PICOBOOT boot ROM simulator (bundled for the page with esbuild)
+ * → the board reboots into the simulated runtime firmware and the app shows its on-device
+ * classifications. Then an interrupted flash (unplug mid-write) is reported clearly and a second
+ * attempt succeeds; the runtime firmware image is installed over the same fake PICOBOOT and the model
+ * follows over serial.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -40,23 +48,30 @@ function bundleFakeUsb(): string {
 let context: BrowserContext;
 let page: Page;
 
-async function currentModel(p: Page): Promise<{ impulse: unknown; int8: number[]; labels: string[] }> {
+async function currentModel(p: Page): Promise<{ impulse: ImpulseConfig; int8: number[]; labels: string[] }> {
   return p.evaluate(async () => {
-    type S = { project: { currentModelId?: string } | null; s: { getModel(id: string): Promise<{ impulse: { labels: string[] }; artifacts: { int8Tflite?: Uint8Array } } | undefined> } };
+    type S = { project: { currentModelId?: string } | null; s: { getModel(id: string): Promise<{ impulse: ImpulseConfig; artifacts: { int8Tflite?: Uint8Array } } | undefined> } };
     const { studio } = (globalThis as unknown as { __tinyml: { studio: S } }).__tinyml;
     const m = await studio.s.getModel(studio.project!.currentModelId!);
     return { impulse: m!.impulse, int8: Array.from(m!.artifacts.int8Tflite ?? []), labels: m!.impulse.labels };
   });
 }
 
-/** Reads the slot from the simulated Pico's flash and compares it with the slot image for `int8`. */
-async function checkSlot(p: Page, int8: Uint8Array): Promise<{ sequence: number }> {
+/** The slot payload (model + impulse descriptor) of the saved model, made by the app's own function. */
+function payloadOf(model: { impulse: ImpulseConfig; int8: number[] }): Uint8Array {
+  return makeSlotPayload({ int8Tflite: new Uint8Array(model.int8), impulse: model.impulse, normalization: model.impulse.normalization ?? null }).bytes;
+}
+
+const crcText = (b: Uint8Array) => `0x${crc32(b).toString(16).padStart(8, '0')}`;
+
+/** Reads the slot from the simulated Pico's flash and compares it with the slot image for `payload`. */
+async function checkSlot(p: Page, payload: Uint8Array): Promise<{ sequence: number }> {
   const head = new Uint8Array(await p.evaluate(([a]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, 32), [SLOT_ADDR]));
   const rec = decodeSlotRecord(head, SLOT.HEADER_MAGIC);
   expect(rec, 'a valid slot header').not.toBeNull();
-  expect(rec!.length).toBe(int8.length);
-  expect(rec!.crc32).toBe(crc32(int8));
-  const expected = buildModelSlotImage(int8, { sequence: rec!.sequence, arenaSize: rec!.arenaSize, slotSize: SLOT_SIZE });
+  expect(rec!.length).toBe(payload.length);
+  expect(rec!.crc32).toBe(crc32(payload));
+  const expected = buildModelSlotImage(payload, { sequence: rec!.sequence, arenaSize: rec!.arenaSize, slotSize: SLOT_SIZE });
   const got = new Uint8Array(await p.evaluate(([a, n]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, n), [SLOT_ADDR, expected.length]));
   expect(got.length).toBe(expected.length);
   const firstDiff = got.findIndex((b, i) => b !== expected[i]);
@@ -68,7 +83,8 @@ async function checkSlot(p: Page, int8: Uint8Array): Promise<{ sequence: number 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   const script = bundleFakeUsb();
-  context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  // No service worker here, so the runtime image requests reach context.route (see the install test).
+  context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true, serviceWorkers: 'block' });
   await context.addInitScript({ content: script });
   page = await context.newPage();
   const t = new TrainPage(page);
@@ -135,12 +151,12 @@ test('flash over (fake) WebUSB into a simulated Pico; the board confirms the mod
   await d.flashUsb();
   await expect(d.done()).toContainText('verified, rebooted', { timeout: 30_000 });
   await expect(d.usbError()).toHaveCount(0);
-  const { sequence } = await checkSlot(page, new Uint8Array(model.int8));
+  const { sequence } = await checkSlot(page, payloadOf(model));
   await expect(d.done()).toContainText(`sequence ${sequence}`);
 
   // The Pico reboots into the runtime firmware; its serial port re-enumerates and the app reconnects.
   await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
-  await expect(page.getByTestId('board-model')).toContainText(`0x${crc32(new Uint8Array(model.int8)).toString(16).padStart(8, '0')}`);
+  await expect(page.getByTestId('board-model')).toContainText(crcText(payloadOf(model)));
   await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
   const label = (await page.getByTestId('live-label').textContent())?.trim() ?? '';
   expect(model.labels).toContain(label);
@@ -152,7 +168,7 @@ test('flash over (fake) WebUSB into a simulated Pico; the board confirms the mod
 test('an interrupted flash is reported with a remedy and flashing again succeeds', async () => {
   const d = new DeployPage(page);
   const model = await currentModel(page);
-  const int8 = new Uint8Array(model.int8);
+  const payload = payloadOf(model);
   await page.evaluate(() => {
     const f = (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb;
     f.replug();
@@ -173,15 +189,63 @@ test('an interrupted flash is reported with a remedy and flashing again succeeds
   await d.flashUsb();
   await expect(d.done()).toContainText('verified, rebooted', { timeout: 30_000 });
   await expect(d.usbError()).toHaveCount(0);
-  const { sequence } = await checkSlot(page, int8);
+  const { sequence } = await checkSlot(page, payload);
   await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
   await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+});
+
+/** The committed runtime image and record when present, else a small fake image with its record. */
+function runtimeFiles(): { uf2: Buffer; record: Buffer; fake: boolean } {
+  const img = `${root}public/${RUNTIME_IMAGE_PATH}`;
+  const rec = `${root}public/${RUNTIME_RECORD_PATH}`;
+  if (existsSync(img) && existsSync(rec)) return { uf2: readFileSync(img), record: readFileSync(rec), fake: false };
+  const data = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 29 + 3) & 0xff);
+  const uf2 = Buffer.from(writeUf2({ address: 0x10000000, data }, { familyId: UF2_FAMILIES.rp2040 }));
+  const record = { firmwareVersion: 'e2e-fake', arenaBytes: 65536, sizes: { text: data.length }, runtimeFlashBytes: data.length, imageSha256: createHash('sha256').update(uf2).digest('hex'), slot: {} };
+  return { uf2, record: Buffer.from(JSON.stringify(record)), fake: true };
+}
+
+test('install the runtime firmware on a (fake PICOBOOT) Pico: the flashed bytes equal the image, then the model goes over serial', async () => {
+  const d = new DeployPage(page);
+  const model = await currentModel(page);
+  const files = runtimeFiles();
+  await context.route(`**/${RUNTIME_IMAGE_PATH}`, (r) => r.fulfill({ body: files.uf2, contentType: 'application/octet-stream' }));
+  await context.route(`**/${RUNTIME_RECORD_PATH}`, (r) => r.fulfill({ body: files.record, contentType: 'application/json' }));
+  await page.evaluate((imp) => {
+    const f = (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb;
+    f.replug();
+    f.setImpulse(imp);
+  }, model.impulse);
+  await d.installRuntime('usb');
+  await expect(d.done()).toContainText('Installed the runtime firmware', { timeout: 30_000 });
+  await expect(page.getByTestId('install-image')).toContainText('SHA-256 verified');
+  // The board reboots into the runtime, its port comes back, the model is uploaded over serial.
+  await expect(d.done()).toContainText('over serial', { timeout: 30_000 });
+  await expect(page.getByTestId('error-install')).toHaveCount(0);
+  for (const seg of readUf2(new Uint8Array(files.uf2)).segments) {
+    const got = await page.evaluate(([a, n]) => (window as unknown as { __fakeUsb: FakeUsb }).__fakeUsb.readFlash(a, n), [seg.address, seg.data.length]);
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(seg.data)), `flash at 0x${seg.address.toString(16)} equals the image`).toBe(0);
+  }
+  const { sequence } = await checkSlot(page, payloadOf(model));
+  await expect(d.confirmed()).toContainText(`sequence ${sequence}`, { timeout: 20_000 });
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await context.unroute(`**/${RUNTIME_IMAGE_PATH}`);
+  await context.unroute(`**/${RUNTIME_RECORD_PATH}`);
+});
+
+test('the board choice lists the Nano 33 BLE Sense with its path (Arduino IDE build + serial upload)', async () => {
+  await page.getByTestId('board-select').selectOption('nano33ble-sense');
+  await expect(page.getByTestId('serial-only-path')).toContainText('arduino:mbed_nano:nano33ble');
+  await expect(page.getByTestId('flash-usb')).toHaveCount(0);
+  await expect(page.getByTestId('install-runtime')).toHaveCount(0);
+  await page.getByTestId('board-select').selectOption('pico');
+  await expect(page.getByTestId('install-runtime')).toBeVisible();
 });
 
 test('upload over serial (framed protocol) to the simulated board running the runtime firmware, then live classifications', async () => {
   const d = new DeployPage(page);
   const model = await currentModel(page);
-  const crc = `0x${crc32(new Uint8Array(model.int8)).toString(16).padStart(8, '0')}`;
+  const crc = crcText(payloadOf(model));
   await page.getByTestId('board-sim').click();
   await expect(page.getByTestId('board-info')).toContainText('Simulated board (runtime firmware)');
   await expect(page.getByTestId('board-model')).toContainText('empty');

@@ -32,6 +32,8 @@ export interface ProjectRecord {
   currentModelId?: string;
   /** True for the demo project made from the simulated board on first run. */
   demo?: boolean;
+  /** Last model sequence number deployed from this project (the board reports it back in INFO). */
+  deploySequence?: number;
 }
 
 export interface SampleDataRecord {

@@ -39,6 +39,16 @@ describe('StudioStore', () => {
     await expect(store.createProject('   ')).rejects.toMatchObject({ code: 'empty-name' });
   });
 
+  it('counts deployments per project in the project record', async () => {
+    const a = await store.createProject('A');
+    const b = await store.createProject('B');
+    expect(await store.nextDeploySequence(a.id)).toBe(1);
+    expect(await store.nextDeploySequence(a.id)).toBe(2);
+    expect(await store.nextDeploySequence(a.id, 10)).toBe(11);
+    expect(await store.nextDeploySequence(b.id)).toBe(1);
+    expect((await store.getProject(a.id))?.deploySequence).toBe(11);
+  });
+
   it('keeps Float32 values bit-exact and computes totals per label and category', async () => {
     const p = await store.createProject('P');
     const r = rec('wave', 150);

@@ -110,6 +110,20 @@ export class StudioStore {
     return next;
   }
 
+  /**
+   * The next deployment sequence number of a project (one more than the last one, and more than
+   * `atLeast`, e.g. what a connected board reports), stored in the project record in one transaction.
+   */
+  async nextDeploySequence(id: string, atLeast = 0): Promise<number> {
+    const tx = this.db.transaction('projects', 'readwrite');
+    const cur = await tx.store.get(id);
+    if (!cur) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
+    const seq = Math.max(cur.deploySequence ?? 0, atLeast) + 1;
+    await tx.store.put({ ...cur, deploySequence: seq });
+    await tx.done;
+    return seq;
+  }
+
   async deleteProject(id: string): Promise<void> {
     const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'models', 'features'], 'readwrite');
     const ids = await tx.objectStore('samples').index('by-project').getAllKeys(id);

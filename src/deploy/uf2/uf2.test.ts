@@ -109,3 +109,41 @@ describe('UF2 writer', () => {
     expect(() => writeUf2({ address: 0xffffff00, data: new Uint8Array(512) }, { familyId: 1 })).toThrow(/32-bit/);
   });
 });
+
+describe('readUf2', () => {
+  it('reads back what writeUf2 wrote, contiguous blocks merged, in address order', async () => {
+    const { readUf2 } = await import('./uf2.ts');
+    const a = pattern(700, (i) => i * 7);
+    const b = pattern(300, (i) => i * 3 + 1);
+    const img = readUf2(writeUf2([{ address: 0x10001000, data: b }, { address: 0x10000000, data: a }], { familyId: UF2_FAMILIES.rp2040 }));
+    expect(img.familyId).toBe(UF2_FAMILIES.rp2040);
+    expect(img.segments.map((s) => s.address)).toEqual([0x10000000, 0x10001000]);
+    // the writer pads a segment's last block with zeros
+    expect(img.segments[0].data.subarray(0, 700)).toEqual(a);
+    expect(img.segments[0].data.length).toBe(768);
+    expect(img.segments[1].data.subarray(0, 300)).toEqual(b);
+  });
+
+  it('refuses damaged, overlapping or mixed-family files with a StudioError', async () => {
+    const { readUf2 } = await import('./uf2.ts');
+    const good = writeUf2({ address: 0x10000000, data: pattern(512, (i) => i) }, { familyId: UF2_FAMILIES.rp2040 });
+    const bad = good.slice();
+    bad[0] ^= 1;
+    const twice = new Uint8Array(1024);
+    twice.set(good.subarray(0, 512), 0);
+    twice.set(good.subarray(0, 512), 512);
+    new DataView(twice.buffer).setUint32(24, 2, true);
+    new DataView(twice.buffer).setUint32(512 + 24, 2, true);
+    const mixed = good.slice();
+    new DataView(mixed.buffer).setUint32(512 + 28, UF2_FAMILIES['rp2350-arm-s'], true);
+    for (const [f, code] of [[new Uint8Array(100), 'uf2-bad-file'], [bad, 'uf2-bad-block'], [twice, 'uf2-overlap'], [mixed, 'uf2-mixed-family']] as const) {
+      let err: unknown;
+      try {
+        readUf2(f);
+      } catch (e) {
+        err = e;
+      }
+      expect(isStudioError(err, code), code).toBe(true);
+    }
+  });
+});

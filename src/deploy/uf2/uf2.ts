@@ -111,3 +111,64 @@ export function writeUf2(segments: Uf2Segment[] | Uf2Segment, options: Uf2Option
   }
   return out;
 }
+
+export interface Uf2Image {
+  /** Family id of the blocks (0 when none carries one). */
+  familyId: number;
+  /** Main-flash data, contiguous blocks merged, in address order. */
+  segments: Uf2Segment[];
+  blocks: number;
+}
+
+function uf2Error(code: string, message: string): StudioError {
+  return new StudioError({ family: 'flash', code, message, remedy: 'Use the .uf2 file the studio ships or one built for this board (e.g. with the pico-sdk).' });
+}
+
+/**
+ * Reads a UF2 file back into address/data segments (what a boot ROM would write). Checks every
+ * block's magics, size and numbering; skips blocks flagged "not main flash" and file containers;
+ * refuses mixed families and overlapping blocks.
+ */
+export function readUf2(file: Uint8Array): Uf2Image {
+  if (file.length === 0 || file.length % UF2_BLOCK_SIZE !== 0) throw uf2Error('uf2-bad-file', `The file (${file.length} bytes) is not a whole number of 512-byte UF2 blocks.`);
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const parts: Uf2Segment[] = [];
+  let familyId = 0;
+  const n = file.length / UF2_BLOCK_SIZE;
+  for (let b = 0; b < n; b++) {
+    const at = b * UF2_BLOCK_SIZE;
+    const w = (i: number) => view.getUint32(at + 4 * i, true);
+    if (w(0) !== UF2_MAGIC_START0 || w(1) !== UF2_MAGIC_START1 || view.getUint32(at + UF2_BLOCK_SIZE - 4, true) !== UF2_MAGIC_END) {
+      throw uf2Error('uf2-bad-block', `Block ${b} of the UF2 file is damaged (wrong magic numbers).`);
+    }
+    const flags = w(2);
+    const size = w(4);
+    if (size === 0 || size > UF2_DATA_SIZE) throw uf2Error('uf2-bad-block', `Block ${b} claims ${size} payload bytes.`);
+    if (w(6) !== n && !(flags & UF2_FLAG_FILE_CONTAINER)) throw uf2Error('uf2-bad-block', `Block ${b} says the file has ${w(6)} blocks, but it has ${n}.`);
+    if (flags & (UF2_FLAG_NOT_MAIN_FLASH | UF2_FLAG_FILE_CONTAINER)) continue;
+    if (flags & UF2_FLAG_FAMILY_ID_PRESENT) {
+      if (familyId && w(7) !== familyId) throw uf2Error('uf2-mixed-family', `The UF2 file mixes families 0x${familyId.toString(16)} and 0x${w(7).toString(16)}.`);
+      familyId = w(7);
+    }
+    parts.push({ address: w(3), data: file.slice(at + 32, at + 32 + size) });
+  }
+  parts.sort((a, b) => a.address - b.address);
+  const runs: Uf2Segment[][] = [];
+  let end = -1;
+  for (const p of parts) {
+    if (p.address < end) throw uf2Error('uf2-overlap', `Two UF2 blocks both write 0x${p.address.toString(16)}.`);
+    if (p.address === end) runs[runs.length - 1].push(p);
+    else runs.push([p]);
+    end = p.address + p.data.length;
+  }
+  const segments = runs.map((run) => {
+    const data = new Uint8Array(run.reduce((s, p) => s + p.data.length, 0));
+    let o = 0;
+    for (const p of run) {
+      data.set(p.data, o);
+      o += p.data.length;
+    }
+    return { address: run[0].address, data };
+  });
+  return { familyId, segments, blocks: n };
+}

@@ -7,7 +7,7 @@ import { createTwinCore, fakeImuValue } from './host-twin.ts';
 import { ModelState, MsgType, NackCode, SampleFormat, SLOT } from './ids.ts';
 import * as M from './messages.ts';
 import { MemoryFlash, buildModelSlotImage, readSlot, slotCapacity } from './model-slot.ts';
-import { uploadModel } from './model-upload.ts';
+import { uploadSlotBytes } from './model-upload.ts';
 import { CoreTransport } from './test-support/core-transport.ts';
 import { repoRoot } from './test-support/host-program.ts';
 import { prng, randomBytes } from './test-support/prng.ts';
@@ -113,7 +113,7 @@ describe('DeviceClient + uploadModel against the TypeScript device core', () => 
     const model = randomBytes(prng(8), 9000);
     const ctrl = new AbortController();
     const fr: number[] = [];
-    const p1 = uploadModel(c, model, { sequence: 2, arenaSize: 10, signal: ctrl.signal, onProgress: (p) => { fr.push(p.fraction ?? 0); if ((p.fraction ?? 0) > 0.5) ctrl.abort(); } });
+    const p1 = uploadSlotBytes(c, model, { sequence: 2, arenaSize: 10, signal: ctrl.signal, onProgress: (p) => { fr.push(p.fraction ?? 0); if ((p.fraction ?? 0) > 0.5) ctrl.abort(); } });
     await expect(p1).rejects.toSatisfy((x: unknown) => isStudioError(x, 'cancelled'));
     expect(readSlot(flash).valid).toBe(false);
     t.unplug();
@@ -125,7 +125,7 @@ describe('DeviceClient + uploadModel against the TypeScript device core', () => 
     await t.open({ baudRate: 115200 });
     c = new DeviceClient(t, { commandTimeoutMs: 60, helloTimeoutMs: 60 });
     for (let i = 0; i < 5 && !c.info; i++) await c.connect().catch(() => undefined);
-    const res = await uploadModel(c, model, { sequence: 2, arenaSize: 10, retries: 10 });
+    const res = await uploadSlotBytes(c, model, { sequence: 2, arenaSize: 10, retries: 10 });
     expect(res.resumedFrom).toBeGreaterThanOrEqual(4096);
     expect(res.retries).toBeGreaterThan(0);
     expect(fr[0]).toBe(0);
@@ -141,8 +141,8 @@ describe('DeviceClient + uploadModel against the TypeScript device core', () => 
     await t.open({ baudRate: 115200 });
     const c = new DeviceClient(t);
     await c.connect();
-    await expect(uploadModel(c, new Uint8Array(20000), { sequence: 1, arenaSize: 1 })).rejects.toSatisfy((x: unknown) => isStudioError(x, 'model-too-large'));
-    await expect(uploadModel(c, new Uint8Array(100), { sequence: 1, arenaSize: 1 << 20 })).rejects.toSatisfy((x: unknown) => isStudioError(x, 'model-too-large'));
+    await expect(uploadSlotBytes(c, new Uint8Array(20000), { sequence: 1, arenaSize: 1 })).rejects.toSatisfy((x: unknown) => isStudioError(x, 'model-too-large'));
+    await expect(uploadSlotBytes(c, new Uint8Array(100), { sequence: 1, arenaSize: 1 << 20 })).rejects.toSatisfy((x: unknown) => isStudioError(x, 'model-too-large'));
     await t.close();
   });
 });

@@ -16,7 +16,7 @@ import {
   encodeSetInference, encodeSetRate, encodeStartStream, EMPTY, maxFramesPerBatch,
 } from './messages.ts';
 import { MemoryFlash, readSlot } from './model-slot.ts';
-import { uploadModel } from './model-upload.ts';
+import { uploadSlotBytes } from './model-upload.ts';
 import {
   HostProgramTransport, buildHostProgram, hostBuildSkipReason, runHostTool, sanitizerSkipReason,
 } from './test-support/host-program.ts';
@@ -205,7 +205,7 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
     expect(info.modelCapacity).toBe(SLOT_SIZE - SLOT.DATA_OFFSET);
     const abort = new AbortController();
     let killedAt = 0;
-    const first = uploadModel(client, model, {
+    const first = uploadSlotBytes(client, model, {
       sequence: 8, arenaSize: 4000, chunkSize: 512,
       onProgress: (p) => {
         if (!killedAt && (p.fraction ?? 0) > 0.4) {
@@ -230,7 +230,7 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
     client = new DeviceClient(t, { commandTimeoutMs: 150 });
     const info2 = await client.connect();
     expect(info2.model.state).toBe(ModelState.RECEIVING);
-    const res = await uploadModel(client, model, { sequence: 8, arenaSize: 4000, signal: abort.signal, retries: 6 });
+    const res = await uploadSlotBytes(client, model, { sequence: 8, arenaSize: 4000, signal: abort.signal, retries: 6 });
     expect(res.resumedFrom).toBeGreaterThan(0);
     expect(res.resumedFrom % 1024).toBe(0);
     expect(res.retries).toBeGreaterThan(0);
@@ -265,7 +265,7 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
       if (frames >= 100) break;
     }
     expect(client.streamStats.droppedFrames).toBe(0);
-    await uploadModel(client, testModel(777), { sequence: 1, arenaSize: 10 });
+    await uploadSlotBytes(client, testModel(777), { sequence: 1, arenaSize: 10 });
     const got: number[] = [];
     const off = client.onInference((m) => {
       expect(m.timingUs).toBe(1777);

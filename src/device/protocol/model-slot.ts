@@ -17,6 +17,7 @@
  * model. The serial upload sends the payload as its "model" bytes, so the protocol is unchanged.
  */
 import { StudioError } from '../../core/errors.ts';
+import type { QuantParams } from '../../core/impulse.ts';
 import { crc32 } from './crc.ts';
 import { SLOT } from './ids.ts';
 
@@ -146,6 +147,25 @@ export function buildModelSlotImage(
   img.fill(0, SLOT.PROGRESS_OFFSET, SLOT.PROGRESS_OFFSET + 4 * blocks);
   img.set(model, SLOT.DATA_OFFSET);
   return img;
+}
+
+declare const slotPayloadBrand: unique symbol;
+
+/**
+ * A slot payload that carries its impulse descriptor: made only by src/deploy/slot-payload.ts
+ * `makeSlotPayload` (the brand keeps a bare model or hand-made bytes out of the deploy paths).
+ */
+export interface SlotPayload {
+  /** Model + descriptor + trailer: what the slot header's length and CRC cover. */
+  readonly bytes: Uint8Array;
+  readonly modelLength: number;
+  readonly descriptorLength: number;
+  /** Tensor arena the model needs on the board, bytes (the slot header's arena field). */
+  readonly arenaSize: number;
+  /** The model's input/output quantization, as read from the .tflite (and put in the descriptor). */
+  readonly input: QuantParams;
+  readonly output: QuantParams;
+  readonly [slotPayloadBrand]: true;
 }
 
 export interface SlotContent {

@@ -14,6 +14,7 @@ import { NackError, type DeviceClient } from './client.ts';
 import { crc32 } from './crc.ts';
 import { ModelState, MsgType, NackCode, SLOT } from './ids.ts';
 import { encodeModelBegin, encodeModelData } from './messages.ts';
+import type { SlotPayload } from './model-slot.ts';
 
 export interface ModelUploadOptions extends OpOptions {
   /** Model sequence number the board reports afterwards (e.g. a deploy counter). */
@@ -44,7 +45,19 @@ function cancelled(): StudioError {
   return new StudioError({ family: 'flash', code: 'cancelled', message: 'The model upload was cancelled.', remedy: 'Start the upload again; it continues where it stopped.' });
 }
 
-export async function uploadModel(client: DeviceClient, model: Uint8Array, opts: ModelUploadOptions): Promise<ModelUploadResult> {
+/**
+ * Uploads a slot payload (model + impulse descriptor, src/deploy/slot-payload.ts `makeSlotPayload`):
+ * what the app and every deploy flow send. The slot header's arena size comes from the payload.
+ */
+export function uploadModel(client: DeviceClient, payload: SlotPayload, opts: Omit<ModelUploadOptions, 'arenaSize'>): Promise<ModelUploadResult> {
+  return uploadSlotBytes(client, payload.bytes, { ...opts, arenaSize: payload.arenaSize });
+}
+
+/**
+ * The protocol primitive: uploads any bytes as the slot payload. Deploy code uses `uploadModel`; this
+ * form is for protocol tests (resume, NACKs, hostile sizes) that need arbitrary bytes.
+ */
+export async function uploadSlotBytes(client: DeviceClient, model: Uint8Array, opts: ModelUploadOptions): Promise<ModelUploadResult> {
   const chunk = Math.max(1, Math.min(SLOT.MAX_CHUNK, opts.chunkSize ?? SLOT.MAX_CHUNK));
   const maxTries = Math.max(1, opts.retries ?? 5);
   const timeout = opts.timeoutMs ?? client.commandTimeoutMs;

@@ -9,7 +9,7 @@ import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from 
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { DeviceClient, NackError } from '../protocol/client.ts';
 import { LogLevel, MsgType, NackCode } from '../protocol/ids.ts';
-import { uploadModel } from '../protocol/model-upload.ts';
+import { uploadSlotBytes } from '../protocol/model-upload.ts';
 import { buildSlotPayload, MemoryFlash } from '../protocol/model-slot.ts';
 import { VirtualClock } from './clock.ts';
 import { IMU_AXES } from './motion-model.ts';
@@ -229,7 +229,7 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     const clock = new VirtualClock();
     const flash = new MemoryFlash(64 * 1024);
     const { board, client } = await boot(clock, flash);
-    await uploadModel(client, slotPayload(tflite), { sequence: 7, arenaSize: 4096 });
+    await uploadSlotBytes(client, slotPayload(tflite), { sequence: 7, arenaSize: 4096 });
     const got: number[] = [];
     client.onInference((m) => got.push(m.labelIndex));
     await client.setInference(true);
@@ -253,7 +253,7 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     const model = quantizeModel(signModel(6, 0), [Float32Array.from([1, 0, 0, 0, 0, 0]), Float32Array.from([-1, 2, 9, 50, -50, 3])]).tflite;
     const clock = new VirtualClock();
     const { board, client } = await boot(clock);
-    await uploadModel(client, model, { sequence: 8, arenaSize: 1024 });
+    await uploadSlotBytes(client, model, { sequence: 8, arenaSize: 1024 });
     let n = 0;
     client.onInference(() => n++);
     await client.setInference(true);
@@ -268,7 +268,7 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     const clock = new VirtualClock();
     const { board, client, logs } = await boot(clock);
     const at = (hz: number): ImpulseConfig => ({ ...impulse, windowing: { ...impulse.windowing, frequencyHz: hz } });
-    await uploadModel(client, slotPayload(tflite, at(62.5)), { sequence: 20, arenaSize: 4096 });
+    await uploadSlotBytes(client, slotPayload(tflite, at(62.5)), { sequence: 20, arenaSize: 4096 });
     expect((await client.getInfo()).sensors[0].currentRateMilliHz).toBe(62500);
     expect(board.model.rateHz).toBe(62.5);
     await client.setInference(true);
@@ -278,7 +278,7 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     expect(board.stats.frames - before).toBeGreaterThanOrEqual(124);
     expect(board.stats.frames - before).toBeLessThanOrEqual(126);
     // 119 Hz (Nano 33 BLE's LSM9DS1 rate) is not offered by the runtime's sampler: logged, inference refused
-    await uploadModel(client, slotPayload(tflite, at(119)), { sequence: 21, arenaSize: 4096 });
+    await uploadSlotBytes(client, slotPayload(tflite, at(119)), { sequence: 21, arenaSize: 4096 });
     expect(logs.some((l) => l.startsWith(`${LogLevel.WARN}:`) && l.includes('119 Hz'))).toBe(true);
     await expect(client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.UNSUPPORTED_RATE });
     await board.transport.close();
@@ -290,7 +290,7 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
     const { board, client, logs } = await boot(clock, flash);
     const it = Int8Interpreter.load(tflite);
     const bad = buildSlotPayload(tflite, makeImpulseDescriptor(impulse, { input: { scale: it.input.scale * 2, zeroPoint: it.input.zeroPoint } }));
-    await uploadModel(client, bad, { sequence: 9, arenaSize: 4096 });
+    await uploadSlotBytes(client, bad, { sequence: 9, arenaSize: 4096 });
     expect(logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.quantization}`);
     const err = await client.setInference(true).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NackError);
@@ -306,10 +306,10 @@ describe('the strict simulated board over the protocol (virtual clock)', () => {
 
   it('missing axis: LOG WARN; arena above the build: MODEL_BEGIN → NACK TOO_LARGE', async () => {
     const { board, client, logs } = await boot(new VirtualClock());
-    await uploadModel(client, slotPayload(tflite, { ...impulse, windowing: { ...impulse.windowing, axes: ['accZ', 'magX'] } }), { sequence: 10, arenaSize: 4096 });
+    await uploadSlotBytes(client, slotPayload(tflite, { ...impulse, windowing: { ...impulse.windowing, axes: ['accZ', 'magX'] } }), { sequence: 10, arenaSize: 4096 });
     expect(logs).toContain(`${LogLevel.WARN}:${SLOT_REFUSALS.missingAxis}`);
     await expect(client.setInference(true)).rejects.toMatchObject({ nackCode: NackCode.NO_MODEL });
-    const err = await uploadModel(client, slotPayload(tflite), { sequence: 11, arenaSize: RUNTIME_ARENA_BYTES + 1 }).catch((e: unknown) => e);
+    const err = await uploadSlotBytes(client, slotPayload(tflite), { sequence: 11, arenaSize: RUNTIME_ARENA_BYTES + 1 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ message: expect.stringMatching(/does not fit/) });
     await board.transport.close();
   });

@@ -39,6 +39,11 @@ export class DeployPage {
     await this.page.getByTestId('flash-usb').click();
   }
 
+  /** "Install the runtime firmware": over WebUSB (PICOBOOT) or as a .uf2 download. */
+  async installRuntime(route: 'usb' | 'download'): Promise<void> {
+    await this.page.getByTestId(route === 'usb' ? 'install-usb' : 'install-download').click();
+  }
+
   done() {
     return this.page.getByTestId('deploy-done');
   }

@@ -2,14 +2,14 @@
  * The Deploy step's connection to a board that runs the runtime firmware: opens the transport, does
  * the HELLO → INFO handshake with the framed protocol client, and notices when the link ends
  * (unplug, reboot after flashing). Also makes the simulated board that runs the runtime firmware
- * (framed protocol, model slot in memory; it runs what the slot holds). UI helper module.
+ * (framed protocol, model slot in memory; it runs what the slot holds). DOM-free module.
  */
-import { StudioError, isStudioError } from '../../../core/errors.ts';
-import { withReadable, type Transport } from '../../../device/transport.ts';
-import { DeviceClient } from '../../../device/protocol/client.ts';
-import type { InfoMsg } from '../../../device/protocol/messages.ts';
-import { MemoryFlash } from '../../../device/protocol/model-slot.ts';
-import { createSimulatedBoard, type SimulatedBoard } from '../../../device/sim-setup.ts';
+import { StudioError, isStudioError } from '../core/errors.ts';
+import { withReadable, type Transport } from '../device/transport.ts';
+import { DeviceClient } from '../device/protocol/client.ts';
+import type { InfoMsg } from '../device/protocol/messages.ts';
+import { MemoryFlash } from '../device/protocol/model-slot.ts';
+import { createSimulatedBoard, type SimulatedBoard } from '../device/sim-setup.ts';
 
 export interface BoardLink {
   name: string;
