@@ -29,6 +29,8 @@ export interface BuiltImpulse {
   output: QuantParams;
   windowFrames: number;
   strideFrames: number;
+  /** Multiply-accumulates of one inference (dense and conv layers). */
+  macs: number;
   /** int8 output scores of the app's pipeline for one window of sensor frames (6 axes, frame-major). */
   appScores(window: Float32Array): Int8Array;
 }
@@ -108,11 +110,25 @@ function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number
     output: q.output,
     windowFrames: W,
     strideFrames: S,
+    macs: countMacs(fm),
     appScores(window: Float32Array): Int8Array {
       const f = runner.run(selectAxes(window, axes));
       return interp.invoke(quantizeFeatures(standardizeFeatures(f, norm), q.input)).slice();
     },
   };
+}
+
+function countMacs(fm: FloatModel): number {
+  let len = fm.inputShape[0];
+  let macs = 0;
+  for (const l of fm.layers) {
+    if (l.kind === 'dense') macs += l.inUnits * l.units;
+    else if (l.kind === 'conv1d') {
+      len = l.padding === 'same' ? Math.ceil(len / l.stride) : Math.floor((len - l.kernelSize) / l.stride) + 1;
+      macs += len * l.filters * l.kernelSize * l.inChannels;
+    } else if (l.kind === 'maxpool1d' || l.kind === 'avgpool1d') len = Math.floor((len - l.poolSize) / l.stride) + 1;
+  }
+  return macs;
 }
 
 /** m/s² and deg/s → the firmware's units (g, dps) — only for calibration data, not for checks. */
