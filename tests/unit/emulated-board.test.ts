@@ -34,6 +34,24 @@ describe('test boot ROM', () => {
   });
 });
 
+/** pico-sdk's names of RP2040 boot ROM functions → their two-character lookup codes. */
+const ROM_CODES: Record<string, string> = {
+  connect_internal_flash: 'IF', flash_exit_xip: 'EX', flash_range_erase: 'RE', flash_range_program: 'RP',
+  flash_flush_cache: 'FC', flash_enter_cmd_xip: 'CX', memcpy: 'MC', memset: 'MS', memcpy44: 'M4', memset4: 'S4',
+  popcount32: 'P3', clz32: 'L3', ctz32: 'T3', reverse32: 'R3', reset_usb_boot: 'UB', reset_to_usb_boot: 'UB', wait_for_vector: 'WV',
+};
+
+function romFunctionCodes(bin: Uint8Array): string[] {
+  const dv = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  const codes: string[] = [];
+  for (let p = dv.getUint16(0x14, true); dv.getUint32(p, true) !== 0; p += 8) {
+    const c = dv.getUint32(p, true);
+    expect(dv.getUint32(p + 4, true) & 1, 'function pointers are Thumb addresses').toBe(1);
+    codes.push(String.fromCharCode(c & 0xff, c >> 8));
+  }
+  return codes;
+}
+
 describe('NOR flash model', () => {
   const make = () => {
     let now = 0;
@@ -135,6 +153,16 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     console.log(`emulated board: ${emu.toFixed(2)} s emulated in ${(board.wallMs / 1000).toFixed(1)} s of emulator wall time ` +
       `(${(board.wallMs / 1000 / emu).toFixed(1)}× slower than real time; ${((Date.now() - wallStart) / 1000).toFixed(1)} s for the whole file)`);
     board.stop();
+  });
+
+  it('the test boot ROM provides every ROM function the image\'s build record lists', () => {
+    const have = romFunctionCodes(loadBootrom());
+    const listed = (record as { romFunctions?: string[] }).romFunctions ?? [];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const name of listed) {
+      expect(ROM_CODES[name], `unknown ROM function ${name}: add it to the test boot ROM`).toBeDefined();
+      expect(have, `the test boot ROM lacks ${name}`).toContain(ROM_CODES[name]);
+    }
   });
 
   it('boots from the test boot ROM and answers HELLO with INFO: board, version, arena and slot of the build', async () => {
@@ -254,8 +282,13 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
 
   it('takes a slot payload (model + descriptor) with uploadModel, keeps it over a power cycle and classifies', async () => {
     const imp = impulses[0];
+    const programs0 = board.nor.stats.pagePrograms;
     const res = await run(uploadModel(client, imp.payload, { sequence: 1, arenaSize: 16 * 1024 }), 30_000);
     expect(res.resumedFrom).toBe(0);
+    // the firmware's real flash path ran: page programs through the SSI into the chip's array
+    expect(board.nor.stats.pagePrograms - programs0).toBeGreaterThanOrEqual(Math.ceil(imp.payload.length / 256));
+    const slotAddr = (record as { slot?: { address: number } }).slot!.address - 0x10000000;
+    expect(Array.from(board.flash.subarray(slotAddr + 4096, slotAddr + 4096 + imp.payload.length))).toEqual(Array.from(imp.payload));
     const st = await run(client.modelStatus());
     expect([st.state, st.length, st.crc32, st.sequence]).toEqual([ModelState.VALID, imp.payload.length, crc32(imp.payload), 1]);
     board.powerCycle();
@@ -277,7 +310,7 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     const first = uploadModel(client, imp.payload, {
       sequence: 2, arenaSize: 16 * 1024, chunkSize: 256,
       onProgress: (p) => {
-        if (!cut && p.fraction > 0.6) {
+        if (!cut && (p.fraction ?? 0) > 0.6) {
           cut = true;
           board.powerCycle();
         }

@@ -20,6 +20,13 @@ import { Mpu6050, MPU6050_ADDR, attachI2cDevices, type ImuRecording } from './im
 export const FLASH_BASE = 0x10000000;
 const CYCLE_NS = 8; // 125 MHz
 
+/** rp2040js's default SimulationClock (not exported by the package). */
+interface TickClock {
+  readonly nanos: number;
+  readonly nanosToNextAlarm: number;
+  tick(deltaNanos: number): void;
+}
+
 export interface EmulatedBoardOptions {
   /** Firmware image: a UF2 file or a flat binary for 0x10000000. */
   image: Uint8Array;
@@ -243,7 +250,7 @@ export class EmulatedBoard {
     if (this.stopped) throw new Error('the emulated board was stopped');
     const t0 = Date.now();
     const rp = this.rp;
-    const clock = rp.clock;
+    const clock = rp.clock as unknown as TickClock;
     const core = rp.core;
     const target = clock.nanos + ms * 1e6;
     while (clock.nanos < target) {

@@ -79,7 +79,7 @@ export function makeRecording(frames: number, hz: number, seed = 7): Float32Arra
   return out;
 }
 
-function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number[], r: () => number) => FloatLayer[], recording: Float32Array, seed: number): BuiltImpulse {
+function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number[], r: () => number) => FloatLayer[], recording: Float32Array, seed: number, labels = LABELS): BuiltImpulse {
   const ctx = dspContext(impulse);
   const runner = getDspBlock(impulse.dsp.block).createRunner(ctx);
   const axes = impulse.windowing.axes;
@@ -96,9 +96,9 @@ function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number
   const norm = computeInputNormalization(Float32Array.from(feats.flatMap((f) => Array.from(f))), inputShape);
   const std = feats.map((f) => standardizeFeatures(f, norm));
   const r = mulberry32(seed);
-  const fm: FloatModel = { inputShape, labels: LABELS, layers: [...hidden(inputShape, r), { kind: 'softmax' }] };
+  const fm: FloatModel = { inputShape, labels, layers: [...hidden(inputShape, r), { kind: 'softmax' }] };
   const q = quantizeModel(fm, std);
-  const cfg: ImpulseConfig = { ...impulse, normalization: norm };
+  const cfg: ImpulseConfig = { ...impulse, labels, normalization: norm };
   const descriptor = makeImpulseDescriptor(cfg, { input: q.input, output: q.output, normalization: norm });
   const interp = Int8Interpreter.load(q.tflite);
   return {
@@ -148,5 +148,25 @@ export function buildImpulses(recording: Float32Array, hz = 50): BuiltImpulse[] 
       { kind: 'flatten' },
       dense(r, Math.floor(shape[0] / 2 - 2) * 8, 4, 'none'),
     ], recording, 13),
+  ];
+}
+
+/**
+ * Single-op probes for per-op cycle figures (bench): raw 50 × 6 windows into one FULLY_CONNECTED of
+ * 4 or 16 units, or one CONV_2D (k5, valid, 8 or 16 filters) followed by a 4-unit dense.
+ */
+export function buildOpProbes(recording: Float32Array, hz = 50): BuiltImpulse[] {
+  const cfg = () => impulseConfig('raw', {}, IMU_AXES, hz, 1000, 500);
+  const labels = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+  const conv = (filters: number) => (shape: number[], r: () => number): FloatLayer[] => [
+    { kind: 'conv1d', filters, kernelSize: 5, inChannels: shape[1], stride: 1, padding: 'valid', kernel: weights(r, filters * 5 * shape[1], 5 * shape[1]), bias: Float32Array.from({ length: filters }, () => gaussian(r) * 0.1), activation: 'relu' },
+    { kind: 'flatten' },
+    dense(r, (shape[0] - 4) * filters, 4, 'none'),
+  ];
+  return [
+    build('dense_300x4', cfg(), (shape, r) => [{ kind: 'flatten' }, dense(r, shape[0] * shape[1], 4, 'none')], recording, 21),
+    build('dense_300x16', cfg(), (shape, r) => [{ kind: 'flatten' }, dense(r, shape[0] * shape[1], 16, 'none')], recording, 22, labels(16)),
+    build('conv_k5f8', cfg(), conv(8), recording, 23),
+    build('conv_k5f16', cfg(), conv(16), recording, 24),
   ];
 }

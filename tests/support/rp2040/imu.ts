@@ -46,7 +46,7 @@ export class Mpu6050 {
   readonly regs = new Uint8Array(128);
   private ptr = 0;
   private firstWrite = false;
-  private latched = new Int16Array(7);
+  private latched: Int16Array = new Int16Array(7);
   /** Emulated time (ns) when the chip left sleep; sample instants count from there. */
   private wakeNs = 0;
   reads = 0;

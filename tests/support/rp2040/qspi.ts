@@ -63,7 +63,7 @@ export class EmulatedSsi extends BasePeripheral {
     this.rx.push(v >>> 0);
   }
 
-  readUint32(offset: number): number {
+  override readUint32(offset: number): number {
     switch (offset) {
       case SR:
         this.endAuto();
@@ -77,7 +77,7 @@ export class EmulatedSsi extends BasePeripheral {
     }
   }
 
-  writeUint32(offset: number, value: number): void {
+  override writeUint32(offset: number, value: number): void {
     switch (offset) {
       case SSIENR:
         if (!(value & 1)) {
@@ -159,7 +159,7 @@ export class EmulatedIoQspi extends BasePeripheral {
     super(rp2040, 'IO_QSPI');
   }
 
-  readUint32(offset: number): number {
+  override readUint32(offset: number): number {
     if (offset < 0x30) {
       const pin = offset >> 3;
       if (offset & 4) return this.ctrl[pin];
@@ -168,7 +168,7 @@ export class EmulatedIoQspi extends BasePeripheral {
     return 0;
   }
 
-  writeUint32(offset: number, value: number): void {
+  override writeUint32(offset: number, value: number): void {
     if (offset < 0x30 && offset & 4) {
       const pin = offset >> 3;
       this.ctrl[pin] = value >>> 0;
@@ -186,7 +186,7 @@ export class EmulatedXipCtrl extends BasePeripheral {
     super(rp2040, 'XIP_CTRL');
   }
 
-  readUint32(offset: number): number {
+  override readUint32(offset: number): number {
     switch (offset) {
       case 0x00: return this.ctrl;
       case 0x08: return 0x3;
@@ -194,7 +194,7 @@ export class EmulatedXipCtrl extends BasePeripheral {
     }
   }
 
-  writeUint32(offset: number, value: number): void {
+  override writeUint32(offset: number, value: number): void {
     if (offset === 0x00) this.ctrl = value & 0xf;
     else if (offset === 0x04) this.flushes++;
   }
