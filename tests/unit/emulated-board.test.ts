@@ -325,6 +325,9 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     expect(res.resumedFrom % 1024).toBe(0);
     const st = await run(client.modelStatus());
     expect([st.state, st.crc32, st.sequence]).toEqual([ModelState.VALID, crc32(imp.payload), 2]);
+    // every flash command of the boot ROM and pico-sdk reached the chip in a state it accepts
+    expect(board.nor.stats.continuousModeConfusions).toBe(0);
+    expect(board.ssi.rxOverflows).toBe(0);
   });
 
   describe('on-device int8 scores equal the app\'s int8 interpreter on the windows the board sampled', () => {
