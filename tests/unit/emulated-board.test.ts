@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeviceClient, NackError, type SampleBatch } from '../../src/device/protocol/client.ts';
 import { encodeFrame } from '../../src/device/protocol/frame.ts';
 import { MsgType, NackCode, SampleFormat, ModelState } from '../../src/device/protocol/ids.ts';
-import { encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, type InferenceMsg } from '../../src/device/protocol/messages.ts';
+import { encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, maxFramesPerBatch, type InferenceMsg } from '../../src/device/protocol/messages.ts';
 import { uploadModel } from '../../src/device/protocol/model-upload.ts';
 import { crc32 } from '../../src/device/protocol/crc.ts';
 import { createEmulatedBoard, type EmulatedBoard } from '../support/rp2040/board.ts';
 import { NorFlash } from '../support/rp2040/nor-flash.ts';
 import { ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, quantiseAccel, quantiseGyro } from '../support/rp2040/imu.ts';
-import { buildImpulses, makeRecording, type BuiltImpulse } from '../support/rp2040/impulses.ts';
+import { buildFlatten, buildImpulses, makeRecording, type BuiltImpulse } from '../support/rp2040/impulses.ts';
 import { bootromSourcesHash, loadBootrom, loadBootromRecord, loadFirmware, sha256 } from '../support/rp2040/node-loader.ts';
 
 describe('test boot ROM', () => {
@@ -275,6 +275,7 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     expect((await run(client.getInfo())).firmwareVersion).toBe(before);
     const huge = await nack(client.command(MsgType.START_STREAM, encodeStartStream({ sensor: 0, format: SampleFormat.FLOAT32, framesPerBatch: 255 })));
     expect(huge.nackCode).toBe(NackCode.BAD_PAYLOAD);
+    expect(huge.nackValue).toBe(maxFramesPerBatch(6, SampleFormat.FLOAT32)); // the largest count it takes
     const tooLong = await nack(client.command(MsgType.MODEL_DATA, Uint8Array.from({ length: 4 + 600 })));
     expect([NackCode.BAD_PAYLOAD, NackCode.BAD_STATE]).toContain(tooLong.nackCode);
     expect(board.events.breakpoints).toEqual([]);
@@ -328,6 +329,24 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     // every flash command of the boot ROM and pico-sdk reached the chip in a state it accepts
     expect(board.nor.stats.continuousModeConfusions).toBe(0);
     expect(board.ssi.rxOverflows).toBe(0);
+  });
+
+  it('samples at the impulse\'s rate from the descriptor, or refuses inference when no sensor rate matches', async () => {
+    const odd = buildFlatten(recording, 33, 'flatten-33Hz');
+    await run(uploadModel(client, odd.payload, { sequence: 5, arenaSize: 16 * 1024 }), 30_000);
+    const refused = await nack(client.setInference(true));
+    expect([refused.nackCode, refused.nackValue]).toEqual([NackCode.UNSUPPORTED_RATE, 33_000]);
+    const fast = buildFlatten(recording, 62.5, 'flatten-62.5Hz');
+    await run(uploadModel(client, fast.payload, { sequence: 6, arenaSize: 16 * 1024 }), 30_000);
+    expect((await run(client.getInfo())).sensors[0].currentRateMilliHz).toBe(62_500);
+    expect((await run(client.command(MsgType.SET_INFERENCE, Uint8Array.of(1)))).value).toBe(62_500);
+    expect((await nack(client.setRate(0, 50_000))).nackCode).toBe(NackCode.BUSY);
+    await run(client.setInference(false));
+    await run(client.setRate(0, 50_000));
+    await run(client.command(MsgType.START_STREAM, encodeStartStream({ sensor: 0, format: SampleFormat.INT16, framesPerBatch: 4 })));
+    const busy = await nack(client.setInference(true));
+    expect([busy.nackCode, busy.nackValue]).toEqual([NackCode.BUSY, 62_500]);
+    await run(client.stopStream());
   });
 
   describe('on-device int8 scores equal the app\'s int8 interpreter on the windows the board sampled', () => {

@@ -136,9 +136,14 @@ function toSensorUnits(frames: Float32Array): Float32Array {
   return Float32Array.from(frames, (v, i) => (i % 6 < 3 ? v / 9.80665 : v));
 }
 
+/** The flatten impulse at a given sample rate (the descriptor carries the rate). */
+export function buildFlatten(recording: Float32Array, hz: number, name = 'flatten'): BuiltImpulse {
+  return build(name, impulseConfig('flatten', {}, IMU_AXES, hz, 1000, 500), (shape, r) => [dense(r, shape[0], 16, 'relu'), dense(r, 16, 4, 'none')], recording, 11);
+}
+
 export function buildImpulses(recording: Float32Array, hz = 50): BuiltImpulse[] {
   return [
-    build('flatten', impulseConfig('flatten', {}, IMU_AXES, hz, 1000, 500), (shape, r) => [dense(r, shape[0], 16, 'relu'), dense(r, 16, 4, 'none')], recording, 11),
+    buildFlatten(recording, hz),
     build('spectral-lowpass', impulseConfig('spectral', { 'fft-length': 32, 'filter-type': 'low', 'filter-cutoff': 8, 'filter-order': 4 }, ['accX', 'accY', 'accZ'], hz, 1280, 640),
       (shape, r) => [dense(r, shape[0], 20, 'relu'), dense(r, 20, 4, 'none')], recording, 12),
     build('conv1d', impulseConfig('raw', {}, ['accX', 'accY', 'accZ', 'gyrZ'], hz, 1000, 500), (shape, r) => [
