@@ -1,0 +1,261 @@
+/**
+ * Test support: minimal Arduino, Wire, IMU-library and TensorFlow Lite Micro headers for compiling
+ * the exported Arduino library and its example sketch with the host's g++, and a driver that runs the
+ * sketch on the host. Only the declarations the sketch uses; behaviour only where a test observes it:
+ *
+ * - time: `micros()` advances a fake clock by HOST_US_PER_CALL (default 50 µs) per call;
+ * - Serial: `read()`/`available()` read stdin (CSV mode), prints go to stdout; end of stdin ends the run;
+ * - Wire: an MPU6050 at 0x68 (WHO_AM_I 0x75 = 0x68) whose 14 data bytes at 0x3B come from stdin, one
+ *   line of six int16 values (ax ay az gx gy gz) per burst read; it prints `R <µs>` at every read; end
+ *   of stdin ends the run;
+ * - TFLM: `Invoke()` prints `Q` and the int8 input tensor (HOST_INPUT_SIZE values), outputs zeros.
+ *
+ * Not part of the app: imported by tests only.
+ */
+
+const ARDUINO_H = `#pragma once
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#define HIGH 1
+#define LOW 0
+#define INPUT 0
+#define OUTPUT 1
+unsigned long micros();
+unsigned long millis();
+void delay(unsigned long ms);
+void pinMode(int pin, int mode);
+void digitalWrite(int pin, int value);
+class HostSerial {
+ public:
+  void begin(unsigned long) {}
+  explicit operator bool() const { return true; }
+  int available();
+  int read();
+  size_t print(const char* s);
+  size_t print(char c);
+  size_t print(int v);
+  size_t print(unsigned int v);
+  size_t print(long v);
+  size_t print(unsigned long v);
+  size_t print(double v, int digits = 2);
+  size_t println(const char* s);
+  size_t println();
+};
+extern HostSerial Serial;
+`;
+
+const WIRE_H = `#pragma once
+#include <Arduino.h>
+class TwoWire {
+ public:
+  void begin();
+  void setClock(uint32_t hz);
+  void beginTransmission(uint8_t addr);
+  size_t write(uint8_t b);
+  uint8_t endTransmission(bool stop = true);
+  uint8_t requestFrom(uint8_t addr, uint8_t n);
+  int available();
+  int read();
+};
+extern TwoWire Wire;
+extern TwoWire Wire1;
+`;
+
+const ARDUINO_IMU_H = `#pragma once
+#include <Arduino.h>
+class HostLibraryImu {
+ public:
+  int begin();
+  int accelerationAvailable();
+  int readAcceleration(float& x, float& y, float& z);
+  int gyroscopeAvailable();
+  int readGyroscope(float& x, float& y, float& z);
+};
+extern HostLibraryImu IMU;
+`;
+
+const LSM6DS3_H = `#pragma once
+#include <Arduino.h>
+#define I2C_MODE 1
+#define SPI_MODE 0
+typedef enum { IMU_SUCCESS, IMU_HW_ERROR } status_t;
+class LSM6DS3 {
+ public:
+  LSM6DS3(uint8_t busType = I2C_MODE, uint8_t inputArg = 0x6B);
+  status_t begin();
+  float readFloatAccelX();
+  float readFloatAccelY();
+  float readFloatAccelZ();
+  float readFloatGyroX();
+  float readFloatGyroY();
+  float readFloatGyroZ();
+};
+`;
+
+const SCHEMA_H = `#pragma once
+#include <stdint.h>
+#define TFLITE_SCHEMA_VERSION (3)
+namespace tflite {
+struct Model {
+  uint32_t version() const { return TFLITE_SCHEMA_VERSION; }
+};
+inline const Model* GetModel(const void* buf) { return reinterpret_cast<const Model*>(buf); }
+}  // namespace tflite
+`;
+
+const RESOLVER_H = `#pragma once
+typedef enum { kTfLiteOk = 0, kTfLiteError = 1 } TfLiteStatus;
+namespace tflite {
+template <unsigned int N>
+class MicroMutableOpResolver {
+ public:
+  TfLiteStatus AddFullyConnected() { return kTfLiteOk; }
+  TfLiteStatus AddConv2D() { return kTfLiteOk; }
+  TfLiteStatus AddDepthwiseConv2D() { return kTfLiteOk; }
+  TfLiteStatus AddMaxPool2D() { return kTfLiteOk; }
+  TfLiteStatus AddAveragePool2D() { return kTfLiteOk; }
+  TfLiteStatus AddReshape() { return kTfLiteOk; }
+  TfLiteStatus AddSoftmax() { return kTfLiteOk; }
+  TfLiteStatus AddMean() { return kTfLiteOk; }
+  TfLiteStatus AddAdd() { return kTfLiteOk; }
+  TfLiteStatus AddQuantize() { return kTfLiteOk; }
+  TfLiteStatus AddDequantize() { return kTfLiteOk; }
+};
+}  // namespace tflite
+`;
+
+const INTERPRETER_H = `#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
+#include "tensorflow/lite/schema/schema_generated.h"
+#ifndef HOST_INPUT_SIZE
+#define HOST_INPUT_SIZE 1
+#endif
+#ifndef HOST_OUTPUT_SIZE
+#define HOST_OUTPUT_SIZE 1
+#endif
+typedef union { int8_t* int8; float* f; } TfLitePtrUnion;
+typedef struct { TfLitePtrUnion data; } TfLiteTensor;
+namespace tflite {
+class MicroInterpreter {
+ public:
+  template <class Resolver>
+  MicroInterpreter(const Model*, Resolver&, uint8_t*, size_t) {
+    in_.data.int8 = in_buf_;
+    out_.data.int8 = out_buf_;
+  }
+  TfLiteStatus AllocateTensors() { return kTfLiteOk; }
+  TfLiteTensor* input(size_t) { return &in_; }
+  TfLiteTensor* output(size_t) { return &out_; }
+  size_t arena_used_bytes() const { return 0; }
+  TfLiteStatus Invoke() {
+    printf("Q");
+    for (int i = 0; i < HOST_INPUT_SIZE; i++) printf(" %d", in_buf_[i]);
+    printf("\\n");
+    for (int i = 0; i < HOST_OUTPUT_SIZE; i++) out_buf_[i] = -128;
+    return kTfLiteOk;
+  }
+
+ private:
+  int8_t in_buf_[HOST_INPUT_SIZE] = {0};
+  int8_t out_buf_[HOST_OUTPUT_SIZE] = {0};
+  TfLiteTensor in_, out_;
+};
+}  // namespace tflite
+`;
+
+/** Header files by path (relative to an include directory). */
+export const ARDUINO_HOST_HEADERS: Record<string, string> = {
+  'Arduino.h': ARDUINO_H,
+  'Wire.h': WIRE_H,
+  'Arduino_LSM9DS1.h': ARDUINO_IMU_H,
+  'Arduino_BMI270_BMM150.h': ARDUINO_IMU_H,
+  'LSM6DS3.h': LSM6DS3_H,
+  'TensorFlowLite.h': '#pragma once\n',
+  'tensorflow/lite/schema/schema_generated.h': SCHEMA_H,
+  'tensorflow/lite/micro/micro_mutable_op_resolver.h': RESOLVER_H,
+  'tensorflow/lite/micro/micro_interpreter.h': INTERPRETER_H,
+};
+
+/** The host driver: definitions of the stubs, the sketch (`sketch.cpp`, the .ino with `#include <Arduino.h>` first), and main(). */
+export const ARDUINO_HOST_MAIN = `#include <Arduino.h>
+#include <Wire.h>
+#ifndef HOST_US_PER_CALL
+#define HOST_US_PER_CALL 50
+#endif
+static uint64_t host_now_us = 0;
+unsigned long micros() { host_now_us += HOST_US_PER_CALL; return (unsigned long)(uint32_t)host_now_us; }
+unsigned long millis() { return micros() / 1000; }
+void delay(unsigned long ms) {
+  host_now_us += (uint64_t)ms * 1000;
+  if (host_now_us > 1000000000000ull) { fflush(stdout); exit(5); }
+}
+void pinMode(int, int) {}
+void digitalWrite(int, int) {}
+
+HostSerial Serial;
+static int host_peek = -2;
+int HostSerial::available() {
+  if (host_peek == -2) host_peek = getchar();
+  if (host_peek == EOF) { fflush(stdout); exit(0); }
+  return 1;
+}
+int HostSerial::read() {
+  available();
+  int c = host_peek;
+  host_peek = -2;
+  return c;
+}
+size_t HostSerial::print(const char* s) { return (size_t)printf("%s", s); }
+size_t HostSerial::print(char c) { return (size_t)printf("%c", c); }
+size_t HostSerial::print(int v) { return (size_t)printf("%d", v); }
+size_t HostSerial::print(unsigned int v) { return (size_t)printf("%u", v); }
+size_t HostSerial::print(long v) { return (size_t)printf("%ld", v); }
+size_t HostSerial::print(unsigned long v) { return (size_t)printf("%lu", v); }
+size_t HostSerial::print(double v, int digits) { return (size_t)printf("%.*f", digits, v); }
+size_t HostSerial::println(const char* s) { return (size_t)printf("%s\\n", s); }
+size_t HostSerial::println() { return (size_t)printf("\\n"); }
+
+// An MPU6050 at 0x68 whose samples come from stdin.
+TwoWire Wire, Wire1;
+static uint8_t wire_addr = 0, wire_reg = 0, wire_buf[16];
+static int wire_len = 0, wire_pos = 0;
+void TwoWire::begin() {}
+void TwoWire::setClock(uint32_t) {}
+void TwoWire::beginTransmission(uint8_t addr) { wire_addr = addr; wire_len = -1; }
+size_t TwoWire::write(uint8_t b) {
+  if (wire_len == -1) { wire_reg = b; wire_len = 0; }
+  return 1;
+}
+uint8_t TwoWire::endTransmission(bool) { return this == &Wire && wire_addr == 0x68 ? 0 : 2; }
+uint8_t TwoWire::requestFrom(uint8_t addr, uint8_t n) {
+  if (this != &Wire || addr != 0x68) return 0;
+  wire_pos = 0;
+  wire_len = n;
+  memset(wire_buf, 0, sizeof wire_buf);
+  if (wire_reg == 0x75) wire_buf[0] = 0x68;
+  if (wire_reg == 0x3B && n == 14) {
+    int v[6];
+    if (scanf("%d %d %d %d %d %d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6) { fflush(stdout); exit(0); }
+    printf("R %llu\\n", (unsigned long long)host_now_us);
+    for (int i = 0; i < 3; i++) { wire_buf[2 * i] = (uint8_t)((v[i] >> 8) & 0xFF); wire_buf[2 * i + 1] = (uint8_t)(v[i] & 0xFF); }
+    for (int i = 0; i < 3; i++) { wire_buf[8 + 2 * i] = (uint8_t)((v[3 + i] >> 8) & 0xFF); wire_buf[9 + 2 * i] = (uint8_t)(v[3 + i] & 0xFF); }
+  }
+  return n;
+}
+int TwoWire::available() { return wire_len - wire_pos; }
+int TwoWire::read() { return wire_pos < wire_len ? wire_buf[wire_pos++] : -1; }
+
+#include "sketch.cpp"
+
+int main() {
+  setup();
+  for (;;) loop();
+}
+`;
