@@ -9,7 +9,7 @@ import { fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
 import type { FloatModel } from '../float-model.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
-import { makeArduinoLibraryZip, TFLM_ARDUINO_LIBRARY } from './arduino-library.ts';
+import { arduinoLibraryName, IMU_ARDUINO_LIBRARIES, makeArduinoLibraryZip, TFLM_ARDUINO_LIBRARY } from './arduino-library.ts';
 import { testImpulse } from './fixtures.ts';
 
 /** 3 axes × (5 + 8 bins) spectral features → dense 4. */
@@ -32,7 +32,7 @@ describe('makeArduinoLibraryZip', () => {
   const q = quantizeModel(fm, fixtureInputs(fm, 32));
   // Standardised model input: mean i/10, std 1 + i (per feature).
   const normalization = { mean: Array.from({ length: 39 }, (_, i) => Math.fround(i / 10)), std: Array.from({ length: 39 }, (_, i) => 1 + i) };
-  const zip = makeArduinoLibraryZip({ tflite: q.tflite, impulse: { ...testImpulse(), normalization }, input: q.input, output: q.output, name: 'Gesture_Demo' });
+  const zip = makeArduinoLibraryZip({ tflite: q.tflite, impulse: { ...testImpulse(), normalization }, input: q.input, output: q.output, projectName: 'Gesture Demo' });
   const files = unzipSync(zip);
 
   it('holds library.properties, src header, example sketch and README with library versions', () => {
@@ -45,18 +45,55 @@ describe('makeArduinoLibraryZip', () => {
     const props = strFromU8(files['Gesture_Demo/library.properties']);
     expect(props).toMatch(/^name=Gesture_Demo$/m);
     expect(props).toMatch(/^version=1\.0\.0$/m);
-    expect(props).toContain(`depends=${TFLM_ARDUINO_LIBRARY.name}`);
+    expect(props).toMatch(/^depends=Arduino_TensorFlowLite, Arduino_LSM9DS1, Arduino_BMI270_BMM150, Seeed Arduino LSM6DS3$/m);
+    expect(props).toMatch(/^includes=Gesture_Demo\.h$/m);
     const readme = strFromU8(files['Gesture_Demo/README.md']);
-    expect(readme).toContain('Arduino_TensorFlowLite 2.4.0-ALPHA');
+    expect(readme).toContain(`${TFLM_ARDUINO_LIBRARY.name} ${TFLM_ARDUINO_LIBRARY.version}`);
+    for (const l of IMU_ARDUINO_LIBRARIES) expect(readme).toContain(`**${l.name}**`);
+    expect(readme).toContain('from project "Gesture Demo"');
     const ino = strFromU8(files['Gesture_Demo/examples/Gesture_Demo_classify/Gesture_Demo_classify.ino']);
     expect(ino).toContain('#include <Gesture_Demo.h>');
+    expect(ino).toContain('namespace impulse = Gesture_Demo;');
     expect(ino).toContain('tflite::MicroMutableOpResolver<2> resolver;');
     expect(ino).toContain('resolver.AddFullyConnected();');
     expect(ino).toContain('resolver.AddSoftmax();');
-    expect(ino).toContain('kStrideSamples = 52'); // 500 ms at 104 Hz
-    // features are standardised with the header's arrays before quantizing (when the header says so)
-    expect(ino).toMatch(/#if MODEL_INPUT_STANDARDIZED\s+float x = \(features\[i\] - kFeatureMean\[i\]\) \/ kFeatureStd\[i\];/);
-    expect(ino).toContain('lroundf(x / MODEL_INPUT_SCALE)');
+    // accX..Z trained in m/s²: the IMU's g times standard gravity
+    expect(ino).toContain('const int kImuChannel[impulse::kAxisCount] = {0, 1, 2};');
+    expect(ino).toContain('const float kImuFactor[impulse::kAxisCount] = {9.80665016f, 9.80665016f, 9.80665016f};');
+    expect(ino).toContain('// #define TML_INPUT_CSV');
+    const h = strFromU8(files['Gesture_Demo/src/Gesture_Demo.h']);
+    expect(h).toContain('#ifndef GESTURE_DEMO_TINYML_IMPULSE_H_');
+    expect(h).toContain('namespace Gesture_Demo {');
+    expect(h).toContain('constexpr double kStrideFrames = 52.0;'); // 500 ms at 104 Hz
+    // features are standardised with the header's arrays before quantizing
+    expect(h).toContain('const float x = (feature - kFeatureMean[i]) / kFeatureStd[i];');
+    expect(h).toContain('lroundf(x / kInputScale)');
+    expect(h).toMatch(/#undef MODEL_INPUT_SIZE\n/);
+  });
+
+  it('names the library after the project: a valid Arduino library name and C++ identifier, never reserved', () => {
+    expect(arduinoLibraryName('Gesture Demo')).toBe('Gesture_Demo');
+    expect(arduinoLibraryName('  Wäsche – Sortierer!! ')).toBe('Wasche_Sortierer');
+    expect(arduinoLibraryName('2024 test')).toBe('Impulse_2024_test');
+    expect(arduinoLibraryName('')).toBe('TinyML_Project');
+    expect(arduinoLibraryName('✋👋')).toBe('TinyML_Project');
+    expect(arduinoLibraryName('__x__')).toBe('x');
+    for (const reserved of ['Wire', 'wire', 'math', 'Arduino', 'IMU', 'tflite', 'class', 'Servo', 'B101', 'LSM6DS3', 'TinyML_Impulse']) {
+      const n = arduinoLibraryName(reserved);
+      expect(n).toBe(`${reserved}_Impulse`);
+    }
+    const long = arduinoLibraryName('a'.repeat(100));
+    expect(long.length).toBeLessThanOrEqual(48);
+    for (const n of ['Gesture Demo', 'x-y', '9', 'für', 'a'.repeat(70)]) expect(arduinoLibraryName(n)).toMatch(/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/);
+  });
+
+  it('gives two projects two libraries, headers and namespaces', () => {
+    const make = (projectName: string) => Object.keys(unzipSync(makeArduinoLibraryZip({ tflite: q.tflite, impulse: testImpulse(), input: q.input, output: q.output, projectName }))).sort();
+    const a = make('Kitchen gestures');
+    const b = make('Garage door');
+    expect(a).toContain('Kitchen_gestures/src/Kitchen_gestures.h');
+    expect(b).toContain('Garage_door/src/Garage_door.h');
+    expect(a.filter((p) => b.includes(p))).toEqual([]);
   });
 
   it('refuses a model whose input does not match the DSP output', () => {
@@ -77,21 +114,26 @@ describe('makeArduinoLibraryZip', () => {
     try {
       mkdirSync(join(dir, 'src'));
       writeFileSync(join(dir, 'src', 'Gesture_Demo.h'), files['Gesture_Demo/src/Gesture_Demo.h']);
+      // The header's API, in its namespace (its build macros are undefined at its end).
       // A window of a 2 Hz sine on each axis; the driver prints length, a checksum and the features.
       writeFileSync(
         join(dir, 'main.cpp'),
         `#include <stdio.h>
 #include "src/Gesture_Demo.h"
+#ifdef MODEL_INPUT_SIZE
+#error "the header leaks its macros"
+#endif
+using namespace Gesture_Demo;
 int main() {
   unsigned long sum = 0;
-  for (unsigned i = 0; i < model_tflite_len; i++) sum = (sum * 31 + model_tflite[i]) % 1000000007UL;
-  static float w[IMPULSE_WINDOW_SAMPLES * IMPULSE_AXIS_COUNT];
-  for (int i = 0; i < IMPULSE_WINDOW_SAMPLES; i++)
-    for (int a = 0; a < IMPULSE_AXIS_COUNT; a++) w[i * IMPULSE_AXIS_COUNT + a] = (a + 1) * sinf(2 * 3.14159265f * 2.0f * i / 104.0f);
-  static float f[IMPULSE_FEATURE_COUNT];
-  int n = impulse_extract_features(w, IMPULSE_WINDOW_SAMPLES, f, IMPULSE_FEATURE_COUNT);
-  printf("%u %lu %d %d %s %lu %d %.9g\\n", model_tflite_len, sum, n, MODEL_INPUT_SIZE, model_labels[2], (unsigned long)((size_t)model_tflite % 16),
-         MODEL_INPUT_STANDARDIZED, (double)((kFeatureMean[38] + 1.0f) / kFeatureStd[38]));
+  for (unsigned i = 0; i < model_size(); i++) sum = (sum * 31 + model_data()[i]) % 1000000007UL;
+  static float w[kWindowSamples * kAxisCount];
+  for (int i = 0; i < kWindowSamples; i++)
+    for (int a = 0; a < kAxisCount; a++) w[i * kAxisCount + a] = (a + 1) * sinf(2 * 3.14159265f * 2.0f * i / 104.0f);
+  static float f[kFeatureCount];
+  int n = extract_features(w, kWindowSamples, f, kFeatureCount);
+  printf("%u %lu %d %d %s %lu %d %.9g\\n", model_size(), sum, n, kInputSize, labels[2], (unsigned long)((size_t)model_data() % 16),
+         (int)kInputStandardized, (double)((kFeatureMean[38] + 1.0f) / kFeatureStd[38]));
   for (int i = 0; i < n; i++) printf("%.6g ", f[i]);
   return 0;
 }

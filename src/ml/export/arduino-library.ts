@@ -97,7 +97,7 @@ const MAX_NAME = 48;
  * An Arduino library name that is also a C++ identifier, from a project name: accents dropped,
  * every run of other characters one underscore, no leading/trailing/double underscores (reserved in
  * C++), a letter first, at most 48 characters, never empty and never a reserved name (those get
- * `_Impulse` appended; a name starting with a digit gets `Impulse_` in front).
+ * `_Impulse` appended; a name starting with a digit gets `Impulse_` in front; none: TinyML_Project).
  */
 export function arduinoLibraryName(projectName: string): string {
   let s = projectName
@@ -105,7 +105,7 @@ export function arduinoLibraryName(projectName: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  if (s === '') s = 'Impulse';
+  if (s === '') s = 'TinyML_Project';
   if (/^[0-9]/.test(s)) s = `Impulse_${s}`;
   if (s.length > MAX_NAME) s = s.slice(0, MAX_NAME).replace(/_+$/, '');
   // binary.h of the AVR-era cores defines B0 … B11111111
