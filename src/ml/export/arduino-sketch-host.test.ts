@@ -24,6 +24,12 @@ import { makeArduinoLibraryFiles, type ArduinoLibraryInput } from './arduino-lib
 import { quantizeFeatures } from './impulse-descriptor.ts';
 
 const gxx = spawnSync('g++', ['--version']).status === 0;
+/**
+ * Optional: include directories of real TensorFlow Lite Micro headers (colon-separated), e.g. a
+ * tflite-micro checkout with its flatbuffers (the version its schema_generated.h asserts), gemmlowp
+ * and ruy: `TINYML_TFLM_INCLUDE=/tmp/tflm:/tmp/tflm/include:/tmp/tflm/gemmlowp:/tmp/tflm/ruy`.
+ */
+const tflmInclude = process.env.TINYML_TFLM_INCLUDE?.split(':').filter(Boolean) ?? [];
 
 function impulse(axes: string[], hz: number, windowMs: number, strideMs: number, block: 'spectral' | 'flatten', params: Record<string, ParamValue>): ImpulseConfig {
   return {
@@ -250,6 +256,22 @@ int main() {
       const avr = compile(['-D__AVR__']);
       expect(avr.ok).toBe(false);
       expect(avr.err).toContain('TensorFlow Lite Micro does not run on AVR boards');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(tflmInclude.length === 0)(`every board branch compiles against the real TFLite Micro headers${tflmInclude.length ? '' : ' — skipped: TINYML_TFLM_INCLUDE not set'}`, () => {
+    const cfg = impulse(['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ'], 104, 1000, 250, 'spectral', { 'fft-length': 32, 'filter-type': 'high', 'filter-cutoff': 1 });
+    const { files } = trainedLibrary(cfg, stream(300, 6, 104, 9));
+    const { dir, name } = layout(files);
+    try {
+      // Arduino, Wire and IMU headers stay stubs; TFLM's are the real ones (TensorFlowLite.h is only the Arduino wrapper's umbrella).
+      rmSync(join(dir, 'stubs', 'tensorflow'), { recursive: true });
+      for (const defines of [['-DARDUINO_ARDUINO_NANO33BLE', '-DTML_NANO33_BLE_SENSE_REV=1'], ['-DARDUINO_ARDUINO_NANO33BLE'], ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15'], [], ['-DTML_INPUT_CSV']]) {
+        const r = gpp(['-std=gnu++17', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', ...defines, '-I', join(dir, 'stubs'), ...tflmInclude.flatMap((d) => ['-I', d]), '-I', join(dir, 'lib', name, 'src'), join(dir, 'sketch.cpp')]);
+        expect(r.err, defines.join(' ')).toBe('');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
