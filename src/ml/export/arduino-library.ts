@@ -272,7 +272,8 @@ ${macros.map((m) => `#undef ${m}`).join('\n')}
   const est = estimateDeployment(model, { dspInputValues: ctx.windowFrames * w.axes.length });
   const version = inp.version ?? '1.0.0';
   const depends = [TFLM_ARDUINO_LIBRARY.name, ...IMU_ARDUINO_LIBRARIES.map((l) => l.name)];
-  const oneLine = (t: string) => t.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // One line per property: control characters (newlines, tabs …) become spaces.
+  const oneLine = (t: string) => Array.from(t, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
   const props = [
     `name=${name}`,
     `version=${version}`,
