@@ -77,14 +77,17 @@ describe('makeArduinoLibraryZip', () => {
     expect(arduinoLibraryName('2024 test')).toBe('Impulse_2024_test');
     expect(arduinoLibraryName('')).toBe('TinyML_Project');
     expect(arduinoLibraryName('✋👋')).toBe('TinyML_Project');
-    expect(arduinoLibraryName('__x__')).toBe('x');
-    for (const reserved of ['Wire', 'wire', 'math', 'Arduino', 'IMU', 'tflite', 'class', 'Servo', 'B101', 'LSM6DS3', 'TinyML_Impulse']) {
-      const n = arduinoLibraryName(reserved);
-      expect(n).toBe(`${reserved}_Impulse`);
+    expect(arduinoLibraryName('__x__')).toBe('X_Impulse'); // one capital: a macro's style
+    expect(arduinoLibraryName('gestures')).toBe('Gestures'); // a capital first: never a C++ keyword or a sketch name
+    expect(arduinoLibraryName('class')).toBe('Class');
+    // reserved names (any case: file systems may ignore it) and all-capital names (macros) get a suffix
+    for (const [given, want] of [['Wire', 'Wire'], ['wire', 'Wire'], ['math', 'Math'], ['Arduino', 'Arduino'], ['Servo', 'Servo'], ['TinyML_Impulse', 'TinyML_Impulse'],
+      ['IMU', 'IMU'], ['HIGH', 'HIGH'], ['B101', 'B101'], ['LSM6DS3', 'LSM6DS3'], ['ADC', 'ADC'], ['I2C_MODE', 'I2C_MODE'], ['d13', 'D13']]) {
+      expect(arduinoLibraryName(given), given).toBe(`${want}_Impulse`);
     }
     const long = arduinoLibraryName('a'.repeat(100));
     expect(long.length).toBeLessThanOrEqual(48);
-    for (const n of ['Gesture Demo', 'x-y', '9', 'für', 'a'.repeat(70)]) expect(arduinoLibraryName(n)).toMatch(/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/);
+    for (const n of ['Gesture Demo', 'x-y', '9', 'für', 'a'.repeat(70), 'ÆØÅ', '日本']) expect(arduinoLibraryName(n)).toMatch(/^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/);
   });
 
   it('gives two projects two libraries, headers and namespaces', () => {

@@ -56,37 +56,30 @@ export const IMU_ARDUINO_LIBRARIES = [
 ] as const;
 
 /**
- * Names a library must not take (compared case-insensitively): headers of the C library and the
- * Arduino cores, libraries the sketch or common sketches include, namespaces and globals it would
- * shadow, and C++ keywords (the name is also a namespace).
+ * Names a library must not take, compared case-insensitively (file systems on Windows and macOS are):
+ * headers of the C/C++ library and the Arduino cores (src/<Name>.h would shadow <name.h>), libraries
+ * the sketch or common sketches include, the cores' CamelCase globals and classes (the library name is
+ * also a namespace), and the former fixed export name. Lower-case identifiers (C++ keywords, the
+ * sketch's own names) cannot collide: library names start with a capital; all-capital names (the
+ * macros' style: HIGH, ADC, D13, I2C_MODE …) are never used as they are.
  */
 const RESERVED = new Set(
   [
-    // C / C++ library headers (src/<Name>.h would shadow <name.h>)
+    // C / C++ library headers
     'assert', 'complex', 'ctype', 'errno', 'fenv', 'float', 'inttypes', 'iso646', 'limits', 'locale', 'math', 'setjmp', 'signal',
     'stdalign', 'stdarg', 'stdatomic', 'stdbool', 'stddef', 'stdint', 'stdio', 'stdlib', 'stdnoreturn', 'string', 'tgmath', 'threads',
     'time', 'uchar', 'wchar', 'wctype', 'new', 'memory', 'vector', 'array', 'algorithm', 'functional', 'utility', 'cmath', 'cstdint',
-    // Arduino cores and their headers
-    'Arduino', 'WString', 'Print', 'Printable', 'Stream', 'HardwareSerial', 'Client', 'Server', 'Udp', 'IPAddress', 'binary',
-    'pins_arduino', 'variant', 'api', 'mbed', 'rtos', 'USB', 'PluggableUSB', 'Serial', 'Serial1', 'Wire1', 'IMU', 'HIGH', 'LOW',
-    'INPUT', 'OUTPUT', 'PI', 'DEG_TO_RAD', 'RAD_TO_DEG', 'DEC', 'HEX', 'OCT', 'BIN', 'min', 'max', 'abs', 'round', 'constrain',
-    'radians', 'degrees', 'sq', 'bit', 'setup', 'loop', 'micros', 'millis', 'delay',
-    // Libraries (built-in, TFLM, IMUs, common)
-    'Wire', 'SPI', 'Servo', 'SD', 'EEPROM', 'Ethernet', 'WiFi', 'WiFiNINA', 'Stepper', 'SoftwareSerial', 'LiquidCrystal', 'Keyboard',
-    'Mouse', 'HID', 'Firmata', 'TFT', 'GSM', 'Audio', 'Scheduler', 'Bridge', 'Esplora', 'USBHost', 'PDM', 'ArduinoBLE', 'BLE',
-    'TensorFlowLite', 'Arduino_TensorFlowLite', 'Chirale_TensorFlowLite', 'tflite', 'flatbuffers', 'tflite_micro',
-    'Arduino_LSM9DS1', 'Arduino_BMI270_BMM150', 'Arduino_LSM6DSOX', 'Arduino_LSM6DS3', 'LSM6DS3', 'LSM6DS3Core', 'LSM9DS1',
-    'BMI270', 'SparkFunLSM6DS3', 'MPU6050', 'Adafruit_MPU6050',
-    // namespaces and names the sketch and header use
-    'std', 'tml', 'impulse', 'model', 'arduino', 'TinyML_Impulse',
-    // C++ keywords
-    'alignas', 'alignof', 'and', 'and_eq', 'asm', 'auto', 'bitand', 'bitor', 'bool', 'break', 'case', 'catch', 'char', 'char16_t',
-    'char32_t', 'class', 'compl', 'const', 'constexpr', 'const_cast', 'continue', 'decltype', 'default', 'delete', 'do', 'double',
-    'dynamic_cast', 'else', 'enum', 'explicit', 'export', 'extern', 'false', 'for', 'friend', 'goto', 'if', 'inline', 'int', 'long',
-    'mutable', 'namespace', 'noexcept', 'not', 'not_eq', 'nullptr', 'operator', 'or', 'or_eq', 'private', 'protected', 'public',
-    'register', 'reinterpret_cast', 'return', 'short', 'signed', 'sizeof', 'static', 'static_assert', 'static_cast', 'struct', 'switch',
-    'template', 'this', 'thread_local', 'throw', 'true', 'try', 'typedef', 'typeid', 'typename', 'union', 'unsigned', 'using',
-    'virtual', 'void', 'volatile', 'wchar_t', 'while', 'xor', 'xor_eq',
+    // Arduino cores: headers, globals, classes
+    'Arduino', 'WString', 'String', 'Print', 'Printable', 'Stream', 'HardwareSerial', 'Client', 'Server', 'Udp', 'IPAddress', 'binary',
+    'pins_arduino', 'variant', 'api', 'mbed', 'rtos', 'PluggableUSB', 'Serial', 'Serial1', 'Serial2', 'SerialUSB', 'Wire', 'Wire1',
+    'TwoWire', 'Keyboard', 'Mouse',
+    // Libraries (built-in, TFLM, IMUs, common) and their classes
+    'Servo', 'Ethernet', 'WiFi', 'WiFiNINA', 'Stepper', 'SoftwareSerial', 'LiquidCrystal', 'Firmata', 'Audio', 'Scheduler', 'Bridge',
+    'Esplora', 'USBHost', 'ArduinoBLE', 'TensorFlowLite', 'Arduino_TensorFlowLite', 'Chirale_TensorFlowLite', 'Arduino_LSM9DS1',
+    'Arduino_BMI270_BMM150', 'Arduino_LSM6DSOX', 'Arduino_LSM6DS3', 'LSM6DS3', 'LSM9DS1Class', 'BoschSensorClass', 'SparkFunLSM6DS3',
+    'Adafruit_MPU6050', 'Adafruit_Sensor',
+    // the name every export had before libraries were named after their project
+    'TinyML_Impulse',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -96,8 +89,9 @@ const MAX_NAME = 48;
 /**
  * An Arduino library name that is also a C++ identifier, from a project name: accents dropped,
  * every run of other characters one underscore, no leading/trailing/double underscores (reserved in
- * C++), a letter first, at most 48 characters, never empty and never a reserved name (those get
- * `_Impulse` appended; a name starting with a digit gets `Impulse_` in front; none: TinyML_Project).
+ * C++), a capital letter first (a name starting with a digit gets `Impulse_` in front), at most 48
+ * characters, never empty (TinyML_Project), and never reserved or all capitals (those get `_Impulse`
+ * appended).
  */
 export function arduinoLibraryName(projectName: string): string {
   let s = projectName
@@ -107,9 +101,9 @@ export function arduinoLibraryName(projectName: string): string {
     .replace(/^_+|_+$/g, '');
   if (s === '') s = 'TinyML_Project';
   if (/^[0-9]/.test(s)) s = `Impulse_${s}`;
+  s = s[0].toUpperCase() + s.slice(1);
   if (s.length > MAX_NAME) s = s.slice(0, MAX_NAME).replace(/_+$/, '');
-  // binary.h of the AVR-era cores defines B0 … B11111111
-  if (RESERVED.has(s.toLowerCase()) || /^B[01]{1,8}$/.test(s)) s = `${s}_Impulse`;
+  if (RESERVED.has(s.toLowerCase()) || !/[a-z]/.test(s)) s = `${s}_Impulse`;
   return s;
 }
 
