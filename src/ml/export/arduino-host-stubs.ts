@@ -6,8 +6,9 @@
  * - time: `micros()` advances a fake clock by HOST_US_PER_CALL (default 50 µs) per call;
  * - Serial: `read()`/`available()` read stdin (CSV mode), prints go to stdout; end of stdin ends the run;
  * - Wire: an MPU6050 at 0x68 (WHO_AM_I 0x75 = 0x68) whose 14 data bytes at 0x3B come from stdin, one
- *   line of six int16 values (ax ay az gx gy gz) per burst read; it prints `R <µs>` at every read; end
- *   of stdin ends the run;
+ *   line of six int16 values (ax ay az gx gy gz) per burst read; or (HOST_IMU_LSM6DS3_WIRE1) an
+ *   LSM6DS3TR-C at 0x6A on Wire1, silent until its power pin goes high, data at 0x22 (gyro, then
+ *   accelerometer, little-endian); it prints `R <µs>` at every read; end of stdin ends the run;
  * - TFLM: `Invoke()` prints `Q` and the int8 input tensor (HOST_INPUT_SIZE values), outputs zeros.
  *
  * Not part of the app: imported by tests only.
@@ -197,7 +198,13 @@ void delay(unsigned long ms) {
   if (host_now_us > 1000000000000ull) { fflush(stdout); exit(5); }
 }
 void pinMode(int, int) {}
-void digitalWrite(int, int) {}
+#ifndef HOST_IMU_POWER_PIN
+#define HOST_IMU_POWER_PIN -1
+#endif
+static bool imu_powered_flag = false;
+void digitalWrite(int pin, int value) {
+  if (pin == HOST_IMU_POWER_PIN && value == HIGH) imu_powered_flag = true;
+}
 
 HostSerial Serial;
 static int host_peek = -2;
@@ -222,7 +229,16 @@ size_t HostSerial::print(double v, int digits) { return (size_t)printf("%.*f", d
 size_t HostSerial::println(const char* s) { return (size_t)printf("%s\\n", s); }
 size_t HostSerial::println() { return (size_t)printf("\\n"); }
 
-// An MPU6050 at 0x68 whose samples come from stdin.
+// The IMU, its samples from stdin ("ax ay az gx gy gz" int16 per line): an MPU6050 at 0x68 on Wire,
+// or with HOST_IMU_LSM6DS3_WIRE1 an LSM6DS3TR-C at 0x6A on Wire1 that answers only once its power
+// pin (HOST_IMU_POWER_PIN) is driven high.
+#ifdef HOST_IMU_LSM6DS3_WIRE1
+#define HOST_IMU_BUS Wire1
+#define HOST_IMU_ADDR 0x6A
+#else
+#define HOST_IMU_BUS Wire
+#define HOST_IMU_ADDR 0x68
+#endif
 TwoWire Wire, Wire1;
 static uint8_t wire_addr = 0, wire_reg = 0, wire_buf[16];
 static int wire_len = 0, wire_pos = 0;
@@ -233,19 +249,38 @@ size_t TwoWire::write(uint8_t b) {
   if (wire_len == -1) { wire_reg = b; wire_len = 0; }
   return 1;
 }
-uint8_t TwoWire::endTransmission(bool) { return this == &Wire && wire_addr == 0x68 ? 0 : 2; }
+static bool imu_here(const TwoWire* bus, uint8_t addr) {
+#ifdef HOST_IMU_LSM6DS3_WIRE1
+  if (!imu_powered_flag) return false;
+#endif
+  return bus == &HOST_IMU_BUS && addr == HOST_IMU_ADDR;
+}
+uint8_t TwoWire::endTransmission(bool) { return imu_here(this, wire_addr) ? 0 : 2; }
+static void put16(uint8_t* p, int v, bool big) {
+  p[big ? 0 : 1] = (uint8_t)((v >> 8) & 0xFF);
+  p[big ? 1 : 0] = (uint8_t)(v & 0xFF);
+}
 uint8_t TwoWire::requestFrom(uint8_t addr, uint8_t n) {
-  if (this != &Wire || addr != 0x68) return 0;
+  if (!imu_here(this, addr)) return 0;
   wire_pos = 0;
   wire_len = n;
   memset(wire_buf, 0, sizeof wire_buf);
+#ifdef HOST_IMU_LSM6DS3_WIRE1
+  const bool data = wire_reg == 0x22 && n == 12;
+  if (wire_reg == 0x0F) wire_buf[0] = 0x6A;
+#else
+  const bool data = wire_reg == 0x3B && n == 14;
   if (wire_reg == 0x75) wire_buf[0] = 0x68;
-  if (wire_reg == 0x3B && n == 14) {
+#endif
+  if (data) {
     int v[6];
     if (scanf("%d %d %d %d %d %d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6) { fflush(stdout); exit(0); }
     printf("R %llu\\n", (unsigned long long)host_now_us);
-    for (int i = 0; i < 3; i++) { wire_buf[2 * i] = (uint8_t)((v[i] >> 8) & 0xFF); wire_buf[2 * i + 1] = (uint8_t)(v[i] & 0xFF); }
-    for (int i = 0; i < 3; i++) { wire_buf[8 + 2 * i] = (uint8_t)((v[3 + i] >> 8) & 0xFF); wire_buf[9 + 2 * i] = (uint8_t)(v[3 + i] & 0xFF); }
+#ifdef HOST_IMU_LSM6DS3_WIRE1
+    for (int i = 0; i < 3; i++) { put16(wire_buf + 2 * i, v[3 + i], false); put16(wire_buf + 6 + 2 * i, v[i], false); }
+#else
+    for (int i = 0; i < 3; i++) { put16(wire_buf + 2 * i, v[i], true); put16(wire_buf + 8 + 2 * i, v[3 + i], true); }
+#endif
   }
   return n;
 }

@@ -52,7 +52,7 @@ export const TFLM_ARDUINO_LIBRARY = {
 export const IMU_ARDUINO_LIBRARIES = [
   { name: 'Arduino_LSM9DS1', board: 'Arduino Nano 33 BLE Sense Rev1 (LSM9DS1)' },
   { name: 'Arduino_BMI270_BMM150', board: 'Arduino Nano 33 BLE Sense Rev2 (BMI270)' },
-  { name: 'Seeed Arduino LSM6DS3', board: 'Seeed XIAO nRF52840 Sense (LSM6DS3TR-C)' },
+  { name: 'Seeed Arduino LSM6DS3', board: 'Seeed XIAO nRF52840 Sense (LSM6DS3TR-C), "Seeed nRF52 mbed-enabled Boards" core (on the non-mbed core the sketch reads its registers)' },
 ] as const;
 
 /**

@@ -195,38 +195,73 @@ int main() {
     }
   });
 
-  it('reads an MPU6050 on Wire every 1/59 s without drift and converts g to m/s² (and deg/s) for the model', () => {
-    const axes = ['accX', 'accY', 'accZ', 'gyrZ'];
-    const cfg = impulse(axes, 59, 1000, 500, 'spectral', { 'fft-length': 16, 'filter-type': 'high', 'filter-cutoff': 2, 'filter-order': 2 });
-    // Raw int16 readings: ±4 g (8192 LSB/g), ±2000 deg/s (16.4 LSB per deg/s).
-    const frames = 400;
-    const raw = stream(frames, 6, 59, 5, 4000);
-    const ints = Array.from(raw, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
-    // The values the impulse was trained on: m/s² and deg/s.
-    const values = new Float32Array(frames * axes.length);
-    const ch = [0, 1, 2, 5];
-    for (let i = 0; i < frames; i++) {
-      for (let a = 0; a < 4; a++) {
-        const v = ints[i * 6 + ch[a]];
-        values[i * 4 + a] = a < 3 ? Math.fround(Math.fround(v / 8192) * Math.fround(9.80665)) : Math.fround(Math.fround(v / Math.fround(16.4)) * 1);
+  const imuCases = [
+    {
+      name: 'an MPU6050 on Wire (any board)',
+      defines: [] as string[],
+      banner: 'IMU: MPU6050 / LSM6DS3 on Wire',
+      // ±4 g: 8192 LSB per g; ±2000 deg/s: 16.4 LSB per deg/s
+      acc: (v: number) => Math.fround(v / 8192),
+      gyr: (v: number) => Math.fround(v / Math.fround(16.4)),
+    },
+    {
+      name: 'the XIAO nRF52840 Sense LSM6DS3TR-C on Wire1, powered first (Seeed nRF52 core)',
+      defines: ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_LSM6DS3_WIRE1', '-DHOST_IMU_POWER_PIN=15'],
+      banner: 'IMU: LSM6DS3TR-C on Wire1 (XIAO nRF52840 Sense)',
+      // ±4 g: 0.122 mg per LSB; ±2000 deg/s: 70 mdeg/s per LSB
+      acc: (v: number) => Math.fround(v * Math.fround(0.000122)),
+      gyr: (v: number) => Math.fround(v * Math.fround(0.07)),
+    },
+  ];
+  for (const c of imuCases) {
+    it(`reads ${c.name} every 1/59 s without drift and converts g to m/s² (and deg/s) for the model`, () => {
+      const axes = ['accX', 'accY', 'accZ', 'gyrZ'];
+      const cfg = impulse(axes, 59, 1000, 500, 'spectral', { 'fft-length': 16, 'filter-type': 'high', 'filter-cutoff': 2, 'filter-order': 2 });
+      const frames = 400;
+      const raw = stream(frames, 6, 59, 5, 4000);
+      const ints = Array.from(raw, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+      // The values the impulse was trained on: m/s² and deg/s.
+      const values = new Float32Array(frames * axes.length);
+      const ch = [0, 1, 2, 5];
+      for (let i = 0; i < frames; i++) {
+        for (let a = 0; a < 4; a++) {
+          const v = ints[i * 6 + ch[a]];
+          values[i * 4 + a] = a < 3 ? Math.fround(c.acc(v) * Math.fround(9.80665)) : c.gyr(v);
+        }
       }
-    }
-    const { files, starts, want, dim } = trainedLibrary(cfg, values, { axisUnits: ['m/s²', 'm/s²', 'm/s²', 'deg/s'] });
+      const { files, starts, want, dim } = trainedLibrary(cfg, values, { axisUnits: ['m/s²', 'm/s²', 'm/s²', 'deg/s'] });
+      const { dir, name } = layout(files);
+      try {
+        const bin = buildHost(dir, name, c.defines, dim);
+        const input = Array.from({ length: frames }, (_, i) => ints.slice(i * 6, i * 6 + 6).join(' ')).join('\n') + '\n';
+        const r = spawnSync(bin, { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30_000 });
+        expect(r.status, r.stdout.slice(0, 400)).toBe(0);
+        expect(r.stdout).toContain(c.banner);
+        const reads = r.stdout.split('\n').filter((l) => l.startsWith('R ')).map((l) => Number(l.slice(2)));
+        expect(reads).toHaveLength(frames);
+        // Reading n is taken n / 59 s after the first (within the fake clock's 50 µs steps), however long a window took.
+        const period = 1e6 / 59;
+        reads.forEach((t, n) => expect(Math.abs(t - reads[0] - n * period), `reading ${n}`).toBeLessThan(200));
+        const got = r.stdout.split('\n').filter((l) => l.startsWith('Q ')).map((l) => l.slice(2).split(' ').map(Number));
+        expect(got).toHaveLength(starts.length);
+        expect(got).toEqual(want);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('says so when no IMU answers (the XIAO\'s IMU left unpowered)', () => {
+    const cfg = impulse(['accX', 'accY', 'accZ'], 59, 1000, 500, 'flatten', {});
+    const { files, dim } = trainedLibrary(cfg, stream(200, 3, 59, 1));
     const { dir, name } = layout(files);
     try {
-      const bin = buildHost(dir, name, [], dim);
-      const input = Array.from({ length: frames }, (_, i) => ints.slice(i * 6, i * 6 + 6).join(' ')).join('\n') + '\n';
-      const r = spawnSync(bin, { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30_000 });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain('IMU: MPU6050 / LSM6DS3 on Wire');
-      const reads = r.stdout.split('\n').filter((l) => l.startsWith('R ')).map((l) => Number(l.slice(2)));
-      expect(reads).toHaveLength(frames);
-      // Reading n is taken at n / 59 s after the first (within the fake clock's 50 µs steps), however long a window took.
-      const period = 1e6 / 59;
-      reads.forEach((t, n) => expect(Math.abs(t - reads[0] - n * period), `reading ${n}`).toBeLessThan(200));
-      const got = r.stdout.split('\n').filter((l) => l.startsWith('Q ')).map((l) => l.slice(2).split(' ').map(Number));
-      expect(got).toHaveLength(starts.length);
-      expect(got).toEqual(want);
+      // The power pin is another one than the sketch drives: the IMU never answers.
+      const bin = buildHost(dir, name, ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_LSM6DS3_WIRE1', '-DHOST_IMU_POWER_PIN=16'], dim);
+      const r = spawnSync(bin, { input: '', encoding: 'utf8', timeout: 30_000 });
+      expect(r.stdout).toContain('IMU not found: LSM6DS3TR-C on Wire1 (XIAO nRF52840 Sense).');
+      const generic = buildHost(dir, name, ['-DHOST_IMU_LSM6DS3_WIRE1'], dim);
+      expect(spawnSync(generic, { input: '', encoding: 'utf8', timeout: 30_000 }).stdout).toContain('No IMU found on Wire: connect an MPU6050');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -243,7 +278,7 @@ int main() {
         ['-DARDUINO_ARDUINO_NANO33BLE', '-DTML_NANO33_BLE_SENSE_REV=1'],
         ['-DARDUINO_ARDUINO_NANO33BLE'],
         ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DTARGET_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15'],
-        ['-DARDUINO_Seeed_XIAO_nRF52840_Sense'],
+        ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15'],
         [],
         ['-DTML_INPUT_CSV'],
       ]) {

@@ -6,9 +6,10 @@
  *
  * IMU per board, chosen by the core's board macros: Nano 33 BLE Sense Rev1 (LSM9DS1,
  * Arduino_LSM9DS1) or Rev2 (BMI270, Arduino_BMI270_BMM150; both libraries define a global `IMU`, so
- * the revision is a #define), XIAO nRF52840 Sense (LSM6DS3TR-C, Seeed Arduino LSM6DS3, powered
- * through PIN_LSM6DS3TR_C_POWER first; the library uses the board's internal Wire1), any other board:
- * an MPU6050 or LSM6DS3-family IMU on Wire, driven by its registers. Every reader gives acceleration
+ * the revision is a #define), XIAO nRF52840 Sense (LSM6DS3TR-C, powered through PIN_LSM6DS3TR_C_POWER
+ * first, on the internal Wire1: with Seeed Arduino LSM6DS3 on the mbed-enabled core, by registers on
+ * the non-mbed core, where that library would use Wire), any other board: an MPU6050 or
+ * LSM6DS3-family IMU on Wire, driven by its registers. Every reader gives acceleration
  * in g and rotation in deg/s; the sketch converts to the units the impulse was trained in.
  * DOM-free core module.
  */
@@ -109,7 +110,8 @@ const float kImuFactor[impulse::kAxisCount] = {${imu.map((s) => cFloat(s.factor)
 // Input: the board's IMU, chosen from the board you compile for:
 //   Arduino Nano 33 BLE Sense Rev1 (LSM9DS1, library Arduino_LSM9DS1) or Rev2 (BMI270, library
 //   Arduino_BMI270_BMM150): set TML_NANO33_BLE_SENSE_REV below;
-//   Seeed XIAO nRF52840 Sense (LSM6DS3TR-C, library "Seeed Arduino LSM6DS3");
+//   Seeed XIAO nRF52840 Sense (LSM6DS3TR-C: library "Seeed Arduino LSM6DS3" on the mbed-enabled core,
+//   registers on Wire1 on the non-mbed "Seeed nRF52 Boards" core);
 //   any other board: an MPU6050 or LSM6DS3/LSM6DSL/LSM6DSOX wired to the Wire (I2C) pins.
 // Or CSV lines over serial (one value per axis: ${opts.axes.join(', ')}): #define TML_INPUT_CSV.
 
@@ -139,12 +141,21 @@ ${csvDefault}
 #define TML_IMU_ODR_HZ 100
 #endif
 #define TML_IMU_ARDUINO 1
-#elif defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE) || defined(TARGET_SEEED_XIAO_NRF52840_SENSE) || defined(ARDUINO_Seeed_XIAO_nRF52840_Sense)
+#elif defined(ARDUINO_SEEED_XIAO_NRF52840_SENSE) || defined(TARGET_SEEED_XIAO_NRF52840_SENSE)
+// Seeed nRF52 mbed-enabled core: the library drives the IMU on the internal Wire1.
 #include <LSM6DS3.h>
 #include <Wire.h>
 #define TML_IMU_NAME "LSM6DS3TR-C (XIAO nRF52840 Sense)"
 #define TML_IMU_ODR_HZ 416
 #define TML_IMU_SEEED 1
+#elif defined(ARDUINO_Seeed_XIAO_nRF52840_Sense)
+// Seeed nRF52 (non-mbed) core: the library would talk on Wire (the pads), so the registers are read
+// on the internal Wire1, after powering the IMU.
+#include <Wire.h>
+#define TML_IMU_NAME "LSM6DS3TR-C on Wire1 (XIAO nRF52840 Sense)"
+#define TML_IMU_ODR_HZ 416
+#define TML_IMU_WIRE 1
+#define TML_IMU_BUS Wire1
 #elif defined(__AVR__)
 #error "TensorFlow Lite Micro does not run on AVR boards (Uno, Mega, Nano): use an Arm Cortex-M, RP2040 or ESP32 board."
 #else
@@ -152,6 +163,7 @@ ${csvDefault}
 #define TML_IMU_NAME "MPU6050 / LSM6DS3 on Wire"
 #define TML_IMU_ODR_HZ 416
 #define TML_IMU_WIRE 1
+#define TML_IMU_BUS Wire
 #endif
 #endif  // !TML_INPUT_CSV
 
@@ -230,30 +242,35 @@ static enum { IMU_NONE, IMU_MPU6050, IMU_LSM6DS3 } imu_kind = IMU_NONE;
 static uint8_t imu_addr = 0;
 
 static uint8_t reg_read(uint8_t addr, uint8_t reg) {
-  Wire.beginTransmission(addr);
-  Wire.write(reg);
-  if (Wire.endTransmission(false) != 0) return 0xFF;
-  if (Wire.requestFrom(addr, (uint8_t)1) != 1) return 0xFF;
-  return (uint8_t)Wire.read();
+  TML_IMU_BUS.beginTransmission(addr);
+  TML_IMU_BUS.write(reg);
+  if (TML_IMU_BUS.endTransmission(false) != 0) return 0xFF;
+  if (TML_IMU_BUS.requestFrom(addr, (uint8_t)1) != 1) return 0xFF;
+  return (uint8_t)TML_IMU_BUS.read();
 }
 static void reg_write(uint8_t addr, uint8_t reg, uint8_t v) {
-  Wire.beginTransmission(addr);
-  Wire.write(reg);
-  Wire.write(v);
-  Wire.endTransmission();
+  TML_IMU_BUS.beginTransmission(addr);
+  TML_IMU_BUS.write(reg);
+  TML_IMU_BUS.write(v);
+  TML_IMU_BUS.endTransmission();
 }
 static bool reg_burst(uint8_t addr, uint8_t reg, uint8_t* out, uint8_t n) {
-  Wire.beginTransmission(addr);
-  Wire.write(reg);
-  if (Wire.endTransmission(false) != 0) return false;
-  if (Wire.requestFrom(addr, n) != n) return false;
-  for (uint8_t i = 0; i < n; i++) out[i] = (uint8_t)Wire.read();
+  TML_IMU_BUS.beginTransmission(addr);
+  TML_IMU_BUS.write(reg);
+  if (TML_IMU_BUS.endTransmission(false) != 0) return false;
+  if (TML_IMU_BUS.requestFrom(addr, n) != n) return false;
+  for (uint8_t i = 0; i < n; i++) out[i] = (uint8_t)TML_IMU_BUS.read();
   return true;
 }
 
 static bool imu_begin() {
-  Wire.begin();
-  Wire.setClock(400000);
+#if defined(PIN_LSM6DS3TR_C_POWER)
+  pinMode(PIN_LSM6DS3TR_C_POWER, OUTPUT);  // the XIAO's IMU is powered from this pin (P1.08)
+  digitalWrite(PIN_LSM6DS3TR_C_POWER, HIGH);
+  delay(10);
+#endif
+  TML_IMU_BUS.begin();
+  TML_IMU_BUS.setClock(400000);
   for (uint8_t addr = 0x68; addr <= 0x69; addr++) {
     if (reg_read(addr, 0x75) == 0x68) {  // MPU6050 WHO_AM_I
       imu_kind = IMU_MPU6050;
@@ -382,7 +399,7 @@ ${calls.map((c) => `  resolver.${c}();`).join('\n')}
   Serial.println(${cString(`Send one CSV line per sample (${opts.axes.join(', ')}) at the impulse's rate.`)});
 #else
   if (!imu_begin()) {
-#if defined(TML_IMU_WIRE)
+#if defined(TML_IMU_WIRE) && !defined(ARDUINO_Seeed_XIAO_nRF52840_Sense)
     halt("No IMU found on Wire: connect an MPU6050 (0x68/0x69) or LSM6DS3 (0x6A/0x6B) to SDA/SCL and 3.3 V, or #define TML_INPUT_CSV.");
 #elif defined(ARDUINO_ARDUINO_NANO33BLE)
     halt("IMU not found: on a Nano 33 BLE Sense Rev1 set TML_NANO33_BLE_SENSE_REV to 1, on a Rev2 to 2.");
