@@ -67,6 +67,9 @@ extern TwoWire Wire1;
 `;
 
 const ARDUINO_IMU_H = `#pragma once
+#ifndef HOST_LIBRARY_IMU
+#define HOST_LIBRARY_IMU 1
+#endif
 #include <Arduino.h>
 class HostLibraryImu {
  public:
@@ -80,6 +83,9 @@ extern HostLibraryImu IMU;
 `;
 
 const LSM6DS3_H = `#pragma once
+#ifndef HOST_SEEED_IMU
+#define HOST_SEEED_IMU 1
+#endif
 #include <Arduino.h>
 #define I2C_MODE 1
 #define SPI_MODE 0
@@ -288,6 +294,35 @@ int TwoWire::available() { return wire_len - wire_pos; }
 int TwoWire::read() { return wire_pos < wire_len ? wire_buf[wire_pos++] : -1; }
 
 #include "sketch.cpp"
+
+// Library-driven IMUs (HOST_LIBRARY_IMU: the Arduino_LSM9DS1 / Arduino_BMI270_BMM150 API; HOST_SEEED_IMU:
+// Seeed's LSM6DS3 class, which answers only once HOST_IMU_POWER_PIN went high): one stdin line
+// "ax ay az gx gy gz" (g, deg/s) per reading, "R <µs>" printed at each.
+#if defined(HOST_LIBRARY_IMU) || defined(HOST_SEEED_IMU)
+static float lib_frame[6];
+static void lib_next() {
+  if (scanf("%f %f %f %f %f %f", &lib_frame[0], &lib_frame[1], &lib_frame[2], &lib_frame[3], &lib_frame[4], &lib_frame[5]) != 6) { fflush(stdout); exit(0); }
+  printf("R %llu\\n", (unsigned long long)host_now_us);
+}
+#endif
+#ifdef HOST_LIBRARY_IMU
+HostLibraryImu IMU;
+int HostLibraryImu::begin() { return 1; }
+int HostLibraryImu::accelerationAvailable() { return 1; }
+int HostLibraryImu::readAcceleration(float& x, float& y, float& z) { lib_next(); x = lib_frame[0]; y = lib_frame[1]; z = lib_frame[2]; return 1; }
+int HostLibraryImu::gyroscopeAvailable() { return 1; }
+int HostLibraryImu::readGyroscope(float& x, float& y, float& z) { x = lib_frame[3]; y = lib_frame[4]; z = lib_frame[5]; return 1; }
+#endif
+#ifdef HOST_SEEED_IMU
+LSM6DS3::LSM6DS3(uint8_t, uint8_t) {}
+status_t LSM6DS3::begin() { return imu_powered_flag ? IMU_SUCCESS : IMU_HW_ERROR; }
+float LSM6DS3::readFloatAccelX() { lib_next(); return lib_frame[0]; }
+float LSM6DS3::readFloatAccelY() { return lib_frame[1]; }
+float LSM6DS3::readFloatAccelZ() { return lib_frame[2]; }
+float LSM6DS3::readFloatGyroX() { return lib_frame[3]; }
+float LSM6DS3::readFloatGyroY() { return lib_frame[4]; }
+float LSM6DS3::readFloatGyroZ() { return lib_frame[5]; }
+#endif
 
 int main() {
   setup();

@@ -195,9 +195,24 @@ int main() {
     }
   });
 
+  // Library IMUs hand the sketch floats in g and deg/s: here the int16 stream / 8192 and / 16.4 as float32 text.
+  const libLine = (v: number[]) => v.map((x, i) => Math.fround(i < 3 ? x / 8192 : x / 16.4).toPrecision(9)).join(' ');
+  const libAcc = (v: number) => Math.fround(v / 8192);
+  const libGyr = (v: number) => Math.fround(v / 16.4);
   const imuCases = [
+    { name: 'the Nano 33 BLE Sense Rev2 BMI270 (library API)', defines: ['-DARDUINO_ARDUINO_NANO33BLE'], banner: 'IMU: BMI270 (Nano 33 BLE Sense Rev2)', line: libLine, acc: libAcc, gyr: libGyr },
+    { name: 'the Nano 33 BLE Sense Rev1 LSM9DS1 (library API)', defines: ['-DARDUINO_ARDUINO_NANO33BLE', '-DTML_NANO33_BLE_SENSE_REV=1'], banner: 'IMU: LSM9DS1 (Nano 33 BLE Sense Rev1)', line: libLine, acc: libAcc, gyr: libGyr },
+    {
+      name: 'the XIAO nRF52840 Sense through Seeed Arduino LSM6DS3, powered first (mbed-enabled core)',
+      defines: ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DTARGET_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_POWER_PIN=15'],
+      banner: 'IMU: LSM6DS3TR-C (XIAO nRF52840 Sense)',
+      line: libLine,
+      acc: libAcc,
+      gyr: libGyr,
+    },
     {
       name: 'an MPU6050 on Wire (any board)',
+      line: (v: number[]) => v.join(' '),
       defines: [] as string[],
       banner: 'IMU: MPU6050 / LSM6DS3 on Wire',
       // ±4 g: 8192 LSB per g; ±2000 deg/s: 16.4 LSB per deg/s
@@ -208,6 +223,7 @@ int main() {
       name: 'the XIAO nRF52840 Sense LSM6DS3TR-C on Wire1, powered first (Seeed nRF52 core)',
       defines: ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_LSM6DS3_WIRE1', '-DHOST_IMU_POWER_PIN=15'],
       banner: 'IMU: LSM6DS3TR-C on Wire1 (XIAO nRF52840 Sense)',
+      line: (v: number[]) => v.join(' '),
       // ±4 g: 0.122 mg per LSB; ±2000 deg/s: 70 mdeg/s per LSB
       acc: (v: number) => Math.fround(v * Math.fround(0.000122)),
       gyr: (v: number) => Math.fround(v * Math.fround(0.07)),
@@ -233,7 +249,7 @@ int main() {
       const { dir, name } = layout(files);
       try {
         const bin = buildHost(dir, name, c.defines, dim);
-        const input = Array.from({ length: frames }, (_, i) => ints.slice(i * 6, i * 6 + 6).join(' ')).join('\n') + '\n';
+        const input = Array.from({ length: frames }, (_, i) => c.line(ints.slice(i * 6, i * 6 + 6))).join('\n') + '\n';
         const r = spawnSync(bin, { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30_000 });
         expect(r.status, r.stdout.slice(0, 400)).toBe(0);
         expect(r.stdout).toContain(c.banner);
@@ -260,6 +276,8 @@ int main() {
       const bin = buildHost(dir, name, ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_LSM6DS3_WIRE1', '-DHOST_IMU_POWER_PIN=16'], dim);
       const r = spawnSync(bin, { input: '', encoding: 'utf8', timeout: 30_000 });
       expect(r.stdout).toContain('IMU not found: LSM6DS3TR-C on Wire1 (XIAO nRF52840 Sense).');
+      const mbed = buildHost(dir, name, ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DTARGET_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15', '-DHOST_IMU_POWER_PIN=16'], dim);
+      expect(spawnSync(mbed, { input: '', encoding: 'utf8', timeout: 30_000 }).stdout).toContain('IMU not found: LSM6DS3TR-C (XIAO nRF52840 Sense).');
       const generic = buildHost(dir, name, ['-DHOST_IMU_LSM6DS3_WIRE1'], dim);
       expect(spawnSync(generic, { input: '', encoding: 'utf8', timeout: 30_000 }).stdout).toContain('No IMU found on Wire: connect an MPU6050');
     } finally {
