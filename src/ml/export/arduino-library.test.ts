@@ -99,6 +99,20 @@ describe('makeArduinoLibraryZip', () => {
     expect(a.filter((p) => b.includes(p))).toEqual([]);
   });
 
+  it('exports a spectral impulse with a low- or high-pass filter from what training saved (the call the export worker makes)', () => {
+    for (const [type, cutoff] of [['low', 20], ['high', 3]] as const) {
+      const impulse = { ...testImpulse(), dsp: { block: 'spectral' as const, params: { 'fft-length': 16, 'filter-type': type, 'filter-cutoff': cutoff, 'filter-order': 4, 'scale-axes': 1.5 } } };
+      // 104 Hz, fft 16: a 20 Hz low-pass keeps bins 1..3, a 3 Hz high-pass bins 1..8
+      const bins = type === 'low' ? 3 : 8;
+      const m = { ...fm, inputShape: [3 * (5 + bins)], layers: [{ kind: 'dense' as const, units: 4, inUnits: 3 * (5 + bins), kernel: new Float32Array(12 * (5 + bins)).fill(0.01), bias: new Float32Array(4), activation: 'none' as const }, { kind: 'softmax' as const }] };
+      const qm = quantizeModel(m, fixtureInputs(m, 8));
+      const out = unzipSync(makeArduinoLibraryZip({ tflite: qm.tflite, impulse, input: qm.input, output: qm.output }));
+      const h = strFromU8(Object.entries(out).find(([p]) => p.endsWith('.h'))![1]);
+      expect(h).toMatch(/#define IMPULSE_SOS_COUNT 2\n/);
+      expect(h).toMatch(/static const float impulse_sos\[IMPULSE_SOS_COUNT\]\[5\] = \{\{/);
+    }
+  });
+
   it('refuses a model whose input does not match the DSP output', () => {
     const other = quantizeModel(
       { ...fm, inputShape: [12], layers: [{ kind: 'dense', units: 2, inUnits: 12, kernel: new Float32Array(24).fill(0.1), bias: new Float32Array(2), activation: 'none' }] },
