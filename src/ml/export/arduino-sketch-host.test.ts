@@ -321,14 +321,14 @@ int main() {
     try {
       // Arduino, Wire and IMU headers stay stubs; TFLM's are the real ones (TensorFlowLite.h is only the Arduino wrapper's umbrella).
       rmSync(join(dir, 'stubs', 'tensorflow'), { recursive: true });
-      for (const defines of [['-DARDUINO_ARDUINO_NANO33BLE', '-DTML_NANO33_BLE_SENSE_REV=1'], ['-DARDUINO_ARDUINO_NANO33BLE'], ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15'], [], ['-DTML_INPUT_CSV']]) {
+      for (const defines of [['-DARDUINO_ARDUINO_NANO33BLE', '-DTML_NANO33_BLE_SENSE_REV=1'], ['-DARDUINO_ARDUINO_NANO33BLE'], ['-DARDUINO_SEEED_XIAO_NRF52840_SENSE', '-DPIN_LSM6DS3TR_C_POWER=15'], ['-DARDUINO_Seeed_XIAO_nRF52840_Sense', '-DPIN_LSM6DS3TR_C_POWER=15'], [], ['-DTML_INPUT_CSV']]) {
         const r = gpp(['-std=gnu++17', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', ...defines, '-I', join(dir, 'stubs'), ...tflmInclude.flatMap((d) => ['-I', d]), '-I', join(dir, 'lib', name, 'src'), join(dir, 'sketch.cpp')]);
         expect(r.err, defines.join(' ')).toBe('');
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 
   it('two projects give two libraries (folders, headers, guards, namespaces) that compile together in one sketch', () => {
     const cfg = impulse(['accX', 'accY', 'accZ'], 50, 1000, 500, 'flatten', {});
