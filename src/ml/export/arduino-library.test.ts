@@ -10,6 +10,7 @@ import type { FloatModel } from '../float-model.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { arduinoLibraryName, IMU_ARDUINO_LIBRARIES, makeArduinoLibraryZip, TFLM_ARDUINO_LIBRARY } from './arduino-library.ts';
+import { cFloat } from './c-header.ts';
 import { testImpulse } from './fixtures.ts';
 
 /** 3 axes × (5 + 8 bins) spectral features → dense 4. */
@@ -111,6 +112,21 @@ describe('makeArduinoLibraryZip', () => {
       expect(h).toMatch(/#define IMPULSE_SOS_COUNT 2\n/);
       expect(h).toMatch(/static const float impulse_sos\[IMPULSE_SOS_COUNT\]\[5\] = \{\{/);
     }
+  });
+
+  it('falls back to CSV input when the IMU cannot give an axis or unit the impulse was trained on', () => {
+    const ino = (axes: string[], axisUnits?: string[]) => {
+      const files = unzipSync(makeArduinoLibraryZip({ tflite: q.tflite, impulse: { ...testImpulse(), windowing: { ...testImpulse().windowing, axes } }, input: q.input, output: q.output, projectName: 'P', axisUnits }));
+      return strFromU8(Object.entries(files).find(([p]) => p.endsWith('.ino'))![1]);
+    };
+    const mag = ino(['accX', 'accY', 'magZ']);
+    expect(mag).toMatch(/\(axis "magZ" is not an accelerometer or gyroscope axis\), so samples come as CSV:\n#define TML_INPUT_CSV\n/);
+    expect(mag).toContain('#error "The impulse\'s axes cannot be read from the IMU: define TML_INPUT_CSV."');
+    expect(ino(['accX', 'accY', 'accZ'], ['g', 'g', 'furlong'])).toMatch(/axis "accZ" is in "furlong".*\n#define TML_INPUT_CSV\n/);
+    // g stays g, rad/s converts from deg/s
+    const g = ino(['accX', 'gyrY', 'accZ'], ['g', 'rad/s', 'm/s²']);
+    expect(g).toContain('const int kImuChannel[impulse::kAxisCount] = {0, 4, 2};');
+    expect(g).toContain(`const float kImuFactor[impulse::kAxisCount] = {1.00000000f, ${cFloat(Math.PI / 180)}, 9.80665016f};`);
   });
 
   it('refuses a model whose input does not match the DSP output', () => {
