@@ -9,7 +9,8 @@
  *   line of six int16 values (ax ay az gx gy gz) per burst read; or (HOST_IMU_LSM6DS3_WIRE1) an
  *   LSM6DS3TR-C at 0x6A on Wire1, silent until its power pin goes high, data at 0x22 (gyro, then
  *   accelerometer, little-endian); it prints `R <µs>` at every read; end of stdin ends the run;
- * - TFLM: `Invoke()` prints `Q` and the int8 input tensor (HOST_INPUT_SIZE values), outputs zeros.
+ * - TFLM: `Invoke()` prints `Q` and the int8 input tensor (HOST_INPUT_SIZE values), outputs zeros,
+ *   and takes HOST_INVOKE_US (default 0) of fake time.
  *
  * Not part of the app: imported by tests only.
  */
@@ -147,6 +148,7 @@ const INTERPRETER_H = `#pragma once
 #ifndef HOST_OUTPUT_SIZE
 #define HOST_OUTPUT_SIZE 1
 #endif
+void host_invoke_hook();  // defined by the host driver (time an inference takes)
 typedef union { int8_t* int8; float* f; } TfLitePtrUnion;
 typedef struct { TfLitePtrUnion data; } TfLiteTensor;
 namespace tflite {
@@ -166,6 +168,7 @@ class MicroInterpreter {
     for (int i = 0; i < HOST_INPUT_SIZE; i++) printf(" %d", in_buf_[i]);
     printf("\\n");
     for (int i = 0; i < HOST_OUTPUT_SIZE; i++) out_buf_[i] = -128;
+    host_invoke_hook();
     return kTfLiteOk;
   }
 
@@ -203,6 +206,10 @@ void delay(unsigned long ms) {
   host_now_us += (uint64_t)ms * 1000;
   if (host_now_us > 1000000000000ull) { fflush(stdout); exit(5); }
 }
+#ifndef HOST_INVOKE_US
+#define HOST_INVOKE_US 0
+#endif
+void host_invoke_hook() { host_now_us += HOST_INVOKE_US; }
 void pinMode(int, int) {}
 #ifndef HOST_IMU_POWER_PIN
 #define HOST_IMU_POWER_PIN -1

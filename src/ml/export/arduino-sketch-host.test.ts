@@ -267,6 +267,38 @@ int main() {
     });
   }
 
+  it('an inference longer than a sample period delays readings but loses none and does not drift', () => {
+    const cfg = impulse(['accX', 'accY', 'accZ'], 59, 1000, 250, 'flatten', {});
+    const frames = 300;
+    const ints = Array.from(stream(frames, 6, 59, 8, 4000), (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+    const values = new Float32Array(frames * 3);
+    for (let i = 0; i < frames; i++) for (let a = 0; a < 3; a++) values[i * 3 + a] = Math.fround(Math.fround(ints[i * 6 + a] / 8192) * Math.fround(9.80665));
+    const { files, starts, want, dim } = trainedLibrary(cfg, values);
+    const { dir, name } = layout(files);
+    try {
+      // 40 ms per inference at 59 Hz (16.9 ms per sample): every window makes two or three readings late.
+      const bin = buildHost(dir, name, ['-DHOST_INVOKE_US=40000'], dim);
+      const input = Array.from({ length: frames }, (_, i) => ints.slice(i * 6, i * 6 + 6).join(' ')).join('\n') + '\n';
+      const r = spawnSync(bin, { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30_000 });
+      expect(r.status).toBe(0);
+      const reads = r.stdout.split('\n').filter((l) => l.startsWith('R ')).map((l) => Number(l.slice(2)));
+      expect(reads).toHaveLength(frames);
+      const period = 1e6 / 59;
+      // never early, at most one inference late, and the schedule does not slip: the last reading is on time
+      reads.forEach((t, n) => {
+        expect(t - reads[0] - n * period, `reading ${n}`).toBeGreaterThan(-200); // (the fake clock moves in 50 µs steps)
+        expect(t - reads[0] - n * period, `reading ${n}`).toBeLessThan(40_000 + 2 * period);
+      });
+      expect(Math.abs(reads[frames - 1] - reads[0] - (frames - 1) * period)).toBeLessThan(40_000 + period);
+      expect(r.stdout).toMatch(/, \d+ late readings\)/);
+      const got = r.stdout.split('\n').filter((l) => l.startsWith('Q ')).map((l) => l.slice(2).split(' ').map(Number));
+      expect(got).toEqual(want);
+      expect(got).toHaveLength(starts.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says so when no IMU answers (the XIAO\'s IMU left unpowered)', () => {
     const cfg = impulse(['accX', 'accY', 'accZ'], 59, 1000, 500, 'flatten', {});
     const { files, dim } = trainedLibrary(cfg, stream(200, 3, 59, 1));
