@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { sharedPath, skipReason } from '../../../../tests/helpers/shared.ts';
 import { isStudioError } from '../../../core/errors.ts';
 import type { ImpulseConfig, ParamValue } from '../../../core/impulse.ts';
-import { makeDspCpp } from './dsp-cpp.ts';
+import { cFloat } from '../c-header.ts';
+import { makeDspCpp, spectralFilterSos } from './dsp-cpp.ts';
 
 const gxx = ['/usr/bin/g++', '/usr/bin/clang++'].find((p) => existsSync(p));
 
@@ -28,14 +29,14 @@ const execFileAsync = promisify(execFile);
  * Compiles several generated DSP variants into one program (one namespace each, one compiler run)
  * whose driver reads "variant rows values…" from stdin and prints the features.
  */
-async function runCppMany(jobs: { cfg: ImpulseConfig; windows: number[][][]; sos?: number[][] }[]): Promise<number[][][]> {
+async function runCppMany(jobs: { cfg: ImpulseConfig; windows: number[][][] }[]): Promise<number[][][]> {
   const dir = mkdtempSync(join(tmpdir(), 'dsp-cpp-'));
   try {
     const parts: string[] = [];
     const calls: string[] = [];
     jobs.forEach((j, v) => {
       const samples = Math.round((j.cfg.windowing.windowMs * j.cfg.windowing.frequencyHz) / 1000);
-      const { code, featureCount } = makeDspCpp(j.cfg, { sos: j.sos });
+      const { code, featureCount } = makeDspCpp(j.cfg); // filter sections designed by the export itself
       const body = code.replace(/#include <math.h>/, '');
       parts.push(`#undef IMPULSE_WINDOW_SAMPLES
 #undef IMPULSE_FEATURE_COUNT
@@ -100,6 +101,7 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
 
   it('refuses settings the board port does not implement', () => {
     const base = { 'fft-length': 16 };
+    // (a 3 Hz low-pass at 104 Hz leaves no bin of a 16-point FFT)
     for (const p of [{ ...base, 'input-decimation-ratio': 3 }, { ...base, 'extra-low-freq': true }, { ...base, 'filter-type': 'low' }]) {
       try {
         makeDspCpp(impulse('spectral', p, 104, 2000, ['x']));
@@ -124,6 +126,22 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
       [1.0, 2.0, 1.0, 1.0, -1.8795522451400757, 0.9108521938323975],
     ],
   };
+  it('designs the spectral filter itself: the sections equal scipy\'s butter(…, output=\'sos\') in float32', () => {
+    for (const [key, params] of [
+      ['highpass-1hz-order4', { 'fft-length': 16, 'filter-type': 'high', 'filter-cutoff': 1, 'filter-order': 4 }],
+      ['lowpass-3hz-order6-fft128', { 'fft-length': 128, 'filter-type': 'low', 'filter-cutoff': 3, 'filter-order': 6 }],
+    ] as const) {
+      const cfg = impulse('spectral', params, 104, 2000, ['x']);
+      expect(spectralFilterSos(cfg.dsp.params, 104)).toEqual(SOS[key]);
+      const { code } = makeDspCpp(cfg);
+      const rows = SOS[key].map((r) => `{${[r[0], r[1], r[2], r[4], r[5]].map(cFloat).join(', ')}}`);
+      expect(code).toContain(`static const float impulse_sos[IMPULSE_SOS_COUNT][5] = {${rows.join(', ')}};`);
+    }
+    // no filter, or order 0: no sections
+    expect(spectralFilterSos({ 'filter-type': 'none' }, 104)).toEqual([]);
+    expect(spectralFilterSos({ 'filter-type': 'low', 'filter-order': 0 }, 104)).toEqual([]);
+  });
+
   it.skipIf(!ref)(`spectral features match the Edge Impulse reference vectors (${ref ? 'xiao_ei_motion' : skipReason('reference/spectral')})`, async () => {
     const data = JSON.parse(readFileSync(ref!, 'utf8')) as {
       sample_rate_hz: number;
@@ -144,7 +162,6 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
       groupList.map((cases) => ({
         cfg: impulse('spectral', cases[0].params, data.sample_rate_hz, data.window_ms, data.axes),
         windows: cases.map((c) => c.input),
-        sos: SOS[cases[0].name.split(' #')[0]],
       })),
     );
     for (const [gi, cases] of groupList.entries()) {
