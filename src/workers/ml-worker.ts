@@ -15,20 +15,18 @@ import { dspContext, getDspBlock } from '../dsp/registry.ts';
 import { computeFeaturesAsync } from '../dsp/features.ts';
 import { axisIndices, strideFrames, windowFrames } from '../dsp/windowing.ts';
 import { chooseBackend, configureWasmPaths, useBackend, type BackendName } from '../ml/train/backend.ts';
-import { inputShapeFor, runPipeline, toFeatureRecordings } from '../ml/train/pipeline.ts';
+import { inputShapeFor, toFeatureRecordings } from '../ml/train/pipeline.ts';
+import { trainImpulse, type TrainedImpulse } from '../ml/train/train-job.ts';
 import { predictProbs } from '../ml/train/trainer.ts';
-import { loadModel, saveModel } from '../ml/train/model-io.ts';
-import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
-import { toFloatModel } from '../ml/models/to-float-model.ts';
-import { anomalyFromJson, anomalyScore, anomalyToJson, type AnomalyModel } from '../ml/models/anomaly.ts';
-import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
+import { loadModel } from '../ml/train/model-io.ts';
+import type { InputNormalization } from '../ml/models/input-normalization.ts';
+import { anomalyFromJson, anomalyScore, type AnomalyModel } from '../ml/models/anomaly.ts';
 import { LiveClassifier } from '../ml/live/live-classifier.ts';
 import type {
   LiveInfo,
   LiveStartOptions,
   LiveUpdate,
   ProbeResult,
-  PublicMetrics,
   SkippedSample,
   StoredMetrics,
   TestData,
@@ -45,7 +43,8 @@ const jobs = new Map<string, AbortController>();
 /** Probe results per model shape, so a second run skips the probe. */
 const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>();
 
-type Loaded = { kind: 'classifier'; model: tf.LayersModel; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
+/** A classifier's TF.js model with the standardisation it expects (absent for versions stored before models took standardised input). */
+type Loaded = { kind: 'classifier'; model: tf.LayersModel; norm?: InputNormalization; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
 const loaded = new Map<string, Loaded>();
 
 function sampleName(m: SampleMeta): string {
@@ -84,10 +83,6 @@ async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'tes
     used.push(m);
   }
   return { recs, metas: used, skipped };
-}
-
-function pub(m: ClassificationMetrics): PublicMetrics {
-  return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
 }
 
 function ensureWasm(): void {
@@ -142,10 +137,18 @@ function webglRenderer(): string | null {
   }
 }
 
-function tfjsArtifacts(modelJson: string, weights: Uint8Array): NonNullable<ModelRecord['artifacts']['tfjs']> {
-  const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData };
+/** What a model version stores: the float TF.js model (it takes standardised input), int8 and float TFLite. */
+function modelArtifacts(job: TrainedImpulse): ModelRecord['artifacts'] {
+  const artifacts: ModelRecord['artifacts'] = {};
+  if (job.floatModel) {
+    const { modelJson, weights } = job.floatModel;
+    const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
+    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+    artifacts.tfjs = { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData, input: 'standardised' };
+  }
+  if (job.int8Tflite) artifacts.int8Tflite = job.int8Tflite;
+  if (job.floatTflite) artifacts.floatTflite = job.floatTflite;
+  return artifacts;
 }
 
 async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
@@ -189,103 +192,27 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
     }
     throwIfAborted(signal, 'model');
 
-    const res = await runPipeline(recs, imp, {
+    const job = await trainImpulse(recs, imp, {
       signal,
+      probes,
       onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
       onProgress: (p) => {
         if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
       },
     });
-    const labels = res.impulse.labels;
     const s = await workerStore();
     const existing = await s.listModels(req.projectId);
     const name = req.name?.trim() || `v${existing.length + 1}`;
-    const windows = { training: res.train.rows, test: res.test.rows };
-
-    if (res.anomaly) {
-      const scores = res.anomalyScores ?? new Float32Array(0);
-      const test: Record<string, { windows: number; flagged: number }> = {};
-      res.test.windows.forEach((w, i) => {
-        const e = (test[w.label] ??= { windows: 0, flagged: 0 });
-        e.windows++;
-        if (scores[i] > res.anomaly!.threshold) e.flagged++;
-      });
-      const metrics: StoredMetrics = {
-        labels,
-        anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, model: anomalyToJson(res.anomaly), test },
-        training: { backend: 'js', probes: [], train_ms: 0, epochs_run: 0, best_epoch: 0, stopped_early: false, windows, history: [] },
-        sizes: { tfjs_bytes: 0, parameters: res.anomaly.centroids.length + 2 * res.anomaly.mean.length },
-      };
-      let modelId: string | null = null;
-      if (req.save !== false) {
-        const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: res.impulse, metrics, artifacts: {} });
-        modelId = rec.id;
-        loaded.set(rec.id, { kind: 'anomaly', anomaly: res.anomaly, rec });
-      }
-      return { modelId, name, backend: 'js', metrics };
+    const { metrics } = job;
+    if (req.save === false) {
+      job.model?.dispose();
+      return { modelId: null, name, backend: metrics.training.backend, metrics };
     }
-
-    const cls = res.classifier!;
-    const metrics: StoredMetrics = {
-      labels,
-      training: {
-        backend: cls.backend,
-        probes,
-        train_ms: Math.round(cls.trainMs),
-        epochs_run: cls.history.length,
-        best_epoch: cls.bestEpoch,
-        stopped_early: cls.stoppedEarly,
-        windows,
-        history: cls.history.map((h) => ({ epoch: h.epoch, loss: h.loss, acc: h.acc, valLoss: h.valLoss, valAcc: h.valAcc, elapsedMs: h.elapsedMs })),
-      },
-      sizes: { tfjs_bytes: 0, parameters: cls.model.countParams() },
-    };
-    if (res.evaluation) {
-      metrics.float = pub(res.evaluation.window);
-      metrics.float_per_sample = pub(res.evaluation.sample);
-    }
-    emit({ type: 'stage', stage: 'int8 export' });
-    const impulse = res.impulse;
-    let int8: Uint8Array | undefined;
-    let floatTflite: Uint8Array | undefined;
-    try {
-      const fm = toFloatModel(cls.model, labels);
-      const size = fm.inputShape.reduce((a, b) => a * b, 1);
-      const ex = exportInt8(fm, res.train.data, { normalization: impulse.normalization });
-      int8 = ex.int8Tflite;
-      floatTflite = ex.floatTflite;
-      impulse.quantization = { input: ex.input, output: ex.output };
-      // The stored .tflite files take standardised features exactly when this is set.
-      if (ex.normalization) impulse.normalization = ex.normalization;
-      else delete impulse.normalization;
-      if (res.test.rows > 0) {
-        const q = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
-        const truth = res.test.windows.map((w) => labels.indexOf(w.label));
-        metrics.int8 = pub(metricsFromProbs(labels, truth, q));
-      }
-    } catch (e) {
-      metrics.int8_error = e instanceof Error ? e.message : String(e);
-      delete impulse.normalization;
-    }
-    const saved = await saveModel(cls.model);
-    metrics.sizes = { tfjs_bytes: saved.weights.byteLength + saved.modelJson.length, int8_bytes: int8?.byteLength, float_tflite_bytes: floatTflite?.byteLength, parameters: cls.model.countParams() };
-    let modelId: string | null = null;
-    if (req.save !== false) {
-      emit({ type: 'stage', stage: 'saving' });
-      const rec = await s.saveModel({
-        projectId: req.projectId,
-        name,
-        createdAt: Date.now(),
-        impulse,
-        metrics,
-        artifacts: { tfjs: tfjsArtifacts(saved.modelJson, saved.weights), int8Tflite: int8, floatTflite },
-      });
-      modelId = rec.id;
-      loaded.set(rec.id, { kind: 'classifier', model: cls.model, rec });
-    } else {
-      cls.model.dispose();
-    }
-    return { modelId, name, backend: cls.backend, metrics };
+    emit({ type: 'stage', stage: 'saving' });
+    const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: job.impulse, metrics, artifacts: modelArtifacts(job) });
+    if (job.anomaly) loaded.set(rec.id, { kind: 'anomaly', anomaly: job.anomaly, rec });
+    else if (job.model) loaded.set(rec.id, { kind: 'classifier', model: job.model, norm: job.impulse.normalization, rec });
+    return { modelId: rec.id, name, backend: metrics.training.backend, metrics };
   } finally {
     if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
   }
@@ -304,7 +231,8 @@ async function getLoaded(modelId: string): Promise<Loaded> {
     const t = rec.artifacts.tfjs;
     if (!t) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no TF.js weights stored.`, remedy: 'Train the model again.' });
     const json = JSON.stringify({ format: 'layers-model', modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] });
-    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), rec };
+    const norm = t.input === 'standardised' ? rec.impulse.normalization : undefined;
+    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), norm, rec };
   }
   loaded.set(modelId, l);
   return l;
@@ -338,7 +266,7 @@ async function testModel(projectId: string, modelId: string): Promise<TestData> 
     out.scores = scores;
     out.threshold = l.anomaly.threshold;
   } else if (fs.rows > 0) {
-    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs));
+    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs), l.norm);
   }
   const buffers = [windowSample.buffer, windowStart.buffer, truth.buffer, out.probs.buffer];
   if (out.scores) buffers.push(out.scores.buffer);
@@ -387,8 +315,8 @@ async function liveStart(projectId: string, modelId: string, opts: LiveStartOpti
     };
   } else {
     const inputShape = inputShapeFor(imp.learn.block, { shape: getDspBlock(imp.dsp.block).outputShape(ctx), dim: runner.dim });
-    const model = l.model;
-    classify = (f) => predictProbs(model, f, inputShape, 1);
+    const { model, norm } = l;
+    classify = (f) => predictProbs(model, f, inputShape, norm, 1);
   }
   const classifier = new LiveClassifier({
     windowFrames: wf,

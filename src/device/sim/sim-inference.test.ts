@@ -3,7 +3,7 @@ import type { ImpulseConfig } from '../../core/impulse.ts';
 import { DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import type { FloatModel } from '../../ml/float-model.ts';
 import { quantizeModel } from '../../ml/quantize/quantize.ts';
-import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
+import { exportTflite, runTflite } from '../../ml/train/int8-export.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { SimInference } from './sim-inference.ts';
@@ -93,10 +93,13 @@ describe('SimInference (the simulated runtime firmware running the slot model)',
     const rows = representative();
     const x = new Float32Array(rows.length * n);
     rows.forEach((r, i) => x.set(r, i * n));
-    const ex = exportInt8(signModel(1), x, { normalization });
-    expect(ex.normalization).toEqual(normalization);
-    const std8 = ex.int8Tflite;
-    // the exported model on standardised features = the sign model on raw features
+    // a model over standardised features z = (accX − 3) / 2: "pos" when z > −1.5, i.e. raw accX > 0
+    const fm = signModel(1);
+    const dense = fm.layers[0];
+    if (dense.kind !== 'dense') throw new Error('dense first');
+    const stdModel: FloatModel = { ...fm, layers: [{ ...dense, bias: Float32Array.of(-1.5, 1.5) }, ...fm.layers.slice(1)] };
+    const std8 = exportTflite(stdModel, x, normalization).int8Tflite;
+    // standardised as the impulse says, the board gets raw accX signs right
     const hook = new SimInference({ ...impulse, normalization }, { deviceAxes });
     expect(hook.run(window(-1, 0), 6, std8).labelIndex).toBe(0);
     expect(hook.run(window(1, 0), 6, std8).labelIndex).toBe(1);
