@@ -8,23 +8,22 @@ import * as Comlink from 'comlink';
 import { StudioError, isStudioError, throwIfAborted } from '../core/errors.ts';
 import type { WindowingConfig } from '../core/impulse.ts';
 import { throttleProgress } from '../core/progress.ts';
-import type { StudioStore } from '../data/store/studio-store.ts';
 import type { SampleMeta } from '../data/sample.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
-import { computeFeaturesAsync, type FeatureRecording } from '../dsp/features.ts';
+import type { FeatureRecording } from '../dsp/features.ts';
 import { axisIndices, extractWindow, windowFrames, windowStarts } from '../dsp/windowing.ts';
 import { pca2d } from '../dsp/pca.ts';
 import { findLikelyMislabels, type SuspectWindow } from '../dsp/explorer.ts';
 import { autotuneSpectral } from '../dsp/autotune.ts';
+import { sampleName, sampleProblem, usableSamples } from '../data/store/usable-samples.ts';
+import { sampleFeatures } from './store-features.ts';
 import {
-  featureCacheKey,
   featureParamsHash,
   type DspWorkerApi,
   type FeatureImpulse,
   type FeatureSampleInfo,
   type FeatureSummary,
   type ProgressFn,
-  type SkippedSample,
   type WindowPreview,
 } from './dsp-api.ts';
 import { exposeWorkerApi, workerStore } from './worker-kit.ts';
@@ -45,25 +44,6 @@ function endJob(jobId: string, ac: AbortController): void {
   if (jobs.get(jobId) === ac) jobs.delete(jobId);
 }
 
-function sampleName(m: SampleMeta): string {
-  return m.sourceName ?? `${m.label}.${m.id.slice(0, 6)}`;
-}
-
-function rateOf(m: { intervalMs: number }): number {
-  return 1000 / m.intervalMs;
-}
-
-/** Why a sample cannot be windowed for this impulse, or null. */
-function problemOf(m: SampleMeta, w: WindowingConfig): string | null {
-  const fs = rateOf(m);
-  if (!(m.intervalMs > 0) || Math.abs(fs - w.frequencyHz) > 0.01 * w.frequencyHz) {
-    return `sampled at ${Number.isFinite(fs) ? fs.toFixed(2) : '?'} Hz, the impulse expects ${w.frequencyHz} Hz`;
-  }
-  const missing = w.axes.filter((a) => !m.axes.some((x) => x.name === a));
-  if (missing.length) return `has no axis ${missing.join(', ')}`;
-  return null;
-}
-
 function noWindows(w: WindowingConfig, metas: SampleMeta[]): StudioError {
   const shortest = metas.reduce((n, m) => Math.min(n, m.length * m.intervalMs), Infinity);
   return new StudioError({
@@ -72,20 +52,6 @@ function noWindows(w: WindowingConfig, metas: SampleMeta[]): StudioError {
     message: `No sample gives a ${w.windowMs} ms window${Number.isFinite(shortest) ? ` (the shortest sample lasts ${Math.round(shortest)} ms)` : ''}.`,
     remedy: 'Make the window shorter than your samples, or turn on zero-padding of short samples.',
   });
-}
-
-/** Deletes cache entries of older versions of a sample: they can never be used again. */
-async function pruneOldVersions(s: StudioStore, meta: SampleMeta): Promise<void> {
-  try {
-    const tx = s.db.transaction('features', 'readwrite');
-    for (const k of await tx.store.index('by-sample').getAllKeys(meta.id)) {
-      const version = k.startsWith(`${meta.id}|`) ? k.slice(meta.id.length + 1).split('|')[0] : '';
-      if (version !== String(meta.version)) await tx.store.delete(k);
-    }
-    await tx.done;
-  } catch {
-    // the cache is an optimisation; a failed clean-up costs only space
-  }
 }
 
 async function generateFeatures(jobId: string, projectId: string, impulse: FeatureImpulse, onProgress?: ProgressFn): Promise<FeatureSummary> {
@@ -104,27 +70,18 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
     const w = impulse.windowing;
 
     const s = await workerStore();
-    const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0);
-    if (metas.length === 0) {
+    const { usable: fit, skipped, total: looked } = await usableSamples(s, projectId, w);
+    if (looked === 0) {
       throw new StudioError({ family: 'dsp', code: 'no-samples', message: 'This project has no samples to generate features from.', remedy: 'Record or import samples on the Data step first.' });
     }
-    const skipped: SkippedSample[] = [];
-    const usable: { meta: SampleMeta; expected: number }[] = [];
-    for (const m of metas) {
-      const problem = problemOf(m, w);
-      if (problem) {
-        skipped.push({ id: m.id, name: sampleName(m), reason: problem });
-        continue;
-      }
-      usable.push({ meta: m, expected: windowStarts(m.length, w).length });
-    }
+    const usable = fit.map((m) => ({ meta: m, expected: windowStarts(m.length, w).length }));
     const total = usable.reduce((n, u) => n + u.expected, 0);
     if (total === 0) {
       if (usable.length === 0 && skipped.length) {
         throw new StudioError({
           family: 'dsp',
           code: 'no-usable-samples',
-          message: `None of the ${metas.length} samples fits the impulse: "${skipped[0].name}" ${skipped[0].reason}.`,
+          message: `None of the ${looked} samples fits the impulse: "${skipped[0].name}" ${skipped[0].reason}.`,
           remedy: 'Set the impulse frequency and axes to match your samples.',
         });
       }
@@ -138,46 +95,33 @@ async function generateFeatures(jobId: string, projectId: string, impulse: Featu
     progress({ stage: 'features', fraction: 0, detail: `0 / ${total} windows` });
     for (const { meta } of usable) {
       throwIfAborted(signal, 'dsp');
-      const key = featureCacheKey(meta.id, meta.version, hash);
-      const hit = await s.getFeatures(key);
-      let data: Float32Array;
-      let starts: Int32Array;
-      let cached = false;
-      if (hit && hit.data.length === hit.rows * dim && hit.starts.length === hit.rows) {
-        data = hit.data;
-        starts = hit.starts;
-        cached = true;
-        stats.cachedSamples++;
-        stats.cachedWindows += hit.rows;
-      } else {
-        const sample = await s.getSample(meta.id);
-        if (!sample) continue; // deleted meanwhile
-        const rec: FeatureRecording = { id: sampleName(meta), label: meta.label, values: sample.values, axes: meta.axes, intervalMs: meta.intervalMs };
-        let fset;
-        try {
-          const base = done;
-          const expected = windowStarts(meta.length, w).length;
-          fset = await computeFeaturesAsync([rec], impulse, {
-            signal,
-            onProgress: (p) => {
-              if (p.stage !== 'features' || p.fraction === undefined) return;
-              const at = base + Math.round(p.fraction * expected);
-              progress({ stage: 'features', fraction: (0.9 * at) / total, detail: `${at} / ${total} windows` });
-            },
-          });
-        } catch (e) {
-          if (isStudioError(e) && e.code !== 'cancelled' && ['rate-mismatch', 'missing-axis', 'bad-recording'].includes(e.code)) {
-            skipped.push({ id: meta.id, name: sampleName(meta), reason: e.message });
-            continue;
-          }
-          throw e;
+      let f;
+      try {
+        const base = done;
+        const expected = windowStarts(meta.length, w).length;
+        f = await sampleFeatures(s, meta, impulse, { hash, dim }, {
+          signal,
+          onProgress: (p) => {
+            if (p.stage !== 'features' || p.fraction === undefined) return;
+            const at = base + Math.round(p.fraction * expected);
+            progress({ stage: 'features', fraction: (0.9 * at) / total, detail: `${at} / ${total} windows` });
+          },
+        });
+      } catch (e) {
+        if (isStudioError(e) && e.code !== 'cancelled' && ['rate-mismatch', 'missing-axis', 'bad-recording'].includes(e.code)) {
+          skipped.push({ id: meta.id, name: sampleName(meta), reason: e.message });
+          continue;
         }
-        data = fset.data;
-        starts = Int32Array.from(fset.windows, (x) => x.start);
+        throw e;
+      }
+      if (!f) continue; // deleted meanwhile
+      const { data, starts, cached } = f;
+      if (cached) {
+        stats.cachedSamples++;
+        stats.cachedWindows += starts.length;
+      } else {
         stats.computedSamples++;
-        stats.computedWindows += fset.rows;
-        await s.putFeatures({ key, projectId, sampleId: meta.id, data, rows: fset.rows, starts });
-        await pruneOldVersions(s, meta);
+        stats.computedWindows += starts.length;
       }
       if (starts.length === 0) continue;
       parts.push({ data, starts });
@@ -265,7 +209,7 @@ async function autotune(jobId: string, projectId: string, windowing: WindowingCo
   const ac = startJob(jobId);
   try {
     const s = await workerStore();
-    const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && m.category === 'training' && !problemOf(m, windowing));
+    const metas = (await usableSamples(s, projectId, windowing, { category: 'training' })).usable;
     const recs: FeatureRecording[] = [];
     for (let i = 0; i < metas.length; i++) {
       throwIfAborted(ac.signal, 'dsp');
@@ -294,7 +238,7 @@ async function previewWindows(sampleId: string, windowing: WindowingConfig): Pro
   const sample = await s.getSample(sampleId);
   if (!sample) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.', remedy: 'Choose another sample.' });
   const m = sample.meta;
-  let problem = problemOf(m, windowing);
+  let problem = sampleProblem(m, windowing);
   let wanted = windowing.axes.filter((a) => m.axes.some((x) => x.name === a));
   if (wanted.length === 0) wanted = m.axes.map((a) => a.name);
   const picked = axisIndices(m.axes, wanted);

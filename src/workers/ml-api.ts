@@ -4,6 +4,7 @@
  * classification results. DOM-free core module (types and small pure helpers only, no TF.js).
  */
 import type { ImpulseConfig } from '../core/impulse.ts';
+import type { SkippedSample } from '../data/store/usable-samples.ts';
 import type { EpochPoint, ProbeResult, TrainMetrics } from '../ml/train/train-job.ts';
 
 export type { EpochPoint, Int8Comparison, ProbeResult, PublicMetrics, TrainMetrics } from '../ml/train/train-job.ts';
@@ -16,11 +17,7 @@ export interface WasmUrls {
   plain: string;
 }
 
-export interface SkippedSample {
-  id: string;
-  name: string;
-  reason: string;
-}
+export type { SkippedSample } from '../data/store/usable-samples.ts';
 
 /** Small messages the worker sends while a job runs (never sample values). */
 export type TrainEvent =

@@ -1,8 +1,9 @@
 /**
- * The Train and Test steps' worker: trains the impulse's learning block on a project's samples (read
- * here from IndexedDB, never through the page), picks the TF.js backend by a measured probe, stores
- * the result as a ModelRecord (TF.js artefacts, int8 + float TFLite, metrics), scores stored models on
- * the test samples and runs live classification over device frames. Only small messages (epoch logs,
+ * The Train and Test steps' worker: picks the TF.js backend by a measured probe, runs the one train
+ * job (src/ml/train/train-job.ts) on a project's samples with features from StudioStore's cache and
+ * stores what it made as a model version (model-jobs.ts: float TF.js model, int8 + float TFLite,
+ * impulse, metrics), scores stored models on the test samples and runs live classification over
+ * device frames. Sample values never travel through the page. Only small messages (epoch logs,
  * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (ml-api.ts) through comlink (worker-kit.ts).
  */
 import * as Comlink from 'comlink';
@@ -10,13 +11,12 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
-import type { RawRecording, SampleMeta } from '../data/sample.ts';
+import { sampleName } from '../data/store/usable-samples.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
-import { computeFeaturesAsync } from '../dsp/features.ts';
 import { axisIndices, strideFrames, windowFrames } from '../dsp/windowing.ts';
 import { chooseBackend, configureWasmPaths, useBackend, type BackendName } from '../ml/train/backend.ts';
-import { inputShapeFor, toFeatureRecordings } from '../ml/train/pipeline.ts';
-import { trainImpulse, type TrainedImpulse } from '../ml/train/train-job.ts';
+import { inputShapeFor } from '../ml/train/pipeline.ts';
+import { trainImpulse } from '../ml/train/train-job.ts';
 import { predictProbs } from '../ml/train/trainer.ts';
 import { loadModel } from '../ml/train/model-io.ts';
 import type { InputNormalization } from '../ml/models/input-normalization.ts';
@@ -27,7 +27,6 @@ import type {
   LiveStartOptions,
   LiveUpdate,
   ProbeResult,
-  SkippedSample,
   StoredMetrics,
   TestData,
   TrainEventFn,
@@ -36,6 +35,8 @@ import type {
   TrainUiWorkerApi,
   WasmUrls,
 } from './ml-api.ts';
+import { noTrainingData, readTestFeatures, readTrainingSet, saveVersion } from './model-jobs.ts';
+import { storeFeatureSource } from './store-features.ts';
 import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 let wasmReady = false;
@@ -46,44 +47,6 @@ const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>()
 /** A classifier's TF.js model with the standardisation it expects (absent for versions stored before models took standardised input). */
 type Loaded = { kind: 'classifier'; model: tf.LayersModel; norm?: InputNormalization; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
 const loaded = new Map<string, Loaded>();
-
-function sampleName(m: SampleMeta): string {
-  return m.sourceName ?? `${m.label}.${m.id.slice(0, 6)}`;
-}
-
-function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
-  const fs = 1000 / m.intervalMs;
-  const want = imp.windowing.frequencyHz;
-  if (!(m.intervalMs > 0) || Math.abs(fs - want) > 0.01 * want) return `sampled at ${Number.isFinite(fs) ? fs.toFixed(2) : '?'} Hz, the impulse expects ${want} Hz`;
-  const missing = imp.windowing.axes.filter((a) => !m.axes.some((x) => x.name === a));
-  if (missing.length) return `has no axis ${missing.join(', ')}`;
-  return null;
-}
-
-/** Reads the project's usable samples (optionally one category) from IndexedDB. */
-async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
-  const s = await workerStore();
-  const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
-  // A stable order (source file name, as the CLI reads a folder) so the same seed gives the same model.
-  const key = (m: SampleMeta) => m.sourceName ?? '';
-  metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const recs: RawRecording[] = [];
-  const used: SampleMeta[] = [];
-  const skipped: SkippedSample[] = [];
-  for (const m of metas) {
-    throwIfAborted(signal, 'model');
-    const problem = problemOf(m, imp);
-    if (problem) {
-      skipped.push({ id: m.id, name: sampleName(m), reason: problem });
-      continue;
-    }
-    const sample = await s.getSample(m.id);
-    if (!sample) continue;
-    recs.push({ name: sampleName(m), label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: sample.values });
-    used.push(m);
-  }
-  return { recs, metas: used, skipped };
-}
 
 function ensureWasm(): void {
   if (!wasmReady) {
@@ -137,20 +100,6 @@ function webglRenderer(): string | null {
   }
 }
 
-/** What a model version stores: the float TF.js model (it takes standardised input), int8 and float TFLite. */
-function modelArtifacts(job: TrainedImpulse): ModelRecord['artifacts'] {
-  const artifacts: ModelRecord['artifacts'] = {};
-  if (job.floatModel) {
-    const { modelJson, weights } = job.floatModel;
-    const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
-    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-    artifacts.tfjs = { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData, input: 'standardised' };
-  }
-  if (job.int8Tflite) artifacts.int8Tflite = job.int8Tflite;
-  if (job.floatTflite) artifacts.floatTflite = job.floatTflite;
-  return artifacts;
-}
-
 async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
   ensureWasm();
   jobs.get(req.jobId)?.abort();
@@ -167,18 +116,10 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
   try {
     const imp: ImpulseConfig = structuredClone(req.impulse);
     emit({ type: 'stage', stage: 'reading samples' });
-    const { recs, skipped } = await loadRecordings(req.projectId, imp, undefined, signal);
-    const trainRecs = recs.filter((r) => r.category !== 'testing');
-    imp.labels = [...new Set(trainRecs.map((r) => r.label))].sort();
-    emit({ type: 'data', trainRecordings: trainRecs.length, testRecordings: recs.length - trainRecs.length, skipped });
-    if (trainRecs.length === 0) {
-      throw new StudioError({
-        family: 'import',
-        code: 'no-training-data',
-        message: skipped.length ? `No training sample fits the impulse ("${skipped[0].name}" ${skipped[0].reason}).` : 'There are no training samples.',
-        remedy: skipped.length ? 'Match the impulse frequency and axes to your samples on the Impulse step.' : 'Record or import training samples on the Data step.',
-      });
-    }
+    const store = await workerStore();
+    const { recordings, skipped, trainCount } = await readTrainingSet(store, req.projectId, imp);
+    emit({ type: 'data', trainRecordings: trainCount, testRecordings: recordings.length - trainCount, skipped });
+    if (trainCount === 0) throw noTrainingData(skipped);
 
     let probes: ProbeResult[] = [];
     if (imp.learn.block !== 'anomaly') {
@@ -192,27 +133,26 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
     }
     throwIfAborted(signal, 'model');
 
-    const job = await trainImpulse(recs, imp, {
+    const job = await trainImpulse(recordings, imp, {
       signal,
       probes,
+      features: storeFeatureSource(store),
       onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
       onProgress: (p) => {
         if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
       },
     });
-    const s = await workerStore();
-    const existing = await s.listModels(req.projectId);
-    const name = req.name?.trim() || `v${existing.length + 1}`;
     const { metrics } = job;
     if (req.save === false) {
       job.model?.dispose();
-      return { modelId: null, name, backend: metrics.training.backend, metrics };
+      const existing = await store.listModels(req.projectId);
+      return { modelId: null, name: req.name?.trim() || `v${existing.length + 1}`, backend: metrics.training.backend, metrics };
     }
     emit({ type: 'stage', stage: 'saving' });
-    const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: job.impulse, metrics, artifacts: modelArtifacts(job) });
+    const rec = await saveVersion(store, req.projectId, job, req.name);
     if (job.anomaly) loaded.set(rec.id, { kind: 'anomaly', anomaly: job.anomaly, rec });
     else if (job.model) loaded.set(rec.id, { kind: 'classifier', model: job.model, norm: job.impulse.normalization, rec });
-    return { modelId: rec.id, name, backend: metrics.training.backend, metrics };
+    return { modelId: rec.id, name: rec.name, backend: metrics.training.backend, metrics };
   } finally {
     if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
   }
@@ -242,8 +182,7 @@ async function testModel(projectId: string, modelId: string): Promise<TestData> 
   ensureWasm();
   const l = await getLoaded(modelId);
   const imp = l.rec.impulse;
-  const { recs, metas, skipped } = await loadRecordings(projectId, imp, 'testing');
-  const fs = await computeFeaturesAsync(toFeatureRecordings(recs), imp);
+  const { fs, metas, skipped } = await readTestFeatures(await workerStore(), projectId, imp);
   const labels = imp.labels;
   const windowSample = Int32Array.from(fs.windows, (w) => w.recording);
   const windowStart = Int32Array.from(fs.windows, (w) => w.start);

@@ -70,13 +70,17 @@ export function evaluateProbs(fs: FeatureSet, recordingNames: string[], labels: 
  * Where a job gets the features of a set of recordings: computed here by default; the app passes the
  * StudioStore feature cache (features computed once per sample and impulse).
  */
-export type FeatureSource = (recordings: RawRecording[], impulse: ImpulseConfig, opts: { signal?: AbortSignal }) => Promise<FeatureSet>;
+export type FeatureSource<R extends PipelineRecording = RawRecording> = (recordings: R[], impulse: ImpulseConfig, opts: { signal?: AbortSignal }) => Promise<FeatureSet>;
+
+/** What the pipeline needs to know of a recording; its features come from the feature source. */
+export type PipelineRecording = Pick<RawRecording, 'name' | 'label' | 'category'>;
 
 export const computeFeatureSource: FeatureSource = (recs, imp, opts) => computeFeaturesAsync(toFeatureRecordings(recs), imp, { signal: opts.signal });
 
-export interface PipelineOptions extends TrainOptions {
+export interface PipelineOptions<R extends PipelineRecording = RawRecording> extends TrainOptions {
   uncertainThreshold?: number;
-  features?: FeatureSource;
+  /** Default: computed from the recordings' values (RawRecording). */
+  features?: FeatureSource<R>;
 }
 
 export interface PipelineResult {
@@ -98,7 +102,7 @@ export interface PipelineResult {
  * Runs DSP on both categories and trains the impulse's learning block on the training windows.
  * Labels are `impulse.labels` (all labels of the training recordings when empty).
  */
-export async function runPipeline(recordings: RawRecording[], impulse: ImpulseConfig, opts: PipelineOptions = {}): Promise<PipelineResult> {
+export async function runPipeline<R extends PipelineRecording = RawRecording>(recordings: R[], impulse: ImpulseConfig, opts: PipelineOptions<R> = {}): Promise<PipelineResult> {
   const trainRecs = recordings.filter((r) => r.category !== 'testing');
   const testRecs = recordings.filter((r) => r.category === 'testing');
   if (trainRecs.length === 0) {
@@ -110,7 +114,7 @@ export async function runPipeline(recordings: RawRecording[], impulse: ImpulseCo
   delete imp.normalization;
   const stage = (s: string) => opts.onProgress?.({ stage: s });
   stage('features');
-  const features = opts.features ?? computeFeatureSource;
+  const features = opts.features ?? (computeFeatureSource as unknown as FeatureSource<R>);
   const train = await features(trainRecs, imp, { signal: opts.signal });
   const test = await features(testRecs, imp, { signal: opts.signal });
   throwIfAborted(opts.signal, 'model');

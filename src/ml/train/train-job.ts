@@ -16,7 +16,7 @@ import { anomalyToJson, type AnomalyModel } from '../models/anomaly.ts';
 import { toFloatModel } from '../models/to-float-model.ts';
 import { exportTflite, runTflite } from './int8-export.ts';
 import { saveModel, type SavedModel } from './model-io.ts';
-import { runPipeline, type PipelineOptions, type PipelineResult } from './pipeline.ts';
+import { runPipeline, type PipelineOptions, type PipelineRecording, type PipelineResult } from './pipeline.ts';
 
 /** Accuracy, confusion and per-class figures as stored and written (metrics.json). */
 export interface PublicMetrics {
@@ -80,7 +80,7 @@ export interface TrainMetrics {
   sizes: { tfjs_bytes: number; int8_bytes?: number; float_tflite_bytes?: number; parameters: number };
 }
 
-export interface TrainJobOptions extends PipelineOptions {
+export interface TrainJobOptions<R extends PipelineRecording = RawRecording> extends PipelineOptions<R> {
   /** Backend probes measured before training (stored in the metrics). */
   probes?: ProbeResult[];
   /** Recorded in `metrics.training.split`. */
@@ -134,7 +134,7 @@ function errorText(e: unknown): string {
 }
 
 /** Trains the impulse on the recordings (category 'testing' = test split) and packages the model version. */
-export async function trainImpulse(recordings: RawRecording[], impulse: ImpulseConfig, opts: TrainJobOptions = {}): Promise<TrainedImpulse> {
+export async function trainImpulse<R extends PipelineRecording = RawRecording>(recordings: R[], impulse: ImpulseConfig, opts: TrainJobOptions<R> = {}): Promise<TrainedImpulse> {
   const res = await runPipeline(recordings, impulse, opts);
   const imp = res.impulse;
   const labels = imp.labels;
