@@ -24,7 +24,7 @@ export interface TrainingSet {
 
 /** The project's usable samples for training; the labels (those of the training samples) are set on `imp`. */
 export async function readTrainingSet(store: StudioStore, projectId: string, imp: ImpulseConfig): Promise<TrainingSet> {
-  const { usable, skipped } = await usableSamples(store, projectId, imp.windowing);
+  const { usable, skipped } = await usableSamples(store, projectId, imp.windowing, { order: 'name' });
   const recordings = storedRecordings(usable);
   const train = recordings.filter((r) => r.category !== 'testing');
   imp.labels = [...new Set(train.map((r) => r.label))].sort();
@@ -63,7 +63,7 @@ export async function saveVersion(store: StudioStore, projectId: string, job: Tr
 
 /** The test samples' features for a stored version's impulse (through the cache). */
 export async function readTestFeatures(store: StudioStore, projectId: string, imp: ImpulseConfig, signal?: AbortSignal): Promise<{ fs: FeatureSet; metas: SampleMeta[]; skipped: SkippedSample[] }> {
-  const { usable, skipped } = await usableSamples(store, projectId, imp.windowing, { category: 'testing' });
+  const { usable, skipped } = await usableSamples(store, projectId, imp.windowing, { category: 'testing', order: 'name' });
   throwIfAborted(signal, 'model');
   const fs = await storedFeatureSet(store, usable, imp, { signal });
   return { fs, metas: usable, skipped };

@@ -1,9 +1,10 @@
 /**
  * Which of a project's samples an impulse can use: complete, non-empty, at the impulse's sample rate
  * (within 1 %) and with its axes; the others listed with the reason. One function for every worker
- * (features, training, testing), in one stable order (source file name as the CLI reads a folder,
- * then creation time, then id) so the same seed gives the same model. Reads metadata only, never
- * sample values. DOM-free core module.
+ * (features, training, testing). Order: oldest first (the Impulse step's listing), or `order: 'name'`
+ * for training — source file name as the CLI reads a folder, then creation time, then id — so the
+ * same seed gives the same model as `tinyml train`. Reads metadata only, never sample values.
+ * DOM-free core module.
  */
 import type { WindowingConfig } from '../../core/impulse.ts';
 import type { Category, SampleMeta } from '../sample.ts';
@@ -39,10 +40,11 @@ export interface UsableSamples {
   total: number;
 }
 
-export async function usableSamples(store: StudioStore, projectId: string, w: Pick<WindowingConfig, 'frequencyHz' | 'axes'>, opts: { category?: Category } = {}): Promise<UsableSamples> {
+export async function usableSamples(store: StudioStore, projectId: string, w: Pick<WindowingConfig, 'frequencyHz' | 'axes'>, opts: { category?: Category; order?: 'created' | 'name' } = {}): Promise<UsableSamples> {
   const metas = (await store.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!opts.category || m.category === opts.category));
   const key = (m: SampleMeta) => m.sourceName ?? '';
-  metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (opts.order === 'name')
+    metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const usable: SampleMeta[] = [];
   const skipped: SkippedSample[] = [];
   for (const m of metas) {
