@@ -150,6 +150,14 @@ export class StudioStore {
   }
 
   /** Adds one complete sample (metadata + values) in one transaction. */
+  /** Values of several samples in one read transaction (undefined for a missing one), in `ids` order. */
+  async getSampleValues(ids: string[]): Promise<(Float32Array | undefined)[]> {
+    const tx = this.db.transaction('sampleData');
+    const data = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return data.map((d) => d?.values);
+  }
+
   async addSample(projectId: string, rec: RawRecording, id = newId()): Promise<SampleMeta> {
     const axesCount = rec.axes.length;
     if (axesCount === 0 || rec.values.length % axesCount !== 0) {
