@@ -36,7 +36,7 @@ import type {
   WasmUrls,
 } from './ml-api.ts';
 import { noTrainingData, readTestFeatures, readTrainingSet, saveVersion } from './model-jobs.ts';
-import { storeFeatureSource } from './store-features.ts';
+import { featureLayout, storeFeatureSource } from './store-features.ts';
 import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
 let wasmReady = false;
@@ -123,11 +123,7 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
 
     let probes: ProbeResult[] = [];
     if (imp.learn.block !== 'anomaly') {
-      const ctx = dspContext(imp);
-      const block = getDspBlock(imp.dsp.block);
-      block.validate(ctx);
-      const shape = block.outputShape(ctx);
-      const dim = block.createRunner(ctx).dim;
+      const { shape, dim } = featureLayout(imp);
       const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
       ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
     }
