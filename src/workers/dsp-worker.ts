@@ -13,39 +13,24 @@ import { autotuneSpectral } from '../dsp/autotune.ts';
 import { sampleName, sampleProblem, usableSamples } from '../data/store/usable-samples.ts';
 import type { DspWorkerApi, FeatureImpulse, FeatureSummary, ProgressFn, WindowPreview } from './dsp-api.ts';
 import { generateProjectFeatures } from './feature-job.ts';
-import { exposeWorkerApi, workerStore } from './worker-kit.ts';
+import { exposeWorkerApi, jobTable, workerStore } from './worker-kit.ts';
 
-const jobs = new Map<string, AbortController>();
+const jobs = jobTable();
 
-function startJob(jobId: string): AbortController {
-  jobs.get(jobId)?.abort();
-  const ac = new AbortController();
-  jobs.set(jobId, ac);
-  return ac;
-}
-
-function endJob(jobId: string, ac: AbortController): void {
-  if (jobs.get(jobId) === ac) jobs.delete(jobId);
-}
-
-async function generateFeatures(jobId: string, projectId: string, impulse: FeatureImpulse, onProgress?: ProgressFn): Promise<FeatureSummary> {
-  const ac = startJob(jobId);
-  try {
-    const out = await generateProjectFeatures(await workerStore(), jobId, projectId, impulse, { signal: ac.signal, onProgress });
+function generateFeatures(jobId: string, projectId: string, impulse: FeatureImpulse, onProgress?: ProgressFn): Promise<FeatureSummary> {
+  return jobs.run(jobId, async (signal) => {
+    const out = await generateProjectFeatures(await workerStore(), jobId, projectId, impulse, { signal, onProgress });
     return Comlink.transfer(out, [out.windowSample.buffer, out.windowStart.buffer, out.windowLabel.buffer, out.points.buffer, out.featureMin.buffer, out.featureMax.buffer]);
-  } finally {
-    endJob(jobId, ac);
-  }
+  });
 }
 
-async function autotune(jobId: string, projectId: string, windowing: WindowingConfig, onProgress?: ProgressFn) {
-  const ac = startJob(jobId);
-  try {
+function autotune(jobId: string, projectId: string, windowing: WindowingConfig, onProgress?: ProgressFn) {
+  return jobs.run(jobId, async (signal) => {
     const s = await workerStore();
     const metas = (await usableSamples(s, projectId, windowing, { category: 'training' })).usable;
     const recs: FeatureRecording[] = [];
     for (let i = 0; i < metas.length; i++) {
-      throwIfAborted(ac.signal, 'dsp');
+      throwIfAborted(signal, 'dsp');
       onProgress?.({ stage: 'read', fraction: (0.5 * i) / metas.length });
       const sample = await s.getSample(metas[i].id);
       if (sample) recs.push({ id: sampleName(metas[i]), label: metas[i].label, values: sample.values, axes: metas[i].axes, intervalMs: metas[i].intervalMs });
@@ -58,12 +43,10 @@ async function autotune(jobId: string, projectId: string, windowing: WindowingCo
         remedy: 'Check the frequency and axes of the impulse, or add training samples.',
       });
     }
-    const res = autotuneSpectral(recs, windowing, { signal: ac.signal });
+    const res = autotuneSpectral(recs, windowing, { signal });
     onProgress?.({ stage: 'autotune', fraction: 1 });
     return res;
-  } finally {
-    endJob(jobId, ac);
-  }
+  });
 }
 
 async function previewWindows(sampleId: string, windowing: WindowingConfig): Promise<WindowPreview> {
@@ -92,9 +75,7 @@ async function previewWindows(sampleId: string, windowing: WindowingConfig): Pro
 
 const api: DspWorkerApi = {
   generateFeatures,
-  cancel(jobId: string): void {
-    jobs.get(jobId)?.abort();
-  },
+  cancel: jobs.cancel,
   autotune,
   previewWindows,
   async clearCache(projectId: string): Promise<void> {

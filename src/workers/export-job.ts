@@ -85,73 +85,72 @@ export async function exportVersion(store: StudioStore, modelId: string, opts: {
     }
   };
   const warnings: string[] = [];
-  {
-    const rec = await store.getModel(modelId);
-    if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'The selected model no longer exists.', remedy: 'Train a model on the Train step, then come back to Deploy.' });
-    if (rec.impulse.learn.block === 'anomaly') {
-      stage('writing anomaly.h', 0.5);
-      const stored = (rec.metrics as TrainMetrics | undefined)?.anomaly?.model;
-      if (!stored) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Anomaly model "${rec.name}" has no stored centroids.`, remedy: 'Train the model again on the Train step.' });
-      const d = anomalyDeployment(rec.impulse, stored);
-      stage('done', 1);
-      return {
-        kind: 'anomaly',
-        modelId: rec.id,
-        modelName: rec.name,
-        labels: rec.impulse.labels,
-        impulse: rec.impulse,
-        anomalyHeader: d.header,
-        note: d.note,
-        clusters: d.clusters,
-        inputSize: d.inputSize,
-        warnings,
-        ms: performance.now() - t0,
-      };
-    }
-    const imp: ImpulseConfig = rec.impulse;
-    const labels = imp.labels;
-    const metrics = rec.metrics as TrainMetrics | undefined;
-    const { int8Tflite: int8, floatTflite: float } = rec.artifacts;
-    const quant = imp.quantization;
-    if (!int8 || !float || !quant) {
-      const why = metrics?.int8_error ? ` (the int8 export failed: ${metrics.int8_error})` : '';
-      throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no int8 TFLite model stored${why}.`, remedy: 'Train the model again on the Train step.' });
-    }
-    throwIfAborted(signal, 'model');
-    const evaluation = metrics?.comparison ?? null;
-    if (!evaluation) warnings.push('This version was trained before int8 vs float figures were stored; train again to see them.');
-    else if (evaluation.split === 'training') warnings.push('The project had no test samples, so int8 and float were compared on the training windows.');
-
-    stage('writing files', 0.85);
-    const header = makeCHeader({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
-    let arduinoZip: Uint8Array | null = null;
-    try {
-      arduinoZip = makeArduinoLibraryZip({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
-    } catch (e) {
-      warnings.push(`Arduino library not available: ${e instanceof StudioError ? e.describe() : String(e)}`);
-    }
-    const w = imp.windowing;
-    const dspInputValues = Math.round((w.windowMs * w.frequencyHz) / 1000) * w.axes.length;
-    const estimate = { int8: estimateDeployment(int8, { dspInputValues }), float: estimateDeployment(float, { dspInputValues }) };
-    const arenaSize = arenaWithHeadroom(int8);
-
+  const rec = await store.getModel(modelId);
+  if (!rec) throw new StudioError({ family: 'model', code: 'model-not-found', message: 'The selected model no longer exists.', remedy: 'Train a model on the Train step, then come back to Deploy.' });
+  if (rec.impulse.learn.block === 'anomaly') {
+    stage('writing anomaly.h', 0.5);
+    const stored = (rec.metrics as TrainMetrics | undefined)?.anomaly?.model;
+    if (!stored) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Anomaly model "${rec.name}" has no stored centroids.`, remedy: 'Train the model again on the Train step.' });
+    const d = anomalyDeployment(rec.impulse, stored);
     stage('done', 1);
     return {
-      kind: 'tflite',
+      kind: 'anomaly',
       modelId: rec.id,
       modelName: rec.name,
-      labels,
-      impulse: imp,
-      int8Tflite: int8,
-      floatTflite: float,
-      header,
-      arduinoZip,
-      quantization: quant,
-      estimate,
-      arenaSize,
-      evaluation,
+      labels: rec.impulse.labels,
+      impulse: rec.impulse,
+      anomalyHeader: d.header,
+      note: d.note,
+      clusters: d.clusters,
+      inputSize: d.inputSize,
       warnings,
       ms: performance.now() - t0,
     };
   }
+  const imp: ImpulseConfig = rec.impulse;
+  const labels = imp.labels;
+  const metrics = rec.metrics as TrainMetrics | undefined;
+  const { int8Tflite: int8, floatTflite: float } = rec.artifacts;
+  const quant = imp.quantization;
+  if (!int8 || !float || !quant) {
+    const why = metrics?.int8_error ? ` (the int8 export failed: ${metrics.int8_error})` : '';
+    throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no int8 TFLite model stored${why}.`, remedy: 'Train the model again on the Train step.' });
+  }
+  throwIfAborted(signal, 'model');
+  const evaluation = metrics?.comparison ?? null;
+  if (!evaluation) warnings.push('This version was trained before int8 vs float figures were stored; train again to see them.');
+  else if (evaluation.split === 'training') warnings.push('The project had no test samples, so int8 and float were compared on the training windows.');
+
+  stage('writing files', 0.85);
+  const header = makeCHeader({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
+  let arduinoZip: Uint8Array | null = null;
+  try {
+    arduinoZip = makeArduinoLibraryZip({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
+  } catch (e) {
+    warnings.push(`Arduino library not available: ${e instanceof StudioError ? e.describe() : String(e)}`);
+  }
+  const w = imp.windowing;
+  const dspInputValues = Math.round((w.windowMs * w.frequencyHz) / 1000) * w.axes.length;
+  const estimate = { int8: estimateDeployment(int8, { dspInputValues }), float: estimateDeployment(float, { dspInputValues }) };
+  const arenaSize = arenaWithHeadroom(int8);
+
+  stage('done', 1);
+  return {
+    kind: 'tflite',
+    modelId: rec.id,
+    modelName: rec.name,
+    labels,
+    impulse: imp,
+    int8Tflite: int8,
+    floatTflite: float,
+    header,
+    arduinoZip,
+    quantization: quant,
+    estimate,
+    arenaSize,
+    evaluation,
+    warnings,
+    ms: performance.now() - t0,
+  };
+
 }

@@ -5,7 +5,7 @@
  */
 import type { AnomalyExportResult, ExportProgressFn, ExportRequest, ExportResult } from './export-job.ts';
 import { exportVersion } from './export-job.ts';
-import { exposeWorkerApi, workerStore } from './worker-kit.ts';
+import { exposeWorkerApi, jobTable, workerStore } from './worker-kit.ts';
 
 export type { AnomalyExportResult, Evaluation, ExportProgressFn, ExportRequest, ExportResult } from './export-job.ts';
 
@@ -14,24 +14,15 @@ export interface ExportWorkerApi {
   cancel(jobId: string): void;
 }
 
-const jobs = new Map<string, AbortController>();
+const jobs = jobTable();
 
-async function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult | AnomalyExportResult> {
-  jobs.get(req.jobId)?.abort();
-  const ac = new AbortController();
-  jobs.set(req.jobId, ac);
-  try {
-    return await exportVersion(await workerStore(), req.modelId, { onProgress, signal: ac.signal });
-  } finally {
-    if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
-  }
+function exportModel(req: ExportRequest, onProgress?: ExportProgressFn): Promise<ExportResult | AnomalyExportResult> {
+  return jobs.run(req.jobId, async (signal) => exportVersion(await workerStore(), req.modelId, { onProgress, signal }));
 }
 
 const api: ExportWorkerApi = {
   exportModel,
-  cancel(jobId: string) {
-    jobs.get(jobId)?.abort();
-  },
+  cancel: jobs.cancel,
 };
 
 exposeWorkerApi(api);

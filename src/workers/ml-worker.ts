@@ -37,10 +37,10 @@ import type {
 } from './ml-api.ts';
 import { noTrainingData, readTestFeatures, readTrainingSet, saveVersion } from './model-jobs.ts';
 import { featureLayout, storeFeatureSource } from './store-features.ts';
-import { exposeWorkerApi, workerStore } from './worker-kit.ts';
+import { exposeWorkerApi, jobTable, workerStore } from './worker-kit.ts';
 
 let wasmReady = false;
-const jobs = new Map<string, AbortController>();
+const jobs = jobTable();
 /** Probe results per model shape, so a second run skips the probe. */
 const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>();
 
@@ -100,12 +100,12 @@ function webglRenderer(): string | null {
   }
 }
 
-async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
+function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
   ensureWasm();
-  jobs.get(req.jobId)?.abort();
-  const ac = new AbortController();
-  jobs.set(req.jobId, ac);
-  const signal = ac.signal;
+  return jobs.run(req.jobId, (signal) => trainJob(req, onEvent, signal));
+}
+
+async function trainJob(req: TrainRequest, onEvent: TrainEventFn, signal: AbortSignal): Promise<TrainSummary> {
   const emit: TrainEventFn = (e) => {
     try {
       onEvent(e);
@@ -113,45 +113,42 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
       /* the page went away */
     }
   };
-  try {
-    const imp: ImpulseConfig = structuredClone(req.impulse);
-    emit({ type: 'stage', stage: 'reading samples' });
-    const store = await workerStore();
-    const { recordings, skipped, trainCount } = await readTrainingSet(store, req.projectId, imp);
-    emit({ type: 'data', trainRecordings: trainCount, testRecordings: recordings.length - trainCount, skipped });
-    if (trainCount === 0) throw noTrainingData(skipped);
+  const imp: ImpulseConfig = structuredClone(req.impulse);
+  emit({ type: 'stage', stage: 'reading samples' });
+  const store = await workerStore();
+  const { recordings, skipped, trainCount } = await readTrainingSet(store, req.projectId, imp);
+  emit({ type: 'data', trainRecordings: trainCount, testRecordings: recordings.length - trainCount, skipped });
+  if (trainCount === 0) throw noTrainingData(skipped);
 
-    let probes: ProbeResult[] = [];
-    if (imp.learn.block !== 'anomaly') {
-      const { shape, dim } = featureLayout(imp);
-      const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
-      ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
-    }
-    throwIfAborted(signal, 'model');
-
-    const job = await trainImpulse(recordings, imp, {
-      signal,
-      probes,
-      features: storeFeatureSource(store),
-      onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
-      onProgress: (p) => {
-        if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
-      },
-    });
-    const { metrics } = job;
-    if (req.save === false) {
-      job.model?.dispose();
-      const existing = await store.listModels(req.projectId);
-      return { modelId: null, name: req.name?.trim() || `v${existing.length + 1}`, backend: metrics.training.backend, metrics };
-    }
-    emit({ type: 'stage', stage: 'saving' });
-    const rec = await saveVersion(store, req.projectId, job, req.name);
-    if (job.anomaly) loaded.set(rec.id, { kind: 'anomaly', anomaly: job.anomaly, rec });
-    else if (job.model) loaded.set(rec.id, { kind: 'classifier', model: job.model, norm: job.impulse.normalization, rec });
-    return { modelId: rec.id, name: rec.name, backend: metrics.training.backend, metrics };
-  } finally {
-    if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
+  let probes: ProbeResult[] = [];
+  if (imp.learn.block !== 'anomaly') {
+    const { shape, dim } = featureLayout(imp);
+    const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
+    ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
   }
+  throwIfAborted(signal, 'model');
+
+  const job = await trainImpulse(recordings, imp, {
+    signal,
+    probes,
+    features: storeFeatureSource(store),
+    onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
+    onProgress: (p) => {
+      if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
+    },
+  });
+  const { metrics } = job;
+  if (req.save === false) {
+    job.model?.dispose();
+    const existing = await store.listModels(req.projectId);
+    return { modelId: null, name: req.name?.trim() || `v${existing.length + 1}`, backend: metrics.training.backend, metrics };
+  }
+  emit({ type: 'stage', stage: 'saving' });
+  const rec = await saveVersion(store, req.projectId, job, req.name);
+  if (job.anomaly) loaded.set(rec.id, { kind: 'anomaly', anomaly: job.anomaly, rec });
+  else if (job.model) loaded.set(rec.id, { kind: 'classifier', model: job.model, norm: job.impulse.normalization, rec });
+  return { modelId: rec.id, name: rec.name, backend: metrics.training.backend, metrics };
+
 }
 
 async function getLoaded(modelId: string): Promise<Loaded> {
@@ -295,9 +292,7 @@ const api: TrainUiWorkerApi = {
     wasmReady = true;
   },
   train,
-  cancel(jobId: string): void {
-    jobs.get(jobId)?.abort();
-  },
+  cancel: jobs.cancel,
   test: testModel,
   liveStart,
   livePush,
