@@ -55,7 +55,7 @@ const invokeCycles = new Map<string, number>();
 for (const [k, imp] of [...impulses, ...probes].entries()) {
   const w0 = performance.now();
   const e0 = board.nowMs;
-  await board.runUntil(uploadModel(client, imp.payload, { sequence: k + 1, arenaSize: 16 * 1024, endTimeoutMs: 60_000 }), 60_000);
+  await board.runUntil(uploadModel(client, imp.slot, { sequence: k + 1, endTimeoutMs: 60_000 }), 60_000);
   await board.runUntil(client.setInference(true));
   const first = await board.runUntil(nextInference(), 10_000);
   if (k === 0) {

@@ -65,7 +65,7 @@ export interface ImpulseConfig {
    * Input standardisation of the exported (TFLite) model, one entry per model input element
    * (flattened, channels fastest): the deployed impulse feeds (feature − mean) / std, computed in
    * float32, to the model (then quantizes it with `quantization.input`). Absent: the exported model
-   * takes raw DSP features. The TF.js model always takes raw features (standardisation folded in).
+   * takes raw DSP features. The TF.js float model takes the same standardised input (no folding).
    */
   normalization?: InputNormalization;
 }

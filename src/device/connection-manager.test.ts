@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { ConnectionManager, type ConnectionEvents } from './connection-manager.ts';
 import { NackCode } from './protocol/ids.ts';
-import { uploadModel } from './protocol/model-upload.ts';
+import { uploadSlotBytes } from './protocol/model-upload.ts';
 import { MemoryFlash } from './protocol/model-slot.ts';
 import { VirtualClock } from './sim/clock.ts';
 import { createSimulatedBoard } from './sim-setup.ts';
@@ -91,11 +91,11 @@ describe('ConnectionManager', () => {
     await until(() => frames.n >= 50);
     // While it streams the board refuses the upload…
     const model = new Uint8Array(2000).map((_, i) => i * 7);
-    await expect(run(uploadModel(client, model, { sequence: 1, arenaSize: 1024 }))).rejects.toMatchObject({ message: expect.stringMatching(/busy|stream/i) });
+    await expect(run(uploadSlotBytes(client, model, { sequence: 1, arenaSize: 1024 }))).rejects.toMatchObject({ message: expect.stringMatching(/busy|stream/i) });
     // …paused, it takes it, and streaming resumes afterwards with INFO re-read.
     const infos: unknown[] = [];
     manager.addEventListener('info', (e) => infos.push(e.board?.model.sequence));
-    const r = await run(manager.withStreamPaused((c) => uploadModel(c, model, { sequence: 2, arenaSize: 1024 })));
+    const r = await run(manager.withStreamPaused((c) => uploadSlotBytes(c, model, { sequence: 2, arenaSize: 1024 })));
     expect(r.crc32).toBeGreaterThan(0);
     expect(infos).toEqual([2]);
     expect(manager.board?.model.sequence).toBe(2);
@@ -126,7 +126,7 @@ describe('ConnectionManager', () => {
   it('after an expected reset it reconnects when the board comes back, and the model is still there', async () => {
     const { clock, board, manager, events, run, until } = setup({ mode: 'framed', flash: new MemoryFlash(64 * 1024) });
     await run(manager.connect(board.transport, { sim: board }));
-    await run(manager.withStreamPaused((c) => uploadModel(c, new Uint8Array(1500).fill(3), { sequence: 5, arenaSize: 512 })));
+    await run(manager.withStreamPaused((c) => uploadSlotBytes(c, new Uint8Array(1500).fill(3), { sequence: 5, arenaSize: 512 })));
     manager.expectReset();
     board.unplug();
     await until(() => manager.status === 'disconnected');

@@ -11,6 +11,7 @@ import type { ImpulseConfig } from '../core/impulse.ts';
 import type { OpOptions } from '../core/progress.ts';
 import { throttleProgress } from '../core/progress.ts';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
+import { resolveParams } from './block.ts';
 import { dspContext, getDspBlock } from './registry.ts';
 import { axisIndices, extractWindow, windowStarts } from './windowing.ts';
 
@@ -128,4 +129,44 @@ export async function computeFeaturesAsync(
     if (s.done) return s.value;
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
   }
+}
+
+// ---- the feature cache's configuration hash (StudioStore keys entries by sample version + this) ---
+
+/** Bump when a DSP block's output changes for the same parameters, so old cache entries are ignored. */
+export const FEATURE_CACHE_VERSION = 1;
+
+export type FeatureImpulse = Pick<ImpulseConfig, 'windowing' | 'dsp'>;
+
+/** Two FNV-1a 32-bit passes with different offsets: 16 hex digits, stable across runs and engines. */
+function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The canonical text hashed for the cache: windowing + block + resolved params, keys sorted. */
+export function featureParamsText(impulse: FeatureImpulse): string {
+  const w = impulse.windowing;
+  const block = getDspBlock(impulse.dsp.block);
+  const params = resolveParams(block.params, impulse.dsp.params);
+  const sorted = Object.keys(params)
+    .sort()
+    .map((k) => [k, params[k]]);
+  return JSON.stringify({
+    v: FEATURE_CACHE_VERSION,
+    w: [w.windowMs, w.strideMs, !!w.zeroPad, w.frequencyHz, w.axes],
+    b: block.id,
+    p: sorted,
+  });
+}
+
+/** Hash of the parameters that decide a sample's features (throws a dsp StudioError for bad params). */
+export function featureParamsHash(impulse: FeatureImpulse): string {
+  return hash64(featureParamsText(impulse));
 }

@@ -331,11 +331,9 @@ const api = {
     for (let i = 0; i < metas.length; i += BATCH) {
       onProgress?.({ stage: 'read', fraction: i / Math.max(1, metas.length) });
       const part = metas.slice(i, i + BATCH);
-      const tx = s.db.transaction('sampleData');
-      const data = await Promise.all(part.map((m) => tx.store.get(m.id)));
-      await tx.done;
+      const values = await s.getSampleValues(part.map((m) => m.id));
       part.forEach((m, j) => {
-        samples.push({ id: m.id, label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: data[j]?.values ?? new Float32Array(0) });
+        samples.push({ id: m.id, label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: values[j] ?? new Float32Array(0) });
       });
     }
     onProgress?.({ stage: 'check', fraction: undefined });

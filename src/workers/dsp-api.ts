@@ -1,7 +1,6 @@
 /**
  * The DSP worker's API (types shared by the page's dsp-client.ts and dsp-worker.ts) and the feature
- * cache key. DOM-free core module: a training worker can import `featureCacheKey` to read the same
- * cache entries the Impulse step writes.
+ * cache key (the key is StudioStore's: getSampleFeatures / putSampleFeatures). DOM-free core module.
  *
  * Feature cache (IndexedDB store `features`, FeatureCacheRecord in src/data/store/schema.ts):
  *   key  = `${sampleId}|${sampleVersion}|${featureParamsHash(impulse)}`
@@ -12,54 +11,14 @@
  * not part of it, so relabelling or changing the model reuses every entry, and editing a sample's
  * values (which bumps its version) recomputes only that sample.
  */
-import type { ImpulseConfig, WindowingConfig } from '../core/impulse.ts';
+import type { WindowingConfig } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
 import type { SpectralAutotune } from '../dsp/autotune.ts';
 import type { SuspectWindow } from '../dsp/explorer.ts';
-import { resolveParams } from '../dsp/block.ts';
-import { getDspBlock } from '../dsp/registry.ts';
+import type { SkippedSample } from '../data/store/usable-samples.ts';
+import type { FeatureImpulse } from '../dsp/features.ts';
 
-/** Bump when a DSP block's output changes for the same parameters, so old cache entries are ignored. */
-export const FEATURE_CACHE_VERSION = 1;
-
-export type FeatureImpulse = Pick<ImpulseConfig, 'windowing' | 'dsp'>;
-
-/** Two FNV-1a 32-bit passes with different offsets: 16 hex digits, stable across runs and engines. */
-function hash64(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
-
-/** The canonical text hashed for the cache: windowing + block + resolved params, keys sorted. */
-export function featureParamsText(impulse: FeatureImpulse): string {
-  const w = impulse.windowing;
-  const block = getDspBlock(impulse.dsp.block);
-  const params = resolveParams(block.params, impulse.dsp.params);
-  const sorted = Object.keys(params)
-    .sort()
-    .map((k) => [k, params[k]]);
-  return JSON.stringify({
-    v: FEATURE_CACHE_VERSION,
-    w: [w.windowMs, w.strideMs, !!w.zeroPad, w.frequencyHz, w.axes],
-    b: block.id,
-    p: sorted,
-  });
-}
-
-/** Hash of the parameters that decide a sample's features (throws a dsp StudioError for bad params). */
-export function featureParamsHash(impulse: FeatureImpulse): string {
-  return hash64(featureParamsText(impulse));
-}
-
-export function featureCacheKey(sampleId: string, sampleVersion: number, paramsHash: string): string {
-  return `${sampleId}|${sampleVersion}|${paramsHash}`;
-}
+export { FEATURE_CACHE_VERSION, featureParamsHash, featureParamsText, type FeatureImpulse } from '../dsp/features.ts';
 
 export interface FeatureSampleInfo {
   id: string;
@@ -73,11 +32,7 @@ export interface FeatureSampleInfo {
   cached: boolean;
 }
 
-export interface SkippedSample {
-  id: string;
-  name: string;
-  reason: string;
-}
+export type { SkippedSample } from '../data/store/usable-samples.ts';
 
 export interface GenerateStats {
   computedSamples: number;

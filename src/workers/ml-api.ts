@@ -4,7 +4,10 @@
  * classification results. DOM-free core module (types and small pure helpers only, no TF.js).
  */
 import type { ImpulseConfig } from '../core/impulse.ts';
-import type { ClassMetrics } from '../ml/metrics/classification.ts';
+import type { SkippedSample } from '../data/store/usable-samples.ts';
+import type { EpochPoint, ProbeResult, TrainMetrics } from '../ml/train/train-job.ts';
+
+export type { EpochPoint, Int8Comparison, ProbeResult, PublicMetrics, TrainMetrics } from '../ml/train/train-job.ts';
 
 export type BackendPref = 'auto' | 'wasm' | 'webgl' | 'cpu';
 
@@ -14,26 +17,7 @@ export interface WasmUrls {
   plain: string;
 }
 
-export interface EpochPoint {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss?: number;
-  valAcc?: number;
-  elapsedMs: number;
-}
-
-export interface ProbeResult {
-  backend: string;
-  msPerStep?: number;
-  error?: string;
-}
-
-export interface SkippedSample {
-  id: string;
-  name: string;
-  reason: string;
-}
+export type { SkippedSample } from '../data/store/usable-samples.ts';
 
 /** Small messages the worker sends while a job runs (never sample values). */
 export type TrainEvent =
@@ -55,33 +39,8 @@ export interface TrainRequest {
   save?: boolean;
 }
 
-/** The metrics shape stored in ModelRecord.metrics (same keys as the CLI's metrics.json). */
-export interface PublicMetrics {
-  accuracy: number;
-  confusion: number[][];
-  per_class: Record<string, ClassMetrics>;
-}
-
-export interface StoredMetrics {
-  labels: string[];
-  float?: PublicMetrics;
-  float_per_sample?: PublicMetrics;
-  int8?: PublicMetrics;
-  /** Why no int8 model was made, when it was not. */
-  int8_error?: string;
-  anomaly?: { threshold: number; clusters: number; model: Record<string, unknown>; test: Record<string, { windows: number; flagged: number }> };
-  training: {
-    backend: string;
-    probes: ProbeResult[];
-    train_ms: number;
-    epochs_run: number;
-    best_epoch: number;
-    stopped_early: boolean;
-    windows: { training: number; test: number };
-    history: EpochPoint[];
-  };
-  sizes: { tfjs_bytes: number; int8_bytes?: number; float_tflite_bytes?: number; parameters: number };
-}
+/** The metrics stored in ModelRecord.metrics: the train job's one shape (the CLI writes the same as metrics.json). */
+export type StoredMetrics = TrainMetrics;
 
 export interface TrainSummary {
   modelId: string | null;

@@ -1,8 +1,9 @@
 /**
- * The Train and Test steps' worker: trains the impulse's learning block on a project's samples (read
- * here from IndexedDB, never through the page), picks the TF.js backend by a measured probe, stores
- * the result as a ModelRecord (TF.js artefacts, int8 + float TFLite, metrics), scores stored models on
- * the test samples and runs live classification over device frames. Only small messages (epoch logs,
+ * The Train and Test steps' worker: picks the TF.js backend by a measured probe, runs the one train
+ * job (src/ml/train/train-job.ts) on a project's samples with features from StudioStore's cache and
+ * stores what it made as a model version (model-jobs.ts: float TF.js model, int8 + float TFLite,
+ * impulse, metrics), scores stored models on the test samples and runs live classification over
+ * device frames. Sample values never travel through the page. Only small messages (epoch logs,
  * stages, results) go back to the page. Exposes `TrainUiWorkerApi` (ml-api.ts) through comlink (worker-kit.ts).
  */
 import * as Comlink from 'comlink';
@@ -10,26 +11,22 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
-import type { RawRecording, SampleMeta } from '../data/sample.ts';
+import { sampleName } from '../data/store/usable-samples.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
-import { computeFeaturesAsync } from '../dsp/features.ts';
 import { axisIndices, strideFrames, windowFrames } from '../dsp/windowing.ts';
 import { chooseBackend, configureWasmPaths, useBackend, type BackendName } from '../ml/train/backend.ts';
-import { inputShapeFor, runPipeline, toFeatureRecordings } from '../ml/train/pipeline.ts';
+import { inputShapeFor } from '../ml/train/pipeline.ts';
+import { trainImpulse } from '../ml/train/train-job.ts';
 import { predictProbs } from '../ml/train/trainer.ts';
-import { loadModel, saveModel } from '../ml/train/model-io.ts';
-import { exportInt8, runTflite } from '../ml/train/int8-export.ts';
-import { toFloatModel } from '../ml/models/to-float-model.ts';
-import { anomalyFromJson, anomalyScore, anomalyToJson, type AnomalyModel } from '../ml/models/anomaly.ts';
-import { metricsFromProbs, type ClassificationMetrics } from '../ml/metrics/classification.ts';
+import { loadModel } from '../ml/train/model-io.ts';
+import type { InputNormalization } from '../ml/models/input-normalization.ts';
+import { anomalyFromJson, anomalyScore, type AnomalyModel } from '../ml/models/anomaly.ts';
 import { LiveClassifier } from '../ml/live/live-classifier.ts';
 import type {
   LiveInfo,
   LiveStartOptions,
   LiveUpdate,
   ProbeResult,
-  PublicMetrics,
-  SkippedSample,
   StoredMetrics,
   TestData,
   TrainEventFn,
@@ -38,57 +35,18 @@ import type {
   TrainUiWorkerApi,
   WasmUrls,
 } from './ml-api.ts';
-import { exposeWorkerApi, workerStore } from './worker-kit.ts';
+import { noTrainingData, readTestFeatures, readTrainingSet, saveVersion } from './model-jobs.ts';
+import { featureLayout, storeFeatureSource } from './store-features.ts';
+import { exposeWorkerApi, jobTable, workerStore } from './worker-kit.ts';
 
 let wasmReady = false;
-const jobs = new Map<string, AbortController>();
+const jobs = jobTable();
 /** Probe results per model shape, so a second run skips the probe. */
 const probeCache = new Map<string, { backend: string; probes: ProbeResult[] }>();
 
-type Loaded = { kind: 'classifier'; model: tf.LayersModel; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
+/** A classifier's TF.js model with the standardisation it expects (absent for versions stored before models took standardised input). */
+type Loaded = { kind: 'classifier'; model: tf.LayersModel; norm?: InputNormalization; rec: ModelRecord } | { kind: 'anomaly'; anomaly: AnomalyModel; rec: ModelRecord };
 const loaded = new Map<string, Loaded>();
-
-function sampleName(m: SampleMeta): string {
-  return m.sourceName ?? `${m.label}.${m.id.slice(0, 6)}`;
-}
-
-function problemOf(m: SampleMeta, imp: ImpulseConfig): string | null {
-  const fs = 1000 / m.intervalMs;
-  const want = imp.windowing.frequencyHz;
-  if (!(m.intervalMs > 0) || Math.abs(fs - want) > 0.01 * want) return `sampled at ${Number.isFinite(fs) ? fs.toFixed(2) : '?'} Hz, the impulse expects ${want} Hz`;
-  const missing = imp.windowing.axes.filter((a) => !m.axes.some((x) => x.name === a));
-  if (missing.length) return `has no axis ${missing.join(', ')}`;
-  return null;
-}
-
-/** Reads the project's usable samples (optionally one category) from IndexedDB. */
-async function loadRecordings(projectId: string, imp: ImpulseConfig, only?: 'testing', signal?: AbortSignal): Promise<{ recs: RawRecording[]; metas: SampleMeta[]; skipped: SkippedSample[] }> {
-  const s = await workerStore();
-  const metas = (await s.listSamples(projectId)).filter((m) => m.complete && m.length > 0 && (!only || m.category === only));
-  // A stable order (source file name, as the CLI reads a folder) so the same seed gives the same model.
-  const key = (m: SampleMeta) => m.sourceName ?? '';
-  metas.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const recs: RawRecording[] = [];
-  const used: SampleMeta[] = [];
-  const skipped: SkippedSample[] = [];
-  for (const m of metas) {
-    throwIfAborted(signal, 'model');
-    const problem = problemOf(m, imp);
-    if (problem) {
-      skipped.push({ id: m.id, name: sampleName(m), reason: problem });
-      continue;
-    }
-    const sample = await s.getSample(m.id);
-    if (!sample) continue;
-    recs.push({ name: sampleName(m), label: m.label, category: m.category, axes: m.axes, intervalMs: m.intervalMs, values: sample.values });
-    used.push(m);
-  }
-  return { recs, metas: used, skipped };
-}
-
-function pub(m: ClassificationMetrics): PublicMetrics {
-  return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
-}
 
 function ensureWasm(): void {
   if (!wasmReady) {
@@ -142,18 +100,12 @@ function webglRenderer(): string | null {
   }
 }
 
-function tfjsArtifacts(modelJson: string, weights: Uint8Array): NonNullable<ModelRecord['artifacts']['tfjs']> {
-  const j = JSON.parse(modelJson) as { modelTopology: unknown; weightsManifest: { weights: unknown[] }[] };
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights), weightData };
+function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
+  ensureWasm();
+  return jobs.run(req.jobId, (signal) => trainJob(req, onEvent, signal));
 }
 
-async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSummary> {
-  ensureWasm();
-  jobs.get(req.jobId)?.abort();
-  const ac = new AbortController();
-  jobs.set(req.jobId, ac);
-  const signal = ac.signal;
+async function trainJob(req: TrainRequest, onEvent: TrainEventFn, signal: AbortSignal): Promise<TrainSummary> {
   const emit: TrainEventFn = (e) => {
     try {
       onEvent(e);
@@ -161,134 +113,42 @@ async function train(req: TrainRequest, onEvent: TrainEventFn): Promise<TrainSum
       /* the page went away */
     }
   };
-  try {
-    const imp: ImpulseConfig = structuredClone(req.impulse);
-    emit({ type: 'stage', stage: 'reading samples' });
-    const { recs, skipped } = await loadRecordings(req.projectId, imp, undefined, signal);
-    const trainRecs = recs.filter((r) => r.category !== 'testing');
-    imp.labels = [...new Set(trainRecs.map((r) => r.label))].sort();
-    emit({ type: 'data', trainRecordings: trainRecs.length, testRecordings: recs.length - trainRecs.length, skipped });
-    if (trainRecs.length === 0) {
-      throw new StudioError({
-        family: 'import',
-        code: 'no-training-data',
-        message: skipped.length ? `No training sample fits the impulse ("${skipped[0].name}" ${skipped[0].reason}).` : 'There are no training samples.',
-        remedy: skipped.length ? 'Match the impulse frequency and axes to your samples on the Impulse step.' : 'Record or import training samples on the Data step.',
-      });
-    }
+  const imp: ImpulseConfig = structuredClone(req.impulse);
+  emit({ type: 'stage', stage: 'reading samples' });
+  const store = await workerStore();
+  const { recordings, skipped, trainCount } = await readTrainingSet(store, req.projectId, imp);
+  emit({ type: 'data', trainRecordings: trainCount, testRecordings: recordings.length - trainCount, skipped });
+  if (trainCount === 0) throw noTrainingData(skipped);
 
-    let probes: ProbeResult[] = [];
-    if (imp.learn.block !== 'anomaly') {
-      const ctx = dspContext(imp);
-      const block = getDspBlock(imp.dsp.block);
-      block.validate(ctx);
-      const shape = block.outputShape(ctx);
-      const dim = block.createRunner(ctx).dim;
-      const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
-      ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
-    }
-    throwIfAborted(signal, 'model');
-
-    const res = await runPipeline(recs, imp, {
-      signal,
-      onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
-      onProgress: (p) => {
-        if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
-      },
-    });
-    const labels = res.impulse.labels;
-    const s = await workerStore();
-    const existing = await s.listModels(req.projectId);
-    const name = req.name?.trim() || `v${existing.length + 1}`;
-    const windows = { training: res.train.rows, test: res.test.rows };
-
-    if (res.anomaly) {
-      const scores = res.anomalyScores ?? new Float32Array(0);
-      const test: Record<string, { windows: number; flagged: number }> = {};
-      res.test.windows.forEach((w, i) => {
-        const e = (test[w.label] ??= { windows: 0, flagged: 0 });
-        e.windows++;
-        if (scores[i] > res.anomaly!.threshold) e.flagged++;
-      });
-      const metrics: StoredMetrics = {
-        labels,
-        anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, model: anomalyToJson(res.anomaly), test },
-        training: { backend: 'js', probes: [], train_ms: 0, epochs_run: 0, best_epoch: 0, stopped_early: false, windows, history: [] },
-        sizes: { tfjs_bytes: 0, parameters: res.anomaly.centroids.length + 2 * res.anomaly.mean.length },
-      };
-      let modelId: string | null = null;
-      if (req.save !== false) {
-        const rec = await s.saveModel({ projectId: req.projectId, name, createdAt: Date.now(), impulse: res.impulse, metrics, artifacts: {} });
-        modelId = rec.id;
-        loaded.set(rec.id, { kind: 'anomaly', anomaly: res.anomaly, rec });
-      }
-      return { modelId, name, backend: 'js', metrics };
-    }
-
-    const cls = res.classifier!;
-    const metrics: StoredMetrics = {
-      labels,
-      training: {
-        backend: cls.backend,
-        probes,
-        train_ms: Math.round(cls.trainMs),
-        epochs_run: cls.history.length,
-        best_epoch: cls.bestEpoch,
-        stopped_early: cls.stoppedEarly,
-        windows,
-        history: cls.history.map((h) => ({ epoch: h.epoch, loss: h.loss, acc: h.acc, valLoss: h.valLoss, valAcc: h.valAcc, elapsedMs: h.elapsedMs })),
-      },
-      sizes: { tfjs_bytes: 0, parameters: cls.model.countParams() },
-    };
-    if (res.evaluation) {
-      metrics.float = pub(res.evaluation.window);
-      metrics.float_per_sample = pub(res.evaluation.sample);
-    }
-    emit({ type: 'stage', stage: 'int8 export' });
-    const impulse = res.impulse;
-    let int8: Uint8Array | undefined;
-    let floatTflite: Uint8Array | undefined;
-    try {
-      const fm = toFloatModel(cls.model, labels);
-      const size = fm.inputShape.reduce((a, b) => a * b, 1);
-      const ex = exportInt8(fm, res.train.data, { normalization: impulse.normalization });
-      int8 = ex.int8Tflite;
-      floatTflite = ex.floatTflite;
-      impulse.quantization = { input: ex.input, output: ex.output };
-      // The stored .tflite files take standardised features exactly when this is set.
-      if (ex.normalization) impulse.normalization = ex.normalization;
-      else delete impulse.normalization;
-      if (res.test.rows > 0) {
-        const q = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
-        const truth = res.test.windows.map((w) => labels.indexOf(w.label));
-        metrics.int8 = pub(metricsFromProbs(labels, truth, q));
-      }
-    } catch (e) {
-      metrics.int8_error = e instanceof Error ? e.message : String(e);
-      delete impulse.normalization;
-    }
-    const saved = await saveModel(cls.model);
-    metrics.sizes = { tfjs_bytes: saved.weights.byteLength + saved.modelJson.length, int8_bytes: int8?.byteLength, float_tflite_bytes: floatTflite?.byteLength, parameters: cls.model.countParams() };
-    let modelId: string | null = null;
-    if (req.save !== false) {
-      emit({ type: 'stage', stage: 'saving' });
-      const rec = await s.saveModel({
-        projectId: req.projectId,
-        name,
-        createdAt: Date.now(),
-        impulse,
-        metrics,
-        artifacts: { tfjs: tfjsArtifacts(saved.modelJson, saved.weights), int8Tflite: int8, floatTflite },
-      });
-      modelId = rec.id;
-      loaded.set(rec.id, { kind: 'classifier', model: cls.model, rec });
-    } else {
-      cls.model.dispose();
-    }
-    return { modelId, name, backend: cls.backend, metrics };
-  } finally {
-    if (jobs.get(req.jobId) === ac) jobs.delete(req.jobId);
+  let probes: ProbeResult[] = [];
+  if (imp.learn.block !== 'anomaly') {
+    const { shape, dim } = featureLayout(imp);
+    const inputShape = inputShapeFor(imp.learn.block, { shape, dim });
+    ({ probes } = await selectBackend(req.backend, imp, inputShape, Math.max(2, imp.labels.length), emit));
   }
+  throwIfAborted(signal, 'model');
+
+  const job = await trainImpulse(recordings, imp, {
+    signal,
+    probes,
+    features: storeFeatureSource(store),
+    onEpoch: (l) => emit({ type: 'epoch', log: { epoch: l.epoch, loss: l.loss, acc: l.acc, valLoss: l.valLoss, valAcc: l.valAcc, elapsedMs: l.elapsedMs } }),
+    onProgress: (p) => {
+      if (p.stage !== 'training') emit({ type: 'stage', stage: p.stage, detail: p.detail });
+    },
+  });
+  const { metrics } = job;
+  if (req.save === false) {
+    job.model?.dispose();
+    const existing = await store.listModels(req.projectId);
+    return { modelId: null, name: req.name?.trim() || `v${existing.length + 1}`, backend: metrics.training.backend, metrics };
+  }
+  emit({ type: 'stage', stage: 'saving' });
+  const rec = await saveVersion(store, req.projectId, job, req.name);
+  if (job.anomaly) loaded.set(rec.id, { kind: 'anomaly', anomaly: job.anomaly, rec });
+  else if (job.model) loaded.set(rec.id, { kind: 'classifier', model: job.model, norm: job.impulse.normalization, rec });
+  return { modelId: rec.id, name: rec.name, backend: metrics.training.backend, metrics };
+
 }
 
 async function getLoaded(modelId: string): Promise<Loaded> {
@@ -304,7 +164,8 @@ async function getLoaded(modelId: string): Promise<Loaded> {
     const t = rec.artifacts.tfjs;
     if (!t) throw new StudioError({ family: 'model', code: 'no-artifacts', message: `Model "${rec.name}" has no TF.js weights stored.`, remedy: 'Train the model again.' });
     const json = JSON.stringify({ format: 'layers-model', modelTopology: t.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: t.weightSpecs }] });
-    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), rec };
+    const norm = t.input === 'standardised' ? rec.impulse.normalization : undefined;
+    l = { kind: 'classifier', model: await loadModel(json, new Uint8Array(t.weightData)), norm, rec };
   }
   loaded.set(modelId, l);
   return l;
@@ -314,8 +175,7 @@ async function testModel(projectId: string, modelId: string): Promise<TestData> 
   ensureWasm();
   const l = await getLoaded(modelId);
   const imp = l.rec.impulse;
-  const { recs, metas, skipped } = await loadRecordings(projectId, imp, 'testing');
-  const fs = await computeFeaturesAsync(toFeatureRecordings(recs), imp);
+  const { fs, metas, skipped } = await readTestFeatures(await workerStore(), projectId, imp);
   const labels = imp.labels;
   const windowSample = Int32Array.from(fs.windows, (w) => w.recording);
   const windowStart = Int32Array.from(fs.windows, (w) => w.start);
@@ -338,7 +198,7 @@ async function testModel(projectId: string, modelId: string): Promise<TestData> 
     out.scores = scores;
     out.threshold = l.anomaly.threshold;
   } else if (fs.rows > 0) {
-    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs));
+    out.probs = predictProbs(l.model, fs.data, inputShapeFor(imp.learn.block, fs), l.norm);
   }
   const buffers = [windowSample.buffer, windowStart.buffer, truth.buffer, out.probs.buffer];
   if (out.scores) buffers.push(out.scores.buffer);
@@ -387,8 +247,8 @@ async function liveStart(projectId: string, modelId: string, opts: LiveStartOpti
     };
   } else {
     const inputShape = inputShapeFor(imp.learn.block, { shape: getDspBlock(imp.dsp.block).outputShape(ctx), dim: runner.dim });
-    const model = l.model;
-    classify = (f) => predictProbs(model, f, inputShape, 1);
+    const { model, norm } = l;
+    classify = (f) => predictProbs(model, f, inputShape, norm, 1);
   }
   const classifier = new LiveClassifier({
     windowFrames: wf,
@@ -432,9 +292,7 @@ const api: TrainUiWorkerApi = {
     wasmReady = true;
   },
   train,
-  cancel(jobId: string): void {
-    jobs.get(jobId)?.abort();
-  },
+  cancel: jobs.cancel,
   test: testModel,
   liveStart,
   livePush,

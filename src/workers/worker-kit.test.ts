@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { StudioError } from '../core/errors.ts';
-import { exposeWorkerApi, newJobId, proxyCallback, workerClient } from './worker-kit.ts';
+import { exposeWorkerApi, jobTable, newJobId, proxyCallback, workerClient } from './worker-kit.ts';
 
 /** A MessagePort dressed as a Worker: the page end of a channel whose other end runs `api`. */
 function fakeWorker(api: object): Worker & { terminated: boolean } {
@@ -147,5 +147,37 @@ describe('worker kit', () => {
     const b = newJobId('features');
     expect(a).toMatch(/^features-[0-9a-z]+-\d+$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe('jobTable', () => {
+  it('cancels by id, and a job started again under its id cancels the earlier run', async () => {
+    const jobs = jobTable();
+    const signals: AbortSignal[] = [];
+    let release = () => {};
+    const wait = new Promise<void>((r) => (release = r));
+    const first = jobs.run('a', async (signal) => {
+      signals.push(signal);
+      await wait;
+      return 1;
+    });
+    const second = jobs.run('a', async (signal) => {
+      signals.push(signal);
+      await wait;
+      return 2;
+    });
+    const other = jobs.run('b', async (signal) => {
+      signals.push(signal);
+      await wait;
+      return 3;
+    });
+    expect(signals.map((s) => s.aborted)).toEqual([true, false, false]);
+    jobs.cancel('b');
+    expect(signals[2].aborted).toBe(true);
+    release();
+    expect(await Promise.all([first, second, other])).toEqual([1, 2, 3]);
+    // a settled job is forgotten: cancelling its id touches nothing
+    jobs.cancel('a');
+    expect(signals[1].aborted).toBe(false);
   });
 });

@@ -7,7 +7,8 @@
  * lets the worker call a page callback (progress, events); `newJobId` names cancellable jobs.
  *
  * Worker side: `exposeWorkerApi` sends StudioErrors in a form the page can rebuild and exposes the API;
- * `workerStore` opens the studio database once per worker (again after another tab upgrades it).
+ * `workerStore` opens the studio database once per worker (again after another tab upgrades it);
+ * `jobTable` keeps the cancellable jobs.
  *
  * Nothing here runs on import, so page and worker bundles can both use it.
  */
@@ -171,6 +172,32 @@ export function newJobId(kind: string): string {
 export function exposeWorkerApi(api: object, endpoint?: Comlink.Endpoint): void {
   installErrorSerialisation();
   Comlink.expose(api, endpoint);
+}
+
+/** Worker side: cancellable jobs by id. A job started again under the same id cancels the earlier run. */
+export interface JobTable {
+  /** Runs `fn` with the job's AbortSignal; the job is forgotten when it settles. */
+  run<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  cancel(jobId: string): void;
+}
+
+export function jobTable(): JobTable {
+  const jobs = new Map<string, AbortController>();
+  return {
+    async run(jobId, fn) {
+      jobs.get(jobId)?.abort();
+      const ac = new AbortController();
+      jobs.set(jobId, ac);
+      try {
+        return await fn(ac.signal);
+      } finally {
+        if (jobs.get(jobId) === ac) jobs.delete(jobId);
+      }
+    },
+    cancel(jobId) {
+      jobs.get(jobId)?.abort();
+    },
+  };
 }
 
 let storePromise: Promise<StudioStore> | null = null;

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { DeployPage } from './pages/deploy-page.ts';
 import { TrainPage } from './pages/train-page.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -50,6 +51,9 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   await expect(page.getByTestId('confusion-matrix')).toHaveAttribute('data-size', '4x5');
   await page.getByTestId('uncertain-threshold').fill('0');
   await page.getByTestId('mode-window').check();
+  // The int8 accuracy the Test step shows is measured on the int8 bytes training saved.
+  const testInt8 = Number(await page.getByTestId('test-int8-accuracy').getAttribute('data-accuracy'));
+  expect(testInt8).toBeGreaterThanOrEqual(0.8);
 
   // Live classification of the simulated board.
   await expect(page.getByTestId('status-device')).toContainText('●');
@@ -69,6 +73,12 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   expect(hits.length, `gestures recognised live: ${hits.join(', ')}`).toBeGreaterThanOrEqual(2);
   test.info().annotations.push({ type: 'live gestures recognised', description: hits.join(', ') });
   await page.getByTestId('live-stop').click();
+
+  // Deploy packages those bytes and shows the same int8 accuracy (no second quantization).
+  const d = new DeployPage(page);
+  await d.open();
+  await d.exportModel();
+  expect((await d.accuracies()).int8).toBe(testInt8);
 });
 
 test('model versions: a second run with other settings is listed, compared side by side, made current and deleted', async ({ page }) => {

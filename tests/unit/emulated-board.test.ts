@@ -284,7 +284,7 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
   it('takes a slot payload (model + descriptor) with uploadModel, keeps it over a power cycle and classifies', async () => {
     const imp = impulses[0];
     const programs0 = board.nor.stats.pagePrograms;
-    const res = await run(uploadModel(client, imp.payload, { sequence: 1, arenaSize: 16 * 1024 }), 30_000);
+    const res = await run(uploadModel(client, imp.slot, { sequence: 1 }), 30_000);
     expect(res.resumedFrom).toBe(0);
     // the firmware's real flash path ran: page programs through the SSI into the chip's array
     expect(board.nor.stats.pagePrograms - programs0).toBeGreaterThanOrEqual(Math.ceil(imp.payload.length / 256));
@@ -308,8 +308,8 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
   it('resumes an upload cut by a power cycle where the board left off', async () => {
     const imp = impulses[1];
     let cut = false;
-    const first = uploadModel(client, imp.payload, {
-      sequence: 2, arenaSize: 16 * 1024, chunkSize: 256,
+    const first = uploadModel(client, imp.slot, {
+      sequence: 2, chunkSize: 256,
       onProgress: (p) => {
         if (!cut && (p.fraction ?? 0) > 0.6) {
           cut = true;
@@ -321,7 +321,7 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     board.runFor(250);
     const info = await connect();
     expect(info.model.state).toBe(ModelState.RECEIVING);
-    const res = await run(uploadModel(client, imp.payload, { sequence: 2, arenaSize: 16 * 1024 }), 30_000);
+    const res = await run(uploadModel(client, imp.slot, { sequence: 2 }), 30_000);
     expect(res.resumedFrom).toBeGreaterThan(0);
     expect(res.resumedFrom % 1024).toBe(0);
     const st = await run(client.modelStatus());
@@ -333,11 +333,11 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
 
   it('samples at the impulse\'s rate from the descriptor, or refuses inference when no sensor rate matches', async () => {
     const odd = buildFlatten(recording, 33, 'flatten-33Hz');
-    await run(uploadModel(client, odd.payload, { sequence: 5, arenaSize: 16 * 1024 }), 30_000);
+    await run(uploadModel(client, odd.slot, { sequence: 5 }), 30_000);
     const refused = await nack(client.setInference(true));
     expect([refused.nackCode, refused.nackValue]).toEqual([NackCode.UNSUPPORTED_RATE, 33_000]);
     const fast = buildFlatten(recording, 62.5, 'flatten-62.5Hz');
-    await run(uploadModel(client, fast.payload, { sequence: 6, arenaSize: 16 * 1024 }), 30_000);
+    await run(uploadModel(client, fast.slot, { sequence: 6 }), 30_000);
     expect((await run(client.getInfo())).sensors[0].currentRateMilliHz).toBe(62_500);
     expect((await run(client.command(MsgType.SET_INFERENCE, Uint8Array.of(1)))).value).toBe(62_500);
     expect((await nack(client.setRate(0, 50_000))).nackCode).toBe(NackCode.BUSY);
@@ -356,7 +356,7 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
         const seq = 10 + which;
         const st0 = await run(client.modelStatus());
         if (!(st0.state === ModelState.VALID && st0.crc32 === crc32(imp.payload))) {
-          await run(uploadModel(client, imp.payload, { sequence: seq, arenaSize: 16 * 1024 }), 30_000);
+          await run(uploadModel(client, imp.slot, { sequence: seq }), 30_000);
         }
         const frames: number[][] = [];
         const base = client.streamStats.frames;

@@ -79,7 +79,7 @@ export async function run(args: string[]): Promise<number> {
   if (!existsSync(mj) || !existsSync(wb)) throw badInput('no-model', `"${values.model}" has no model.json + weights.bin.`, 'Pass the --out folder of `tinyml train`.');
   if (!(await useBackend('wasm'))) await useBackend('cpu');
   const model = await loadModel(readFileSync(mj, 'utf8'), new Uint8Array(readFileSync(wb)));
-  const probs = classifyFeatures(model, fs, impulse.learn.block);
+  const probs = classifyFeatures(model, fs, impulse.learn.block, impulse.normalization);
   model.dispose();
   const k = labels.length;
   let known = 0;

@@ -1,24 +1,22 @@
 /**
  * Issue 7 "Done when", accuracy part: for every classifying learning block (dense on the default
- * flatten impulse, conv1d on raw windows), int8 test accuracy within 1 percentage point of float, on
- * ../shared/datasets/* (their test splits) and on a self-made simulated-board dataset (6 axes, m/s² and
- * deg/s). Trains with the pipeline and exports as `tinyml train` does (input standardised with the
- * impulse's normalization, then int8); the int8 accuracy is our TFLite Micro-exact interpreter's.
- * The log line also shows the int8 accuracy without input standardisation, for comparison.
+ * flatten impulse, conv1d on raw windows), int8 test accuracy within 1 percentage point of float on a
+ * self-made simulated-board dataset (6 axes, m/s² and deg/s). Trains with the one train job `tinyml train` uses (model trained on and fed standardised
+ * features, then int8); the int8 accuracy is our TFLite Micro-exact interpreter's. The same check on
+ * ../shared/datasets/* (minutes of training) runs in `npm run bench` (bench/int8.bench.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracyCase, type AccuracyCase } from '../../../tests/e2e/tflite-runtime/pipeline-cases.ts';
-import { CLASSIFIER_BLOCKS, SHARED_DATASETS, writeDemoDataset, type DatasetSpec } from '../../../tests/e2e/tflite-runtime/trained-cases.ts';
-import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
+import { CLASSIFIER_BLOCKS, writeDemoDataset, type DatasetSpec } from '../../../tests/e2e/tflite-runtime/trained-cases.ts';
 
 const PP = 0.01 + 1e-9;
 
 function report(c: AccuracyCase): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  return `${c.name}: ${c.windows} windows, float ${pct(c.floatAcc)}, int8 ${pct(c.int8Acc)} (${c.int8Disagree} windows differ from float${c.standardized ? ', standardised input' : ''}), without input standardisation ${pct(c.rawInt8Acc)} (${c.rawInt8Disagree} differ)`;
+  return `${c.name}: ${c.windows} windows, float ${pct(c.floatAcc)}, int8 ${pct(c.int8Acc)} (${c.int8Disagree} windows differ from float${c.standardized ? ', standardised input' : ''})`;
 }
 
 function defineChecks(getDs: () => DatasetSpec, dsName: string): void {
@@ -45,10 +43,3 @@ describe('int8 vs float accuracy on a self-made dataset (simulated board, 6 axes
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   defineChecks(() => ds, 'demo');
 });
-
-for (const d of SHARED_DATASETS) {
-  const dir = sharedPath(`datasets/${d.name}`);
-  describe.skipIf(!dir)(`int8 vs float accuracy on ${d.name} (${dir ? 'its test split' : skipReason(`datasets/${d.name}`)})`, () => {
-    defineChecks(() => ({ name: d.name, dir: dir!, epochs: d.epochs }), d.name);
-  });
-}

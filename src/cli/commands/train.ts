@@ -1,30 +1,28 @@
 /**
  * `tinyml train --data DIR --out OUT [--config impulse.json] [--seed N] [impulse options]`
  *
- * Trains the impulse on a common-layout dataset folder with the same core as the app. Test split:
- * dataset.json `test_ids` when listed, else a seeded stratified 80/20 split by recording. Writes to OUT:
- * impulse.json, metrics.json (per-window test metrics of the float and the int8 model), model.json +
- * weights.bin (TF.js), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv (the int8 input tensor: features standardised with impulse.normalization,
- * then quantized) / test_outputs.csv (the int8 output tensor). For --learn anomaly:
- * impulse.json, anomaly.json, metrics.json and anomaly.h (the K-means score as plain C: anomaly models are
- * not TFLite models; the note saying so is printed).
+ * Trains the impulse on a common-layout dataset folder with the one train job the app uses
+ * (src/ml/train/train-job.ts) and writes what it made. Test split: dataset.json `test_ids` when listed,
+ * else a seeded stratified 80/20 split by recording. Writes to OUT: impulse.json, metrics.json (the
+ * job's metrics: float per window and per sample, int8 per window, int8 vs float, training history),
+ * model.json + weights.bin (the TF.js float model; it takes features standardised with
+ * impulse.normalization), model.tflite (int8), model_float.tflite, model.h, test_inputs.csv (the int8
+ * input tensor: standardised features, quantized) / test_outputs.csv (the int8 output tensor). When the
+ * int8 export fails the float files and metrics are written, the reason is printed and the exit code is 1.
+ * For --learn anomaly: impulse.json, anomaly.json, metrics.json and anomaly.h (the K-means score as plain
+ * C: anomaly models are not TFLite models; the note saying so is printed).
  */
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClassificationMetrics } from '../../ml/metrics/classification.ts';
-import { metricsFromProbs } from '../../ml/metrics/classification.ts';
 import { anomalyToJson } from '../../ml/models/anomaly.ts';
 import { makeCHeader } from '../../ml/export/c-header.ts';
 import { ANOMALY_DEPLOY_NOTE, makeAnomalyHeader } from '../../ml/export/anomaly-header.ts';
 import { quantizeFeatures } from '../../ml/export/impulse-descriptor.ts';
 import { standardizeFeatures } from '../../ml/models/input-normalization.ts';
-import { toFloatModel } from '../../ml/models/to-float-model.ts';
 import { useBackend } from '../../ml/train/backend.ts';
-import { exportInt8, runTflite } from '../../ml/train/int8-export.ts';
-import { saveModel } from '../../ml/train/model-io.ts';
-import { runPipeline } from '../../ml/train/pipeline.ts';
+import { trainImpulse } from '../../ml/train/train-job.ts';
 import { EXIT } from '../main.ts';
 import { applySplit, IMPULSE_HELP, IMPULSE_OPTIONS, loadDataset, resolveImpulse, usageError } from '../impulse-args.ts';
 import { csvField, writeWindowCsv } from './csv-out.ts';
@@ -38,10 +36,6 @@ Trains an impulse on a dataset folder (<label>.<id>.csv + optional dataset.json)
   --backend NAME         wasm | cpu (default: wasm when it initialises, else cpu)
   --quiet                no per-epoch lines
 ${IMPULSE_HELP}`;
-
-function publicMetrics(m: ClassificationMetrics) {
-  return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
-}
 
 async function pickBackend(want: string | undefined): Promise<string> {
   if (want !== undefined && want !== 'wasm' && want !== 'cpu') throw usageError(`--backend must be wasm or cpu, got "${want}".`);
@@ -78,7 +72,8 @@ export async function run(args: string[]): Promise<number> {
   console.log(`dataset: ${recordings.length - nTest} training / ${nTest} test recordings (split: ${source})`);
   console.log(`impulse: ${impulse.windowing.windowMs} ms windows every ${impulse.windowing.strideMs} ms, dsp ${impulse.dsp.block}, learn ${impulse.learn.block}, seed ${impulse.training.seed}`);
 
-  const res = await runPipeline(recordings, impulse, {
+  const job = await trainImpulse(recordings, impulse, {
+    split: source,
     onEpoch: (l) => {
       if (values.quiet) return;
       const every = Math.max(1, Math.round(impulse.training.epochs / 10));
@@ -90,79 +85,55 @@ export async function run(args: string[]): Promise<number> {
   });
   const out = values.out;
   mkdirSync(out, { recursive: true });
-  const imp = res.impulse;
+  const imp = job.impulse;
   const labels = imp.labels;
+  const { metrics, run: res } = job;
+  const writeJson = (name: string, v: unknown) => writeFileSync(join(out, name), JSON.stringify(v, null, 2) + '\n');
 
-  if (res.anomaly) {
-    const scores = res.anomalyScores ?? new Float32Array(0);
-    const flaggedByLabel: Record<string, { windows: number; flagged: number }> = {};
-    res.test.windows.forEach((w, i) => {
-      const e = (flaggedByLabel[w.label] ??= { windows: 0, flagged: 0 });
-      e.windows++;
-      if (scores[i] > res.anomaly!.threshold) e.flagged++;
-    });
-    writeFileSync(join(out, 'impulse.json'), JSON.stringify(imp, null, 2) + '\n');
-    writeFileSync(join(out, 'anomaly.json'), JSON.stringify(anomalyToJson(res.anomaly)) + '\n');
-    writeFileSync(join(out, 'metrics.json'), JSON.stringify({ labels, anomaly: { threshold: res.anomaly.threshold, clusters: res.anomaly.clusters, test: flaggedByLabel }, windows: { training: res.train.rows, test: res.test.rows } }, null, 2) + '\n');
-    writeFileSync(join(out, 'anomaly.h'), makeAnomalyHeader(res.anomaly, res.train.dim, imp));
-    console.log(`anomaly: ${res.anomaly.clusters} clusters, threshold ${res.anomaly.threshold.toFixed(3)}`);
+  if (job.anomaly) {
+    writeJson('impulse.json', imp);
+    writeFileSync(join(out, 'anomaly.json'), JSON.stringify(anomalyToJson(job.anomaly)) + '\n');
+    writeJson('metrics.json', metrics);
+    writeFileSync(join(out, 'anomaly.h'), makeAnomalyHeader(job.anomaly, res.train.dim, imp));
+    console.log(`anomaly: ${job.anomaly.clusters} clusters, threshold ${job.anomaly.threshold.toFixed(3)}`);
     console.log(`note: ${ANOMALY_DEPLOY_NOTE}`);
     console.log(`wrote ${out}`);
     return EXIT.ok;
   }
 
-  const cls = res.classifier!;
-  const metrics: Record<string, unknown> = { labels };
-  if (res.evaluation) {
-    metrics['float'] = publicMetrics(res.evaluation.window);
-    metrics['float_per_sample'] = publicMetrics(res.evaluation.sample);
-  } else {
-    console.error('warning: there are no test windows; metrics.json has no test metrics');
+  if (!metrics.float) console.error('warning: there are no test windows; metrics.json has no test metrics');
+  const int8 = job.int8Tflite;
+  if (int8 && job.floatTflite && imp.quantization) {
+    const q = imp.quantization;
+    writeFileSync(join(out, 'model.tflite'), int8);
+    writeFileSync(join(out, 'model_float.tflite'), job.floatTflite);
+    writeFileSync(join(out, 'model.h'), makeCHeader({ tflite: int8, impulse: imp, name: 'model' }));
+    if (res.test.rows > 0) {
+      const size = res.test.dim;
+      const rows = res.test.windows.map((w) => ({ recording: res.testNames[w.recording], start: w.start, label: w.label }));
+      // The int8 input tensor: features standardised with the impulse's normalization, then quantized.
+      const std = imp.normalization ? standardizeFeatures(res.test.data, imp.normalization) : res.test.data;
+      const inputs = quantizeFeatures(std, q.input);
+      writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', Float32Array.from(inputs), size);
+      // The int8 output tensor, exactly as the TypeScript interpreter (TFLite Micro arithmetic) gives it.
+      const interp = Int8Interpreter.load(int8);
+      const outputs = new Float32Array(res.test.rows * labels.length);
+      for (let i = 0; i < res.test.rows; i++) outputs.set(interp.invoke(inputs.subarray(i * size, (i + 1) * size)), i * labels.length);
+      writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', outputs, labels.length);
+    }
   }
-  const fm = toFloatModel(cls.model, labels);
-  const size = fm.inputShape.reduce((a, b) => a * b, 1);
-  const ex = exportInt8(fm, res.train.data, { normalization: imp.normalization });
-  imp.quantization = { input: ex.input, output: ex.output };
-  if (ex.normalization) imp.normalization = ex.normalization;
-  else delete imp.normalization;
-  writeFileSync(join(out, 'model.tflite'), ex.int8Tflite);
-  writeFileSync(join(out, 'model_float.tflite'), ex.floatTflite);
-  writeFileSync(join(out, 'model.h'), makeCHeader({ tflite: ex.int8Tflite, impulse: imp, name: 'model' }));
-  if (res.test.rows > 0) {
-    const int8Probs = runTflite(ex.int8Tflite, res.test.data, size, ex.normalization);
-    const truth = res.test.windows.map((w) => labels.indexOf(w.label));
-    metrics['int8'] = publicMetrics(metricsFromProbs(labels, truth, int8Probs));
-    const rows = res.test.windows.map((w) => ({ recording: res.testNames[w.recording], start: w.start, label: w.label }));
-    // The int8 input tensor: features standardised (when the impulse says so), then quantized.
-    const std = ex.normalization ? standardizeFeatures(res.test.data, ex.normalization) : res.test.data;
-    const inputs = quantizeFeatures(std, ex.input);
-    writeWindowCsv(join(out, 'test_inputs.csv'), rows, 'i', Float32Array.from(inputs), size);
-    // The int8 output tensor, exactly as the TypeScript interpreter (TFLite Micro arithmetic) gives it.
-    const interp = Int8Interpreter.load(ex.int8Tflite);
-    const outputs = new Float32Array(res.test.rows * labels.length);
-    for (let i = 0; i < res.test.rows; i++) outputs.set(interp.invoke(inputs.subarray(i * size, (i + 1) * size)), i * labels.length);
-    writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', outputs, labels.length);
-  }
-  metrics['training'] = {
-    backend: cls.backend,
-    train_ms: Math.round(cls.trainMs),
-    epochs_run: cls.history.length,
-    best_epoch: cls.bestEpoch,
-    windows: { training: res.train.rows, test: res.test.rows },
-    split: source,
-    history: cls.history.map((h) => ({ epoch: h.epoch, loss: h.loss, acc: h.acc, val_loss: h.valLoss ?? null, val_acc: h.valAcc ?? null })),
-  };
-  const saved = await saveModel(cls.model);
-  writeFileSync(join(out, 'model.json'), saved.modelJson);
-  writeFileSync(join(out, 'weights.bin'), saved.weights);
-  writeFileSync(join(out, 'impulse.json'), JSON.stringify(imp, null, 2) + '\n');
-  writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-  cls.model.dispose();
+  writeFileSync(join(out, 'model.json'), job.floatModel!.modelJson);
+  writeFileSync(join(out, 'weights.bin'), job.floatModel!.weights);
+  writeJson('impulse.json', imp);
+  writeJson('metrics.json', metrics);
+  job.model?.dispose();
 
-  const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
-  const f = metrics['float'] as { accuracy: number } | undefined;
-  const q = metrics['int8'] as { accuracy: number } | undefined;
-  console.log(`trained in ${(cls.trainMs / 1000).toFixed(2)} s on ${cls.backend}; test accuracy per window: float ${pct(f?.accuracy)}, int8 ${pct(q?.accuracy)}`);
+  const pct = (v: number | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
+  console.log(`trained in ${(metrics.training.train_ms / 1000).toFixed(2)} s on ${metrics.training.backend}; test accuracy per window: float ${pct(metrics.float?.accuracy)}, int8 ${pct(metrics.int8?.accuracy)}`);
   console.log(`wrote ${out} (${csvField(labels.join(' '))})`);
+  if (metrics.int8_error) {
+    console.error(`tinyml train: the int8 export failed (${metrics.int8_error}); model.tflite, model_float.tflite and model.h were not written.`);
+    return EXIT.failure;
+  }
   return EXIT.ok;
 }

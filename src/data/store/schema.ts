@@ -57,7 +57,13 @@ export interface ModelRecord {
   /** Metrics object as written by training/testing (float and int8). */
   metrics: unknown;
   /** TF.js model artefacts (topology + weights) and exported files. */
-  artifacts: { tfjs?: { modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer }; int8Tflite?: Uint8Array; floatTflite?: Uint8Array };
+  artifacts: {
+    /** The float model. `input: 'standardised'`: it takes features standardised with impulse.normalization (versions stored before that take raw features). */
+    tfjs?: { modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer; input?: 'standardised' };
+    /** The int8 model the board runs (input: standardised features, quantized with impulse.quantization.input). */
+    int8Tflite?: Uint8Array;
+    floatTflite?: Uint8Array;
+  };
 }
 
 export interface FeatureCacheRecord {

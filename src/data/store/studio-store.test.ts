@@ -145,6 +145,34 @@ describe('StudioStore', () => {
     (store.db as unknown as { transaction: unknown }).transaction = orig;
     expect(await store.countSamples(p.id)).toBe(1);
   });
+
+  it('feature cache: one entry per sample version and DSP configuration; a new version drops the old ones', async () => {
+    const p = await store.createProject('P');
+    const m = await store.addSample(p.id, rec('wave', 20));
+    const f = (v: number) => ({ data: Float32Array.of(v, v + 1), rows: 1, starts: Int32Array.of(0) });
+    await store.putSampleFeatures(m, 'hashA', f(1));
+    await store.putSampleFeatures(m, 'hashB', f(2));
+    expect(Array.from((await store.getSampleFeatures(m, 'hashA'))!.data)).toEqual([1, 2]);
+    expect(Array.from((await store.getSampleFeatures(m, 'hashB'))!.data)).toEqual([2, 3]);
+    const m2 = await store.replaceValues(m.id, new Float32Array(60));
+    expect(m2.version).toBeGreaterThan(m.version);
+    expect(await store.getSampleFeatures(m2, 'hashA')).toBeUndefined();
+    await store.putSampleFeatures(m2, 'hashA', f(5));
+    expect(await store.getSampleFeatures(m, 'hashA')).toBeUndefined();
+    expect(await store.getSampleFeatures(m, 'hashB')).toBeUndefined();
+    expect(Array.from((await store.getSampleFeatures(m2, 'hashA'))!.data)).toEqual([5, 6]);
+    await store.clearFeatures(p.id);
+    expect(await store.getSampleFeatures(m2, 'hashA')).toBeUndefined();
+  });
+
+  it('reads the values of several samples in one go, in order', async () => {
+    const p = await store.createProject('P');
+    const a = await store.addSample(p.id, rec('wave', 5, 3, 1));
+    const b = await store.addSample(p.id, rec('idle', 7, 3, 2));
+    const v = await store.getSampleValues([b.id, 'missing', a.id]);
+    expect(v.map((x) => x?.length)).toEqual([21, undefined, 15]);
+    expect(Array.from(v[2]!)).toEqual(Array.from(rec('wave', 5, 3, 1).values));
+  });
 });
 
 describe('schema migrations', () => {

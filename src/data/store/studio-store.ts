@@ -164,6 +164,14 @@ export class StudioStore {
   }
 
   /** Adds one complete sample (metadata + values) in one transaction. */
+  /** Values of several samples in one read transaction (undefined for a missing one), in `ids` order. */
+  async getSampleValues(ids: string[]): Promise<(Float32Array | undefined)[]> {
+    const tx = this.db.transaction('sampleData');
+    const data = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return data.map((d) => d?.values);
+  }
+
   async addSample(projectId: string, rec: RawRecording, id = newId()): Promise<SampleMeta> {
     const axesCount = rec.axes.length;
     if (axesCount === 0 || rec.values.length % axesCount !== 0) {
@@ -407,15 +415,25 @@ export class StudioStore {
     await this.db.delete('models', id);
   }
 
-  // ---- feature cache --------------------------------------------------------------------------
+  // ---- feature cache: one entry per sample version and DSP configuration ------------------------
 
-  getFeatures(key: string): Promise<FeatureCacheRecord | undefined> {
-    return this.db.get('features', key);
+  /**
+   * Cached features of one version of a sample for a DSP configuration (`paramsHash`, from
+   * featureParamsHash in src/dsp/features.ts), or undefined. The key format is this store's business.
+   */
+  getSampleFeatures(meta: Pick<SampleMeta, 'id' | 'version'>, paramsHash: string): Promise<FeatureCacheRecord | undefined> {
+    return this.db.get('features', featureCacheKey(meta.id, meta.version, paramsHash));
   }
 
-  async putFeatures(rec: FeatureCacheRecord): Promise<void> {
+  /** Caches a sample version's features and drops the entries of its older versions (never used again). */
+  async putSampleFeatures(meta: Pick<SampleMeta, 'id' | 'version' | 'projectId'>, paramsHash: string, f: { data: Float32Array; rows: number; starts: Int32Array }): Promise<void> {
     try {
-      await this.db.put('features', rec);
+      const tx = this.db.transaction('features', 'readwrite');
+      for (const k of await tx.store.index('by-sample').getAllKeys(meta.id)) {
+        if (!k.startsWith(`${meta.id}|${meta.version}|`)) await tx.store.delete(k);
+      }
+      await tx.store.put({ key: featureCacheKey(meta.id, meta.version, paramsHash), projectId: meta.projectId, sampleId: meta.id, data: f.data, rows: f.rows, starts: f.starts });
+      await tx.done;
     } catch {
       // The cache is an optimisation: a full disk must not fail feature generation.
     }
@@ -426,4 +444,9 @@ export class StudioStore {
     for (const k of await tx.store.index('by-project').getAllKeys(projectId)) await tx.store.delete(k);
     await tx.done;
   }
+}
+
+/** `${sampleId}|${sampleVersion}|${paramsHash}` (FeatureCacheRecord.key). */
+export function featureCacheKey(sampleId: string, sampleVersion: number, paramsHash: string): string {
+  return `${sampleId}|${sampleVersion}|${paramsHash}`;
 }

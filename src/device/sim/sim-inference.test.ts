@@ -3,7 +3,7 @@ import type { ImpulseConfig, InputNormalization, ParamValue } from '../../core/i
 import { DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import type { FloatModel } from '../../ml/float-model.ts';
 import { quantizeModel } from '../../ml/quantize/quantize.ts';
-import { exportInt8 } from '../../ml/train/int8-export.ts';
+import { exportTflite } from '../../ml/train/int8-export.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
@@ -104,13 +104,18 @@ describe('SlotInference: the strict simulated board knows only its slot bytes', 
     const rows = representative();
     const x = new Float32Array(rows.length * n);
     rows.forEach((r, i) => x.set(r, i * n));
-    const std8 = exportInt8(signModel(n, accXAverage), x, { normalization }).int8Tflite;
+    // a model over standardised features z = (accX − 3) / 2: "pos" when z > −1.5, i.e. raw accX > 0
+    const fm = signModel(n, accXAverage);
+    const dense = fm.layers[0];
+    if (dense.kind !== 'dense') throw new Error('dense first');
+    const stdModel: FloatModel = { ...fm, layers: [{ ...dense, bias: Float32Array.of(-1.5, 1.5) }, ...fm.layers.slice(1)] };
+    const std8 = exportTflite(stdModel, x, normalization).int8Tflite;
     const { hook } = hookFor();
     expect(load(hook, slotPayload(std8, impulse, normalization))).toBe(true);
-    // the exported model on standardised features is the sign model on raw features
+    // standardised as the descriptor says, the board gets raw accX signs right
     expect(hook.run(window(-1, 0), 6).labelIndex).toBe(0);
     expect(hook.run(window(1, 0), 6).labelIndex).toBe(1);
-    // the same model behind a descriptor without standardisation reads accX = −1 as (−1 · 2 + 3): "pos"
+    // the same model behind a descriptor without standardisation takes raw accX = −1 as z = −1 > −1.5: "pos"
     expect(load(hook, slotPayload(std8, impulse, null))).toBe(true);
     expect(hook.run(window(-1, 0), 6).labelIndex).toBe(1);
   });

@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
-import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
-import { floatForward } from '../quantize/float-forward.ts';
+import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
 import type { FloatModel } from '../float-model.ts';
-import { channelPeriod, checkNormalization, computeInputNormalization, perElementNormalization, standardizeFeatures, unfoldNormalization } from './input-normalization.ts';
+import { channelPeriod, checkNormalization, computeInputNormalization, perElementNormalization, standardizeFeatures } from './input-normalization.ts';
 
 const size = (fm: FloatModel) => fm.inputShape.reduce((a, b) => a * b, 1);
 
@@ -16,50 +15,25 @@ function rawRows(fm: FloatModel, n: number): { rows: Float32Array[]; all: Float3
   return { rows, all };
 }
 
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-}
-
-describe('input standardisation of the exported model', () => {
-  it('un-folding a dense model is exact: standardised input into the new model = raw input into the old', () => {
+describe('input standardisation (the one type and the one place it is applied)', () => {
+  it('computes per-channel statistics expanded per element: standardised training rows have zero mean, unit spread', () => {
     const fm = denseFixture();
     const { rows, all } = rawRows(fm, 20);
     const norm = computeInputNormalization(all, fm.inputShape);
-    const un = unfoldNormalization(fm, norm)!;
-    expect(un).not.toBeNull();
-    expect(un.layers[0]).not.toBe(fm.layers[0]);
-    for (const r of rows) expect(maxDiff(floatForward(un, standardizeFeatures(r, norm)), floatForward(fm, r))).toBeLessThan(1e-4);
-    // standardised training rows have ~zero mean, unit spread per element
+    expect(norm.mean).toHaveLength(size(fm));
     const std = standardizeFeatures(all, norm);
-    const m0 = rows.reduce((s, _, i) => s + std[i * size(fm)], 0) / rows.length;
-    expect(Math.abs(m0)).toBeLessThan(1e-4);
-  });
-
-  it('un-folding a valid conv1d model is exact with per-channel statistics; same-padded and depthwise first layers are refused', () => {
-    const rand = mulberry32(5);
-    const w = (n: number) => Float32Array.from({ length: n }, () => rand() - 0.5);
-    const fm: FloatModel = {
-      inputShape: [20, 3],
-      labels: ['a', 'b', 'c', 'd'],
-      layers: [
-        { kind: 'conv1d', filters: 6, kernelSize: 5, inChannels: 3, stride: 1, padding: 'valid', kernel: w(6 * 5 * 3), bias: w(6), activation: 'relu' },
-        { kind: 'global-avgpool1d' },
-        { kind: 'dense', units: 4, inUnits: 6, kernel: w(24), bias: w(4), activation: 'none' },
-        { kind: 'softmax' },
-      ],
-    };
-    const { rows, all } = rawRows(fm, 10);
-    const norm = computeInputNormalization(all, fm.inputShape);
-    expect(channelPeriod(norm, 3)).toBe(3);
-    const un = unfoldNormalization(fm, norm)!;
-    expect(un).not.toBeNull();
-    for (const r of rows) expect(maxDiff(floatForward(un, standardizeFeatures(r, norm)), floatForward(fm, r))).toBeLessThan(1e-5);
-    // per-element statistics that do not repeat per channel cannot go into a convolution
-    expect(unfoldNormalization(fm, computeInputNormalization(all, [size(fm)]))).toBeNull();
-    const same = conv1dFixture();
-    expect(unfoldNormalization(same, computeInputNormalization(rawRows(same, 4).all, same.inputShape))).toBeNull();
-    const dw = depthwiseFixture();
-    expect(unfoldNormalization(dw, computeInputNormalization(rawRows(dw, 4).all, dw.inputShape))).toBeNull();
+    for (const j of [0, 3, size(fm) - 1]) {
+      const col = rows.map((_, i) => std[i * size(fm) + j]);
+      const m = col.reduce((a, b) => a + b, 0) / col.length;
+      const v = col.reduce((a, b) => a + (b - m) ** 2, 0) / col.length;
+      expect(Math.abs(m)).toBeLessThan(1e-4);
+      expect(Math.abs(v - 1)).toBeLessThan(1e-3);
+    }
+    // a conv1d input [T, C]: one statistic per channel, repeated every C elements
+    const conv = conv1dFixture();
+    const cn = computeInputNormalization(rawRows(conv, 6).all, conv.inputShape);
+    const c = conv.inputShape[conv.inputShape.length - 1];
+    expect(channelPeriod(cn, c)).toBe(c);
   });
 
   it('standardises in float32 steps like the firmware: fround(fround(x − mean) / std)', () => {

@@ -2,15 +2,17 @@ import { describe, it, expect } from 'vitest';
 import type { FloatModel } from '../float-model.ts';
 import { conv1dFixture, fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
 import { floatForward } from '../quantize/float-forward.ts';
-import { exportInt8, runTflite } from './int8-export.ts';
+import { standardizeFeatures } from '../models/input-normalization.ts';
+import { exportTflite, runTflite } from './int8-export.ts';
 
 const argmax = (a: ArrayLike<number>) => Array.prototype.indexOf.call(a, Math.max(...Array.from(a))) as number;
 
 /**
- * A random dense classifier over standardised inputs (classes balanced), folded (as the trainer does)
- * for raw inputs whose ranges differ by four orders of magnitude (0.01 … 300, like g next to deg/s).
+ * A random dense classifier over standardised inputs (`base`, classes balanced; as the trainer makes
+ * them) and the same model folded for raw inputs whose ranges differ by four orders of magnitude
+ * (0.01 … 300, like g next to deg/s).
  */
-function foldedScenario(): { fm: FloatModel; x: Float32Array; rows: Float32Array[]; mean: number[]; std: number[] } {
+function scenario(): { base: FloatModel; fm: FloatModel; x: Float32Array; rows: Float32Array[]; mean: number[]; std: number[] } {
   const n = 24;
   const r = mulberry32(9);
   const w = (len: number) => Float32Array.from({ length: len }, () => r() - 0.5);
@@ -30,37 +32,44 @@ function foldedScenario(): { fm: FloatModel; x: Float32Array; rows: Float32Array
   const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: n }, (_, i) => z() * std[i] + mean[i]));
   const x = new Float32Array(rows.length * n);
   rows.forEach((row, i) => x.set(row, i * n));
-  return { fm, x, rows, mean, std };
+  return { base, fm, x, rows, mean, std };
 }
 
-describe('exportInt8 with the impulse input standardisation', () => {
+describe('exportTflite with the impulse input standardisation', () => {
   it('keeps int8 close to float where one raw input scale cannot (features of very different ranges)', () => {
-    const { fm, x, rows, mean, std } = foldedScenario();
+    const { base, fm, x, rows, mean, std } = scenario();
     const n = mean.length;
-    const float = rows.map((row) => argmax(floatForward(fm, row)));
+    const norm = { mean, std };
+    const float = rows.map((row) => argmax(floatForward(base, standardizeFeatures(row, norm))));
     expect(new Set(float).size).toBeGreaterThanOrEqual(3);
+    // the folded model on raw rows is the same classifier
+    expect(rows.filter((row, i) => argmax(floatForward(fm, row)) === float[i]).length).toBeGreaterThanOrEqual(rows.length - 1);
     const agree = (p: Float32Array) => float.filter((c, i) => argmax(p.subarray(i * 4, i * 4 + 4)) === c).length / rows.length;
-    const raw = exportInt8(fm, x);
-    expect(raw.normalization).toBeUndefined();
-    const std8 = exportInt8(fm, x, { normalization: { mean, std } });
-    expect(std8.normalization).toEqual({ mean, std });
+    const std8 = exportTflite(base, x, norm);
+    const raw = exportTflite(fm, x, undefined);
+    const stdAgree = agree(runTflite(std8.int8Tflite, x, n, norm));
     const rawAgree = agree(runTflite(raw.int8Tflite, x, n));
-    const stdAgree = agree(runTflite(std8.int8Tflite, x, n, std8.normalization));
     // the float32 TFLite export takes standardised input too and equals the float model
-    expect(agree(runTflite(std8.floatTflite, x, n, std8.normalization))).toBe(1);
+    expect(agree(runTflite(std8.floatTflite, x, n, norm))).toBe(1);
     expect(stdAgree).toBeGreaterThanOrEqual(0.97);
     console.log(`int8 top-1 agreement with float: raw input ${rawAgree}, standardised ${stdAgree}`);
     expect(stdAgree).toBeGreaterThan(rawAgree + 0.05);
   });
 
-  it('falls back to the raw-input export when the first layer cannot take the standardisation', () => {
-    const fm = conv1dFixture(); // first conv is 'same'-padded
+  it('standardises any first layer (a same-padded conv1d too): the float export equals the float model on standardised rows', () => {
+    const fm = conv1dFixture(); // first conv is 'same'-padded: a fold would not be exact, standardising first is
     const size = fm.inputShape.reduce((a, b) => a * b, 1);
-    const rows = fixtureInputs(fm, 8);
+    const rows = fixtureInputs(fm, 8).map((r) => r.map((v, i) => v * 40 + (i % 3)));
     const x = new Float32Array(rows.length * size);
     rows.forEach((r, i) => x.set(r, i * size));
-    const ex = exportInt8(fm, x, { normalization: { mean: new Array<number>(size).fill(1), std: new Array<number>(size).fill(2) } });
-    expect(ex.normalization).toBeUndefined();
-    expect(runTflite(ex.int8Tflite, x, size)).toHaveLength(8 * 4);
+    const norm = { mean: Array.from({ length: size }, (_, i) => i % 3), std: new Array<number>(size).fill(40) };
+    const ex = exportTflite(fm, x, norm);
+    const pf = runTflite(ex.floatTflite, x, size, norm);
+    expect(pf).toHaveLength(8 * 4);
+    rows.forEach((r, i) => {
+      const want = floatForward(fm, standardizeFeatures(r, norm));
+      for (let j = 0; j < 4; j++) expect(pf[i * 4 + j]).toBeCloseTo(want[j], 4);
+    });
+    expect(ex.input.scale).toBeLessThan(1); // calibrated on standardised values, not on ±40-sized raw ones
   });
 });

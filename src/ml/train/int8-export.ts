@@ -1,31 +1,22 @@
 /**
- * After training: export the float model to int8 TFLite (representative set = training windows),
- * the float32 TFLite, and run the int8 model over windows with the TypeScript Int8Interpreter (the
- * arithmetic of TFLite Micro's reference kernels), so int8 accuracy is measured, not assumed.
- * DOM-free core module.
+ * The TFLite exports of a trained float model: int8 (representative set = the standardised training
+ * windows) and float32, and running a .tflite over feature rows with the TypeScript Int8Interpreter
+ * (the arithmetic of TFLite Micro's reference kernels), so int8 accuracy is measured, not assumed.
+ * Both models take the impulse's standardised features (input-normalization.ts). Used by the one
+ * train job (train-job.ts); DOM-free core module.
  */
-import type { InputNormalization, QuantParams } from '../../core/impulse.ts';
+import type { QuantParams } from '../../core/impulse.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { FloatModel } from '../float-model.ts';
-import { standardizeFeatures, unfoldNormalization } from '../models/input-normalization.ts';
+import { standardizeFeatures, type InputNormalization } from '../models/input-normalization.ts';
 import { quantizeModel, toFloatTflite } from '../quantize/quantize.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 
-export interface Int8Export {
+export interface TfliteExport {
   int8Tflite: Uint8Array;
   floatTflite: Uint8Array;
   input: QuantParams;
   output: QuantParams;
-  /** The standardisation the exported models expect (absent: they take raw features). */
-  normalization?: InputNormalization;
-}
-
-export interface ExportInt8Options extends OpOptions {
-  /**
-   * Export models taking (x − mean) / std (per input element) instead of raw features. Ignored (raw
-   * export, `normalization` absent in the result) when the first layer cannot take it back.
-   */
-  normalization?: InputNormalization;
 }
 
 /** Evenly spaced rows (at most `max`) of an N × size matrix, as separate arrays. */
@@ -41,20 +32,15 @@ export function sampleRows(x: Float32Array, size: number, max = 500): Float32Arr
 }
 
 /**
- * int8 + float32 TFLite of `fm` (which takes raw features); representative set = `trainX` (raw
- * feature rows). With `opts.normalization` the exported models take standardised input.
+ * int8 + float32 TFLite of `fm`; `trainX` are raw feature rows, standardised here with
+ * `normalization` (the one the model was trained with) to calibrate the int8 ranges.
  */
-export function exportInt8(fm: FloatModel, trainX: Float32Array, opts: ExportInt8Options = {}): Int8Export {
+export function exportTflite(fm: FloatModel, trainX: Float32Array, normalization: InputNormalization | undefined, opts: OpOptions = {}): TfliteExport {
   const size = fm.inputShape.reduce((a, b) => a * b, 1);
-  const norm = opts.normalization;
-  const unfolded = norm ? unfoldNormalization(fm, norm) : null;
-  const model = unfolded ?? fm;
-  const x = unfolded && norm ? standardizeFeatures(trainX, norm) : trainX;
-  const q = quantizeModel(model, sampleRows(x, size), opts);
-  const f = toFloatTflite(model);
-  const ex: Int8Export = { int8Tflite: q.tflite, floatTflite: f.tflite, input: q.input, output: q.output };
-  if (unfolded && norm) ex.normalization = { mean: norm.mean.slice(), std: norm.std.slice() };
-  return ex;
+  const x = normalization ? standardizeFeatures(trainX, normalization) : trainX;
+  const q = quantizeModel(fm, sampleRows(x, size), opts);
+  const f = toFloatTflite(fm);
+  return { int8Tflite: q.tflite, floatTflite: f.tflite, input: q.input, output: q.output };
 }
 
 /**

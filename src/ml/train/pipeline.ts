@@ -1,8 +1,9 @@
 /**
  * The training pipeline over recordings: DSP features per window → train (classifier or anomaly) →
  * evaluate on the test category per window and per sample. DOM-free core module; the same code runs in
- * the ml worker and in the headless CLI. For classifiers the result's impulse carries the trainer's
- * input standardisation (`normalization`, per input element) for the TFLite exports.
+ * the one train job (train-job.ts), which the ml worker and the headless CLI call. For classifiers the
+ * result's impulse carries the trainer's input standardisation (`normalization`, per input element):
+ * the trained model takes standardised features.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { StudioError, throwIfAborted } from '../../core/errors.ts';
@@ -12,7 +13,7 @@ import { computeFeaturesAsync, type FeatureRecording, type FeatureSet } from '..
 import { metricsFromProbs, misclassified, type ClassificationMetrics, type Misclassified } from '../metrics/classification.ts';
 import { aggregateBySample, sampleArrays } from '../metrics/per-sample.ts';
 import { anomalyScore, trainAnomaly, type AnomalyModel } from '../models/anomaly.ts';
-import { perElementNormalization } from '../models/input-normalization.ts';
+import type { InputNormalization } from '../models/input-normalization.ts';
 import { anomalyParams } from '../models/learn-params.ts';
 import { predictProbs, trainClassifier, type TrainData, type TrainOptions, type TrainResult } from './trainer.ts';
 
@@ -65,6 +66,23 @@ export function evaluateProbs(fs: FeatureSet, recordingNames: string[], labels: 
   };
 }
 
+/**
+ * Where a job gets the features of a set of recordings: computed here by default; the app passes the
+ * StudioStore feature cache (features computed once per sample and impulse).
+ */
+export type FeatureSource<R extends PipelineRecording = RawRecording> = (recordings: R[], impulse: ImpulseConfig, opts: { signal?: AbortSignal }) => Promise<FeatureSet>;
+
+/** What the pipeline needs to know of a recording; its features come from the feature source. */
+export type PipelineRecording = Pick<RawRecording, 'name' | 'label' | 'category'>;
+
+export const computeFeatureSource: FeatureSource = (recs, imp, opts) => computeFeaturesAsync(toFeatureRecordings(recs), imp, { signal: opts.signal });
+
+export interface PipelineOptions<R extends PipelineRecording = RawRecording> extends TrainOptions {
+  uncertainThreshold?: number;
+  /** Default: computed from the recordings' values (RawRecording). */
+  features?: FeatureSource<R>;
+}
+
 export interface PipelineResult {
   impulse: ImpulseConfig;
   train: FeatureSet;
@@ -84,7 +102,7 @@ export interface PipelineResult {
  * Runs DSP on both categories and trains the impulse's learning block on the training windows.
  * Labels are `impulse.labels` (all labels of the training recordings when empty).
  */
-export async function runPipeline(recordings: RawRecording[], impulse: ImpulseConfig, opts: TrainOptions & { uncertainThreshold?: number } = {}): Promise<PipelineResult> {
+export async function runPipeline<R extends PipelineRecording = RawRecording>(recordings: R[], impulse: ImpulseConfig, opts: PipelineOptions<R> = {}): Promise<PipelineResult> {
   const trainRecs = recordings.filter((r) => r.category !== 'testing');
   const testRecs = recordings.filter((r) => r.category === 'testing');
   if (trainRecs.length === 0) {
@@ -96,8 +114,9 @@ export async function runPipeline(recordings: RawRecording[], impulse: ImpulseCo
   delete imp.normalization;
   const stage = (s: string) => opts.onProgress?.({ stage: s });
   stage('features');
-  const train = await computeFeaturesAsync(toFeatureRecordings(trainRecs), imp, { signal: opts.signal });
-  const test = await computeFeaturesAsync(toFeatureRecordings(testRecs), imp, { signal: opts.signal });
+  const features = opts.features ?? (computeFeatureSource as unknown as FeatureSource<R>);
+  const train = await features(trainRecs, imp, { signal: opts.signal });
+  const test = await features(testRecs, imp, { signal: opts.signal });
   throwIfAborted(opts.signal, 'model');
   if (train.rows === 0) {
     throw new StudioError({ family: 'import', code: 'no-training-windows', message: `No training recording is long enough for one ${imp.windowing.windowMs} ms window.`, remedy: 'Shorten the window or turn on zero padding.' });
@@ -121,21 +140,21 @@ export async function runPipeline(recordings: RawRecording[], impulse: ImpulseCo
   stage('training');
   const data = toTrainData(train, labels, imp.learn.block);
   result.classifier = await trainClassifier(data, imp.learn, imp.training, opts);
-  // The deployed impulse standardises features before the (unfolded) exported model.
-  imp.normalization = perElementNormalization(result.classifier.normalization, data.x.length / data.y.length);
+  // The model takes standardised features: every consumer standardises with the impulse's statistics.
+  imp.normalization = result.classifier.normalization;
   if (test.rows > 0) {
     stage('evaluating');
     const testData = test.windows.filter((w) => labels.includes(w.label)).length === test.rows ? test : null;
     if (!testData) {
       throw new StudioError({ family: 'import', code: 'unknown-label', message: 'The test split has a label that no training recording has.', remedy: 'Add training recordings for every test label.' });
     }
-    const probs = predictProbs(result.classifier.model, test.data, inputShapeFor(imp.learn.block, test));
+    const probs = predictProbs(result.classifier.model, test.data, inputShapeFor(imp.learn.block, test), imp.normalization);
     result.evaluation = evaluateProbs(test, testNames, labels, probs, opts.uncertainThreshold ?? 0);
   }
   return result;
 }
 
-/** Window probabilities of a trained classifier on a feature set. */
-export function classifyFeatures(model: tf.LayersModel, fs: FeatureSet, block: LearnBlockId): Float32Array {
-  return predictProbs(model, fs.data, inputShapeFor(block, fs));
+/** Window probabilities of a trained classifier on a feature set (raw features, standardised here with the impulse's `normalization`). */
+export function classifyFeatures(model: tf.LayersModel, fs: FeatureSet, block: LearnBlockId, normalization: InputNormalization | undefined): Float32Array {
+  return predictProbs(model, fs.data, inputShapeFor(block, fs), normalization);
 }

@@ -33,7 +33,7 @@ describe('trainer', () => {
     expect(logs.length).toBe(15);
     expect(logs[14].loss).toBeLessThan(logs[0].loss);
     expect(logs[14].valAcc).toBeGreaterThan(0.85);
-    const m = metricsFromProbs(labels, test.y, predictProbs(r.model, test.x, [12]));
+    const m = metricsFromProbs(labels, test.y, predictProbs(r.model, test.x, [12], r.normalization));
     expect(m.accuracy).toBeGreaterThan(0.85);
     r.model.dispose();
   });
@@ -43,7 +43,7 @@ describe('trainer', () => {
     const s = { ...base, epochs: 5, augmentation: { noise: 0.2, timeShift: 0, amplitudeScale: 0 } };
     const run = async (seed: number) => {
       const r = await trainClassifier({ x: d.x, inputShape: [8], y: d.y, labels }, { block: 'dense', params: { dropout: 0.2 } }, { ...s, seed }, {});
-      const p = predictProbs(r.model, d.x, [8]);
+      const p = predictProbs(r.model, d.x, [8], r.normalization);
       r.model.dispose();
       return { h: r.history, p };
     };
@@ -67,7 +67,7 @@ describe('trainer', () => {
       );
       expect(r.backend).toBe('wasm');
       const t = sineWindows(90, 40, 3, 3, 6);
-      const m = metricsFromProbs(labels, t.y, predictProbs(r.model, t.x, [40, 3]));
+      const m = metricsFromProbs(labels, t.y, predictProbs(r.model, t.x, [40, 3], r.normalization));
       expect(m.accuracy).toBeGreaterThan(0.9);
       r.model.dispose();
     } finally {

@@ -4,8 +4,8 @@
  * Reproducible: weights are initialised from seeds, validation split, shuffling, augmentation and
  * dropout masks come from seeded generators, so the same seed gives the same metrics on the same
  * backend. A custom loop (not model.fit) keeps that control and reads the device once per epoch.
- * Inputs are standardised per channel during training and the standardisation is folded into the
- * first layer afterwards (fold-normalization.ts): the returned model takes raw DSP output.
+ * Inputs are standardised per channel (statistics of the training part, input-normalization.ts) and
+ * the returned model takes standardised input: `normalization` travels with it in the impulse.
  * Early stopping watches the validation loss (training loss when there is no validation split) and
  * restores the best weights. Cancel with `signal`; progress per epoch via `onEpoch`.
  */
@@ -14,7 +14,7 @@ import { StudioError, throwIfAborted } from '../../core/errors.ts';
 import type { LearnConfig, TrainingSettings } from '../../core/impulse.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import { buildClassifier } from '../models/build-model.ts';
-import { computeNormalization, foldNormalization, type Normalization } from '../models/fold-normalization.ts';
+import { computeInputNormalization, standardizeFeatures, type InputNormalization } from '../models/input-normalization.ts';
 import { SeededDropout } from '../models/seeded-dropout.ts';
 import { augmentationActive, augmentExample } from './augment.ts';
 import { createRng } from './rng.ts';
@@ -50,7 +50,8 @@ export interface TrainResult {
   stoppedEarly: boolean;
   backend: string;
   trainMs: number;
-  normalization: Normalization;
+  /** The standardisation the model expects, per input element (from the training part). */
+  normalization: InputNormalization;
   /** Indices (into the given data) used for validation. */
   validationIndices: number[];
 }
@@ -109,8 +110,12 @@ export function classWeights(y: ArrayLike<number>, idx: number[], k: number): Fl
   return w;
 }
 
-/** Runs the model on examples in batches; returns probabilities N × classes. */
-export function predictProbs(model: tf.LayersModel, x: Float32Array, inputShape: number[], batchSize = 512): Float32Array {
+/**
+ * Runs the model on examples in batches; returns probabilities N × classes. With `normalization`
+ * (the impulse's) the raw feature rows are standardised first, as the model expects.
+ */
+export function predictProbs(model: tf.LayersModel, x: Float32Array, inputShape: number[], normalization?: InputNormalization, batchSize = 512): Float32Array {
+  if (normalization) x = standardizeFeatures(x, normalization);
   const size = exampleSize(inputShape);
   const n = x.length / size;
   const k = (model.outputs[0].shape[1] as number) ?? 0;
@@ -140,14 +145,9 @@ export async function trainClassifier(data: TrainData, learn: LearnConfig, setti
   // Standardisation from the training part only.
   const trainX = new Float32Array(trainIdx.length * size);
   trainIdx.forEach((i, r) => trainX.set(data.x.subarray(i * size, (i + 1) * size), r * size));
-  const norm = computeNormalization(trainX, channels);
-  const invStd = norm.std.map((s) => 1 / s);
-  const standardize = (row: Float32Array) => {
-    for (let i = 0; i < row.length; i++) {
-      const c = i % channels;
-      row[i] = (row[i] - norm.mean[c]) * invStd[c];
-    }
-  };
+  const norm = computeInputNormalization(trainX, data.inputShape);
+  const channelStd = Float32Array.from(norm.std.slice(0, channels));
+  const standardize = (row: Float32Array) => standardizeFeatures(row, norm, row);
 
   const weights = settings.classWeighting ? classWeights(data.y, trainIdx, k) : new Float32Array(k).fill(1);
   const aug = settings.augmentation;
@@ -199,7 +199,7 @@ export async function trainClassifier(data: TrainData, learn: LearnConfig, setti
           const i = order[s + r];
           const row = xb.subarray(r * size, (r + 1) * size);
           row.set(data.x.subarray(i * size, (i + 1) * size));
-          if (doAug) augmentExample(row, data.inputShape, aug, norm.std, augRng, scratch);
+          if (doAug) augmentExample(row, data.inputShape, aug, channelStd, augRng, scratch);
           standardize(row);
           labelsB[r] = data.y[i];
           wB[r] = weights[data.y[i]];
@@ -274,7 +274,6 @@ export async function trainClassifier(data: TrainData, learn: LearnConfig, setti
     }
     throwIfAborted(opts.signal, 'model');
     if (bestWeights) model.setWeights(bestWeights);
-    foldNormalization(model, norm);
   } catch (e) {
     model.dispose();
     throw e;

@@ -8,9 +8,10 @@
  */
 import type { ImpulseConfig, ParamValue } from '../../../src/core/impulse.ts';
 import { gaussian, mulberry32 } from '../../../src/core/prng.ts';
-import { buildSlotPayload } from '../../../src/device/protocol/model-slot.ts';
+import type { SlotPayload } from '../../../src/device/protocol/model-slot.ts';
+import { makeSlotPayload } from '../../../src/deploy/slot-payload.ts';
 import { dspContext, getDspBlock } from '../../../src/dsp/registry.ts';
-import { makeImpulseDescriptor, quantizeFeatures } from '../../../src/ml/export/impulse-descriptor.ts';
+import { quantizeFeatures } from '../../../src/ml/export/impulse-descriptor.ts';
 import type { FloatLayer, FloatModel } from '../../../src/ml/float-model.ts';
 import { computeInputNormalization, standardizeFeatures } from '../../../src/ml/models/input-normalization.ts';
 import { quantizeModel } from '../../../src/ml/quantize/quantize.ts';
@@ -24,6 +25,8 @@ export interface BuiltImpulse {
   name: string;
   impulse: ImpulseConfig;
   tflite: Uint8Array;
+  /** The slot payload as the app makes it (src/deploy/slot-payload.ts), and its bytes. */
+  slot: SlotPayload;
   payload: Uint8Array;
   input: QuantParams;
   output: QuantParams;
@@ -99,13 +102,14 @@ function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number
   const fm: FloatModel = { inputShape, labels, layers: [...hidden(inputShape, r), { kind: 'softmax' }] };
   const q = quantizeModel(fm, std);
   const cfg: ImpulseConfig = { ...impulse, labels, normalization: norm };
-  const descriptor = makeImpulseDescriptor(cfg, { input: q.input, output: q.output, normalization: norm });
+  const slot = makeSlotPayload({ int8Tflite: q.tflite, impulse: cfg, normalization: norm });
   const interp = Int8Interpreter.load(q.tflite);
   return {
     name,
     impulse: cfg,
     tflite: q.tflite,
-    payload: buildSlotPayload(q.tflite, descriptor),
+    slot,
+    payload: slot.bytes,
     input: q.input,
     output: q.output,
     windowFrames: W,
