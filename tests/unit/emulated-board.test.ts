@@ -13,6 +13,7 @@ import { encodeFrame } from '../../src/device/protocol/frame.ts';
 import { MsgType, NackCode, SampleFormat, ModelState } from '../../src/device/protocol/ids.ts';
 import { encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, maxFramesPerBatch, type InferenceMsg } from '../../src/device/protocol/messages.ts';
 import { uploadModel } from '../../src/device/protocol/model-upload.ts';
+import { SlotInference } from '../../src/device/sim/sim-inference.ts';
 import { crc32 } from '../../src/device/protocol/crc.ts';
 import { createEmulatedBoard, type EmulatedBoard } from '../support/rp2040/board.ts';
 import { NorFlash } from '../support/rp2040/nor-flash.ts';
@@ -390,6 +391,18 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
         }
         // consecutive inferences are one stride apart
         checked.slice(1).forEach((e, k) => expect(e.at - checked[k].at).toBe(imp.strideFrames));
+        // The strict simulated board, given only the same slot bytes and the same sampled stream, decides
+        // the same: same window, same stride, same label and scores on every checked window.
+        const info = client.info!;
+        const sim = new SlotInference({ sensorAxes: info.sensors[0].axes.map((a) => a.name), arenaCapacity: info.arenaCapacity });
+        expect(sim.load(imp.payload), sim.problem ?? '').toBe(true);
+        expect([sim.windowFrames, sim.strideFrames]).toEqual([imp.windowFrames, imp.strideFrames]);
+        for (const { at, m } of checked) {
+          const end = at - base;
+          const r = sim.run(Float32Array.from(frames.slice(end - imp.windowFrames, end).flat()), 6);
+          expect(r.labelIndex, `strict simulated board, window ending at frame ${end}`).toBe(m.labelIndex);
+          if (m.format !== SampleFormat.INT8) expect(r.scores.map((x) => Math.fround(x))).toEqual(m.scores);
+        }
       });
     }
   });
