@@ -7,8 +7,11 @@
  *
  * Each probe is a small int8 model on a raw window; its Invoke time comes from the INFERENCE message
  * (the firmware's micros() around Invoke, 1 µs = 125 emulator cycles; median of 3).
- * - invokeFixed, fcPerMac, fcPerOutput, softmaxPerElement: least squares over the FULLY_CONNECTED
- *   probes (300→4, 300→16, 75→16, 300→4→4, 300→16→4, 300→4 without RESHAPE);
+ * - invokeFixed, perOp, fcPerMac, fcPerOutput: least squares over FULLY_CONNECTED probes without
+ *   SOFTMAX (300→4, 300→16, 75→16, 300→16→4);
+ * - softmaxPerElement: the same models and others with SOFTMAX (4 or 16 elements), what they take
+ *   beyond the dense model per element (the int8 kernel skips exp for outputs far below the maximum,
+ *   so it varies with the data: ≈ 2.4–2.9 k cycles per element here);
  * - convPerMac: CONV_2D k5 8 filters on 6 vs 3 channels (same outputs and taps);
  * - convPerOutput: the rest of the 8-filter conv probe after the other terms;
  * - perRead: MAX_POOL 2 on [50, 6] → FC 150→4, after the FC costs.
@@ -46,7 +49,7 @@ if ('missing' in fw) {
 const RATE = 50;
 const ALL_AXES = ['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ'];
 
-function probe(name: string, axes: string[], frames: number, layers: (r: () => number, inShape: number[]) => FloatLayer[], nOut = 4, flat = false) {
+function probe(name: string, axes: string[], frames: number, layers: (r: () => number, inShape: number[]) => FloatLayer[], nOut = 4, flat = false, softmax = true) {
   const labels = Array.from({ length: nOut }, (_, i) => `c${i}`);
   const impulse: ImpulseConfig = {
     version: 1,
@@ -60,7 +63,7 @@ function probe(name: string, axes: string[], frames: number, layers: (r: () => n
   const r = mulberry32(name.length * 31 + frames);
   const calib = Array.from({ length: 24 }, () => Float32Array.from({ length: frames * axes.length }, () => gaussian(r)));
   const norm = computeInputNormalization(Float32Array.from(calib.flatMap((c) => Array.from(c))), inputShape);
-  const fm: FloatModel = { inputShape, labels, layers: [...layers(r, inputShape), { kind: 'softmax' }] };
+  const fm: FloatModel = { inputShape, labels, layers: [...layers(r, inputShape), ...(softmax ? [{ kind: 'softmax' } as FloatLayer] : [])] };
   const q = quantizeModel(fm, calib);
   return { name, terms: costTerms(readTflite(q.tflite)), slot: makeSlotPayload({ int8Tflite: q.tflite, impulse: { ...impulse, normalization: norm }, normalization: norm }) };
 }
@@ -73,6 +76,10 @@ const probes = [
   probe('fc300x16', ALL_AXES, 50, (r) => [{ kind: 'flatten' }, dense(r, 300, 16)], 16),
   probe('fc75x16', ALL_AXES.slice(0, 3), 25, (r) => [{ kind: 'flatten' }, dense(r, 75, 16)], 16),
   probe('fc300x4flat', ALL_AXES, 50, (r) => [dense(r, 300, 4)], 4, true),
+  probe('fc300x4ns', ALL_AXES, 50, (r) => [dense(r, 300, 4)], 4, true, false),
+  probe('fc300x16ns', ALL_AXES, 50, (r) => [dense(r, 300, 16)], 16, true, false),
+  probe('fc75x16ns', ALL_AXES.slice(0, 3), 25, (r) => [dense(r, 75, 16)], 16, true, false),
+  probe('fc300x16x4ns', ALL_AXES, 50, (r) => [dense(r, 300, 16, 'relu'), dense(r, 16, 4)], 4, true, false),
   probe('fc300x4x4', ALL_AXES, 50, (r) => [{ kind: 'flatten' }, dense(r, 300, 4, 'relu'), dense(r, 4, 4)]),
   probe('fc300x16x4', ALL_AXES, 50, (r) => [{ kind: 'flatten' }, dense(r, 300, 16, 'relu'), dense(r, 16, 4)]),
   probe('conv6ch', ALL_AXES, 50, (r) => [conv(r, 6), { kind: 'flatten' }, dense(r, 368, 4)]),
@@ -106,16 +113,22 @@ for (const [k, p] of probes.entries()) {
 board.stop();
 
 const T = (n: string): CostTerms => probes.find((p) => p.name === n)!.terms;
-const m: CycleModel = { invokeFixed: 0, fcPerMac: 0, fcPerOutput: 0, convPerMac: 0, convPerOutput: 0, perRead: 0, softmaxPerElement: 0 };
-// Dense figures: least squares over the FC probes (cycles = fixed + a·MACs + b·outputs + s·softmax elements).
-const fcNames = ['fc300x4', 'fc300x16', 'fc75x16', 'fc300x4x4', 'fc300x16x4', 'fc300x4flat'].filter((n) => n in c);
-const rows = fcNames.map((n) => [1, T(n).fcMacs, T(n).fcOutputs, T(n).softmaxElements]);
+const m: CycleModel = { invokeFixed: 0, perOp: 0, fcPerMac: 0, fcPerOutput: 0, convPerMac: 0, convPerOutput: 0, perRead: 0, softmaxPerElement: 0 };
+// Dense: least squares over the FC probes without SOFTMAX (cycles = fixed + op·ops + a·MACs + b·outputs).
+const fcNames = ['fc300x4ns', 'fc300x16ns', 'fc75x16ns', 'fc300x16x4ns'];
+const rows = fcNames.map((n) => [1, T(n).ops, T(n).fcMacs, T(n).fcOutputs]);
+const K = rows[0].length;
 const N = rows[0].map((_, i) => rows[0].map((__, j) => rows.reduce((acc, r) => acc + r[i] * r[j], 0)));
 const v = rows[0].map((_, i) => rows.reduce((acc, r, k) => acc + r[i] * c[fcNames[k]], 0));
-for (let i = 0; i < 4; i++) for (let k = i + 1; k < 4; k++) { const f = N[k][i] / N[i][i]; for (let j = i; j < 4; j++) N[k][j] -= f * N[i][j]; v[k] -= f * v[i]; }
-const x = [0, 0, 0, 0];
-for (let i = 3; i >= 0; i--) x[i] = (v[i] - N[i].slice(i + 1).reduce((acc, nij, j) => acc + nij * x[i + 1 + j], 0)) / N[i][i];
-[m.invokeFixed, m.fcPerMac, m.fcPerOutput, m.softmaxPerElement] = x;
+for (let i = 0; i < K; i++) for (let k = i + 1; k < K; k++) { const f = N[k][i] / N[i][i]; for (let j = i; j < K; j++) N[k][j] -= f * N[i][j]; v[k] -= f * v[i]; }
+const x = new Array<number>(K).fill(0);
+for (let i = K - 1; i >= 0; i--) x[i] = (v[i] - N[i].slice(i + 1).reduce((acc, nij, j) => acc + nij * x[i + 1 + j], 0)) / N[i][i];
+[m.invokeFixed, m.perOp, m.fcPerMac, m.fcPerOutput] = x;
+// SOFTMAX: what the probes with it take beyond the dense model, per element (least squares through 0).
+// The int8 kernel skips the exp of outputs far below the maximum, so this depends on the data.
+const smNames = ['fc300x4', 'fc300x16', 'fc75x16', 'fc300x4x4', 'fc300x16x4', 'fc300x4flat'];
+m.softmaxPerElement = smNames.reduce((acc, n) => acc + (c[n] - modelCycles(T(n), m)) * T(n).softmaxElements, 0) / smNames.reduce((acc, n) => acc + T(n).softmaxElements ** 2, 0);
+for (const n of smNames) console.log(`  ${n}: SOFTMAX of ${T(n).softmaxElements} took ${Math.round((c[n] - modelCycles(T(n), { ...m, softmaxPerElement: 0 })) / T(n).softmaxElements)} cycles per element`);
 // Conv: same outputs and taps, half the channels → per MAC; the rest of the conv probe → per output.
 m.convPerMac = (c.conv6ch - c.conv3ch) / (T('conv6ch').convMacs - T('conv3ch').convMacs);
 m.convPerOutput = (c.conv6ch - modelCycles(T('conv6ch'), m)) / T('conv6ch').convOutputs;

@@ -13,6 +13,7 @@ import type { Int8Comparison, TrainMetrics } from '../ml/train/train-job.ts';
 import { makeCHeader } from '../ml/export/c-header.ts';
 import { arduinoLibraryName, makeArduinoLibraryZip } from '../ml/export/arduino-library.ts';
 import type { SampleMeta } from '../data/sample.ts';
+import { defaultAxisUnits } from '../ml/export/templates/sketch-ino.ts';
 import { anomalyDeployment } from '../ml/export/anomaly-header.ts';
 import { estimateDeployment, planArena, type DeploymentEstimate } from '../ml/export/estimate.ts';
 import { readTflite } from '../ml/tflite/reader.ts';
@@ -144,7 +145,7 @@ export async function exportVersion(store: StudioStore, modelId: string, opts: {
   const header = makeCHeader({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
   let arduinoZip: Uint8Array | null = null;
   const projectName = (await store.getProject(rec.projectId))?.name;
-  const axisUnits = axisUnitsOf(await store.listSamples(rec.projectId), imp.windowing.axes);
+  const axisUnits = axisUnitsOf(await store.listSamples(rec.projectId), imp.windowing.axes)?.map((u, i) => u ?? defaultAxisUnits(imp.windowing.axes[i]));
   try {
     arduinoZip = makeArduinoLibraryZip({ tflite: int8, impulse: imp, input: quant.input, output: quant.output, projectName, axisUnits });
   } catch (e) {

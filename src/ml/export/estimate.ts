@@ -46,8 +46,10 @@ export const SOURCE_TEXT: Record<FigureSource, string> = {
  * emulator on the committed image (bench/rp2040-ops.bench.ts prints each figure).
  */
 export interface CycleModel {
-  /** Interpreter loop and per-op dispatch of a small model (measured together). */
+  /** Interpreter loop. */
   invokeFixed: number;
+  /** Per operator (dispatch, kernel prologue; a RESHAPE costs about this). */
+  perOp: number;
   fcPerMac: number;
   /** Per FULLY_CONNECTED output (row loop, requantization). */
   fcPerOutput: number;
@@ -63,12 +65,12 @@ export interface CycleModel {
 /**
  * The committed RP2040 image's TFLite Micro (reference kernels, -O2, Cortex-M0+) in rp2040js cycles;
  * bench/rp2040-ops.bench.ts on image 8a056988… (2026-12-03). Float models are not measured. Checked
- * against the emulator's Invoke of the three test impulses (bench/rp2040-invoke-cycles.json): the 1-D
- * conv model within +7 %, the small dense models +24…+29 % (their time is mostly the fixed part and
- * SOFTMAX, whose int8 kernel skips the exp of outputs far below the maximum, so it depends on the
- * data).
+ * against the emulator's Invoke of the three test impulses (bench/rp2040-invoke-cycles.json): flatten
+ * −4 %, spectral −4 %, 1-D conv +7 %. SOFTMAX is the least certain term: the int8 kernel skips the
+ * exp of outputs far below the maximum, so its cost depends on the data (2.4–2.9 k cycles per element
+ * in the probes; one window of a probe took 42 µs less than the others).
  */
-export const RP2040_CYCLES: CycleModel = { invokeFixed: 4835, fcPerMac: 9.69, fcPerOutput: 547, convPerMac: 11.12, convPerOutput: 753, perRead: 89.2, softmaxPerElement: 2349 };
+export const RP2040_CYCLES: CycleModel = { invokeFixed: 285.6, perOp: 964.4, fcPerMac: 10.97, fcPerOutput: 177.1, convPerMac: 11.14, convPerOutput: 747.9, perRead: 87.62, softmaxPerElement: 2610 };
 
 /** The prebuilt RP2040 runtime image's measured sizes (its build record). */
 export const RP2040_IMAGE = {
@@ -333,7 +335,7 @@ export function costTerms(model: TfliteModel): CostTerms {
 
 /** Invoke cycles of a cycle model for the given counts. */
 export function modelCycles(t: CostTerms, c: CycleModel): number {
-  return c.invokeFixed + c.fcPerMac * t.fcMacs + c.fcPerOutput * t.fcOutputs + c.convPerMac * t.convMacs + c.convPerOutput * t.convOutputs + c.perRead * t.reads + c.softmaxPerElement * t.softmaxElements;
+  return c.invokeFixed + c.perOp * t.ops + c.fcPerMac * t.fcMacs + c.fcPerOutput * t.fcOutputs + c.convPerMac * t.convMacs + c.convPerOutput * t.convOutputs + c.perRead * t.reads + c.softmaxPerElement * t.softmaxElements;
 }
 
 export interface EstimateOptions {
