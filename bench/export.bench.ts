@@ -6,7 +6,7 @@
  *
  * Run: npx tsx bench/export.bench.ts
  * Figures: the train job's quantize + evaluate + save time, the export (packaging) time, int8 model size
- * and planned arena, and the int8 − float accuracy difference in percentage points (test split and all
+ * and planned arena, the RP2040 Invoke estimate (estimate.ts: the image's emulator-measured cycle model), and the int8 − float accuracy difference in percentage points (test split and all
  * windows), worst over seeds. Models take standardised features (impulse.normalization).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -29,6 +29,7 @@ let quantizeMs = 0;
 let packageMs = 0;
 let size = 0;
 let arena = 0;
+let picoMs = 0;
 const rows: string[] = [];
 for (const seed of seeds) {
   const imp = defaultImpulse({ frequencyHz: 62.5, axes, labels: [], shortestRecordingMs: 2000 });
@@ -53,6 +54,7 @@ for (const seed of seeds) {
   packageMs += performance.now() - t0;
   size = job.int8Tflite!.length;
   arena = est.arena.totalBytes;
+  picoMs = est.targets.find((t) => t.target.id === 'rp2040')!.inferenceMs;
   worstTest = Math.max(worstTest, Math.abs(testQ - testF) * 100);
   worstAll = Math.max(worstAll, Math.abs(all.int8.accuracy - all.float.accuracy) * 100);
   rows.push(`seed ${seed}: test float ${(testF * 100).toFixed(1)} % int8 ${(testQ * 100).toFixed(1)} % (${cmp.windows} windows); all float ${(all.float.accuracy * 100).toFixed(1)} % int8 ${(all.int8.accuracy * 100).toFixed(1)} % (${all.windows} windows)`);
@@ -61,6 +63,7 @@ line('quantize_evaluate_ms', quantizeMs / seeds.length, 'ms');
 line('export_ms', packageMs / seeds.length, 'ms');
 line('int8_model_bytes', size, 'bytes');
 line('arena_bytes', arena, 'bytes');
+line('rp2040_invoke_ms_estimate', picoMs, 'ms');
 line('worst_int8_minus_float_test', worstTest, 'pp');
 line('worst_int8_minus_float_all', worstAll, 'pp');
 console.log(`Demo project, default impulse (flatten + dense [32, 16]), ${seeds.length} training seeds:`);

@@ -11,7 +11,9 @@ import type { ImpulseConfig, QuantParams } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
 import type { Int8Comparison, TrainMetrics } from '../ml/train/train-job.ts';
 import { makeCHeader } from '../ml/export/c-header.ts';
-import { makeArduinoLibraryZip } from '../ml/export/arduino-library.ts';
+import { arduinoLibraryName, makeArduinoLibraryZip } from '../ml/export/arduino-library.ts';
+import type { SampleMeta } from '../data/sample.ts';
+import { defaultAxisUnits } from '../ml/export/templates/sketch-ino.ts';
 import { anomalyDeployment } from '../ml/export/anomaly-header.ts';
 import { estimateDeployment, planArena, type DeploymentEstimate } from '../ml/export/estimate.ts';
 import { readTflite } from '../ml/tflite/reader.ts';
@@ -40,6 +42,8 @@ export interface ExportResult {
   header: string;
   /** null when the library cannot be made for this impulse (reason in `warnings`). */
   arduinoZip: Uint8Array | null;
+  /** The library's name (after the project): its folder in the zip and the zip's download name. */
+  arduinoLibraryName?: string;
   quantization: { input: QuantParams; output: QuantParams };
   estimate: { int8: DeploymentEstimate; float: DeploymentEstimate };
   /** Tensor arena to reserve on the board (plan + headroom, as in model.h). */
@@ -66,6 +70,22 @@ export interface AnomalyExportResult {
   inputSize: number;
   warnings: string[];
   ms: number;
+}
+
+/**
+ * Units of the impulse's axes as the training samples record them (the first training sample that has
+ * the axis; test samples when no training sample has it); undefined where no sample names a unit.
+ */
+export function axisUnitsOf(samples: readonly Pick<SampleMeta, 'category' | 'axes'>[], axes: readonly string[]): (string | undefined)[] | undefined {
+  const ordered = [...samples.filter((s) => s.category === 'training'), ...samples.filter((s) => s.category !== 'training')];
+  const units = axes.map((a) => {
+    for (const s of ordered) {
+      const u = s.axes.find((x) => x.name === a)?.units;
+      if (u) return u;
+    }
+    return undefined;
+  });
+  return units.some((u) => u !== undefined) ? units : undefined;
 }
 
 /** Arena to reserve: the plan with 25 % + 1 KiB headroom, whole KiB (the same rule as model.h). */
@@ -124,8 +144,10 @@ export async function exportVersion(store: StudioStore, modelId: string, opts: {
   stage('writing files', 0.85);
   const header = makeCHeader({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
   let arduinoZip: Uint8Array | null = null;
+  const projectName = (await store.getProject(rec.projectId))?.name;
+  const axisUnits = axisUnitsOf(await store.listSamples(rec.projectId), imp.windowing.axes)?.map((u, i) => u ?? defaultAxisUnits(imp.windowing.axes[i]));
   try {
-    arduinoZip = makeArduinoLibraryZip({ tflite: int8, impulse: imp, input: quant.input, output: quant.output });
+    arduinoZip = makeArduinoLibraryZip({ tflite: int8, impulse: imp, input: quant.input, output: quant.output, projectName, axisUnits });
   } catch (e) {
     warnings.push(`Arduino library not available: ${e instanceof StudioError ? e.describe() : String(e)}`);
   }
@@ -145,6 +167,7 @@ export async function exportVersion(store: StudioStore, modelId: string, opts: {
     floatTflite: float,
     header,
     arduinoZip,
+    arduinoLibraryName: arduinoLibraryName(projectName ?? `Impulse_${labels.join('_')}`),
     quantization: quant,
     estimate,
     arenaSize,

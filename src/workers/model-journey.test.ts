@@ -94,6 +94,9 @@ describe('Impulse → Train → Test → Deploy on the same samples', () => {
     expect(Array.from(stored!.artifacts.int8Tflite!)).toEqual(Array.from(out.int8Tflite));
     expect(out.quantization).toEqual(job.impulse.quantization);
     expect(out.evaluation?.split).toBe('test');
+    // the Arduino library is named after the project (its folder in the zip and the download name)
+    expect(out.arduinoLibraryName).toBe('Journey');
+    expect(new TextDecoder().decode(out.arduinoZip!)).toContain('Journey/src/Journey.h');
     expect(out.evaluation?.int8.accuracy).toBe(testStepInt8);
     // …and that figure is what the shipped bytes score on the test windows (TFLite Micro arithmetic)
     const labels = out.labels;

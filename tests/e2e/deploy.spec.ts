@@ -110,6 +110,11 @@ test('export: float and int8 accuracy shown side by side, downloads of model.tfl
   await expect(page.getByTestId('int8').locator('tbody tr')).toHaveCount(4);
   await expect(page.getByTestId('targets').locator('tbody tr')).toHaveCount(4);
   await expect(page.getByTestId('targets')).toContainText('RP2040');
+  // where each figure comes from: the Pico's from its linked image and the emulator, the others planned
+  const picoRow = page.getByTestId('targets').locator('tr[data-target="rp2040"]');
+  await expect(picoRow).toContainText('from the linked image');
+  await expect(picoRow).toContainText('measured in the emulator');
+  await expect(page.getByTestId('targets').locator('tr[data-target="nrf52840"]')).toContainText('planning figure, not measured');
 
   const int8 = await d.download('dl-int8');
   expect(int8.name).toBe('model.tflite');
@@ -134,6 +139,10 @@ test('export: float and int8 accuracy shown side by side, downloads of model.tfl
   expect(zip.name.endsWith('.zip')).toBe(true);
   const files = unzipSync(new Uint8Array(zip.bytes));
   const names = Object.keys(files);
+  // named after the project: the download and the library folder
+  const lib = zip.name.slice(0, -'.zip'.length);
+  expect(lib).toMatch(/^Demo/);
+  expect(names).toContain(`${lib}/library.properties`);
   expect(names.some((n) => n.endsWith('library.properties'))).toBe(true);
   expect(names.some((n) => n.endsWith('.ino'))).toBe(true);
   expect(names.some((n) => /\/src\/.+\.h$/.test(n))).toBe(true);

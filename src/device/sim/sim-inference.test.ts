@@ -5,6 +5,8 @@ import type { FloatModel } from '../../ml/float-model.ts';
 import { quantizeModel } from '../../ml/quantize/quantize.ts';
 import { exportTflite } from '../../ml/train/int8-export.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
+import { readTflite } from '../../ml/tflite/reader.ts';
+import { estimateDeployment } from '../../ml/export/estimate.ts';
 import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { DeviceClient, NackError } from '../protocol/client.ts';
@@ -13,7 +15,7 @@ import { uploadSlotBytes } from '../protocol/model-upload.ts';
 import { buildSlotPayload, MemoryFlash } from '../protocol/model-slot.ts';
 import { VirtualClock } from './clock.ts';
 import { IMU_AXES } from './motion-model.ts';
-import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES } from './runtime-firmware.ts';
+import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES, runtimeInvokeMicros } from './runtime-firmware.ts';
 import { SLOT_REFUSALS, SlotInference } from './sim-inference.ts';
 import { SimulatedBoard } from './simulated-board.ts';
 
@@ -92,6 +94,16 @@ describe('SlotInference: the strict simulated board knows only its slot bytes', 
     expect(pos.scores[1]).toBeGreaterThan(0.9);
     expect(pos.timingUs).toBe(1234);
     expect(hook.runs).toBe(2);
+  });
+
+  it('reports the Invoke time of the RP2040 runtime image for the loaded model (its emulator-measured cycle model)', () => {
+    const hook = new SlotInference({ sensorAxes, arenaCapacity: RUNTIME_ARENA_BYTES });
+    expect(load(hook, slotPayload(tflite))).toBe(true);
+    const t = hook.run(window(4, -9), 6).timingUs;
+    const pico = estimateDeployment(tflite).targets.find((x) => x.target.id === 'rp2040')!;
+    expect(pico.sources.inference).toBe('emulator');
+    expect(t).toBe(Math.max(1, Math.round(pico.inferenceMs * 1000)));
+    expect(t).toBe(runtimeInvokeMicros(readTflite(tflite)));
   });
 
   it('standardises with the descriptor, not with anything the app knows', () => {

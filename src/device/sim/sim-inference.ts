@@ -11,7 +11,8 @@
  */
 import { isStudioError } from '../../core/errors.ts';
 import { decodeImpulseDescriptor, DESCRIPTOR_LIMITS, type ImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
-import { estimateDeployment, planArena, TARGETS } from '../../ml/export/estimate.ts';
+import { planArena } from '../../ml/export/estimate.ts';
+import { runtimeInvokeMicros } from './runtime-firmware.ts';
 import { roundHalfAway } from '../../ml/tflite/fixed-point.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { readTflite } from '../../ml/tflite/reader.ts';
@@ -47,7 +48,7 @@ export interface SlotInferenceOptions {
   arenaCapacity: number;
   /** Where the firmware's LOG WARN lines go. */
   log?: (text: string) => void;
-  /** Reported inference time, µs. Default: the RP2040 estimate for the loaded model (estimate.ts). */
+  /** Reported inference (Invoke) time, µs. Default: the RP2040 image's measured cycle model for the loaded model (runtime-firmware.ts). */
   timingUs?: number;
 }
 
@@ -234,8 +235,8 @@ export class SlotInference implements InferenceHook {
     this.interp = interp;
     this.desc = d;
     this.feat = new Float32Array(imp.featureCount);
-    const rp2040 = TARGETS.filter((t) => t.id === 'rp2040');
-    this.timing = this.o.timingUs ?? Math.max(1, Math.round(estimateDeployment(parsed, { targets: rp2040, dspInputValues: imp.windowFrames * imp.axes.length }).targets[0].totalMs * 1000));
+    // The firmware times Invoke only (tflm_hook.cpp); the figure is the image's measured cycle model.
+    this.timing = this.o.timingUs ?? runtimeInvokeMicros(parsed);
     return true;
   }
 

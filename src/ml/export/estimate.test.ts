@@ -54,7 +54,7 @@ describe('estimateDeployment', () => {
   });
 
   it('all targets are listed with clock and cycle figures', () => {
-    expect(TARGETS.map((t) => t.clockHz)).toEqual([64e6, 133e6, 240e6, 480e6]);
+    expect(TARGETS.map((t) => t.clockHz)).toEqual([64e6, 125e6, 240e6, 480e6]);
   });
 });
 
@@ -70,6 +70,56 @@ describe.skipIf(!ref)(`arena estimate vs TFLite Micro's measured arena (${ref ? 
       const diff = (plan.totalBytes - meta.arena_used_bytes) / meta.arena_used_bytes;
       rows.push(`${name}: estimate ${plan.totalBytes} B (activations ${plan.activationBytes}), TFLM measured ${meta.arena_used_bytes} B, ${(diff * 100).toFixed(1)} %`);
       expect(Math.abs(diff), name).toBeLessThan(0.1);
+    }
+    console.log(rows.join('\n'));
+  });
+});
+
+describe('RP2040 figures come from the prebuilt image and the emulator', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const record = JSON.parse(readFileSync(join(root, 'public/firmware/tinyml-runtime-rp2040.json'), 'utf8')) as { imageSha256: string; binBytes: number; sizes: { data: number; bss: number }; arenaBytes: number; runtimeFlashBytes: number };
+
+  it('flash = linked image + model, RAM = image data + bss, fit = planned arena within the image arena; other targets are planning figures', () => {
+    const fm = denseFixture();
+    const q = quantizeModel(fm, fixtureInputs(fm, 16));
+    const e = estimateDeployment(q.tflite);
+    const pico = e.targets.find((t) => t.target.id === 'rp2040')!;
+    expect(pico.flashBytes).toBe(record.binBytes + q.tflite.length);
+    expect(pico.ramBytes).toBe(record.sizes.data + record.sizes.bss);
+    expect(pico.fitsRam).toBe(e.arena.totalBytes <= record.arenaBytes);
+    expect(pico.sources).toEqual({ flash: 'linked-image', ram: 'linked-image', inference: 'emulator', dsp: 'planning' });
+    expect(pico.notes[0]).toContain('measured, linked image');
+    expect(pico.target.clockHz).toBe(125e6);
+    for (const t of e.targets.filter((x) => x.target.id !== 'rp2040')) {
+      expect(t.sources).toEqual({ flash: 'planning', ram: 'planning', inference: 'planning', dsp: 'planning' });
+      expect(t.flashBytes).toBe(record.runtimeFlashBytes + q.tflite.length);
+    }
+    // the float model is not measured on the board: a planning figure even for RP2040
+    expect(estimateDeployment(toFloatTflite(fm).tflite).targets.find((t) => t.target.id === 'rp2040')!.sources.inference).toBe('planning');
+  });
+});
+
+describe('RP2040 latency model vs the emulator (bench/rp2040-invoke-cycles.json)', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const measured = JSON.parse(readFileSync(join(root, 'bench/rp2040-invoke-cycles.json'), 'utf8')) as { imageSha256: string; invokeCycles: Record<string, number> };
+  const record = JSON.parse(readFileSync(join(root, 'public/firmware/tinyml-runtime-rp2040.json'), 'utf8')) as { imageSha256: string };
+
+  it('the measurements belong to the committed image (re-run bench/rp2040-ops.bench.ts after rebuilding it)', () => {
+    expect(measured.imageSha256).toBe(record.imageSha256);
+  });
+
+  // Measured errors: flatten −4 %, spectral −4 %, 1-D conv +7 % (figures from single-op probes, not from
+  // these models); the tolerance is ±15 %.
+  it('estimates the Invoke cycles of the three test impulses within ±15 %', async () => {
+    const { buildImpulses, makeRecording } = await import('../../../tests/support/rp2040/impulses.ts');
+    const rows: string[] = [];
+    for (const imp of buildImpulses(makeRecording(50 * 60, 50), 50)) {
+      const est = estimateDeployment(imp.tflite).targets.find((t) => t.target.id === 'rp2040')!;
+      const m = measured.invokeCycles[imp.name];
+      const err = (est.inferenceCycles - m) / m;
+      rows.push(`${imp.name}: estimate ${Math.round(est.inferenceCycles)} cycles, emulator ${m}, ${(err * 100).toFixed(1)} %`);
+      expect(Math.abs(err), rows.at(-1)).toBeLessThan(0.15);
+      expect(est.inferenceMs).toBeCloseTo(est.inferenceCycles / 125e3, 6);
     }
     console.log(rows.join('\n'));
   });

@@ -2,27 +2,89 @@
  * On-device estimates for a TFLite model: flash, tensor arena (planned like TFLite Micro's greedy
  * memory planner), MAC count and latency per target. DOM-free core module.
  *
- * Method:
- * - Flash = the model bytes (exact) + the TFLite Micro runtime (interpreter core plus the kernels
- *   the model uses; figures are rough sizes of reference builds for Cortex-M, stated below).
- * - Arena = activation buffers + persistent runtime data. Each non-constant tensor lives from the
- *   op that writes it (or the start, for the model input) to the last op that reads it (or the end,
- *   for the model output). Buffers are sorted by size, largest first, and each is placed at the
- *   lowest 16-byte-aligned offset where it overlaps no already placed buffer that is alive at the
- *   same time (greedy first-fit, as TFLM's GreedyMemoryPlanner does). Persistent data per tensor,
- *   per op and per channel (quantization multipliers) is added with 32-bit struct sizes, plus a
- *   fixed interpreter overhead; the test compares the total with arena sizes TFLM measured.
+ * Where each figure comes from (`FigureSource`):
+ * - RP2040 (the prebuilt runtime image, public/firmware/tinyml-runtime-rp2040.json):
+ *   flash = the linked image's size (`binBytes`: TFLite Micro, runtime core, sketch glue, TinyUSB,
+ *   pico-sdk, libc, from the build's linker map) + the model; RAM = the image's data + bss, which
+ *   holds its fixed tensor arena (`arenaBytes`) — the model fits when its planned arena fits that
+ *   arena; latency = a per-op cycle model (`RP2040_CYCLES`) measured in the rp2040js emulator on the
+ *   same image (bench/rp2040-ops.bench.ts: single-op probe models, pairs that differ in one thing)
+ *   at the image's clock (125 MHz, the pico-sdk default; the image sets no other). rp2040js counts
+ *   its per-instruction cycle figures: no flash wait states or XIP cache misses, no bus contention, so
+ *   a real Pico running TFLM from flash is slower (these are lower bounds). DSP time on the board is
+ *   not measured (the firmware times only Invoke): it stays a planning figure.
+ * - Other targets: planning figures, not measured on our models — flash = the model + the RP2040
+ *   build's TFLM + runtime code (the board's core, USB stack and libc come on top), latency =
+ *   MACs × rounded cycles per MAC of the vendor-optimized int8 kernels (CMSIS-NN on Cortex-M4/M7,
+ *   ESP-NN on ESP32-S3) + per-op overhead; treat as ±50 %.
+ * - Arena (all targets) = activation buffers + persistent runtime data. Each non-constant tensor
+ *   lives from the op that writes it (or the start, for the model input) to the last op that reads
+ *   it (or the end, for the model output). Buffers are sorted by size, largest first, and each is
+ *   placed at the lowest 16-byte-aligned offset where it overlaps no already placed buffer that is
+ *   alive at the same time (greedy first-fit, as TFLM's GreedyMemoryPlanner does). Persistent data
+ *   per tensor, per op and per channel (quantization multipliers) is added with 32-bit struct sizes,
+ *   plus a fixed interpreter overhead; the test compares the total with arena sizes TFLM measured.
  * - MACs: multiply-accumulates of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, plus one per
  *   element read by pooling/MEAN and a few per element for SOFTMAX.
- * - Latency = MACs × cycles per MAC / clock, per target. Cycles per MAC are for int8 kernels with
- *   the vendor-optimized library each target uses with TFLite Micro (CMSIS-NN on Cortex-M4/M7,
- *   ESP-NN on ESP32-S3; the Cortex-M0+ of the RP2040 has no SIMD so it runs near-reference code),
- *   plus a per-op overhead. They are rounded planning figures, not measurements on our models:
- *   treat the result as ±50 %.
  */
 import { StudioError } from '../../core/errors.ts';
 import { readTflite } from '../tflite/reader.ts';
 import { BuiltinOperator, TensorType, tensorTypeSize, type TfliteModel } from '../tflite/schema.ts';
+import rp2040Image from '../../../public/firmware/tinyml-runtime-rp2040.json' with { type: 'json' };
+
+/** Where a figure comes from, shown next to it on the Deploy step. */
+export type FigureSource = 'emulator' | 'linked-image' | 'planning';
+
+export const SOURCE_TEXT: Record<FigureSource, string> = {
+  emulator: 'measured in the emulator',
+  'linked-image': 'from the linked image',
+  planning: 'planning figure, not measured',
+};
+
+/**
+ * Cycles of one TFLite Micro Invoke on a target, per term of \`costTerms\`. For RP2040 measured in the
+ * emulator on the committed image (bench/rp2040-ops.bench.ts prints each figure).
+ */
+export interface CycleModel {
+  /** Interpreter loop. */
+  invokeFixed: number;
+  /** Per operator (dispatch, kernel prologue; a RESHAPE costs about this). */
+  perOp: number;
+  fcPerMac: number;
+  /** Per FULLY_CONNECTED output (row loop, requantization). */
+  fcPerOutput: number;
+  convPerMac: number;
+  /** Per CONV_2D / DEPTHWISE_CONV_2D output (tap loops, bounds checks, requantization). */
+  convPerOutput: number;
+  /** Per element read by pooling, MEAN and element-wise ops. */
+  perRead: number;
+  /** Per SOFTMAX element (int8 exp and reciprocal in fixed point). */
+  softmaxPerElement: number;
+}
+
+/**
+ * The committed RP2040 image's TFLite Micro (reference kernels, -O2, Cortex-M0+) in rp2040js cycles;
+ * bench/rp2040-ops.bench.ts on image 8a056988… (2026-12-03). Float models are not measured. Checked
+ * against the emulator's Invoke of the three test impulses (bench/rp2040-invoke-cycles.json): flatten
+ * −4 %, spectral −4 %, 1-D conv +7 %. SOFTMAX is the least certain term: the int8 kernel skips the
+ * exp of outputs far below the maximum, so its cost depends on the data (2.4–2.9 k cycles per element
+ * in the probes; one window of a probe took 42 µs less than the others).
+ */
+export const RP2040_CYCLES: CycleModel = { invokeFixed: 285.6, perOp: 964.4, fcPerMac: 10.97, fcPerOutput: 177.1, convPerMac: 11.14, convPerOutput: 747.9, perRead: 87.62, softmaxPerElement: 2610 };
+
+/** The prebuilt RP2040 runtime image's measured sizes (its build record). */
+export const RP2040_IMAGE = {
+  /** Flash the linked image takes (whole .bin). */
+  imageFlashBytes: rp2040Image.binBytes,
+  /** TFLM + runtime core + sketch glue, from the linker map. */
+  runtimeFlashBytes: rp2040Image.runtimeFlashBytes,
+  tflmFlashBytes: rp2040Image.flashBreakdown.tflm,
+  /** Static RAM of the image (data + bss), the tensor arena included. */
+  ramBytes: rp2040Image.sizes.data + rp2040Image.sizes.bss,
+  arenaBytes: rp2040Image.arenaBytes,
+  /** pico-sdk's default system clock for RP2040 (the image sets no other). */
+  clockHz: 125e6,
+} as const;
 
 export interface Target {
   id: string;
@@ -38,30 +100,18 @@ export interface Target {
   dspCyclesPerValue: number;
   flashBytes: number;
   ramBytes: number;
+  /** Measured int8 per-op cycle model (RP2040 image); without it cyclesPerMac/cyclesPerOp plan. */
+  cycles?: CycleModel;
+  /** Set for the prebuilt runtime image: flash and RAM from its linked image. */
+  image?: typeof RP2040_IMAGE;
 }
 
 export const TARGETS: Target[] = [
   { id: 'nrf52840', name: 'Arduino Nano 33 BLE Sense (nRF52840, Cortex-M4F @ 64 MHz)', clockHz: 64e6, cyclesPerMac: 2.0, cyclesPerOp: 4000, cyclesPerMacFloat: 6, dspCyclesPerValue: 400, flashBytes: 1024 * 1024, ramBytes: 256 * 1024 },
-  { id: 'rp2040', name: 'Raspberry Pi Pico (RP2040, Cortex-M0+ @ 133 MHz)', clockHz: 133e6, cyclesPerMac: 9.0, cyclesPerOp: 6000, cyclesPerMacFloat: 60, dspCyclesPerValue: 2500, flashBytes: 2 * 1024 * 1024, ramBytes: 264 * 1024 },
+  { id: 'rp2040', name: 'Raspberry Pi Pico (RP2040, Cortex-M0+ @ 125 MHz, prebuilt runtime image)', clockHz: RP2040_IMAGE.clockHz, cycles: RP2040_CYCLES, image: RP2040_IMAGE, cyclesPerMac: 9.0, cyclesPerOp: 6000, cyclesPerMacFloat: 60, dspCyclesPerValue: 2500, flashBytes: 2 * 1024 * 1024, ramBytes: 264 * 1024 },
   { id: 'esp32s3', name: 'ESP32-S3 (Xtensa LX7 @ 240 MHz)', clockHz: 240e6, cyclesPerMac: 1.0, cyclesPerOp: 5000, cyclesPerMacFloat: 4, dspCyclesPerValue: 300, flashBytes: 8 * 1024 * 1024, ramBytes: 512 * 1024 },
   { id: 'cortex-m7', name: 'Cortex-M7 @ 480 MHz (e.g. STM32H7, Portenta H7)', clockHz: 480e6, cyclesPerMac: 0.8, cyclesPerOp: 3000, cyclesPerMacFloat: 2, dspCyclesPerValue: 200, flashBytes: 2 * 1024 * 1024, ramBytes: 1024 * 1024 },
 ];
-
-/** Approximate Cortex-M code size of the TFLite Micro interpreter core and of each kernel, bytes. */
-const RUNTIME_CORE_FLASH = 28 * 1024;
-const KERNEL_FLASH: Record<number, number> = {
-  [BuiltinOperator.FULLY_CONNECTED]: 4 * 1024,
-  [BuiltinOperator.CONV_2D]: 6 * 1024,
-  [BuiltinOperator.DEPTHWISE_CONV_2D]: 6 * 1024,
-  [BuiltinOperator.AVERAGE_POOL_2D]: 2 * 1024,
-  [BuiltinOperator.MAX_POOL_2D]: 2 * 1024,
-  [BuiltinOperator.MEAN]: 4 * 1024,
-  [BuiltinOperator.SOFTMAX]: 3 * 1024,
-  [BuiltinOperator.RESHAPE]: 1024,
-  [BuiltinOperator.ADD]: 3 * 1024,
-  [BuiltinOperator.QUANTIZE]: 2 * 1024,
-  [BuiltinOperator.DEQUANTIZE]: 2 * 1024,
-};
 
 /** Persistent arena bytes (32-bit MCU struct sizes). */
 const ARENA_FIXED = 600; // interpreter, subgraph and allocator bookkeeping
@@ -96,15 +146,27 @@ export interface OpCost {
 
 export interface TargetEstimate {
   target: Target;
+  /** One Invoke. */
   inferenceMs: number;
+  /** Invoke cycles at the target's clock. */
+  inferenceCycles: number;
   dspMs: number;
   totalMs: number;
+  /** Runtime code in flash for this target (the linked image for RP2040) and with the model. */
+  runtimeFlashBytes: number;
+  flashBytes: number;
+  /** Static RAM: the image's data + bss (RP2040, arena included) or the planned arena (others). */
+  ramBytes: number;
   fitsFlash: boolean;
   fitsRam: boolean;
+  sources: { flash: FigureSource; ram: FigureSource; inference: FigureSource; dsp: FigureSource };
+  /** One line per figure: what it is and where it comes from. */
+  notes: string[];
 }
 
 export interface DeploymentEstimate {
   modelBytes: number;
+  /** TFLM + runtime code (the RP2040 build's, from its linker map). */
   runtimeFlashBytes: number;
   flashBytes: number;
   arena: ArenaPlan;
@@ -230,35 +292,109 @@ export function countMacs(model: TfliteModel): OpCost[] {
   });
 }
 
+/** The counts the cycle model multiplies (one Invoke). */
+export interface CostTerms {
+  ops: number;
+  fcMacs: number;
+  fcOutputs: number;
+  convMacs: number;
+  convOutputs: number;
+  /** Elements read by pooling, MEAN and element-wise ops (ADD, QUANTIZE, DEQUANTIZE). */
+  reads: number;
+  softmaxElements: number;
+}
+
+/** Counts of one Invoke for the cycle model. */
+export function costTerms(model: TfliteModel): CostTerms {
+  const sg = model.subgraphs[0];
+  const prod = (s: number[]) => s.reduce((a, b) => a * Math.max(b, 1), 1);
+  const t: CostTerms = { ops: sg.operators.length, fcMacs: 0, fcOutputs: 0, convMacs: 0, convOutputs: 0, reads: 0, softmaxElements: 0 };
+  const macs = countMacs(model);
+  sg.operators.forEach((op, i) => {
+    const code = model.operatorCodes[op.opcodeIndex].builtinCode;
+    const outs = op.outputs[0] >= 0 ? prod(sg.tensors[op.outputs[0]].shape) : 0;
+    switch (code) {
+      case BuiltinOperator.FULLY_CONNECTED:
+        t.fcMacs += macs[i].macs;
+        t.fcOutputs += outs;
+        break;
+      case BuiltinOperator.CONV_2D:
+      case BuiltinOperator.DEPTHWISE_CONV_2D:
+        t.convMacs += macs[i].macs;
+        t.convOutputs += outs;
+        break;
+      case BuiltinOperator.SOFTMAX:
+        t.softmaxElements += outs;
+        break;
+      default:
+        t.reads += macs[i].macs;
+    }
+  });
+  return t;
+}
+
+/** Invoke cycles of a cycle model for the given counts. */
+export function modelCycles(t: CostTerms, c: CycleModel): number {
+  return c.invokeFixed + c.perOp * t.ops + c.fcPerMac * t.fcMacs + c.fcPerOutput * t.fcOutputs + c.convPerMac * t.convMacs + c.convPerOutput * t.convOutputs + c.perRead * t.reads + c.softmaxPerElement * t.softmaxElements;
+}
+
 export interface EstimateOptions {
   /** Raw values in one DSP window (samples × axes), for the DSP time; 0 = no DSP. */
   dspInputValues?: number;
   targets?: Target[];
 }
 
+const KB = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
 /** Flash, arena, MACs and per-target latency of a `.tflite` model (bytes or parsed). */
 export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts: EstimateOptions = {}): DeploymentEstimate {
   const model = modelOrBytes instanceof Uint8Array ? readTflite(modelOrBytes) : modelOrBytes;
   if (model.subgraphs.length === 0) throw new StudioError({ family: 'model', code: 'tflite-invalid', message: 'The model has no subgraph.', remedy: 'Export the model again.' });
   const modelBytes = modelOrBytes instanceof Uint8Array ? modelOrBytes.length : model.buffers.reduce((s, b) => s + b.length, 0) + 2048;
-  const codes = new Set(model.operatorCodes.map((c) => c.builtinCode));
-  const runtimeFlashBytes = RUNTIME_CORE_FLASH + [...codes].reduce((s, c) => s + (KERNEL_FLASH[c] ?? 4096), 0);
+  const runtimeFlashBytes = RP2040_IMAGE.runtimeFlashBytes;
   const arena = planArena(model);
   const ops = countMacs(model);
+  const terms = costTerms(model);
   const macs = ops.reduce((s, o) => s + o.macs, 0);
   const sg = model.subgraphs[0];
   const isFloat = sg.tensors[sg.inputs[0]]?.type === TensorType.FLOAT32;
-  const targets = (opts.targets ?? TARGETS).map((target) => {
-    const cycles = macs * (isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac) + ops.length * target.cyclesPerOp;
+  const targets = (opts.targets ?? TARGETS).map((target): TargetEstimate => {
+    const measured = !isFloat && target.cycles !== undefined;
+    const cycles = measured ? modelCycles(terms, target.cycles!) : macs * (isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac) + ops.length * target.cyclesPerOp;
     const inferenceMs = (cycles / target.clockHz) * 1000;
     const dspMs = (((opts.dspInputValues ?? 0) * target.dspCyclesPerValue) / target.clockHz) * 1000;
+    const img = target.image;
+    const rtFlash = img ? img.imageFlashBytes : runtimeFlashBytes;
+    const flashBytes = rtFlash + modelBytes;
+    const ramBytes = img ? img.ramBytes : arena.totalBytes;
+    const notes = img
+      ? [
+          `Flash: runtime image ${KB(img.imageFlashBytes)} (measured, linked image: TFLite Micro ${KB(img.tflmFlashBytes)}, TFLM + runtime ${KB(img.runtimeFlashBytes)}, the rest USB, pico-sdk and libc) + model ${KB(modelBytes)}.`,
+          `RAM: the image's data + bss ${KB(img.ramBytes)} (from the linked image), with a fixed ${KB(img.arenaBytes)} tensor arena; the model's planned arena is ${KB(arena.totalBytes)}.`,
+          measured
+            ? `Inference: ${Math.round(cycles).toLocaleString('en-US')} cycles at ${target.clockHz / 1e6} MHz from per-op cycle counts measured in the rp2040js emulator on this image (no flash wait states or XIP cache misses modelled: a real Pico is slower).`
+            : `Inference: float model, planning figure (${target.cyclesPerMacFloat} cycles per MAC), not measured.`,
+          'DSP: planning figure, not measured (the firmware times only the model).',
+        ]
+      : [
+          `Flash: model ${KB(modelBytes)} + ${KB(runtimeFlashBytes)} of TFLM + runtime code as linked for RP2040 (planning figure: this board's core, USB stack and libc come on top).`,
+          `RAM: the planned tensor arena ${KB(arena.totalBytes)} (the sketch's other RAM comes on top).`,
+          `Inference: planning figure, not measured (${isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac} cycles per MAC + ${target.cyclesPerOp} per op).`,
+          'DSP: planning figure, not measured.',
+        ];
     return {
       target,
       inferenceMs,
+      inferenceCycles: cycles,
       dspMs,
       totalMs: inferenceMs + dspMs,
-      fitsFlash: modelBytes + runtimeFlashBytes < target.flashBytes * 0.8,
-      fitsRam: arena.totalBytes < target.ramBytes * 0.6,
+      runtimeFlashBytes: rtFlash,
+      flashBytes,
+      ramBytes,
+      fitsFlash: flashBytes < target.flashBytes * 0.8,
+      fitsRam: img ? arena.totalBytes <= img.arenaBytes && img.ramBytes <= target.ramBytes : arena.totalBytes < target.ramBytes * 0.6,
+      sources: { flash: img ? 'linked-image' : 'planning', ram: img ? 'linked-image' : 'planning', inference: measured ? 'emulator' : 'planning', dsp: 'planning' },
+      notes,
     };
   });
   return {
@@ -270,7 +406,8 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
     ops,
     targets,
     method:
-      'Flash: model bytes + TFLM core and kernel sizes. Arena: greedy first-fit plan of tensor lifetimes (as TFLM) + persistent data. ' +
-      'Latency: MACs × cycles/MAC of each target’s optimized int8 kernels + per-op overhead; ±50 %.',
+      'Arena: greedy first-fit plan of tensor lifetimes (as TFLM) + persistent data. ' +
+      'RP2040: flash and RAM from the prebuilt runtime image\'s linker map, int8 latency from per-op cycle counts measured in the rp2040js emulator on that image (a lower bound: no flash wait states or XIP cache misses). ' +
+      'Other targets: planning figures (MACs × cycles/MAC of each target\'s optimized int8 kernels + per-op overhead, ±50 %), not measured.',
   };
 }

@@ -131,6 +131,45 @@ describe('impulse descriptor', () => {
     }
   });
 
+  it('range-checks header fields like the firmware decoder (impulse_descriptor.cpp), with a valid CRC', () => {
+    const spectral = makeImpulseDescriptor(impulse('spectral', { 'fft-length': 16, 'filter-type': 'low', 'filter-cutoff': 8 }));
+    const flatten = makeImpulseDescriptor(impulse('flatten', {}));
+    const patched = (b: Uint8Array, edit: (v: DataView) => void) => {
+      const c = b.slice();
+      const v = new DataView(c.buffer);
+      edit(v);
+      v.setUint32(c.length - 4, crc32(c, 0, c.length - 4), true);
+      return c;
+    };
+    const refused = (b: Uint8Array, text: string) => {
+      try {
+        decodeImpulseDescriptor(b);
+        expect.unreachable(text);
+      } catch (e) {
+        expect(isStudioError(e, 'bad-descriptor'), String(e)).toBe(true);
+        expect(String(e)).toContain(text);
+      }
+    };
+    expect(decodeImpulseDescriptor(patched(spectral, () => {})).block).toBe('spectral');
+    refused(patched(spectral, (v) => v.setUint16(14, 0, true)), 'window or feature count');
+    refused(patched(spectral, (v) => v.setUint16(16, 0, true)), 'window or feature count');
+    refused(patched(spectral, (v) => v.setFloat32(28, 0, true)), 'input scale');
+    refused(patched(spectral, (v) => v.setFloat32(28, Infinity, true)), 'input scale');
+    refused(patched(spectral, (v) => v.setInt32(32, 128, true)), 'input zero point');
+    refused(patched(spectral, (v) => v.setInt32(40, -129, true)), 'output zero point');
+    refused(patched(spectral, (v) => v.setFloat32(36, -1, true)), 'output scale');
+    refused(patched(spectral, (v) => v.setFloat32(36, NaN, true)), 'output scale');
+    refused(patched(spectral, (v) => v.setFloat32(20, 0, true)), 'sample rate');
+    refused(patched(spectral, (v) => v.setFloat32(20, 2e6, true)), 'sample rate');
+    refused(patched(spectral, (v) => v.setFloat32(24, NaN, true)), 'scale-axes');
+    refused(patched(spectral, (v) => v.setUint16(48, 48, true)), 'FFT length');
+    refused(patched(spectral, (v) => v.setUint16(54, 9, true)), 'FFT bins');
+    refused(patched(spectral, (v) => v.setUint16(52, 0, true)), 'FFT bins');
+    refused(patched(flatten, (v) => v.setUint8(46, 0)), 'no flatten statistic');
+    // a float32 model (input type 0) may carry scale 0, as the firmware allows
+    expect(decodeImpulseDescriptor(patched(flatten, (v) => { v.setUint8(44, 0); v.setFloat32(28, 0, true); })).inputType).toBe('float32');
+  });
+
   it('refuses what the firmware cannot run', () => {
     expectCode(() => describeImpulse(impulse('mfcc', {}, ['audio'], 16000)), 'descriptor-unsupported-block');
     expectCode(() => describeImpulse(impulse('spectral', { 'fft-length': 16, 'input-decimation-ratio': 3 })), 'export-dsp-unsupported');

@@ -18,7 +18,8 @@
  *  48  u16 FFT length   50 u16 hop   52 u16 first kept bin   54 u16 last kept bin (inclusive)
  *  56  u8  filter type (0 none, 1 low, 2 high)   57 u8 filter order   58 u8 SOS count   59 u8 0
  *  60  f32 filter cut-off Hz
- *  64  SOS count × 5 f32 {b0, b1, b2, a1, a2} (float32 Butterworth sections from src/dsp/filter-design.ts)
+ *  64  SOS count × 5 f32 {b0, b1, b2, a1, a2} (float32 Butterworth sections, `spectralFilterSos` of
+ *      templates/dsp-cpp.ts, the design the Arduino library's DSP uses)
  *      axis names (u8 length + UTF-8 each), labels (u8 length + UTF-8 each)
  *      u16 N standardisation entries (0: none; else N divides the feature count), N f32 means,
  *      N f32 stds: the model input is (feature[i] − mean[i mod N]) / std[i mod N] (float32)
@@ -29,12 +30,11 @@ import type { ImpulseConfig, InputNormalization, QuantParams } from '../../core/
 import { crc32 } from '../../device/protocol/crc.ts';
 import { SLOT } from '../../device/protocol/ids.ts';
 import { resolveParams } from '../../dsp/block.ts';
-import { butterworthSos, toFloat32Sos } from '../../dsp/filter-design.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { strideFrames, windowFrames } from '../../dsp/windowing.ts';
 import { channelPeriod, checkNormalization } from '../models/input-normalization.ts';
 import { roundHalfAway } from '../tflite/fixed-point.ts';
-import { flattenStatsMask, spectralCppParams, spectralFeaturesPerAxis } from './templates/dsp-cpp.ts';
+import { flattenStatsMask, spectralCppParams, spectralFeaturesPerAxis, spectralFilterSos } from './templates/dsp-cpp.ts';
 
 export type DescriptorBlock = 'raw' | 'flatten' | 'spectral';
 export type FilterType = 'none' | 'low' | 'high';
@@ -102,13 +102,9 @@ export function describeImpulse(impulse: ImpulseConfig, opts: { input?: QuantPar
     const filterType = p['filter-type'] as FilterType;
     const filterOrder = p['filter-order'] as number;
     const filterCutoff = p['filter-cutoff'] as number;
-    let sos: number[][] = [];
-    if (filterType !== 'none' && filterOrder > 0) {
-      const f = toFloat32Sos(butterworthSos(filterOrder, (2 * filterCutoff) / fs, filterType));
-      for (let o = 0; o < f.length; o += 6) sos.push(Array.from(f.subarray(o, o + 6)));
-    }
-    const s = spectralCppParams(p, fs, sos);
-    sos = s.sos.map((r) => r.map((v) => Math.fround(v)));
+    // The one filter design of the exports (the Arduino library's DSP uses the same sections).
+    const s = spectralCppParams(p, fs, spectralFilterSos(impulse.dsp.params, fs));
+    const sos = s.sos.map((r) => r.map((v) => Math.fround(v)));
     if (ctx.axesCount * spectralFeaturesPerAxis(s) !== dim) {
       throw descriptorError('descriptor-mismatch', 'The on-device spectral settings give a different feature count than the app.', 'Report this as a bug.');
     }
@@ -237,6 +233,38 @@ function bad(message: string): StudioError {
   return descriptorError('bad-descriptor', `The impulse descriptor is damaged: ${message}.`, 'Deploy the model again from the studio.');
 }
 
+/**
+ * The header field checks of firmware/src/impulse_descriptor.cpp (`decode`), in its order and with its
+ * reasons: a descriptor the board would refuse is refused here too.
+ */
+function checkHeader(v: DataView, block: DescriptorBlock): void {
+  const f32 = (o: number) => v.getFloat32(o, true);
+  if (v.getUint16(14, true) < 1 || v.getUint16(16, true) < 1 || v.getUint16(18, true) < 1) throw bad('window or feature count out of range');
+  const inputInt8 = v.getUint8(44) === 1;
+  const inScale = f32(28);
+  if (inputInt8 && !(inScale > 0 && Number.isFinite(inScale))) throw bad(`input scale ${inScale} out of range`);
+  const zp = (o: number, what: string) => {
+    const z = v.getInt32(o, true);
+    if (z < -128 || z > 127) throw bad(`${what} zero point ${z} out of range (−128…127)`);
+  };
+  zp(32, 'input');
+  zp(40, 'output');
+  const outScale = f32(36);
+  if (!Number.isFinite(outScale) || outScale < 0) throw bad(`output scale ${outScale} out of range`);
+  const hz = f32(20);
+  if (!(hz > 0 && hz <= 1e6)) throw bad(`sample rate ${hz} Hz out of range`);
+  if (!Number.isFinite(f32(24))) throw bad('scale-axes is not a finite number');
+  if (block === 'spectral') {
+    const n = v.getUint16(48, true);
+    if (n < 4 || n > 4096 || (n & (n - 1)) !== 0) throw bad(`FFT length ${n} out of range`);
+    const hop = v.getUint16(50, true);
+    const lo = v.getUint16(52, true);
+    const hi = v.getUint16(54, true);
+    if (hop < 1 || lo < 1 || hi < lo || hi > n / 2) throw bad('FFT bins out of range');
+  }
+  if (block === 'flatten' && v.getUint8(46) === 0) throw bad('no flatten statistic');
+}
+
 /** Parses descriptor bytes; a clear StudioError (never a crash) on anything malformed. */
 export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
   if (b.length < SLOT.DESCRIPTOR_HEADER_SIZE + 4) throw bad(`${b.length} bytes is too short`);
@@ -254,6 +282,7 @@ export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
   const labelCount = v.getUint8(45);
   const sosCount = v.getUint8(58);
   if (axesCount < 1 || axesCount > DESCRIPTOR_LIMITS.axes || labelCount > DESCRIPTOR_LIMITS.labels || sosCount > DESCRIPTOR_LIMITS.sosSections) throw bad('counts out of range');
+  checkHeader(v, block);
   let o = SLOT.DESCRIPTOR_HEADER_SIZE;
   const end = total - 4;
   const sos: number[][] = [];
@@ -265,6 +294,7 @@ export function decodeImpulseDescriptor(b: Uint8Array): ImpulseDescriptor {
   const dec = new TextDecoder();
   const readStr = (): string => {
     if (o >= end || o + 1 + b[o] > end) throw bad('names cut off');
+    if (b[o] > DESCRIPTOR_LIMITS.nameBytes) throw bad('name too long');
     const s = dec.decode(b.subarray(o + 1, o + 1 + b[o]));
     o += 1 + b[o];
     return s;
