@@ -87,7 +87,8 @@ export class ConnectionManager {
   private options: ConnectOptions = {};
   private resetExpected = false;
   private paused = 0;
-  private readonly clock: Clock;
+  /** The time source of connects, reconnect polling and the simulated boards connected here. */
+  readonly clock: Clock;
   private readonly listeners: { [K in ConnectionEventType]: Set<(e: ConnectionEvents[K]) => void> } = {
     status: new Set(), connecting: new Set(), connected: new Set(), info: new Set(), disconnected: new Set(), error: new Set(), batch: new Set(),
   };
@@ -283,10 +284,11 @@ export class ConnectionManager {
 
   /**
    * Marks that the board is about to reset (flash, 1200-baud touch): the end of the stream that
-   * follows is reported as `reset`, not as an unplug.
+   * follows is reported as `reset`, not as an unplug. `expectReset(false)` takes that back (the
+   * flash did not start).
    */
-  expectReset(): void {
-    this.resetExpected = true;
+  expectReset(expected = true): void {
+    this.resetExpected = expected;
   }
 
   /**

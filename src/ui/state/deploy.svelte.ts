@@ -16,7 +16,7 @@ import { detectPlatform, type UsbLike } from '../../deploy/usb/webusb.ts';
 import type { ActivityName } from '../../device/sim/motion-model.ts';
 import { getSerial } from '../../device/webserial/serial-api.ts';
 import { runExport, type AnomalyExportResult, type ExportResult } from '../../workers/export-client.ts';
-import { device } from './device.svelte.ts';
+import { connection } from './device.svelte.ts';
 import { notices } from './notices.svelte.ts';
 import { studio } from './studio.svelte.ts';
 
@@ -69,13 +69,7 @@ const env: DeployEnv = {
     if (!p) throw new StudioError({ family: 'storage', code: 'no-project', message: 'No project is open.', remedy: 'Open a project first.' });
     return studio.s.nextDeploySequence(p.id, atLeast);
   },
-  releasePort: async () => {
-    if (device.status !== 'disconnected' && !device.sim) {
-      // The live view holds the port; the Deploy step needs it for the protocol.
-      await device.disconnect();
-      notices.info('The live view was disconnected so the Deploy step can talk to the board.');
-    }
-  },
+  connection,
   notify: (kind, title, text) => notices.push({ kind, title, text }),
 };
 
