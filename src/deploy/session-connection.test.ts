@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, vi } from 'vitest';
 import { ConnectionManager } from '../device/connection-manager.ts';
-import { MemoryFlash, readSlot } from '../device/protocol/model-slot.ts';
+import { MemoryFlash, readSlot, type FlashMemory } from '../device/protocol/model-slot.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../device/sim-setup.ts';
 import { VirtualClock } from '../device/sim/clock.ts';
 import { drive } from '../device/test-support/drive.ts';
@@ -71,7 +71,7 @@ function setup(opts: { usb?: UsbLike; serial?: SerialLike; flashClock?: Clock } 
   return { clock, connection, events, frames, session, run, until };
 }
 
-function runtimeBoard(clock: VirtualClock, flash = new MemoryFlash(SLOT.size), seed = 3): SimulatedBoard {
+function runtimeBoard(clock: VirtualClock, flash: FlashMemory = new MemoryFlash(SLOT.size), seed = 3): SimulatedBoard {
   return createSimulatedBoard({ mode: 'framed', flash, clock, seed });
 }
 
