@@ -37,8 +37,8 @@ function deployClock(c: VirtualClock): Clock {
   };
 }
 
-function setup(opts: { usb?: UsbLike; serial?: SerialLike; flashClock?: Clock } = {}) {
-  const clock = new VirtualClock();
+function setup(opts: { usb?: UsbLike; serial?: SerialLike; flashClock?: Clock; clock?: VirtualClock } = {}) {
+  const clock = opts.clock ?? new VirtualClock();
   const connection = new ConnectionManager({ clock });
   const events: string[] = [];
   const frames = { n: 0 };
@@ -145,7 +145,7 @@ describe('the deploy session over the one connection manager', () => {
     const slotFlash = () => new SlotView(pico.flash, SLOT.address - 0x10000000, SLOT.size);
     let ports: SerialPortLike[] = [];
     let rebootedBoard: SimulatedBoard | null = null;
-    let vclock!: VirtualClock;
+    const vclock = new VirtualClock();
     const serial: SerialLike = {
       requestPort: async () => ports[0],
       getPorts: async () => {
@@ -157,7 +157,7 @@ describe('the deploy session over the one connection manager', () => {
         return ports;
       },
     };
-    let first!: SimulatedBoard;
+    const first = runtimeBoard(vclock, slotFlash(), 5);
     const usb: UsbLike = {
       requestDevice: async () => {
         // The person holds BOOTSEL and replugs: the runtime firmware and its serial port go away.
@@ -167,9 +167,7 @@ describe('the deploy session over the one connection manager', () => {
       },
       getDevices: async () => [],
     };
-    const { clock, connection, events, session, run, until } = setup({ usb, serial, flashClock: pico.clock });
-    vclock = clock;
-    first = runtimeBoard(clock, slotFlash(), 5);
+    const { connection, events, session, run, until } = setup({ usb, serial, flashClock: pico.clock, clock: vclock });
     ports = [new TransportPort(first.transport) as unknown as SerialPortLike];
     // The person connects the board with the Deploy step's button (the port chooser).
     await run(session.connectSerial(model.labels));

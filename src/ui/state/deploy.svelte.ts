@@ -120,6 +120,10 @@ class DeployState {
   get live() {
     return this.view.live;
   }
+  /** The connected board streams CSV lines (no runtime firmware): its name. */
+  get csvBoard() {
+    return this.view.csvBoard;
+  }
   get needPortPick() {
     return this.view.needPortPick;
   }
