@@ -46,6 +46,8 @@ export interface ConnectionEvents {
   /** The board's INFO changed while connected (e.g. its rate after a model upload). */
   info: { info: DeviceStreamInfo; board: InfoMsg | null };
   disconnected: { reason: DisconnectReason; error?: StudioError };
+  /** The sample stream stopped for a command sequence (model upload) or started again. */
+  paused: { paused: boolean };
   /** A connect attempt or the stream failed (the StudioError says what to do). */
   error: { error: StudioError };
   batch: { batch: ReadingBatch };
@@ -90,7 +92,7 @@ export class ConnectionManager {
   /** The time source of connects, reconnect polling and the simulated boards connected here. */
   readonly clock: Clock;
   private readonly listeners: { [K in ConnectionEventType]: Set<(e: ConnectionEvents[K]) => void> } = {
-    status: new Set(), connecting: new Set(), connected: new Set(), info: new Set(), disconnected: new Set(), error: new Set(), batch: new Set(),
+    status: new Set(), connecting: new Set(), connected: new Set(), info: new Set(), disconnected: new Set(), paused: new Set(), error: new Set(), batch: new Set(),
   };
 
   constructor(opts: { clock?: Clock } = {}) {
@@ -244,11 +246,14 @@ export class ConnectionManager {
     const client = await this.protocolClient();
     const stream = this.stream!;
     this.paused++;
+    if (this.paused === 1) this.emit('paused', { paused: true });
     try {
       if (this.paused === 1) await stream.pause?.();
       return await fn(client);
     } finally {
-      this.paused--;
+      // A connect in between starts counting afresh.
+      this.paused = Math.max(0, this.paused - 1);
+      if (this.paused === 0 && this.stream !== stream) this.emit('paused', { paused: false });
       if (this.paused === 0 && this.stream === stream) {
         const board = await client.getInfo().catch(() => null);
         if (board && this.stream === stream) {
@@ -262,8 +267,14 @@ export class ConnectionManager {
           this.emit('info', { info: this.info!, board });
         }
         stream.resume?.();
+        this.emit('paused', { paused: false });
       }
     }
+  }
+
+  /** True while a command sequence has the board to itself (the sample stream is stopped). */
+  get streamPaused(): boolean {
+    return this.paused > 0;
   }
 
   /** Runtime firmware: samples at `hz` from now on (SET_RATE with the stream paused). */
