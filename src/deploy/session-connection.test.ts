@@ -188,6 +188,29 @@ describe('the deploy session over the one connection manager', () => {
     await run(session.closeLink());
   });
 
+  it('the 1200-baud touch goes to the port the manager released (reported as a reset), not to a second opening', async () => {
+    const clock = new VirtualClock();
+    const board = runtimeBoard(clock);
+    const bauds: number[] = [];
+    class LoggedPort extends TransportPort {
+      override async open(o: { baudRate: number }) {
+        bauds.push(o.baudRate);
+        await super.open(o);
+      }
+    }
+    const port = new LoggedPort(board.transport) as unknown as SerialPortLike;
+    const { connection, events, session, run } = setup({ clock, serial: { requestPort: async () => port, getPorts: async () => [port] } });
+    await run(session.connectSerial(model.labels));
+    expect(session.view.link?.simulated).toBe(false);
+    await run(session.touchToBootsel());
+    expect(session.view.opError).toBeNull();
+    expect(session.view.done).toMatch(/restarted into BOOTSEL/);
+    expect(bauds).toEqual([115200, 1200]);
+    expect(events).toEqual(['connected:framed', 'disconnected:reset']);
+    expect(connection.status).toBe('disconnected');
+    expect(session.view.link).toBeNull();
+  });
+
   it('a board that does not answer the protocol is reported as lacking the runtime firmware', async () => {
     const { clock, connection, session } = setup({
       serial: { requestPort: async () => port, getPorts: async () => [port] },

@@ -8,17 +8,18 @@
  * DOM-free core module: the Device, Test and Deploy steps share one instance (`connection` in
  * src/ui/state/device.svelte.ts).
  *
- * Deploy through it (no second link):
- *   connect a real board     client = await connection.protocolClient(transportFor(choice, getSerial()))
- *                            (connects in framed mode unless already connected to that port; `no-runtime`
- *                            for a CSV sketch or a silent board)
- *   simulated runtime board  await device.connectSimulated({ mode: 'framed', slotBytes, name }); connection.sim
- *   board INFO               connection.board, refreshed after every withStreamPaused (event 'info')
- *   upload                   await connection.withStreamPaused((c) => uploadModel(c, slotPayload, opts))
- *   on-device inference      (await connection.protocolClient()).onInference(cb); client.setInference(on)
- *   1200-baud touch, esptool const t = await connection.release(); touch1200((t as WebSerialTransport).port)
- *   flash over USB           connection.expectReset() before, then after the reboot:
- *                            await connection.reconnect(() => findGrantedPort(getSerial(), { usbVendorId }), { mode: 'framed' })
+ * The Deploy step goes through it (src/deploy/board-connection.ts; no second link, no port of its own):
+ *   its board                the manager's framed connection, followed through 'connected' / 'info' /
+ *                            'disconnected' (a board connected on the Device step is the one Deploy uses)
+ *   connect a real board     connection.protocolClient(transportFor(choice, serial), { mode: 'framed' })
+ *                            (`no-runtime` for a CSV sketch; a HELLO nobody answers is reported the same way)
+ *   simulated runtime board  createSimulatedBoard({ mode: 'framed', … }) (src/device/sim-setup.ts), then
+ *                            connection.connect(sim.transport, { mode: 'framed', sim })
+ *   upload                   connection.withStreamPaused((c) => uploadModel(c, payload, opts)) ('paused' events)
+ *   on-device inference      client.onInference(cb); withStreamPaused((c) => c.setInference(true))
+ *   1200-baud touch, esptool const t = await connection.release(); touch1200(t) / esptool on t.port
+ *   flash over USB           connection.expectReset() before (expectReset(false) if no flash starts), then
+ *                            connection.reconnect(() => the board's granted port, { mode: 'framed' })
  *   link lost                connection.addEventListener('disconnected', (e) => e.reason …)
  */
 import { StudioError, isStudioError } from '../core/errors.ts';

@@ -1,8 +1,9 @@
 /**
  * The Deploy step's UI state: `$state` mirrors of the model export (worker) and of the deploy engine's
- * view, plus a dispatch into the engine. The deploy flows, the board link and every flasher live in
- * DOM-free core modules (src/deploy/session.ts, src/deploy/flows/); this module only supplies the
- * browser (navigator.usb / serial, downloads, same-origin fetch, the project's deployment counter).
+ * view, plus a dispatch into the engine. The deploy flows, the board connection and every flasher live
+ * in DOM-free core modules (src/deploy/session.ts, src/deploy/flows/); this module only supplies the
+ * browser (navigator.usb / serial, downloads, same-origin fetch, the project's deployment counter) and
+ * the app's one connection manager (`connection`, shared with the Device and Test steps).
  * UI module.
  */
 import { StudioError } from '../../core/errors.ts';
