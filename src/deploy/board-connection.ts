@@ -197,14 +197,30 @@ export class BoardConnection {
     const serial = this.env.serial();
     if (!serial) return false;
     const vendors = serialVendors(boardId);
-    const find = async (): Promise<Transport | null> => {
+    const candidate = async (): Promise<Transport | null> => {
       const port = (await serial.getPorts()).find((p) => !p.readable && (!vendors || vendors.has(p.getInfo().usbVendorId ?? -1)));
-      if (!port) return null;
-      if (this.conn.sim) await this.conn.disconnect();
-      return transportFor(describePort(port), serial);
+      return port ? transportFor(describePort(port), serial) : null;
+    };
+    const timeoutMs = 10_000;
+    const intervalMs = this.env.pollMs ?? 400;
+    let first: Transport | null = null;
+    if (this.conn.status === 'connected') {
+      // Another board (or a simulated one) still streams: it stays until the flashed board's port is there.
+      const start = this.env.clock.now();
+      while (!(first = await candidate())) {
+        if (signal.aborted) throw new StudioError({ family: 'device', code: 'cancelled', message: 'Waiting for the board was cancelled.' });
+        if (this.env.clock.now() - start + intervalMs > timeoutMs) return false;
+        await this.env.clock.sleep(intervalMs);
+      }
+    }
+    if (this.conn.sim) await this.conn.disconnect();
+    const find = (): Promise<Transport | null> => {
+      const t = first;
+      first = null;
+      return t ? Promise.resolve(t) : candidate();
     };
     try {
-      await this.conn.reconnect(find, { ...FRAMED, sim: undefined, timeoutMs: 10_000, intervalMs: this.env.pollMs ?? 400, signal });
+      await this.conn.reconnect(find, { ...FRAMED, timeoutMs, intervalMs, signal });
       return true;
     } catch (e) {
       if (isStudioError(e, 'cancelled')) throw e;

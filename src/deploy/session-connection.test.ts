@@ -188,6 +188,39 @@ describe('the deploy session over the one connection manager', () => {
     await run(session.closeLink());
   });
 
+  it('after a flash, the Device step\'s simulated board stays until the flashed board\'s port is there (and stays if it never comes)', async () => {
+    for (const comesBack of [false, true]) {
+      const pico = new PicobootSim({ chip: 'rp2040' });
+      const vclock = new VirtualClock();
+      let ports: SerialPortLike[] = [];
+      const serial: SerialLike = {
+        requestPort: async () => ports[0],
+        getPorts: async () => {
+          if (comesBack && pico.rebooted && !ports.length) ports = [new TransportPort(runtimeBoard(vclock, new SlotView(pico.flash, SLOT.address - 0x10000000, SLOT.size), 8).transport) as unknown as SerialPortLike];
+          return ports;
+        },
+      };
+      const usb: UsbLike = { requestDevice: async () => pico, getDevices: async () => [] };
+      const { connection, events, session, run } = setup({ usb, serial, flashClock: pico.clock, clock: vclock });
+      const demo = createSimulatedBoard({ mode: 'csv', rateHz: 50, clock: vclock, seed: 2 });
+      await run(connection.connect(demo.transport, { sim: demo }));
+      const end = await run(session.start('picoboot', { model, boardId: 'pico' }));
+      if (!comesBack) {
+        expect(end).toBe('need-port');
+        expect(events).toEqual(['connected:csv']);
+        expect(connection.sim).toBe(demo);
+        expect(session.view.needPortPick).toBe(true);
+      } else {
+        expect(end).toBe('done');
+        expect(events).toEqual(['connected:csv', 'disconnected:closed', 'connected:framed']);
+        expect(connection.sim).toBeNull();
+        expect(demo.transport.isOpen()).toBe(false);
+        expect(session.view.confirmation).toMatchObject({ ok: true, info: { sequence: 41 } });
+        await run(session.closeLink());
+      }
+    }
+  });
+
   it('the 1200-baud touch goes to the port the manager released (reported as a reset), not to a second opening', async () => {
     const clock = new VirtualClock();
     const board = runtimeBoard(clock);
