@@ -6,8 +6,9 @@ import { StudioError, isStudioError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { crc32 } from '../device/protocol/crc.ts';
 import { uploadModel } from '../device/protocol/model-upload.ts';
-import { requestSerialPort, type PortChoice } from '../device/webserial/port-picker.ts';
-import type { BoardConnection } from './board-connection.ts';
+import { describePort, requestSerialPort, type PortChoice } from '../device/webserial/port-picker.ts';
+import { WebSerialTransport } from '../device/webserial/webserial-transport.ts';
+import { serialVendors, type BoardConnection } from './board-connection.ts';
 import { deployFile } from './deploy-file.ts';
 import { confirmModel, hex32, type DeployEnv, type DeployModel, type OpKind, type ViewStore } from './deploy-view.ts';
 import { flashDfu } from './dfu/dfu-flasher.ts';
@@ -78,10 +79,19 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
   };
   return {
     requestUsb: async (ctx) => {
-      const d = await requestUsbBoard(env.usb(), { methods: [usbMethodOf(ctx)], platform: env.platform() });
-      if (!d) return { type: 'none' };
+      // The board restarts into its bootloader and again after flashing: if the manager still holds
+      // its serial port, that end is a reset, not an unplug.
+      const holdsBoard = !!env.connection.currentTransport && !env.connection.sim;
+      if (holdsBoard) env.connection.expectReset();
+      const d = await requestUsbBoard(env.usb(), { methods: [usbMethodOf(ctx)], platform: env.platform() }).catch((e: unknown) => {
+        if (holdsBoard) env.connection.expectReset(false);
+        throw e;
+      });
+      if (!d) {
+        if (holdsBoard) env.connection.expectReset(false);
+        return { type: 'none' };
+      }
       ctx.device = d;
-      await conn.closeLink();
       return ok;
     },
     flashPicoboot: async (ctx, signal) => {
@@ -100,8 +110,13 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
       return ok;
     },
     requestEspPort: async (ctx) => {
-      await env.releasePort();
-      await conn.closeLink();
+      // esptool needs the port to itself: the manager releases it; the board's own port is used as is.
+      const released = await conn.releasePort();
+      const vendors = serialVendors(ctx.boardId);
+      if (released instanceof WebSerialTransport && (!vendors || vendors.has(released.info.usbVendorId ?? -1))) {
+        ctx.port = describePort(released.port);
+        return ok;
+      }
       try {
         ctx.port = await requestSerialPort(env.serial(), { anyPort: true });
       } catch (e) {
@@ -132,19 +147,20 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
     },
     waitForBoard: async (ctx, signal) => ((await conn.waitForBoard(ctx.boardId, signal)) ? ok : { type: 'not-found' }),
     prepareUpload: async () => {
-      const l = store.view.link;
-      if (!l) throw new StudioError({ family: 'device', code: 'no-link', message: 'No board is connected.', remedy: 'Connect the board (serial) first.' });
-      if (store.view.inferring) await l.client.setInference(false);
+      // Nothing connected, or a CSV sketch: the manager says which (`no-runtime`, with the remedy).
+      if (!store.view.link) await conn.client();
+      if (store.view.inferring) await (await conn.client()).setInference(false);
       set({ inferring: false });
       return ok;
     },
     upload: async (ctx, signal) => {
-      const l = store.view.link;
-      if (!l) throw new StudioError({ family: 'device', code: 'no-link', message: 'The board is not connected.', remedy: 'Connect the board (serial) and upload again.' });
-      if (store.view.inferring) await l.client.setInference(false).catch(() => undefined);
+      if (!store.view.link) throw new StudioError({ family: 'device', code: 'no-link', message: 'The board is not connected.', remedy: 'Connect the board (serial) and upload again.' });
+      if (store.view.inferring) await (await conn.client()).setInference(false).catch(() => undefined);
+      set({ inferring: false });
       const payload = await prepareModel(ctx);
       const kind = FLOW_OP[ctx.flow];
-      const res = await uploadModel(l.client, payload, { sequence: ctx.sequence!, signal, onProgress: progress(kind) });
+      // The board refuses uploads while it streams: the manager pauses the Device step's stream meanwhile.
+      const res = await env.connection.withStreamPaused((client) => uploadModel(client, payload, { sequence: ctx.sequence!, signal, onProgress: progress(kind) }));
       const before = store.view.done && ctx.flow === 'install-runtime' ? `${store.view.done} ` : '';
       set({
         done: `${before}Uploaded ${res.length.toLocaleString()} bytes over serial${res.resumedFrom ? ` (resumed at ${res.resumedFrom})` : ''}${res.retries ? `, ${res.retries} retries` : ''}; the board verified CRC ${hex32(res.crc32)}. Model sequence ${ctx.sequence}.`,
@@ -152,9 +168,8 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
       return ok;
     },
     confirm: async () => {
-      const l = store.view.link;
-      if (!l) return { type: 'mismatch' };
-      const info = await l.client.getInfo();
+      if (!store.view.link) return { type: 'mismatch' };
+      const info = await (await conn.client()).getInfo();
       const confirmation = confirmModel(store.view.expected, info);
       set({ linkInfo: info, confirmation });
       return { type: confirmation?.ok ? 'ok' : 'mismatch' };

@@ -6,9 +6,9 @@
 import { StudioError } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
 import { ModelState } from '../device/protocol/ids.ts';
+import type { ConnectionManager } from '../device/connection-manager.ts';
 import type { InfoMsg } from '../device/protocol/messages.ts';
 import type { SerialLike } from '../device/webserial/serial-api.ts';
-import type { BoardLink } from './board-link.ts';
 import type { Clock } from './clock.ts';
 import type { DeployFlowId } from './flows/tables.ts';
 import type { UsbDevice } from './usb/usb-device.ts';
@@ -25,8 +25,11 @@ export interface DeployEnv {
   fetchBytes(path: string): Promise<Uint8Array>;
   /** The project's next deployment number (stored in the project record), above `atLeast`. */
   nextSequence(atLeast: number): Promise<number>;
-  /** Frees the serial port when the live view holds it (the seam for the one connection manager). */
-  releasePort(): Promise<void>;
+  /**
+   * The app's one connection manager (the Device and Test steps share it): every serial interaction
+   * of the Deploy step goes through it.
+   */
+  connection: ConnectionManager;
   notify(kind: 'info' | 'warning' | 'error', title: string, text: string): void;
   /** Waits before the next look for a port / device (default 400 ms; tests pass less). */
   pollMs?: number;
@@ -69,12 +72,20 @@ export interface Expected {
 
 export type Confirmation = { ok: true; info: InfoMsg['model'] } | { ok: false; info: InfoMsg['model']; why: string };
 
+/** The board Deploy talks to: the manager's connection when it runs the runtime firmware. */
+export interface BoardLinkView {
+  name: string;
+  simulated: boolean;
+}
+
 export interface DeployView {
   flow: { id: DeployFlowId; step: string } | null;
   op: OpState | null;
   opError: (Shown & { kind: OpKind }) | null;
   done: string | null;
-  link: BoardLink | null;
+  link: BoardLinkView | null;
+  /** The manager is connected to a board that streams CSV lines (no runtime firmware): its name. */
+  csvBoard: string | null;
   linkInfo: InfoMsg | null;
   expected: Expected | null;
   confirmation: Confirmation | null;
@@ -116,7 +127,7 @@ export function explainError(kind: OpKind, e: unknown, platform: HostPlatform, d
 }
 
 export const EMPTY_VIEW: DeployView = {
-  flow: null, op: null, opError: null, done: null, link: null, linkInfo: null, expected: null, confirmation: null,
+  flow: null, op: null, opError: null, done: null, link: null, csvBoard: null, linkInfo: null, expected: null, confirmation: null,
   inferring: false, live: [], needPortPick: false, awaitingCopy: false, runtimeImage: null,
 };
 

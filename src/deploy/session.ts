@@ -6,8 +6,9 @@
  * `start` / `dispatch` / the link methods.
  *
  * Everything the browser provides comes through `DeployEnv` (USB, serial, same-origin fetch, file
- * save, the project's deployment counter, freeing the live view's port), so the whole engine runs in
- * Node tests against the simulators. Waiting (polling for a port, a re-enumerated bootloader) uses the
+ * save, the project's deployment counter) and every serial interaction goes through the app's one
+ * connection manager (`env.connection`, shared with the Device and Test steps), so the whole engine
+ * runs in Node tests against the simulators. Waiting (polling for a port, a re-enumerated bootloader) uses the
  * env's `Clock` (src/deploy/clock.ts).
  */
 import type { ActivityName } from '../device/sim/motion-model.ts';

@@ -94,8 +94,15 @@ describe('ConnectionManager', () => {
     await expect(run(uploadSlotBytes(client, model, { sequence: 1, arenaSize: 1024 }))).rejects.toMatchObject({ message: expect.stringMatching(/busy|stream/i) });
     // …paused, it takes it, and streaming resumes afterwards with INFO re-read.
     const infos: unknown[] = [];
+    const pauses: boolean[] = [];
     manager.addEventListener('info', (e) => infos.push(e.board?.model.sequence));
-    const r = await run(manager.withStreamPaused((c) => uploadSlotBytes(c, model, { sequence: 2, arenaSize: 1024 })));
+    manager.addEventListener('paused', (e) => pauses.push(e.paused));
+    const r = await run(manager.withStreamPaused(async (c) => {
+      expect(manager.streamPaused).toBe(true);
+      return uploadSlotBytes(c, model, { sequence: 2, arenaSize: 1024 });
+    }));
+    expect(pauses).toEqual([true, false]);
+    expect(manager.streamPaused).toBe(false);
     expect(r.crc32).toBeGreaterThan(0);
     expect(infos).toEqual([2]);
     expect(manager.board?.model.sequence).toBe(2);

@@ -8,17 +8,18 @@
  * DOM-free core module: the Device, Test and Deploy steps share one instance (`connection` in
  * src/ui/state/device.svelte.ts).
  *
- * Deploy through it (no second link):
- *   connect a real board     client = await connection.protocolClient(transportFor(choice, getSerial()))
- *                            (connects in framed mode unless already connected to that port; `no-runtime`
- *                            for a CSV sketch or a silent board)
- *   simulated runtime board  await device.connectSimulated({ mode: 'framed', slotBytes, name }); connection.sim
- *   board INFO               connection.board, refreshed after every withStreamPaused (event 'info')
- *   upload                   await connection.withStreamPaused((c) => uploadModel(c, slotPayload, opts))
- *   on-device inference      (await connection.protocolClient()).onInference(cb); client.setInference(on)
- *   1200-baud touch, esptool const t = await connection.release(); touch1200((t as WebSerialTransport).port)
- *   flash over USB           connection.expectReset() before, then after the reboot:
- *                            await connection.reconnect(() => findGrantedPort(getSerial(), { usbVendorId }), { mode: 'framed' })
+ * The Deploy step goes through it (src/deploy/board-connection.ts; no second link, no port of its own):
+ *   its board                the manager's framed connection, followed through 'connected' / 'info' /
+ *                            'disconnected' (a board connected on the Device step is the one Deploy uses)
+ *   connect a real board     connection.protocolClient(transportFor(choice, serial), { mode: 'framed' })
+ *                            (`no-runtime` for a CSV sketch; a HELLO nobody answers is reported the same way)
+ *   simulated runtime board  createSimulatedBoard({ mode: 'framed', … }) (src/device/sim-setup.ts), then
+ *                            connection.connect(sim.transport, { mode: 'framed', sim })
+ *   upload                   connection.withStreamPaused((c) => uploadModel(c, payload, opts)) ('paused' events)
+ *   on-device inference      client.onInference(cb); withStreamPaused((c) => c.setInference(true))
+ *   1200-baud touch, esptool const t = await connection.release(); touch1200(t) / esptool on t.port
+ *   flash over USB           connection.expectReset() before (expectReset(false) if no flash starts), then
+ *                            connection.reconnect(() => the board's granted port, { mode: 'framed' })
  *   link lost                connection.addEventListener('disconnected', (e) => e.reason …)
  */
 import { StudioError, isStudioError } from '../core/errors.ts';
@@ -46,6 +47,8 @@ export interface ConnectionEvents {
   /** The board's INFO changed while connected (e.g. its rate after a model upload). */
   info: { info: DeviceStreamInfo; board: InfoMsg | null };
   disconnected: { reason: DisconnectReason; error?: StudioError };
+  /** The sample stream stopped for a command sequence (model upload) or started again. */
+  paused: { paused: boolean };
   /** A connect attempt or the stream failed (the StudioError says what to do). */
   error: { error: StudioError };
   batch: { batch: ReadingBatch };
@@ -87,9 +90,10 @@ export class ConnectionManager {
   private options: ConnectOptions = {};
   private resetExpected = false;
   private paused = 0;
-  private readonly clock: Clock;
+  /** The time source of connects, reconnect polling and the simulated boards connected here. */
+  readonly clock: Clock;
   private readonly listeners: { [K in ConnectionEventType]: Set<(e: ConnectionEvents[K]) => void> } = {
-    status: new Set(), connecting: new Set(), connected: new Set(), info: new Set(), disconnected: new Set(), error: new Set(), batch: new Set(),
+    status: new Set(), connecting: new Set(), connected: new Set(), info: new Set(), disconnected: new Set(), paused: new Set(), error: new Set(), batch: new Set(),
   };
 
   constructor(opts: { clock?: Clock } = {}) {
@@ -243,11 +247,14 @@ export class ConnectionManager {
     const client = await this.protocolClient();
     const stream = this.stream!;
     this.paused++;
+    if (this.paused === 1) this.emit('paused', { paused: true });
     try {
       if (this.paused === 1) await stream.pause?.();
       return await fn(client);
     } finally {
-      this.paused--;
+      // A connect in between starts counting afresh.
+      this.paused = Math.max(0, this.paused - 1);
+      if (this.paused === 0 && this.stream !== stream) this.emit('paused', { paused: false });
       if (this.paused === 0 && this.stream === stream) {
         const board = await client.getInfo().catch(() => null);
         if (board && this.stream === stream) {
@@ -261,8 +268,14 @@ export class ConnectionManager {
           this.emit('info', { info: this.info!, board });
         }
         stream.resume?.();
+        this.emit('paused', { paused: false });
       }
     }
+  }
+
+  /** True while a command sequence has the board to itself (the sample stream is stopped). */
+  get streamPaused(): boolean {
+    return this.paused > 0;
   }
 
   /** Runtime firmware: samples at `hz` from now on (SET_RATE with the stream paused). */
@@ -283,10 +296,11 @@ export class ConnectionManager {
 
   /**
    * Marks that the board is about to reset (flash, 1200-baud touch): the end of the stream that
-   * follows is reported as `reset`, not as an unplug.
+   * follows is reported as `reset`, not as an unplug. `expectReset(false)` takes that back (the
+   * flash did not start).
    */
-  expectReset(): void {
-    this.resetExpected = true;
+  expectReset(expected = true): void {
+    this.resetExpected = expected;
   }
 
   /**

@@ -286,3 +286,46 @@ test('issue 7 acceptance: int8 within 1 pp of float on the demo project, and the
     await expect.poll(async () => (await page.getByTestId('live-label').textContent())?.trim(), { timeout: 15_000 }).toBe(gesture);
   }
 });
+
+// One connection for the whole studio: the runtime board connected on the Device step is the board the
+// Deploy step uploads to (same protocol client, no reconnect), and the Device step's plot keeps going.
+test('the board connected on the Device step is the board Deploy uploads to, without reconnecting; the Device plot keeps streaming', async () => {
+  const d = new DeployPage(page);
+  const model = await currentModel(page);
+  const crc = crcText(payloadOf(model));
+  await d.studio.step('device');
+  await page.getByLabel('Simulated firmware').selectOption('framed');
+  await expect(page.getByTestId('stream-info')).toContainText('runtime firmware');
+  await d.studio.waitForPlot(30);
+  // Remember the Device step's protocol client (the framed connection's).
+  expect(await page.evaluate(() => {
+    const w = globalThis as unknown as { __tinyml: { device: { client: unknown } }; __client0: unknown };
+    w.__client0 = w.__tinyml.device.client;
+    return !!w.__client0;
+  })).toBe(true);
+
+  await d.open();
+  // No "Connect" click: the Deploy step already shows the Device step's board.
+  await expect(page.getByTestId('board-info')).toContainText('Simulated board');
+  await expect(page.getByTestId('board-info')).not.toContainText('Simulated board (runtime firmware)');
+  await expect(page.getByTestId('board-shared')).toBeVisible();
+  await page.getByTestId('upload-serial').click();
+  await expect(d.done()).toContainText('over serial', { timeout: 30_000 });
+  await expect(page.getByTestId('board-model')).toContainText(crc);
+  await expect(d.confirmed()).toBeVisible();
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  const same = await page.evaluate(() => {
+    const w = globalThis as unknown as { __tinyml: { device: { client: unknown; status: string } }; __client0: unknown };
+    return { same: w.__tinyml.device.client === w.__client0, status: w.__tinyml.device.status };
+  });
+  expect(same, 'the same protocol client: the port was never reopened').toEqual({ same: true, status: 'streaming' });
+
+  // Back on the Device step the stream goes on beside the on-device classifications.
+  await d.studio.step('device');
+  await expect(page.getByTestId('stream-info')).toContainText('runtime firmware');
+  const frames0 = Number(await page.getByTestId('live-plot').getAttribute('data-frames'));
+  await expect.poll(async () => Number(await page.getByTestId('live-plot').getAttribute('data-frames')), { timeout: 15_000 }).toBeGreaterThan(frames0 + 20);
+  await d.open();
+  const n = await d.liveCount();
+  await expect.poll(() => d.liveCount(), { timeout: 20_000 }).toBeGreaterThan(n);
+});

@@ -3,7 +3,8 @@
  * flow against the simulators (PICOBOOT boot ROM, the simulated runtime board) with a virtual clock.
  */
 import { describe, it, expect } from 'vitest';
-import { VirtualClock, realClock } from '../clock.ts';
+import { VirtualClock } from '../clock.ts';
+import { ConnectionManager } from '../../device/connection-manager.ts';
 import { MemoryFlash, readSlot } from '../../device/protocol/model-slot.ts';
 import { FLASH_BOARDS, buildSlotImage } from '../flash-plan.ts';
 import { PicobootSim } from '../picoboot/picoboot-sim.ts';
@@ -105,7 +106,7 @@ function harness(over: Partial<DeployEnv> & { device?: PicobootSim | null; files
       return f;
     },
     nextSequence: async (atLeast) => (h.seq = Math.max(h.seq, atLeast) + 1),
-    releasePort: async () => {},
+    connection: new ConnectionManager(),
     notify: () => {},
     pollMs: 5,
     ...over,
@@ -176,21 +177,6 @@ describe('the deploy session runs the flows against simulators', () => {
     const slot = readSlot(new MemoryFlash(PICO_SLOT.size, 4096, 256, seg.data));
     expect(slot.payload).toEqual(fx.payload.bytes);
     expect(h.session.view.done).toMatch(/BOOTSEL/);
-  });
-
-  it('serial upload to the simulated runtime board: confirmed from INFO, then classifies', async () => {
-    // The simulated board runs in real time; this flow does not poll.
-    const h = harness({ clock: realClock });
-    await h.session.connectSimulated(model);
-    expect(h.session.view.link?.simulated).toBe(true);
-    expect(await h.session.start('serial', { model, boardId: 'pico' })).toBe('done');
-    const v = h.session.view;
-    expect(v.confirmation).toMatchObject({ ok: true, info: { sequence: 41 } });
-    expect(v.linkInfo?.model).toMatchObject({ length: fx.payload.bytes.length });
-    expect(v.inferring).toBe(true);
-    expect(v.done).toMatch(/over serial.*Model sequence 41/);
-    await h.session.closeLink();
-    expect(h.session.view.link).toBeNull();
   });
 
   it('serial upload without a board fails with a remedy', async () => {

@@ -1,7 +1,7 @@
 /**
  * Choosing and re-opening serial ports: vendor-ID filters for the supported boards and USB-serial
- * bridges, "any port", previously granted ports, and the 1200-baud touch that reboots Arduino-style
- * boards into their bootloader (RP2040: BOOTSEL). DOM-free core module.
+ * bridges, "any port", previously granted ports (the 1200-baud touch is src/deploy/touch-1200.ts, on
+ * a port the connection manager released). DOM-free core module.
  */
 import { StudioError } from '../../core/errors.ts';
 import { findBoardByUsb, type BoardDef } from '../boards/index.ts';
@@ -104,26 +104,4 @@ export function onPortDisconnect(serial: SerialLike | null, cb: (port: unknown) 
   const h = (ev: { target?: unknown; port?: unknown }) => cb(ev.port ?? ev.target);
   serial.addEventListener('disconnect', h);
   return () => serial.removeEventListener?.('disconnect', h);
-}
-
-/**
- * The 1200-baud touch: open at 1200 baud, drop DTR, close. Arduino cores (mbed, RP2040, SAMD, nRF)
- * reboot into their bootloader; on RP2040 boards that is the BOOTSEL boot ROM (USB 2e8a:0003).
- * The serial port disappears afterwards; that is expected.
- */
-export async function touch1200(port: SerialPortLike, waitMs = 100): Promise<void> {
-  try {
-    await port.open({ baudRate: 1200 });
-  } catch (e) {
-    if (errorName(e) === 'InvalidStateError') {
-      throw new StudioError({ family: 'flash', code: 'port-open', cause: e, message: 'The port is still open.', remedy: 'Disconnect the live view first.' });
-    }
-    throw new StudioError({ family: 'flash', code: 'port-busy', cause: e, message: 'The board could not be switched to its bootloader (port busy).', remedy: 'Close other programs using the port, or double-tap the reset button (RP2040: hold BOOTSEL while plugging in).' });
-  }
-  try {
-    await port.setSignals?.({ dataTerminalReady: false });
-    await new Promise((r) => setTimeout(r, waitMs));
-  } finally {
-    await port.close().catch(() => undefined);
-  }
 }

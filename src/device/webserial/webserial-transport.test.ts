@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
 import { findBoardByUsb, isRpBootRom } from '../boards/index.ts';
-import { SERIAL_FILTERS, describePort, findGrantedPort, requestSerialPort, touch1200, transportFor } from './port-picker.ts';
+import { SERIAL_FILTERS, describePort, findGrantedPort, requestSerialPort, transportFor } from './port-picker.ts';
 import type { ByteStreamReader, SerialLike, SerialPortLike } from './serial-api.ts';
 import { WebSerialTransport } from './webserial-transport.ts';
 
@@ -122,10 +122,7 @@ describe('port picker', () => {
     expect(await findGrantedPort(null)).toBeNull();
   });
 
-  it('does the 1200-baud touch and looks boards up by USB IDs', async () => {
-    const port = fakePort(0x2341, 0x005e);
-    await touch1200(port, 1);
-    expect(port.log).toEqual(['open 1200', 'signals {"dataTerminalReady":false}', 'close']);
+  it('looks boards up by USB IDs', async () => {
     expect(findBoardByUsb(0x2341, 0x005e)?.id).toBe('nano-rp2040-connect');
     expect(findBoardByUsb(0x2341, 0x005a)?.id).toBe('nano33ble-sense');
     expect(findBoardByUsb(0x1234, 1)).toBeNull();

@@ -1,8 +1,9 @@
 /**
  * The Deploy step's UI state: `$state` mirrors of the model export (worker) and of the deploy engine's
- * view, plus a dispatch into the engine. The deploy flows, the board link and every flasher live in
- * DOM-free core modules (src/deploy/session.ts, src/deploy/flows/); this module only supplies the
- * browser (navigator.usb / serial, downloads, same-origin fetch, the project's deployment counter).
+ * view, plus a dispatch into the engine. The deploy flows, the board connection and every flasher live
+ * in DOM-free core modules (src/deploy/session.ts, src/deploy/flows/); this module only supplies the
+ * browser (navigator.usb / serial, downloads, same-origin fetch, the project's deployment counter) and
+ * the app's one connection manager (`connection`, shared with the Device and Test steps).
  * UI module.
  */
 import { StudioError } from '../../core/errors.ts';
@@ -16,7 +17,7 @@ import { detectPlatform, type UsbLike } from '../../deploy/usb/webusb.ts';
 import type { ActivityName } from '../../device/sim/motion-model.ts';
 import { getSerial } from '../../device/webserial/serial-api.ts';
 import { runExport, type AnomalyExportResult, type ExportResult } from '../../workers/export-client.ts';
-import { device } from './device.svelte.ts';
+import { connection } from './device.svelte.ts';
 import { notices } from './notices.svelte.ts';
 import { studio } from './studio.svelte.ts';
 
@@ -69,13 +70,7 @@ const env: DeployEnv = {
     if (!p) throw new StudioError({ family: 'storage', code: 'no-project', message: 'No project is open.', remedy: 'Open a project first.' });
     return studio.s.nextDeploySequence(p.id, atLeast);
   },
-  releasePort: async () => {
-    if (device.status !== 'disconnected' && !device.sim) {
-      // The live view holds the port; the Deploy step needs it for the protocol.
-      await device.disconnect();
-      notices.info('The live view was disconnected so the Deploy step can talk to the board.');
-    }
-  },
+  connection,
   notify: (kind, title, text) => notices.push({ kind, title, text }),
 };
 
@@ -125,6 +120,10 @@ class DeployState {
   }
   get live() {
     return this.view.live;
+  }
+  /** The connected board streams CSV lines (no runtime firmware): its name. */
+  get csvBoard() {
+    return this.view.csvBoard;
   }
   get needPortPick() {
     return this.view.needPortPick;

@@ -40,6 +40,8 @@ class DeviceState {
   board = $state.raw<InfoMsg | null>(null);
   /** Set while the detector waits for a rate it could not determine. */
   needsRate = $state(false);
+  /** The stream is stopped while another step has the board to itself (Deploy uploading a model). */
+  paused = $state(false);
 
   constructor(private readonly conn: ConnectionManager) {
     conn.addEventListener('connecting', (e) => {
@@ -58,6 +60,7 @@ class DeviceState {
       this.sim = conn.sim;
       this.ring = new FrameRing(e.info.axes.length, Math.ceil(e.info.rateHz * 12));
       this.stats = conn.stats ? { ...conn.stats } : null;
+      this.paused = false;
       this.status = 'streaming';
     });
     conn.addEventListener('info', (e) => {
@@ -72,6 +75,7 @@ class DeviceState {
       const s = conn.stats;
       if (s) this.stats = { ...s };
     });
+    conn.addEventListener('paused', (e) => (this.paused = e.paused));
     conn.addEventListener('disconnected', (e) => this.ended(e.reason));
     conn.addEventListener('error', (e) => {
       this.lastError = e.error.describe();
@@ -80,6 +84,7 @@ class DeviceState {
 
   private ended(reason: DisconnectReason): void {
     this.status = 'disconnected';
+    this.paused = false;
     this.client = null;
     this.sim = this.conn.sim;
     if (reason === 'unplugged') {
