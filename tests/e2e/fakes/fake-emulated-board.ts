@@ -45,13 +45,18 @@ export interface EmuStatus {
   wallMs: number;
   realMs: number;
   picobootRequests: number;
+  /** Flash commands the PICOBOOT stand-in sent to the chip (over every boot mode session). */
+  picobootFlash: { erases: number; pagePrograms: number; reads: number };
   rebooted: boolean;
   norStats: Record<string, number>;
 }
 
 export interface EmuControl {
-  /** Plugs a new board in: flash holding the image, or erased (it then parks in BOOTSEL). */
-  plug(opts: { emptyFlash: boolean }): void;
+  /**
+   * Plugs a new board in: flash holding the image, or erased (it then parks in BOOTSEL). Its IMU
+   * plays the recording from `startS` seconds on (looping) from the moment the firmware wakes it.
+   */
+  plug(opts: { emptyFlash: boolean; startS?: number }): void;
   unplug(): void;
   status(): EmuStatus;
   /** The gestures acted out at the board now, and `windowMs` before (emulated time). */
@@ -78,7 +83,10 @@ class NorChipFlash {
   readonly programUnit = 256;
   eraseCount = 0;
   programCount = 0;
-  constructor(private readonly board: EmulatedBoard) {}
+  constructor(
+    private readonly board: EmulatedBoard,
+    private readonly counts: { erases: number; pagePrograms: number; reads: number },
+  ) {}
 
   get size(): number {
     return this.board.flash.length;
@@ -111,6 +119,7 @@ class NorChipFlash {
 
   read(addr: number, length: number): Uint8Array {
     this.waitReady();
+    this.counts.reads++;
     return Uint8Array.from(this.cmd([0x03, ...this.addr(addr)], length));
   }
 
@@ -121,6 +130,7 @@ class NorChipFlash {
       this.waitReady();
       this.cmd([0x06]);
       this.cmd([block ? 0xd8 : 0x20, ...this.addr(a)]);
+      this.counts.erases++;
       this.waitReady();
       a += block ? 0x10000 : 4096;
     }
@@ -133,6 +143,7 @@ class NorChipFlash {
       this.waitReady();
       this.cmd([0x06]);
       this.cmd([0x02, ...this.addr(addr + off), ...data.subarray(off, off + 256)]);
+      this.counts.pagePrograms++;
       this.waitReady();
     }
     this.programCount++;
@@ -214,6 +225,8 @@ export function installEmulatedBoard(opts: EmuOptions): void {
   let port: CdcPort | null = null;
   let sim: PicobootSim | null = null;
   let picobootRequests = 0;
+  let picobootFlash = { erases: 0, pagePrograms: 0, reads: 0 };
+  let startFrame = 0;
   let rebooted = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -255,7 +268,7 @@ export function installEmulatedBoard(opts: EmuOptions): void {
     }
     if (parked() && !sim && !rebooted) {
       // No valid image: the boot ROM would enter USB boot. The PICOBOOT device appears.
-      sim = new PicobootSim({ chip: 'rp2040', flash: new NorChipFlash(b) as never });
+      sim = new PicobootSim({ chip: 'rp2040', flash: new NorChipFlash(b, picobootFlash) as never });
     }
     if (sim?.rebooted && sim.disconnected) {
       sim = null;
@@ -300,13 +313,19 @@ export function installEmulatedBoard(opts: EmuOptions): void {
   Object.defineProperty(navigator, 'serial', { value: serial, configurable: true });
 
   const control: EmuControl = {
-    plug({ emptyFlash }) {
+    plug({ emptyFlash, startS = 0 }) {
       control.unplug();
+      const n = frames.length / 6;
+      startFrame = Math.round(startS * opts.recording.rateHz) % n;
+      const played = new Float32Array(frames.length);
+      played.set(frames.subarray(startFrame * 6));
+      played.set(frames.subarray(0, startFrame * 6), (n - startFrame) * 6);
       board = createEmulatedBoard({
         image: emptyFlash ? new Uint8Array(0) : image,
         bootrom,
-        imu: { frames, rateHz: opts.recording.rateHz },
+        imu: { frames: played, rateHz: opts.recording.rateHz },
       });
+      picobootFlash = { erases: 0, pagePrograms: 0, reads: 0 };
       plugWall = performance.now();
       powerOns = 1;
       bpAtPowerOn = 0;
@@ -336,6 +355,7 @@ export function installEmulatedBoard(opts: EmuOptions): void {
         wallMs: b ? b.wallMs : 0,
         realMs: b ? performance.now() - plugWall : 0,
         picobootRequests,
+        picobootFlash: { ...picobootFlash },
         rebooted,
         norStats: b ? { ...b.nor.stats } : {},
       };
@@ -345,7 +365,7 @@ export function installEmulatedBoard(opts: EmuOptions): void {
       if (!b) return { now: '', mid: '', start: '' };
       const ns = b.rp.clock.nanos;
       const at = (t: number) => {
-        const i = b.imu.frameAt(t);
+        const i = (b.imu.frameAt(t) + startFrame) % (frames.length / 6);
         return segStart.find((s) => i >= s.from && i < s.to)?.label ?? '';
       };
       return { now: at(ns), mid: at(ns - windowMs * 5e5), start: at(Math.max(0, ns - windowMs * 1e6)) };
