@@ -6,6 +6,11 @@ import { DeployPage } from './pages/deploy-page.ts';
 import { MotionModel } from '../../src/device/sim/motion-model.ts';
 import type { ActivityName } from '../../src/device/sim/activities.ts';
 import { readUf2 } from '../../src/deploy/uf2/uf2.ts';
+import { dspContext, getDspBlock } from '../../src/dsp/registry.ts';
+import { standardizeFeatures } from '../../src/ml/models/input-normalization.ts';
+import { quantizeFeatures } from '../../src/ml/export/impulse-descriptor.ts';
+import { Int8Interpreter } from '../../src/ml/tflite/interpreter.ts';
+import type { ImpulseConfig } from '../../src/core/impulse.ts';
 import { loadBootrom, loadFirmware } from '../support/rp2040/node-loader.ts';
 import type { EmuControl, EmuOptions, EmuStatus } from './fakes/fake-emulated-board.ts';
 
@@ -41,7 +46,7 @@ function imageBytes(): number {
 }
 
 /** Gestures acted out one after the other by one simulated person, SEGMENT_S seconds each. */
-function gestureRecording(): EmuOptions['recording'] {
+function gestureFrames(): Float32Array {
   const m = new MotionModel({ seed: 4242, rateHz: RATE_HZ, activity: 'idle' });
   const per = Math.round(SEGMENT_S * RATE_HZ);
   const out = new Float32Array(per * GESTURES.length * 6);
@@ -49,6 +54,12 @@ function gestureRecording(): EmuOptions['recording'] {
     m.setActivity(g);
     out.set(m.generate(per), k * per * 6);
   });
+  return out;
+}
+
+function gestureRecording(): EmuOptions['recording'] {
+  const per = Math.round(SEGMENT_S * RATE_HZ);
+  const out = gestureFrames();
   return { frames: Buffer.from(out.buffer).toString('base64'), rateHz: RATE_HZ, segments: GESTURES.map((label) => ({ label, frames: per })) };
 }
 
@@ -174,8 +185,8 @@ test.describe(`emulated RP2040 running the committed runtime image${missing ? ` 
   test('B: flash over WebUSB → the board classifies: runtime installed into an erased Pico in BOOTSEL, it boots, the model follows over serial', async () => {
     test.setTimeout(150_000);
     const d = new DeployPage(page);
-    await page.getByTestId('board-disconnect').click().catch(() => undefined);
-    await page.evaluate((startS) => (window as unknown as { __emu: EmuControl }).__emu.plug({ emptyFlash: true, startS }), 2 * SEGMENT_S);
+    if (await page.getByTestId('board-disconnect').count()) await page.getByTestId('board-disconnect').click();
+    await page.evaluate((startS) => (window as unknown as { __emu: EmuControl }).__emu.plug({ emptyFlash: true, startS }), SEGMENT_S);
     await expect.poll(async () => (await status(page)).bootsel, { timeout: 20_000 }).toBe(true);
     expect((await status(page)).usbReady, 'no serial port while the flash is empty').toBe(false);
     await watchClassifications(page);
@@ -205,6 +216,64 @@ test.describe(`emulated RP2040 running the committed runtime image${missing ? ` 
     expect(r.clean).toBeGreaterThanOrEqual(CLEAN_B);
     shownGestures.push(...Object.keys(r.byGesture));
     expect(new Set(shownGestures).size, 'windows of more than one gesture were classified (A and B together)').toBeGreaterThanOrEqual(2);
+    expect(r.hits / r.clean, `on-device label = gesture fed: ${JSON.stringify(r.byGesture)}`).toBeGreaterThan(0.5);
+  });
+
+  test('C0: the app\'s own int8 interpreter on the fed shake windows: shake in m/s² (training units), not shake in g (what the firmware reports)', async () => {
+    const model = await page.evaluate(async () => {
+      type S = { project: { currentModelId?: string } | null; s: { getModel(id: string): Promise<{ impulse: unknown; artifacts: { int8Tflite?: Uint8Array } } | undefined> } };
+      const { studio } = (globalThis as unknown as { __tinyml: { studio: S } }).__tinyml;
+      const m = await studio.s.getModel(studio.project!.currentModelId!);
+      return { impulse: m!.impulse, int8: Array.from(m!.artifacts.int8Tflite ?? []) };
+    });
+    const impulse = model.impulse as ImpulseConfig;
+    const ctx = dspContext(impulse);
+    const runner = getDspBlock(impulse.dsp.block).createRunner(ctx);
+    const interp = Int8Interpreter.load(Uint8Array.from(model.int8));
+    const labelOf = (w: Float32Array) => {
+      const out = interp.invoke(quantizeFeatures(standardizeFeatures(runner.run(w), impulse.normalization!), impulse.quantization!.input));
+      return impulse.labels[out.indexOf(Math.max(...out))];
+    };
+    const frames = gestureFrames();
+    const per = Math.round(SEGMENT_S * RATE_HZ);
+    const seg = GESTURES.indexOf('shake');
+    const W = ctx.windowFrames;
+    const asMs2: string[] = [];
+    const asG: string[] = [];
+    for (let s = seg * per; s + W <= (seg + 1) * per; s += Math.round(RATE_HZ / 2)) {
+      const w = frames.slice(s * 6, (s + W) * 6);
+      asMs2.push(labelOf(w));
+      for (let i = 0; i < W; i++) for (let a = 0; a < 3; a++) w[i * 6 + a] /= 9.80665;
+      asG.push(labelOf(w));
+    }
+    console.log(`C0: app int8 on the shake windows — in m/s²: ${asMs2.join(',')}; in g: ${asG.join(',')}`);
+    expect(asMs2.filter((l) => l === 'shake').length / asMs2.length).toBeGreaterThan(0.5);
+    expect(asG.filter((l) => l === 'shake').length / asG.length).toBeLessThan(0.5);
+  });
+
+  // Known defect, pinned: the runtime firmware reports acceleration in g (board_imu.cpp divides the
+  // raw reading by LSB per g), while the demo project — like every recording of the simulated board —
+  // is in m/s², and nothing converts (the impulse descriptor has no unit scale; the strict simulated
+  // board reports m/s²). On the device the demo model sees 9.8× less acceleration than in training:
+  // gyroscope-led gestures (wave) still classify, shake is taken for idle. This test fails until the
+  // units agree; it then passes and the `test.fail` marker must go.
+  test('C: a shake fed to the emulated Pico is classified as shake (fails today: firmware g vs training m/s²)', async () => {
+    test.fail(true, 'runtime firmware reports accelerometer axes in g, the demo project trains on m/s²; no conversion in between');
+    test.setTimeout(120_000);
+    if (await page.getByTestId('board-disconnect').count()) await page.getByTestId('board-disconnect').click();
+    await page.evaluate((startS) => (window as unknown as { __emu: EmuControl }).__emu.plug({ emptyFlash: false, startS }), 3 * SEGMENT_S);
+    await expect.poll(async () => (await status(page)).usbReady, { timeout: 30_000 }).toBe(true);
+    await page.getByTestId('board-connect').click();
+    await expect(page.getByTestId('board-model')).toContainText('empty', { timeout: 20_000 });
+    await watchClassifications(page);
+    await page.getByTestId('upload-serial').click();
+    await expect(page.getByTestId('deploy-done')).toContainText('over serial', { timeout: 60_000 });
+    const r = await classify(page, CLEAN_B, 60_000);
+    const st = await status(page);
+    wall.C = st.wallMs;
+    console.log(`C: ${r.all} on-device classifications shown, ${r.clean} of windows inside one gesture, ${r.hits} matched; ${JSON.stringify(r.byGesture)}; ` +
+      `${(st.emulatedMs / 1000).toFixed(1)} s emulated in ${(st.wallMs / 1000).toFixed(1)} s of emulator wall time`);
+    expect(r.clean).toBeGreaterThanOrEqual(CLEAN_B);
     expect(r.hits / r.clean, `on-device label = gesture fed: ${JSON.stringify(r.byGesture)}`).toBeGreaterThan(0.5);
   });
 });
