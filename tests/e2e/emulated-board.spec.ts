@@ -153,7 +153,8 @@ test.describe(`emulated RP2040 running the committed runtime image${missing ? ` 
   test.afterAll(async () => {
     if (page) await page.evaluate(() => (window as unknown as { __emu: EmuControl }).__emu.unplug()).catch(() => undefined);
     const line = Object.entries(wall).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
-    console.log(`emulated board e2e: emulator wall time ${line}`);
+    const total = Object.values(wall).reduce((a, b) => a + b, 0);
+    console.log(`emulated board e2e: emulator wall time ${line}; total ${(total / 1000).toFixed(1)} s`);
     await context?.close();
   });
 
@@ -164,14 +165,21 @@ test.describe(`emulated RP2040 running the committed runtime image${missing ? ` 
     await expect.poll(async () => (await status(page)).usbReady, { timeout: 30_000 }).toBe(true);
     await page.getByTestId('board-connect').click();
     await expect(page.getByTestId('board-info')).toBeVisible({ timeout: 20_000 });
-    await expect(page.getByTestId('board-info')).toContainText(firmwareVersion);
+    // INFO from the firmware: the committed image's version, the IMU it probed on I²C.
+    await expect(page.getByTestId('board-info').locator('dd').nth(1)).toHaveText(firmwareVersion);
     await expect(page.getByTestId('board-info')).toContainText('MPU6050');
     await expect(page.getByTestId('board-model')).toContainText('empty');
     await watchClassifications(page);
+    const t0 = Date.now();
+    const emu0 = (await status(page)).emulatedMs;
     await page.getByTestId('upload-serial').click();
     await expect(d.done()).toContainText('over serial', { timeout: 60_000 });
     await expect(d.confirmed()).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId('board-model')).toContainText('valid');
+    await expect(page.getByTestId('live-label')).toBeVisible({ timeout: 30_000 });
+    const firstMs = Date.now() - t0;
+    const emuFirst = (await status(page)).emulatedMs - emu0;
+    console.log(`A: upload click → first on-device classification shown: ${(firstMs / 1000).toFixed(1)} s wall, ${(emuFirst / 1000).toFixed(2)} s emulated`);
     const r = await classify(page, CLEAN_A, 90_000);
     const st = await status(page);
     wall.A = st.wallMs;
@@ -206,7 +214,7 @@ test.describe(`emulated RP2040 running the committed runtime image${missing ? ` 
       const got = await page.evaluate(([a, n]) => (window as unknown as { __emu: EmuControl }).__emu.readFlash(a, n), [seg.address, seg.data.length] as const);
       expect(Buffer.compare(Buffer.from(got), Buffer.from(seg.data)), `flash at 0x${seg.address.toString(16)} equals the image`).toBe(0);
     }
-    await expect(page.getByTestId('board-info')).toContainText(firmwareVersion);
+    await expect(page.getByTestId('board-info').locator('dd').nth(1)).toHaveText(firmwareVersion);
     await expect(d.confirmed()).toBeVisible({ timeout: 20_000 });
     const r = await classify(page, CLEAN_B, 60_000);
     const st = await status(page);
