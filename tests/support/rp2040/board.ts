@@ -267,6 +267,17 @@ export class EmulatedBoard {
   }
 
   /**
+   * Lets `ms` of emulated time pass without executing instructions: for a parked core (the test boot
+   * ROM has no USB boot mode; a host-side PICOBOOT stand-in drives the flash chip meanwhile and
+   * waits for its busy time here). Timers' alarms fire as they fall due.
+   */
+  idle(ms: number): void {
+    if (this.stopped) throw new Error('the emulated board was stopped');
+    (this.rp.clock as unknown as TickClock).tick(ms * 1e6);
+    this.opts.onAdvance?.(ms);
+  }
+
+  /**
    * Runs slices of emulated time until `done` settles (its value is returned) or `maxMs` of emulated
    * time have passed (throws).
    */
