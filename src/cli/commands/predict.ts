@@ -15,7 +15,7 @@ import { anomalyFromJson, anomalyScore } from '../../ml/models/anomaly.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { loadModel } from '../../ml/train/model-io.ts';
 import { classifyFeatures, toFeatureRecordings } from '../../ml/train/pipeline.ts';
-import { EXIT } from '../main.ts';
+import { EXIT } from '../exit-codes.ts';
 import { badInput, loadDataset, readConfig } from '../impulse-args.ts';
 import { writeWindowCsv } from './csv-out.ts';
 
