@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImpulseConfig } from '../../core/impulse.ts';
 import { computeFeaturesAsync } from '../../dsp/features.ts';
+import { argmaxRow } from '../../ml/metrics/argmax.ts';
 import { anomalyFromJson, anomalyScore } from '../../ml/models/anomaly.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { loadModel } from '../../ml/train/model-io.ts';
@@ -85,8 +86,7 @@ export async function run(args: string[]): Promise<number> {
   let known = 0;
   let correct = 0;
   const pred = rows.map((r, i) => {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (probs[i * k + j] > probs[i * k + best]) best = j;
+    const best = argmaxRow(probs, i, k);
     if (labels.includes(r.label)) {
       known++;
       if (labels[best] === r.label) correct++;

@@ -12,6 +12,7 @@
 import { isStudioError } from '../../core/errors.ts';
 import { decodeImpulseDescriptor, DESCRIPTOR_LIMITS, type ImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { estimateDeployment, planArena, TARGETS } from '../../ml/export/estimate.ts';
+import { argmax } from '../../ml/metrics/argmax.ts';
 import { roundHalfAway } from '../../ml/tflite/fixed-point.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { readTflite } from '../../ml/tflite/reader.ts';
@@ -309,9 +310,7 @@ export class SlotInference implements InferenceHook {
       }
       scores = Array.from(interp.invokeFloat(f).subarray(0, MAX_CLASSES));
     }
-    let best = 0;
-    for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
     this.runs++;
-    return { labelIndex: best, scores, timingUs: this.timing };
+    return { labelIndex: argmax(scores), scores, timingUs: this.timing };
   }
 }
