@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -17,14 +19,32 @@ export const SLOW_TESTS = [
 
 export const UNIT_TESTS = ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'];
 
+/**
+ * Fast test files that mock modules (`vi.mock`) or keep global state between files (fake-indexeddb's
+ * databases) run isolated, found by reading the files. All other fast files share one module cache
+ * per worker (`isolate: false`), which halves the CPU time of a run (TF.js and the interpreter are
+ * loaded once per worker, not once per file).
+ */
+function needsIsolation(): string[] {
+  const out: string[] = [];
+  for (const root of ['src', 'tests/unit']) {
+    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!f.endsWith('.test.ts')) continue;
+      const path = join(root, f).split(sep).join('/');
+      if (/\bvi\.(mock|doMock|stubGlobal|useFakeTimers)\(|fake-indexeddb|globalThis\.\w+ =/.test(readFileSync(path, 'utf8'))) out.push(path);
+    }
+  }
+  return out;
+}
+export const ISOLATED_TESTS = needsIsolation();
+
+const shared = { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' } as const;
+
 export default defineConfig({
   test: {
-    name: 'fast',
-    include: UNIT_TESTS,
-    exclude: ['**/node_modules/**', ...SLOW_TESTS],
-    environment: 'node',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      { test: { ...shared, name: 'fast', include: UNIT_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS, ...ISOLATED_TESTS], isolate: false } },
+      { test: { ...shared, name: 'fast-isolated', include: ISOLATED_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS] } },
+    ],
   },
 });
