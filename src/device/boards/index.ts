@@ -9,7 +9,7 @@ import { nanoRp2040Connect } from './nano-rp2040-connect.ts';
 import { pico, pico2 } from './pico.ts';
 import { xiaoNrf52840Sense } from './xiao-nrf52840-sense.ts';
 
-export type { BoardDef, DeployMethod, FlashLayout, FlashMethod, ModelSlotDef, UsbId } from './board.ts';
+export type { BoardDef, DeployMethod, FlashLayout, ModelSlotDef, UsbId } from './board.ts';
 
 export const BOARDS: BoardDef[] = [
   nano33bleSense, nanoRp2040Connect, pico, pico2, esp32, xiaoNrf52840Sense,
