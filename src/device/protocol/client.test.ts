@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
 import { DeviceClient, NackError } from './client.ts';
 import { crc32 } from '../../core/crc.ts';
-import { createTwinCore, fakeImuValue } from './host-twin.ts';
+import { createTwinCore, fakeImuValue } from './test-support/host-twin.ts';
 import { ModelState, MsgType, NackCode, SampleFormat } from './ids.ts';
 import { SLOT } from '../../core/slot-layout.ts';
 import * as M from './messages.ts';

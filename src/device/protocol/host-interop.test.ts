@@ -9,7 +9,7 @@ import { cobsEncode } from './cobs.ts';
 import { crc32 } from '../../core/crc.ts';
 import { FrameDecoder, encodeFrame } from './frame.ts';
 import { maxStreamFrames } from './device-core.ts';
-import { fakeImuValue, createTwinCore, type TwinOptions } from './host-twin.ts';
+import { fakeImuValue, createTwinCore, type TwinOptions } from './test-support/host-twin.ts';
 import { LogLevel, ModelState, MsgType, NackCode, SampleFormat } from './ids.ts';
 import { SLOT } from '../../core/slot-layout.ts';
 import {

@@ -5,7 +5,7 @@ import type { FloatModel } from '../float-model.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { TensorType } from '../tflite/schema.ts';
 import { floatForward } from './float-forward.ts';
-import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs } from './fixtures.ts';
+import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs } from './test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from './quantize.ts';
 import { int8Params } from './range-estimator.ts';
 
