@@ -37,5 +37,5 @@ export function findBoardByUsb(vendorId: number, productId: number): BoardDef | 
 
 /** True for the RP2040/RP2350 boot ROM (BOOTSEL) IDs. */
 export function isRpBootRom(vendorId: number, productId: number): boolean {
-  return vendorId === 0x2e8a && (productId === 0x0003 || productId === 0x000f);
+  return BOARDS.some((b) => b.uf2Family?.startsWith('rp2') && b.bootUsb.some((u) => u.vendorId === vendorId && u.productId === productId));
 }
