@@ -46,11 +46,6 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
-  resolve: {
-    alias: {
-      '@tensorflow/tfjs-tflite': '@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js',
-    },
-  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -1,11 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Slow unit tests: the emulated RP2040 running the real firmware, g++ host builds (under sanitizers),
+ * and cases that train or import the shared recordings (`*.shared.test.ts`). They run in the `slow`
+ * project (vitest.slow.config.ts, `npm run test:slow`); `npm test` and CI run both projects once.
+ * Everything else is the fast project: `npx vitest run` stays under 30 s on 2 cores (bench/dev.bench.ts).
+ */
+export const SLOW_TESTS = [
+  'tests/unit/emulated-board.test.ts',
+  'tests/unit/firmware-hardening.test.ts',
+  'src/device/protocol/host-interop.test.ts',
+  'src/ml/export/arduino-sketch-host.test.ts',
+  'src/cli/commands/train.int8.test.ts',
+  '**/*.shared.test.ts',
+];
+
+export const UNIT_TESTS = ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'];
+
+/**
+ * Fast test files that mock modules (`vi.mock`) or keep global state between files (fake-indexeddb's
+ * databases) run isolated, found by reading the files. All other fast files share one module cache
+ * per worker (`isolate: false`), which halves the CPU time of a run (TF.js and the interpreter are
+ * loaded once per worker, not once per file).
+ */
+function needsIsolation(): string[] {
+  const out: string[] = [];
+  for (const root of ['src', 'tests/unit']) {
+    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!f.endsWith('.test.ts')) continue;
+      const path = join(root, f).split(sep).join('/');
+      if (/\bvi\.(mock|doMock|stubGlobal|useFakeTimers)\(|fake-indexeddb|globalThis\.\w+ =/.test(readFileSync(path, 'utf8'))) out.push(path);
+    }
+  }
+  return out;
+}
+export const ISOLATED_TESTS = needsIsolation();
+
+const shared = { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' } as const;
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      { test: { ...shared, name: 'fast', include: UNIT_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS, ...ISOLATED_TESTS], isolate: false } },
+      { test: { ...shared, name: 'fast-isolated', include: ISOLATED_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS] } },
+    ],
   },
 });

@@ -2,7 +2,7 @@
  * Benchmark of the int8 TFLite path: quantization time, int8 interpreter speed (dense and conv1d
  * default-sized models), model sizes and arena estimates. Run: npx tsx bench/tflite.bench.ts
  */
-import { conv1dFixture, denseFixture, fixtureInputs } from '../src/ml/quantize/fixtures.ts';
+import { conv1dFixture, denseFixture, fixtureInputs } from '../src/ml/quantize/test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from '../src/ml/quantize/quantize.ts';
 import { floatForward } from '../src/ml/quantize/float-forward.ts';
 import { estimateDeployment } from '../src/ml/export/estimate.ts';

@@ -13,7 +13,7 @@ import { defaultImpulse } from '../src/ml/defaults.ts';
 import { chooseBackend, useBackend } from '../src/ml/train/backend.ts';
 import { runPipeline } from '../src/ml/train/pipeline.ts';
 import { trainClassifier } from '../src/ml/train/trainer.ts';
-import { blobs, sineWindows } from '../src/ml/train/synthetic.ts';
+import { blobs, sineWindows } from '../src/ml/train/test-support/synthetic.ts';
 import { sharedPath } from '../tests/helpers/shared.ts';
 import { DEFAULT_CONV1D_LEARN, DEFAULT_TRAINING } from '../src/ml/defaults.ts';
 

@@ -83,7 +83,7 @@ class FileFlash : public Flash {
   int fd_;
 };
 
-// Same signal as fakeImuValue() in src/device/protocol/host-twin.ts.
+// Same signal as fakeImuValue() in src/device/protocol/test-support/host-twin.ts.
 class FakeImu : public Sensor {
  public:
   explicit FakeImu(uint8_t axes) {

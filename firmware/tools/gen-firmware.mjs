@@ -11,7 +11,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { firmwareGeneratedFiles } = await import('../../src/ml/export/firmware-sources.ts');
+const { firmwareGeneratedFiles } = await import('../../src/deploy/firmware-sources.ts');
 const files = firmwareGeneratedFiles();
 if (process.argv.includes('--check')) {
   let stale = 0;

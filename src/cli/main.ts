@@ -3,6 +3,7 @@
  * Each subcommand lives in `commands/<name>.ts` and exports `run(args): Promise<number>` (exit code).
  */
 import { StudioError } from '../core/errors.ts';
+import { EXIT } from './exit-codes.ts';
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -15,8 +16,6 @@ const commands: Record<string, Command> = {
   deploy: { summary: 'write a trained model as a UF2 or model-slot file for a board', load: () => import('./commands/deploy.ts') },
 };
 
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, badInput: 3 } as const;
 
 function usage(): string {
   const lines = ['usage: tinyml <command> [options]', '', 'commands:'];

@@ -38,6 +38,26 @@ export function isStudioError(e: unknown, code?: string): e is StudioError {
   return e instanceof StudioError && (code === undefined || e.code === code);
 }
 
+/**
+ * Did the person (or a newer request) cancel this? Every family uses the code `cancelled` for it, and
+ * a cancel is not a failure to show: callers stop quietly. The one check for it; do not compare codes by hand.
+ */
+export function isCancelled(e: unknown): boolean {
+  return e instanceof StudioError && e.code === 'cancelled';
+}
+
+/** What the UI shows for a failure: the message and, when known, what to do about it. */
+export interface ShownError {
+  message: string;
+  remedy: string;
+}
+
+/** The one error-display helper: a StudioError's message and remedy, or any other error's text. */
+export function shownError(e: unknown): ShownError {
+  if (e instanceof StudioError) return { message: e.message, remedy: e.remedy };
+  return { message: e instanceof Error ? e.message : String(e), remedy: '' };
+}
+
 /** Wraps anything thrown into a StudioError of the given family, keeping StudioErrors as they are. */
 export function toStudioError(e: unknown, family: ErrorFamily, code = 'unexpected'): StudioError {
   if (e instanceof StudioError) return e;

@@ -110,6 +110,11 @@ export class Recorder {
     );
   }
 
+  /** Resolves once every chunk handed to the store so far is written (what a crash would leave). */
+  async written(): Promise<void> {
+    await this.writes.catch(() => undefined);
+  }
+
   /** The device went away: write what is buffered and leave the recording for keep/trim/discard. */
   async interrupt(): Promise<void> {
     if (this.state !== 'recording') return;

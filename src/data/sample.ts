@@ -60,11 +60,3 @@ export function frameCount(values: Float32Array, axisCount: number): number {
 export function durationMs(meta: Pick<SampleMeta, 'length' | 'intervalMs'>): number {
   return meta.length * meta.intervalMs;
 }
-
-/** One axis of an interleaved buffer as its own array. */
-export function axisSeries(values: Float32Array, axisCount: number, axis: number): Float32Array {
-  const n = frameCount(values, axisCount);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = values[i * axisCount + axis];
-  return out;
-}

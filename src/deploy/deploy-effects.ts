@@ -4,7 +4,7 @@
  */
 import { StudioError, isStudioError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import { crc32 } from '../device/protocol/crc.ts';
+import { crc32 } from '../core/crc.ts';
 import { uploadModel } from '../device/protocol/model-upload.ts';
 import { describePort, requestSerialPort, type PortChoice } from '../device/webserial/port-picker.ts';
 import { WebSerialTransport } from '../device/webserial/webserial-transport.ts';

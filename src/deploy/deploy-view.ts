@@ -3,7 +3,7 @@
  * view it publishes (`DeployView`, kept in a `ViewStore`), and small pure helpers (confirming the model
  * from INFO, error display). DOM-free core module.
  */
-import { StudioError } from '../core/errors.ts';
+import { shownError, StudioError } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
 import { ModelState } from '../device/protocol/ids.ts';
 import type { ConnectionManager } from '../device/connection-manager.ts';
@@ -98,10 +98,7 @@ export interface DeployView {
   runtimeImage: { version: string; bytes: number } | null;
 }
 
-export function shown(e: unknown): Shown {
-  if (e instanceof StudioError) return { message: e.message, remedy: e.remedy };
-  return { message: e instanceof Error ? e.message : String(e), remedy: '' };
-}
+export const shown: (e: unknown) => Shown = shownError;
 
 export function hex32(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isStudioError } from '../core/errors.ts';
 import { DeviceClient } from '../device/protocol/client.ts';
-import { createTwinCore } from '../device/protocol/host-twin.ts';
+import { createTwinCore } from '../device/protocol/test-support/host-twin.ts';
 import { MemoryFlash, readSlot, splitSlotPayload } from '../device/protocol/model-slot.ts';
 import { uploadModel } from '../device/protocol/model-upload.ts';
 import { CoreTransport } from '../device/protocol/test-support/core-transport.ts';

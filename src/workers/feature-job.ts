@@ -4,7 +4,7 @@
  * per sample version and DSP configuration), the feature explorer's PCA and likely-mislabel search.
  * The DSP worker (dsp-worker.ts) runs it. DOM-free core module.
  */
-import { StudioError, isStudioError, throwIfAborted } from '../core/errors.ts';
+import { isCancelled, isStudioError, StudioError, throwIfAborted } from '../core/errors.ts';
 import type { WindowingConfig } from '../core/impulse.ts';
 import { throttleProgress } from '../core/progress.ts';
 import type { SampleMeta } from '../data/sample.ts';
@@ -86,7 +86,7 @@ export async function generateProjectFeatures(store: StudioStore, jobId: string,
         },
       });
     } catch (e) {
-      if (isStudioError(e) && e.code !== 'cancelled' && ['rate-mismatch', 'missing-axis', 'bad-recording'].includes(e.code)) {
+      if (isStudioError(e) && !isCancelled(e) && ['rate-mismatch', 'missing-axis', 'bad-recording'].includes(e.code)) {
         skipped.push({ id: meta.id, name: sampleName(meta), reason: e.message });
         continue;
       }

@@ -5,7 +5,7 @@
  * tflite-runtime/tflite-page.ts (served with `page.route` on a fake origin, no app build needed).
  */
 import { test, expect } from '@playwright/test';
-import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../../src/ml/quantize/fixtures.ts';
+import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../../src/ml/quantize/test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from '../../src/ml/quantize/quantize.ts';
 import { Int8Interpreter } from '../../src/ml/tflite/interpreter.ts';
 import { openTflitePage, runInTflite } from './tflite-runtime/tflite-page.ts';

@@ -14,7 +14,7 @@ import { MsgType, NackCode, SampleFormat, ModelState } from '../../src/device/pr
 import { encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, maxFramesPerBatch, type InferenceMsg } from '../../src/device/protocol/messages.ts';
 import { uploadModel } from '../../src/device/protocol/model-upload.ts';
 import { SlotInference } from '../../src/device/sim/sim-inference.ts';
-import { crc32 } from '../../src/device/protocol/crc.ts';
+import { crc32 } from '../../src/core/crc.ts';
 import { createEmulatedBoard, type EmulatedBoard } from '../support/rp2040/board.ts';
 import { NorFlash } from '../support/rp2040/nor-flash.ts';
 import { ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, quantiseAccel, quantiseGyro } from '../support/rp2040/imu.ts';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { computeFeaturesAsync } from '../../dsp/features.ts';
 import { toFeatureRecordings } from '../../ml/train/pipeline.ts';
-import { EXIT } from '../main.ts';
+import { EXIT } from '../exit-codes.ts';
 import { IMPULSE_HELP, IMPULSE_OPTIONS, loadDataset, resolveImpulse } from '../impulse-args.ts';
 import { writeWindowCsv } from './csv-out.ts';
 

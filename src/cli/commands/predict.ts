@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImpulseConfig } from '../../core/impulse.ts';
 import { computeFeaturesAsync } from '../../dsp/features.ts';
+import { argmaxRow } from '../../ml/metrics/argmax.ts';
 import { anomalyFromJson, anomalyScore } from '../../ml/models/anomaly.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { loadModel } from '../../ml/train/model-io.ts';
 import { classifyFeatures, toFeatureRecordings } from '../../ml/train/pipeline.ts';
-import { EXIT } from '../main.ts';
+import { EXIT } from '../exit-codes.ts';
 import { badInput, loadDataset, readConfig } from '../impulse-args.ts';
 import { writeWindowCsv } from './csv-out.ts';
 
@@ -85,8 +86,7 @@ export async function run(args: string[]): Promise<number> {
   let known = 0;
   let correct = 0;
   const pred = rows.map((r, i) => {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (probs[i * k + j] > probs[i * k + best]) best = j;
+    const best = argmaxRow(probs, i, k);
     if (labels.includes(r.label)) {
       known++;
       if (labels[best] === r.label) correct++;

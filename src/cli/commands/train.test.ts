@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
 import { createRng } from '../../ml/train/rng.ts';
-import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
 
 /** A small motion-like dataset: 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes. */
 function makeDataset(dir: string, withSidecar: boolean): void {
@@ -175,25 +174,5 @@ describe('tinyml train / features / predict', () => {
     writeFileSync(cfg, '{not json');
     expect(await main(['train', '--data', data, '--out', join(tmp, 'x'), '--config', cfg])).toBe(3);
     expect(await main(['predict', '--model', join(tmp, 'missing'), '--data', data, '--out', join(tmp, 'p.csv')])).toBe(3);
-  });
-});
-
-const xiao = sharedPath('datasets/xiao_ei_motion');
-describe.skipIf(!xiao)('tinyml train on xiao_ei_motion with defaults', () => {
-  it('beats 92.3 % per window on the dataset test split (float and int8)', async () => {
-    void skipReason;
-    const tmp = mkdtempSync(join(tmpdir(), 'tinyml-xiao-'));
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      expect(await main(['train', '--data', xiao!, '--out', tmp, '--quiet'])).toBe(0);
-      const m = JSON.parse(readFileSync(join(tmp, 'metrics.json'), 'utf8'));
-      expect(m.labels).toEqual(['circle', 'flick', 'idle', 'updown']);
-      expect(m.training.split).toBe('dataset.json');
-      expect(m.float.accuracy).toBeGreaterThan(0.923);
-      expect(m.int8.accuracy).toBeGreaterThan(0.923);
-    } finally {
-      log.mockRestore();
-      rmSync(tmp, { recursive: true, force: true });
-    }
   });
 });

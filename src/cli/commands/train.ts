@@ -23,7 +23,7 @@ import { quantizeFeatures } from '../../ml/export/impulse-descriptor.ts';
 import { standardizeFeatures } from '../../ml/models/input-normalization.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { trainImpulse } from '../../ml/train/train-job.ts';
-import { EXIT } from '../main.ts';
+import { EXIT } from '../exit-codes.ts';
 import { applySplit, IMPULSE_HELP, IMPULSE_OPTIONS, loadDataset, resolveImpulse, usageError } from '../impulse-args.ts';
 import { csvField, writeWindowCsv } from './csv-out.ts';
 

@@ -29,11 +29,6 @@ export function exportEiZip(recs: RawRecording[], opts: WriteEiOptions = {}): Ui
   return writeZip(writeEiExport(recs, opts));
 }
 
-/** Recordings in the common CSV layout (files plus dataset.json). */
-export function exportCsvFolder(recs: RawRecording[], info: WriteFolderInfo = {}): OutputFile[] {
-  return writeDatasetFolder(recs, info);
-}
-
 /** The common CSV layout in a zip. */
 export function exportCsvZip(recs: RawRecording[], info: WriteFolderInfo = {}): Uint8Array {
   return writeZip(writeDatasetFolder(recs, info));

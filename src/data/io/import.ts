@@ -8,7 +8,7 @@
  * `recordings` when its whole file parsed. The preview's `summary` (labels, counts, durations, rate,
  * axes, irregular timing) is what the UI shows before anything is stored.
  */
-import { StudioError, throwIfAborted } from '../../core/errors.ts';
+import { isCancelled, throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Category } from '../sample.ts';
 import type { TimingReport } from './common-csv.ts';
@@ -118,7 +118,7 @@ class Collector {
 
   fail(e: unknown, file: string): void {
     const se = toImportError(e, file);
-    if (se.code === 'cancelled') throw se;
+    if (isCancelled(se)) throw se;
     const loc = errorLocation(se);
     this.errors.push({ file: loc.file ?? file, line: loc.line, code: se.code, message: se.message });
   }
@@ -219,7 +219,7 @@ async function importGroup(files: InputFile[], c: Collector, limits: ImportLimit
           break; // csv, sidecar, info-labels: handled above
       }
     } catch (e) {
-      if (e instanceof StudioError && e.code === 'cancelled') throw e;
+      if (isCancelled(e)) throw e;
       c.fail(e, f.name);
     }
   }

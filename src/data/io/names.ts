@@ -31,12 +31,6 @@ export function extension(path: string): string {
   return i > 0 ? b.slice(i + 1).toLowerCase() : '';
 }
 
-export function stripExtension(path: string): string {
-  const b = baseName(path);
-  const i = b.lastIndexOf('.');
-  return i > 0 ? b.slice(0, i) : b;
-}
-
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
 
 /**

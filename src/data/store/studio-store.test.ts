@@ -99,7 +99,7 @@ describe('StudioStore', () => {
     const r = await Recorder.start(store, { projectId: p.id, label: 'wave', category: 'training', axes, intervalMs: 10, deviceName: 'sim' }, { lengthMs: 2000, chunkMs: 500 });
     // 1.25 s of data arrives in 10-frame batches: 2 full chunks (1 s) are written, 0.25 s is still buffered.
     for (let i = 0; i < 125; i += 10) r.push(Float32Array.from({ length: Math.min(10, 125 - i) }, (_, k) => i + k));
-    await new Promise((res) => setTimeout(res, 50));
+    await r.written();
     // Simulate a crash: the page never calls finish. A new page opens the same database.
     const recovered = await store.recoverIncomplete(p.id);
     expect(recovered).toHaveLength(1);

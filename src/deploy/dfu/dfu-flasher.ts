@@ -4,7 +4,7 @@
  * manifestation / leave. DfuSe boards get set-address and erase of exactly the sectors the image
  * touches. DOM-free core module.
  */
-import { StudioError, throwIfAborted } from '../../core/errors.ts';
+import { isCancelled, StudioError, throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Clock } from '../clock.ts';
 import { realClock } from '../clock.ts';
@@ -214,7 +214,7 @@ export async function flashDfu(device: UsbDevice, request: DfuFlashRequest, opti
     await client.close();
     return { dfuse: client.info.dfuse, detached, sectorsErased, bytesWritten: written, verified, left };
   } catch (e) {
-    if (e instanceof StudioError && e.code === 'cancelled') await client.abort().catch(() => {});
+    if (isCancelled(e)) await client.abort().catch(() => {});
     await client.close();
     if (e instanceof StudioError && (e.code === 'device-disconnected' || e.code === 'timeout')) {
       throw new StudioError({ family: 'flash', code: e.code, message: `${e.message} Flashing stopped after ${written} of ${total} bytes.`, remedy: e.remedy, cause: e });

@@ -7,7 +7,7 @@
  * model slot when the firmware is already there. Regions are written in the order given, so a plan
  * that lists the model-slot header page last never leaves a half-written model marked valid.
  */
-import { StudioError, throwIfAborted } from '../../core/errors.ts';
+import { isCancelled, StudioError, throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Clock } from '../clock.ts';
 import { realClock } from '../clock.ts';
@@ -149,7 +149,7 @@ export async function flashPico(device: UsbDevice, request: PicoFlashRequest, op
     await client.close();
     return { chip: client.chip, wroteRuntime, sectorsErased: sectors.length, bytesWritten: written, verified, rebooted };
   } catch (e) {
-    if (e instanceof StudioError && e.code === 'cancelled') {
+    if (isCancelled(e)) {
       try {
         await client.resetInterface();
       } catch {

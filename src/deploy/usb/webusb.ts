@@ -6,8 +6,9 @@
 import { StudioError } from '../../core/errors.ts';
 import type { UsbDevice } from './usb-device.ts';
 import { usbId } from './usb-device.ts';
+import type { DeployMethod } from '../../device/boards/board.ts';
 
-export type UsbFlashMethod = 'picoboot' | 'dfu' | 'dfuse';
+export type UsbFlashMethod = Extract<DeployMethod, 'picoboot' | 'dfu' | 'dfuse'>;
 
 export interface KnownUsbBoard {
   vendorId: number;

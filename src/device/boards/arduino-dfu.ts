@@ -13,7 +13,6 @@ const dfuBoard = (
   usb: [{ vendorId: 0x2341, productId: sketchPid }],
   bootUsb: [{ vendorId: 0x2341, productId: bootPid }],
   sensors: 'depends on the shield / carrier',
-  flashMethod: method,
   deployMethods,
   modelSlot: slot,
   flash,

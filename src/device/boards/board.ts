@@ -6,9 +6,10 @@
  * from it and firmware/tinyml_runtime/board_slots.h is generated from it
  * (firmware/tools/gen-firmware.mjs; a test fails when the header is stale).
  */
-export type FlashMethod = 'picoboot' | 'dfu' | 'dfuse' | 'esptool' | 'serial-upload';
-
-/** Ways the deploy step can put a model on the board (src/deploy/flash-plan.ts `FlashMethod`). */
+/**
+ * The one list of ways the deploy step can put a model on a board (flash plans, USB flashers and the
+ * board table all use this type; a board lists its own in `deployMethods`, preferred first).
+ */
 export type DeployMethod = 'picoboot' | 'uf2' | 'dfuse' | 'dfu' | 'esptool' | 'serial';
 
 export interface UsbId {
@@ -43,9 +44,7 @@ export interface BoardDef {
   bootUsb: UsbId[];
   /** Human list of on-board sensors, e.g. "LSM9DS1 (Rev1) or BMI270 + BMM150 (Rev2)". */
   sensors: string;
-  /** Preferred way to put a model on the board. */
-  flashMethod: FlashMethod;
-  /** Flash plan methods in order of preference (first = default). */
+  /** Ways to put a model on the board, in order of preference (first = default). */
   deployMethods: DeployMethod[];
   /** Model slot; null if the board has no slot yet. */
   modelSlot: ModelSlotDef | null;

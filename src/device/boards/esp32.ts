@@ -12,7 +12,6 @@ export const esp32: BoardDef = {
   ],
   bootUsb: [],
   sensors: 'MPU6050 or LSM6DS3 on I²C',
-  flashMethod: 'esptool',
   deployMethods: ['esptool', 'serial'],
   // The default 4 MB partition table's "spiffs" data partition (0x290000, 1408 KB) is the model slot.
   modelSlot: { address: 0x290000, size: 0x160000, sectorSize: 4096 },

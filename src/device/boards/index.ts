@@ -9,7 +9,7 @@ import { nanoRp2040Connect } from './nano-rp2040-connect.ts';
 import { pico, pico2 } from './pico.ts';
 import { xiaoNrf52840Sense } from './xiao-nrf52840-sense.ts';
 
-export type { BoardDef, DeployMethod, FlashLayout, FlashMethod, ModelSlotDef, UsbId } from './board.ts';
+export type { BoardDef, DeployMethod, FlashLayout, ModelSlotDef, UsbId } from './board.ts';
 
 export const BOARDS: BoardDef[] = [
   nano33bleSense, nanoRp2040Connect, pico, pico2, esp32, xiaoNrf52840Sense,
@@ -37,5 +37,5 @@ export function findBoardByUsb(vendorId: number, productId: number): BoardDef | 
 
 /** True for the RP2040/RP2350 boot ROM (BOOTSEL) IDs. */
 export function isRpBootRom(vendorId: number, productId: number): boolean {
-  return vendorId === 0x2e8a && (productId === 0x0003 || productId === 0x000f);
+  return BOARDS.some((b) => b.uf2Family?.startsWith('rp2') && b.bootUsb.some((u) => u.vendorId === vendorId && u.productId === productId));
 }

@@ -7,7 +7,6 @@ export const nanoRp2040Connect: BoardDef = {
   usb: [{ vendorId: 0x2341, productId: 0x005e }, { vendorId: 0x2341, productId: 0x805e }, { vendorId: 0x2341, productId: 0x025e }],
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x0003 }],
   sensors: 'LSM6DSOX',
-  flashMethod: 'picoboot',
   deployMethods: ['picoboot', 'uf2', 'serial'],
   // 16 MB QSPI flash mapped at 0x10000000: slot = the 15th MB. The last MB stays free for the
   // LittleFS/KVStore libraries of the mbed core, which place their block device at the end of flash.

@@ -7,7 +7,6 @@ export const nano33bleSense: BoardDef = {
   usb: [{ vendorId: 0x2341, productId: 0x805a }],
   bootUsb: [{ vendorId: 0x2341, productId: 0x005a }],
   sensors: 'LSM9DS1 (Rev1) or BMI270 + BMM150 (Rev2), detected at run time',
-  flashMethod: 'serial-upload',
   deployMethods: ['serial'],
   // nRF52840, 1 MB flash: bootloader 0..0x10000, sketch from 0x10000 (keep it under 704 KB), slot
   // 0xc0000..0xf0000; the last 64 KB stay free for mbed KVStore/FlashIAP storage libraries.

@@ -20,7 +20,6 @@ export const pico: BoardDef = {
   usb: [{ vendorId: 0x2e8a, productId: 0x000a }, { vendorId: 0x2e8a, productId: 0x00c0 }],
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x0003 }],
   sensors: 'MPU6050 or LSM6DS3 on I²C (SDA GP4, SCL GP5)',
-  flashMethod: 'picoboot',
   deployMethods: ['picoboot', 'uf2', 'serial'],
   // 2 MB flash: 1.5 MB for the sketch, then 508 KB of slot up to the EEPROM sector at 0x101ff000.
   modelSlot: { address: 0x10180000, size: 0x7f000, sectorSize: 4096 },
@@ -43,7 +42,6 @@ export const pico2: BoardDef = {
   usb: [{ vendorId: 0x2e8a, productId: 0x0009 }, { vendorId: 0x2e8a, productId: 0x000a }],
   bootUsb: [{ vendorId: 0x2e8a, productId: 0x000f }],
   sensors: 'MPU6050 or LSM6DS3 on I²C (SDA GP4, SCL GP5)',
-  flashMethod: 'picoboot',
   deployMethods: ['picoboot', 'uf2', 'serial'],
   // 4 MB flash: 3 MB for the sketch, then 1020 KB of slot up to the EEPROM sector at 0x103ff000.
   modelSlot: { address: 0x10300000, size: 0xff000, sectorSize: 4096 },

@@ -7,7 +7,6 @@ export const xiaoNrf52840Sense: BoardDef = {
   usb: [{ vendorId: 0x2886, productId: 0x8045 }, { vendorId: 0x2886, productId: 0x0045 }],
   bootUsb: [{ vendorId: 0x2886, productId: 0x0045 }],
   sensors: 'LSM6DS3TR-C',
-  flashMethod: 'serial-upload',
   deployMethods: ['serial'],
   // nRF52840, 1 MB flash: application from 0x27000 (after the SoftDevice area of the UF2 bootloader),
   // slot 0xc0000..0xf0000, below the bootloader at 0xf4000.

@@ -8,9 +8,10 @@
  * Model upload writes into a NOR `FlashMemory` holding the model slot (see model-slot.ts): data first,
  * the slot header last, after the CRC over flash matched.
  */
-import { crc32 } from './crc.ts';
+import { crc32 } from '../../core/crc.ts';
 import { encodeFrame, FrameDecoder } from './frame.ts';
-import { MAX_PAYLOAD, ModelState, MsgType, NackCode, SampleFormat, SLOT, LogLevel, PROTOCOL_VERSION } from './ids.ts';
+import { MAX_PAYLOAD, ModelState, MsgType, NackCode, SampleFormat, LogLevel, PROTOCOL_VERSION } from './ids.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import {
   decodeHello, decodeModelBegin, decodeModelData, decodeSetInference, decodeSetRate, decodeStartStream,
   encodeAck, encodeInfo, encodeInference, encodeLog, encodeModelStatus, encodeNack, encodeSamples,

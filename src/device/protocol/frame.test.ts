@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cobsDecode, cobsEncode } from './cobs.ts';
-import { crc32, crc32Update } from './crc.ts';
+import { crc32, crc32Update } from '../../core/crc.ts';
 import { FrameDecoder, MAX_ENCODED_FRAME, decodeFrames, encodeFrame } from './frame.ts';
 import { MAX_PAYLOAD, MsgType, SampleFormat } from './ids.ts';
 import { decodeSamples, encodeSamples } from './messages.ts';

@@ -7,7 +7,7 @@
  * without buffering them (no unbounded memory on a byte soup). Empty blocks (0x00 0x00) are idle fill.
  */
 import { cobsDecodeInto, cobsEncodeInto, cobsMaxEncodedLength } from './cobs.ts';
-import { crc32 } from './crc.ts';
+import { crc32 } from '../../core/crc.ts';
 import { FRAME_CRC_SIZE, FRAME_HEADER_SIZE, MAX_PAYLOAD } from './ids.ts';
 
 export interface Frame {

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
 import { DeviceClient } from './client.ts';
 import { cobsEncode } from './cobs.ts';
-import { crc32 } from './crc.ts';
+import { crc32 } from '../../core/crc.ts';
 import { FrameDecoder, encodeFrame } from './frame.ts';
 import { maxStreamFrames } from './device-core.ts';
-import { fakeImuValue, createTwinCore, type TwinOptions } from './host-twin.ts';
-import { LogLevel, ModelState, MsgType, NackCode, SampleFormat, SLOT } from './ids.ts';
+import { fakeImuValue, createTwinCore, type TwinOptions } from './test-support/host-twin.ts';
+import { LogLevel, ModelState, MsgType, NackCode, SampleFormat } from './ids.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import {
   decodeAck, decodeInfo, decodeLog, decodeNack, decodeSamples, encodeHello, encodeModelBegin, encodeModelData,
   encodeSetInference, encodeSetRate, encodeStartStream, EMPTY, maxFramesPerBatch,

@@ -7,7 +7,8 @@
  * firmware/src/messages.cpp byte for byte. Decoders throw StudioError code `protocol` on bad payloads.
  */
 import { ByteReader, ByteWriter, protocolError } from './bytes.ts';
-import { MAX_PAYLOAD, ModelState, SampleFormat, SLOT } from './ids.ts';
+import { MAX_PAYLOAD, ModelState, SampleFormat } from './ids.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 
 // ---------------------------------------------------------------- host -> device
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { crc32 } from './crc.ts';
-import { SLOT } from './ids.ts';
+import { crc32 } from '../../core/crc.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import { MemoryFlash, buildModelSlotImage, buildSlotPayload, readSlot, splitSlotPayload } from './model-slot.ts';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 97 + seed * 31 + 5) & 0xff);

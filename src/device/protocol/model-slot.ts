@@ -18,8 +18,8 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import type { QuantParams } from '../../core/impulse.ts';
-import { crc32 } from './crc.ts';
-import { SLOT } from './ids.ts';
+import { crc32 } from '../../core/crc.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 
 /** A flash region with NOR semantics: erase sets 0xFF, program can only clear bits. */
 export interface FlashMemory {

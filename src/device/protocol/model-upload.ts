@@ -11,8 +11,9 @@
 import { StudioError, isStudioError } from '../../core/errors.ts';
 import { throttleProgress, type OpOptions } from '../../core/progress.ts';
 import { NackError, type DeviceClient } from './client.ts';
-import { crc32 } from './crc.ts';
-import { ModelState, MsgType, NackCode, SLOT } from './ids.ts';
+import { crc32 } from '../../core/crc.ts';
+import { ModelState, MsgType, NackCode } from './ids.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import { encodeModelBegin, encodeModelData } from './messages.ts';
 import type { SlotPayload } from './model-slot.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
 import { MotionModel, type ActivityName } from './motion-model.ts';
 import { DEFAULT_IMU, STANDARD_GRAVITY } from './imu-sensor.ts';
-import { median, motionStats, type MotionStats } from './signal-stats.ts';
+import { median, motionStats, type MotionStats } from './test-support/signal-stats.ts';
 
 const xiao = sharedPath('datasets/xiao_ei_motion');
 const punchFlex = sharedPath('datasets/arduino_punch_flex');

@@ -3,7 +3,7 @@ import { isStudioError } from '../../core/errors.ts';
 import { MotionModel, type ActivityName } from './motion-model.ts';
 import { accLsb, gyroLsb, DEFAULT_IMU, STANDARD_GRAVITY } from './imu-sensor.ts';
 import { qangle, qexp, qmul, qrotate, type Quat } from './quat.ts';
-import { motionStats } from './signal-stats.ts';
+import { motionStats } from './test-support/signal-stats.ts';
 
 const DEG = Math.PI / 180;
 

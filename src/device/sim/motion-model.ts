@@ -26,9 +26,6 @@ export const IMU_AXES: readonly SensorAxis[] = [
   { name: 'gyrZ', units: 'deg/s' },
 ];
 
-/** Rates the simulated board offers (Hz). Any rate in [1, 1000] is accepted by `setRate`. */
-export const SIM_RATES_HZ: readonly number[] = [25, 50, 62.5, 100, 104, 119, 200];
-
 export interface MotionModelOptions {
   /** Seed for everything random (person, sensor unit, episodes, noise). Default 1. */
   seed?: number;

@@ -48,22 +48,6 @@ export function randomPerson(rng: Rng): PersonProfile {
   };
 }
 
-/** An average person, for demos and tests that want no variation. */
-export const TYPICAL_PERSON: PersonProfile = {
-  amplitude: 1,
-  tempo: 1,
-  handedness: 1,
-  holdYaw: 0,
-  holdPitch: 0,
-  holdRoll: 0,
-  tremor: 0.1,
-  tremorHz: 10,
-  swayDeg: 0.8,
-  circlePlaneTilt: 0,
-  shakeElevation: 0,
-  wristDeg: 10,
-};
-
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }

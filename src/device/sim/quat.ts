@@ -6,8 +6,6 @@
 export type Vec3 = [number, number, number];
 export type Quat = [number, number, number, number];
 
-export const IDENTITY: Readonly<Quat> = [1, 0, 0, 0];
-
 export function qmul(a: Readonly<Quat>, b: Readonly<Quat>): Quat {
   return [
     a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3],

@@ -20,7 +20,7 @@ import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { buildModelSlotImage, buildSlotPayload } from '../protocol/model-slot.ts';
-import { SLOT } from '../protocol/ids.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { SLOT_REFUSALS, SlotInference } from './sim-inference.ts';
 

@@ -12,6 +12,7 @@
 import { isStudioError } from '../../core/errors.ts';
 import { decodeImpulseDescriptor, DESCRIPTOR_LIMITS, type ImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { planArena } from '../../ml/export/estimate.ts';
+import { argmax } from '../../ml/metrics/argmax.ts';
 import { runtimeInvokeMicros } from './runtime-firmware.ts';
 import { roundHalfAway } from '../../ml/tflite/fixed-point.ts';
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
@@ -310,9 +311,7 @@ export class SlotInference implements InferenceHook {
       }
       scores = Array.from(interp.invokeFloat(f).subarray(0, MAX_CLASSES));
     }
-    let best = 0;
-    for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
     this.runs++;
-    return { labelIndex: best, scores, timingUs: this.timing };
+    return { labelIndex: argmax(scores), scores, timingUs: this.timing };
   }
 }

@@ -5,19 +5,9 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import { findBoardByUsb, type BoardDef } from '../boards/index.ts';
+import { USB_VENDORS } from '../boards/usb-vendors.ts';
 import { WebSerialTransport } from './webserial-transport.ts';
 import { errorName, type SerialLike, type SerialPortLike } from './serial-api.ts';
-
-export const USB_VENDORS: { vendorId: number; name: string }[] = [
-  { vendorId: 0x2341, name: 'Arduino' },
-  { vendorId: 0x2e8a, name: 'Raspberry Pi' },
-  { vendorId: 0x303a, name: 'Espressif' },
-  { vendorId: 0x239a, name: 'Adafruit' },
-  { vendorId: 0x2886, name: 'Seeed' },
-  { vendorId: 0x1a86, name: 'WCH (CH340/CH9102)' },
-  { vendorId: 0x10c4, name: 'Silicon Labs (CP210x)' },
-  { vendorId: 0x0403, name: 'FTDI' },
-];
 
 export const SERIAL_FILTERS = USB_VENDORS.map((v) => ({ usbVendorId: v.vendorId }));
 

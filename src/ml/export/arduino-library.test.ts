@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { isStudioError } from '../../core/errors.ts';
-import { fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
+import { fixtureInputs, mulberry32 } from '../quantize/test-support/fixtures.ts';
 import type { FloatModel } from '../float-model.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { arduinoLibraryName, IMU_ARDUINO_LIBRARIES, makeArduinoLibraryZip, TFLM_ARDUINO_LIBRARY } from './arduino-library.ts';
 import { cFloat } from './c-header.ts';
-import { testImpulse } from './fixtures.ts';
+import { testImpulse } from './test-support/fixtures.ts';
 
 /** 3 axes × (5 + 8 bins) spectral features → dense 4. */
 function spectralModel(): FloatModel {

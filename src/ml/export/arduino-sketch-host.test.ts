@@ -17,9 +17,9 @@ import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { windowFrames, windowStarts } from '../../dsp/windowing.ts';
 import type { FloatModel } from '../float-model.ts';
 import { computeInputNormalization, standardizeFeatures } from '../models/input-normalization.ts';
-import { mulberry32 } from '../quantize/fixtures.ts';
+import { mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
-import { ARDUINO_HOST_HEADERS, ARDUINO_HOST_MAIN } from './arduino-host-stubs.ts';
+import { ARDUINO_HOST_HEADERS, ARDUINO_HOST_MAIN } from './test-support/arduino-host-stubs.ts';
 import { makeArduinoLibraryFiles, type ArduinoLibraryInput } from './arduino-library.ts';
 import { quantizeFeatures } from './impulse-descriptor.ts';
 

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
-import { denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
+import { denseFixture, fixtureInputs } from '../quantize/test-support/fixtures.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { cFloat, cString, makeCHeader } from './c-header.ts';
-import { testImpulse } from './fixtures.ts';
+import { testImpulse } from './test-support/fixtures.ts';
 
 describe('makeCHeader', () => {
   const fm = denseFixture();

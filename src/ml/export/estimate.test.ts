@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
-import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
+import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from '../quantize/quantize.ts';
 import { readTflite } from '../tflite/reader.ts';
 import { TARGETS, estimateDeployment, planArena } from './estimate.ts';

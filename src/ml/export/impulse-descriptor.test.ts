@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
 import type { ImpulseConfig, ParamValue } from '../../core/impulse.ts';
-import { crc32 } from '../../device/protocol/crc.ts';
-import { SLOT } from '../../device/protocol/ids.ts';
+import { crc32 } from '../../core/crc.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import { decodeImpulseDescriptor, describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor, quantizeFeatures } from './impulse-descriptor.ts';
 
 function impulse(block: ImpulseConfig['dsp']['block'], params: Record<string, ParamValue>, axes = ['accX', 'accY', 'accZ'], hz = 104): ImpulseConfig {

@@ -27,8 +27,8 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import type { ImpulseConfig, InputNormalization, QuantParams } from '../../core/impulse.ts';
-import { crc32 } from '../../device/protocol/crc.ts';
-import { SLOT } from '../../device/protocol/ids.ts';
+import { crc32 } from '../../core/crc.ts';
+import { SLOT } from '../../core/slot-layout.ts';
 import { resolveParams } from '../../dsp/block.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { strideFrames, windowFrames } from '../../dsp/windowing.ts';

@@ -11,6 +11,7 @@
  * Latency = time the result is ready − arrival time of the newest frame in the window.
  */
 import { StudioError } from '../../core/errors.ts';
+import { argmax } from '../metrics/argmax.ts';
 
 export interface LiveClassifierOptions {
   windowFrames: number;
@@ -117,12 +118,8 @@ export class LiveClassifier {
     const k = labels.length;
     const smoothed = new Float32Array(k);
     for (const h of this.history) for (let j = 0; j < k; j++) smoothed[j] += h[j] / this.history.length;
-    let top = 0;
-    let best = 0;
-    for (let j = 0; j < k; j++) {
-      if (probs[j] > probs[top]) top = j;
-      if (smoothed[j] > smoothed[best]) best = j;
-    }
+    const top = argmax(probs);
+    const best = argmax(smoothed);
     const { threshold, hysteresis } = this.o;
     if (this.current !== null && smoothed[this.current] < threshold - hysteresis) this.current = null;
     if (smoothed[best] >= threshold && (this.current === null || (best !== this.current && smoothed[best] >= smoothed[this.current] + hysteresis))) {

@@ -6,6 +6,7 @@
  * order; when an uncertain threshold is set, an extra last column counts "uncertain" predictions
  * (they count as wrong for accuracy and recall, and are not a prediction of any class for precision).
  */
+import { argmaxRow } from './argmax.ts';
 export interface ClassMetrics {
   precision: number;
   recall: number;
@@ -32,16 +33,8 @@ export function argmaxRows(probs: Float32Array | number[], k: number, uncertainT
   const n = Math.floor(probs.length / k);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    let bi = 0;
-    let bv = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const v = probs[i * k + j];
-      if (v > bv) {
-        bv = v;
-        bi = j;
-      }
-    }
-    out[i] = bv < uncertainThreshold ? UNCERTAIN : bi;
+    const bi = argmaxRow(probs, i, k);
+    out[i] = probs[i * k + bi] < uncertainThreshold ? UNCERTAIN : bi;
   }
   return out;
 }

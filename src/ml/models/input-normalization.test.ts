@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
-import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/fixtures.ts';
+import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/test-support/fixtures.ts';
 import type { FloatModel } from '../float-model.ts';
 import { channelPeriod, checkNormalization, computeInputNormalization, perElementNormalization, standardizeFeatures } from './input-normalization.ts';
 

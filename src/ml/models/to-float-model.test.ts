@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isStudioError } from '../../core/errors.ts';
 import { useBackend } from '../train/backend.ts';
 import { predictProbs } from '../train/trainer.ts';
-import { sineWindows, blobs } from '../train/synthetic.ts';
+import { sineWindows, blobs } from '../train/test-support/synthetic.ts';
 import { buildClassifier } from './build-model.ts';
 import { floatForward } from '../quantize/float-forward.ts';
 import { toFloatModel, transposeConv, transposeDense } from './to-float-model.ts';

@@ -1,18 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { isStudioError } from '../../core/errors.ts';
+import { argmax } from '../metrics/argmax.ts';
 import type { FloatModel } from '../float-model.ts';
 import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { TensorType } from '../tflite/schema.ts';
 import { floatForward } from './float-forward.ts';
-import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs } from './fixtures.ts';
+import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs } from './test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from './quantize.ts';
 import { int8Params } from './range-estimator.ts';
 
-const argmax = (a: ArrayLike<number>) => {
-  let b = 0;
-  for (let i = 1; i < a.length; i++) if (a[i] > a[b]) b = i;
-  return b;
-};
 
 /** A model with weights set by hand: class k fires when feature k is the largest. */
 function handModel(): FloatModel {

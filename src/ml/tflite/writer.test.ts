@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPath } from '../../../tests/helpers/shared.ts';
 import { isStudioError } from '../../core/errors.ts';
-import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
+import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs, mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { quantizeModel, toFloatTflite } from '../quantize/quantize.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import { Int8Interpreter } from './interpreter.ts';

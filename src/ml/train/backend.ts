@@ -70,13 +70,6 @@ export async function useBackend(name: string, timeoutMs = 15000): Promise<boole
   }
 }
 
-/** Backends that are registered and initialise here, in the given order of preference. */
-export async function availableBackends(candidates: BackendName[] = ['wasm', 'webgl', 'cpu']): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of candidates) if (await useBackend(c)) out.push(c);
-  return out;
-}
-
 export interface ProbeSpec {
   learn: LearnConfig;
   inputShape: number[];

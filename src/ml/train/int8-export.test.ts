@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import type { FloatModel } from '../float-model.ts';
-import { conv1dFixture, fixtureInputs, mulberry32 } from '../quantize/fixtures.ts';
+import { argmax } from '../metrics/argmax.ts';
+import { conv1dFixture, fixtureInputs, mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { floatForward } from '../quantize/float-forward.ts';
 import { standardizeFeatures } from '../models/input-normalization.ts';
 import { exportTflite, runTflite } from './int8-export.ts';
 
-const argmax = (a: ArrayLike<number>) => Array.prototype.indexOf.call(a, Math.max(...Array.from(a))) as number;
 
 /**
  * A random dense classifier over standardised inputs (`base`, classes balanced; as the trainer makes

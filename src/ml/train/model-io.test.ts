@@ -4,7 +4,7 @@ import { buildClassifier } from '../models/build-model.ts';
 import { useBackend } from './backend.ts';
 import { loadModel, saveModel } from './model-io.ts';
 import { predictProbs } from './trainer.ts';
-import { sineWindows } from './synthetic.ts';
+import { sineWindows } from './test-support/synthetic.ts';
 
 describe('model save / load', () => {
   beforeAll(async () => {

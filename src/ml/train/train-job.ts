@@ -11,6 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ImpulseConfig } from '../../core/impulse.ts';
 import type { RawRecording } from '../../data/sample.ts';
+import { argmaxRow } from '../metrics/argmax.ts';
 import { metricsFromProbs, type ClassificationMetrics, type ClassMetrics } from '../metrics/classification.ts';
 import { anomalyToJson, type AnomalyModel } from '../models/anomaly.ts';
 import { toFloatModel } from '../models/to-float-model.ts';
@@ -107,12 +108,6 @@ export interface TrainedImpulse {
 
 export function publicMetrics(m: ClassificationMetrics): PublicMetrics {
   return { accuracy: m.accuracy, confusion: m.confusion, per_class: m.per_class };
-}
-
-function argmaxRow(p: Float32Array, i: number, k: number): number {
-  let b = 0;
-  for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + b]) b = j;
-  return b;
 }
 
 /** int8 against float TFLite over raw feature rows (standardised with the impulse's normalization). */

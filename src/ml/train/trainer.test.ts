@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { TrainingSettings } from '../../core/impulse.ts';
 import { isStudioError } from '../../core/errors.ts';
 import { predictProbs, stratifiedHoldout, classWeights, trainClassifier, type EpochLog } from './trainer.ts';
-import { blobs, sineWindows } from './synthetic.ts';
+import { blobs, sineWindows } from './test-support/synthetic.ts';
 import { useBackend, chooseBackend } from './backend.ts';
 import { metricsFromProbs } from '../metrics/classification.ts';
 

@@ -4,6 +4,7 @@
  * class differs. Also the issue-7 bound check. DOM-free core module.
  */
 import { StudioError } from '../../core/errors.ts';
+import { argmax } from '../metrics/argmax.ts';
 
 export interface Agreement {
   rows: number;
@@ -16,13 +17,6 @@ export interface Agreement {
   topMismatch: number;
   /** Indices of rows with a different arg-max (first 20). */
   topMismatchRows: number[];
-}
-
-/** Index of the largest value; the first one on ties (as TFLite Micro examples and our metrics do). */
-export function argmax(a: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
-  return best;
 }
 
 /** Compares row by row; `tol` is the allowed |a − b| before a value counts as differing. */

@@ -2,7 +2,7 @@
  * Long Data-step operations and their progress: import (parse → preview → commit), export, dataset
  * health. The work runs in the data worker; this holds what the components show. UI module.
  */
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, StudioError } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import { fmtBytes } from '../../data/io/limits.ts';
 import { callback, dataWorker, type CommitOptions, type CommitResult, type ExportKind, type FileInput, type HealthResult, type PreviewInfo } from '../../workers/data-client.ts';
@@ -102,7 +102,7 @@ class DataOps {
         };
       }
     } catch (e) {
-      if (e instanceof StudioError && e.code === 'cancelled') this.message = { kind: 'info', text: 'Import cancelled; nothing was stored.' };
+      if (isCancelled(e)) this.message = { kind: 'info', text: 'Import cancelled; nothing was stored.' };
       else this.message = { kind: 'error', text: `Import failed: ${describe(e)} Nothing was stored.` };
     } finally {
       this.parsing = null;

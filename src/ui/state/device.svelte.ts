@@ -11,7 +11,7 @@ import type { DeviceClient } from '../../device/protocol/client.ts';
 import type { InfoMsg } from '../../device/protocol/messages.ts';
 import type { Transport } from '../../device/transport.ts';
 import type { SensorAxis } from '../../data/sample.ts';
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, StudioError } from '../../core/errors.ts';
 import { notices } from './notices.svelte.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
@@ -132,7 +132,7 @@ class DeviceState {
       this.status = 'disconnected';
       this.lastError = e instanceof StudioError ? e.describe() : String(e);
       if (e instanceof StudioError && e.code === 'rate-unknown') this.needsRate = true;
-      if (!(e instanceof StudioError && e.code === 'cancelled')) notices.error(e, 'Could not connect');
+      if (!isCancelled(e)) notices.error(e, 'Could not connect');
     }
   }
 

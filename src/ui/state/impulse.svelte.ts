@@ -8,7 +8,7 @@
  */
 import type { DspBlockId, ImpulseConfig, ParamValue, WindowingConfig } from '../../core/impulse.ts';
 import type { Progress } from '../../core/progress.ts';
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, shownError, StudioError, type ShownError } from '../../core/errors.ts';
 import type { SampleMeta } from '../../data/sample.ts';
 import type { ProjectRecord } from '../../data/store/schema.ts';
 import type { DspBlock, ParamSchema } from '../../dsp/block.ts';
@@ -25,20 +25,6 @@ import { studio } from './studio.svelte.ts';
 
 /** The sample the feature explorer asked to open (and where), for the Data step. */
 export const focusSampleId = $state<{ value: string | null; startMs: number | null }>({ value: null, startMs: null });
-
-export interface ShownError {
-  message: string;
-  remedy: string;
-}
-
-export function shownError(e: unknown): ShownError {
-  if (e instanceof StudioError) return { message: e.message, remedy: e.remedy };
-  return { message: e instanceof Error ? e.message : String(e), remedy: '' };
-}
-
-function isCancel(e: unknown): boolean {
-  return e instanceof StudioError && e.code === 'cancelled';
-}
 
 /** What the samples of a project say about a sensible impulse. */
 export interface DatasetFacts {
@@ -334,7 +320,7 @@ export class ImpulseState {
       if (this.genJob === jobId && this.projectId === p.id) this.result = res;
     } catch (e) {
       if (this.genJob !== jobId) return;
-      if (isCancel(e)) notices.info('Feature generation was cancelled; features computed so far are cached.', 'Cancelled');
+      if (isCancelled(e)) notices.info('Feature generation was cancelled; features computed so far are cached.', 'Cancelled');
       else this.genError = shownError(e);
     } finally {
       if (this.genJob === jobId) {
@@ -358,7 +344,7 @@ export class ImpulseState {
       const res = await dspWorker().autotune(jobId, p.id, $state.snapshot(this.windowing) as WindowingConfig);
       if (this.tuneJob === jobId) this.tune = res;
     } catch (e) {
-      if (this.tuneJob === jobId && !isCancel(e)) this.tuneError = shownError(e);
+      if (this.tuneJob === jobId && !isCancelled(e)) this.tuneError = shownError(e);
     } finally {
       if (this.tuneJob === jobId) this.tuneJob = null;
     }

@@ -1,5 +1,5 @@
 /** Messages shown to the person: errors with a remedy, confirmations, undo offers. UI module. */
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, StudioError } from '../../core/errors.ts';
 
 export interface Notice {
   id: number;
@@ -27,7 +27,7 @@ class Notices {
 
   error(e: unknown, title = 'Something went wrong'): void {
     if (e instanceof StudioError) {
-      if (e.code === 'cancelled') return;
+      if (isCancelled(e)) return;
       this.push({ kind: 'error', title, text: e.describe() });
     } else {
       this.push({ kind: 'error', title, text: e instanceof Error ? e.message : String(e) });

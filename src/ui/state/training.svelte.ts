@@ -5,7 +5,7 @@
  * module holds small results only. UI module.
  */
 import type { ImpulseConfig, LearnBlockId, LearnConfig, TrainingSettings } from '../../core/impulse.ts';
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, StudioError } from '../../core/errors.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
 import { DEFAULT_CONV1D_LEARN, DEFAULT_LEARN, DEFAULT_TRAINING, defaultImpulse } from '../../ml/defaults.ts';
 import { ANOMALY_DEFAULTS, anomalyParams, conv1dParams, denseParams } from '../../ml/models/learn-params.ts';
@@ -260,7 +260,7 @@ export class TrainingState {
       const acc = res.metrics.float?.accuracy;
       notices.push({ kind: 'success', title: `Model ${res.name} trained`, text: acc !== undefined ? `Test accuracy ${(acc * 100).toFixed(1)} % (per window). It is now the current model.` : 'Saved as the current model.' });
     } catch (e) {
-      if (e instanceof StudioError && e.code === 'cancelled') {
+      if (isCancelled(e)) {
         this.error = null;
         notices.info('Training was cancelled; nothing was saved.');
       } else {

@@ -10,7 +10,7 @@ import { readTflite } from '../../../src/ml/tflite/reader.ts';
 import { useBackend } from '../../../src/ml/train/backend.ts';
 import { runTflite } from '../../../src/ml/train/int8-export.ts';
 import { trainImpulse } from '../../../src/ml/train/train-job.ts';
-import { argmax } from '../../../src/ml/verify/int8-agreement.ts';
+import { argmax } from '../../../src/ml/metrics/argmax.ts';
 import type { BlockSpec, DatasetSpec } from './trained-cases.ts';
 
 export interface AccuracyCase {

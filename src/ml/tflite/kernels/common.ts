@@ -76,12 +76,6 @@ export function computePadding(padding: number, stride: number, dilation: number
   return Math.floor(total / 2);
 }
 
-/** TFLite ComputeOutSize. */
-export function computeOutSize(padding: number, inSize: number, filterSize: number, stride: number, dilation: number): number {
-  const eff = (filterSize - 1) * dilation + 1;
-  return padding === Padding.SAME ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - eff) / stride);
-}
-
 /** Per-output-channel (multiplier, shift) from float32 scales, as TFLM's prepare computes them. */
 export function perChannelMultipliers(inp: RtTensor, filter: RtTensor, out: RtTensor, channels: number): { mult: Int32Array; shift: Int32Array } {
   const mult = new Int32Array(channels);

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOARDS } from '../../device/boards/index.ts';
+import { BOARDS } from '../device/boards/index.ts';
 import { firmwareGeneratedFiles, makeBoardSlotsHeader } from './firmware-sources.ts';
-import { DSP_CPP_KERNELS } from './templates/dsp-cpp.ts';
+import { DSP_CPP_KERNELS } from '../ml/export/templates/dsp-cpp.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('firmware sources generated from TypeScript', () => {
   it('are committed up to date (node firmware/tools/gen-firmware.mjs)', () => {

@@ -1,7 +1,7 @@
 /**
  * A fixed impulse configuration for export tests and the benchmark. DOM-free core module.
  */
-import type { ImpulseConfig } from '../../core/impulse.ts';
+import type { ImpulseConfig } from '../../../core/impulse.ts';
 
 /** 2 s windows at 104 Hz over three accelerometer axes, spectral features (fft 16), four labels. */
 export function testImpulse(): ImpulseConfig {

@@ -1,7 +1,7 @@
 /**
  * Small synthetic datasets for tests and benchmarks (seeded). DOM-free core module.
  */
-import { createRng } from './rng.ts';
+import { createRng } from '../rng.ts';
 
 /** K gaussian blobs in `dim` features, separable (class k shifts features j ≡ k mod K by `sep`). */
 export function blobs(n: number, dim: number, k: number, seed: number, sep = 2): { x: Float32Array; y: Int32Array } {

@@ -3,8 +3,8 @@
  * fake model runner — so a TypeScript DeviceCore set up with it must answer byte for byte like the
  * C++ program. The simulated board may use the fake IMU as a deterministic test signal. DOM-free core module.
  */
-import { DeviceCore, type DeviceSensor, type InferenceHook } from './device-core.ts';
-import type { FlashMemory } from './model-slot.ts';
+import { DeviceCore, type DeviceSensor, type InferenceHook } from '../device-core.ts';
+import type { FlashMemory } from '../model-slot.ts';
 
 export const TWIN_BOARD = 'TinyML host twin';
 export const TWIN_FIRMWARE_VERSION = '0.1.0';

@@ -2,8 +2,8 @@
  * Self-made float models with fixed, seeded weights and matching synthetic inputs, for tests, the
  * benchmark and the TFLite runtime check (no training or shared data needed). DOM-free core module.
  */
-import { gaussian, mulberry32 } from '../../core/prng.ts';
-import type { Activation, FloatLayer, FloatModel } from '../float-model.ts';
+import { gaussian, mulberry32 } from '../../../core/prng.ts';
+import type { Activation, FloatLayer, FloatModel } from '../../float-model.ts';
 
 /** Re-exported for the tests, bench and e2e spec that build inputs from it (src/core/prng.ts). */
 export { mulberry32 };

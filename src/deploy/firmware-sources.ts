@@ -5,9 +5,9 @@
  * firmware/tools/gen-firmware.mjs writes them; firmware-sources.test.ts fails when they are stale.
  * DOM-free core module.
  */
-import { BOARDS } from '../../device/boards/index.ts';
-import type { BoardDef } from '../../device/boards/board.ts';
-import { makeFirmwareDspHeader } from './templates/dsp-cpp.ts';
+import { BOARDS } from '../device/boards/index.ts';
+import type { BoardDef } from '../device/boards/board.ts';
+import { makeFirmwareDspHeader } from '../ml/export/templates/dsp-cpp.ts';
 
 export interface GeneratedFile {
   /** Path relative to the repository root. */
