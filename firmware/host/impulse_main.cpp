@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   imu.name = "imu";
   imu.axisCount = 6;
   const char* names[6] = {"accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ"};
-  for (int a = 0; a < 6; a++) imu.axes[a] = {names[a], a < 3 ? "g" : "dps"};
+  for (int a = 0; a < 6; a++) imu.axes[a] = {names[a], a < 3 ? "m/s2" : "deg/s"};
 
   ImpulseRunner runner;
   const char* err = runner.load(flash, h.length, imu);

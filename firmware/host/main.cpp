@@ -90,7 +90,7 @@ class FakeImu : public Sensor {
     d_.name = "imu";
     d_.axisCount = axes;
     const char* names[9] = {"accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ", "magX", "magY", "magZ"};
-    const char* units[3] = {"g", "dps", "uT"};
+    const char* units[3] = {"m/s2", "deg/s", "uT"};  // the runtime firmware's units (board_imu.cpp)
     const float perUnit[3] = {4096.0f, 16.0f, 64.0f};
     for (int a = 0; a < axes; a++) {
       d_.axes[a].name = names[a];

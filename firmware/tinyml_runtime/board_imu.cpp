@@ -16,13 +16,33 @@
 #endif
 
 namespace {
+// Units are the studio's (those its simulated board and demo project record): acceleration in m/s2,
+// rotation in deg/s. Every IMU below converts its raw int16 reading in float32, in this order:
+//   acc = (float)raw / LSB_per_g * 9.80665f        gyr = (float)raw / LSB_per_dps
+// with the datasheet sensitivity at the configured range (+-4 g, +-2000 dps): MPU6050 8192 LSB/g and
+// 16.4 LSB/(deg/s); ST LSM6DS3/LSM9DS1 0.122 mg/LSB (LSB_per_g = 1 / 0.000122f) and 70 mdps/LSB
+// (LSB_per_dps = 1 / 0.070f). Each step rounds to float32, so a host reproduces the value bit for bit.
+// Library-driven IMUs (BMI270, LSM6DSOX) hand over floats in g and deg/s: acc = g * 9.80665f.
+constexpr float kStandardGravity = 9.80665f;  // m/s2 per g
+inline float acc_ms2(int16_t raw, float lsbPerG) { return (float)raw / lsbPerG * kStandardGravity; }
+inline float gyr_dps(int16_t raw, float lsbPerDps) { return (float)raw / lsbPerDps; }
+constexpr float kMpuLsbPerG = 8192.0f;
+constexpr float kMpuLsbPerDps = 16.4f;
+constexpr float kStLsbPerG = 1.0f / 0.000122f;
+constexpr float kStLsbPerDps = 1.0f / 0.070f;
+
+// INT16 streams, counts per unit: 4096 counts per g (an int16 spans +-8 g) expressed per m/s2, and
+// 16 counts per deg/s (+-2048 deg/s).
+constexpr float kInt16PerMs2 = 4096.0f / kStandardGravity;
+constexpr float kInt16PerDps = 16.0f;
+
 void fill_desc(tml::SensorDesc& d, uint32_t rate, float accPerUnit, float gyrPerUnit) {
   static const char* names[6] = {"accX", "accY", "accZ", "gyrX", "gyrY", "gyrZ"};
   d.name = "imu";
   d.axisCount = 6;
   for (int a = 0; a < 6; a++) {
     d.axes[a].name = names[a];
-    d.axes[a].units = a < 3 ? "g" : "dps";
+    d.axes[a].units = a < 3 ? "m/s2" : "deg/s";
     d.int16PerUnit[a] = a < 3 ? accPerUnit : gyrPerUnit;
   }
   // Sampling rates offered (mHz): the sampler polls the IMU, whose own output rate is >= 104 Hz.
@@ -59,7 +79,7 @@ int16_t be16(const uint8_t* p) { return (int16_t)((p[0] << 8) | p[1]); }
 // ST LSM6DS3 / LSM6DS3TR-C / LSM6DSL family over registers: 104 Hz, ±4 g, ±2000 dps.
 class Lsm6ds3 : public tml::Sensor {
  public:
-  Lsm6ds3(TwoWire& w, uint8_t addr) : w_(w), a_(addr) { fill_desc(d_, 50000, 4096.0f, 16.0f); }
+  Lsm6ds3(TwoWire& w, uint8_t addr) : w_(w), a_(addr) { fill_desc(d_, 50000, kInt16PerMs2, kInt16PerDps); }
   static bool probe(TwoWire& w, uint8_t addr) {
     uint8_t id = rd(w, addr, 0x0F);
     return id == 0x69 || id == 0x6A || id == 0x6C;
@@ -73,8 +93,8 @@ class Lsm6ds3 : public tml::Sensor {
   void read(uint64_t, float* out) override {
     uint8_t b[12];
     if (!burst(w_, a_, 0x22, b, 12)) return;  // OUTX_L_G .. OUTZ_H_XL
-    for (int i = 0; i < 3; i++) out[3 + i] = le16(b + 2 * i) * 0.070f;     // 70 mdps/LSB
-    for (int i = 0; i < 3; i++) out[i] = le16(b + 6 + 2 * i) * 0.000122f;  // 0.122 mg/LSB
+    for (int i = 0; i < 3; i++) out[3 + i] = gyr_dps(le16(b + 2 * i), kStLsbPerDps);  // 70 mdps/LSB
+    for (int i = 0; i < 3; i++) out[i] = acc_ms2(le16(b + 6 + 2 * i), kStLsbPerG);      // 0.122 mg/LSB
   }
 
  private:
@@ -86,7 +106,7 @@ class Lsm6ds3 : public tml::Sensor {
 // InvenSense MPU6050 over registers: ±4 g, ±2000 dps.
 class Mpu6050 : public tml::Sensor {
  public:
-  explicit Mpu6050(TwoWire& w) : w_(w) { fill_desc(d_, 50000, 4096.0f, 16.0f); }
+  explicit Mpu6050(TwoWire& w) : w_(w) { fill_desc(d_, 50000, kInt16PerMs2, kInt16PerDps); }
   static bool probe(TwoWire& w) { return rd(w, 0x68, 0x75) == 0x68; }
   bool init() {
     wr(w_, 0x68, 0x6B, 0x00);  // wake up
@@ -99,8 +119,8 @@ class Mpu6050 : public tml::Sensor {
   void read(uint64_t, float* out) override {
     uint8_t b[14];
     if (!burst(w_, 0x68, 0x3B, b, 14)) return;
-    for (int i = 0; i < 3; i++) out[i] = be16(b + 2 * i) / 8192.0f;
-    for (int i = 0; i < 3; i++) out[3 + i] = be16(b + 8 + 2 * i) / 16.4f;
+    for (int i = 0; i < 3; i++) out[i] = acc_ms2(be16(b + 2 * i), kMpuLsbPerG);
+    for (int i = 0; i < 3; i++) out[3 + i] = gyr_dps(be16(b + 8 + 2 * i), kMpuLsbPerDps);
   }
 
  private:
@@ -112,7 +132,7 @@ class Mpu6050 : public tml::Sensor {
 // Nano 33 BLE Sense Rev1: LSM9DS1 accel/gyro at 0x6B on Wire1: 119 Hz, ±4 g, ±2000 dps.
 class Lsm9ds1 : public tml::Sensor {
  public:
-  Lsm9ds1() { fill_desc(d_, 50000, 4096.0f, 16.0f); }
+  Lsm9ds1() { fill_desc(d_, 50000, kInt16PerMs2, kInt16PerDps); }
   static bool probe() { return rd(INTERNAL_WIRE, 0x6B, 0x0F) == 0x68; }
   bool init() {
     wr(INTERNAL_WIRE, 0x6B, 0x10, 0x78);  // CTRL_REG1_G: 119 Hz, 2000 dps
@@ -123,9 +143,9 @@ class Lsm9ds1 : public tml::Sensor {
   void read(uint64_t, float* out) override {
     uint8_t b[6];
     if (burst(INTERNAL_WIRE, 0x6B, 0x28, b, 6))
-      for (int i = 0; i < 3; i++) out[i] = le16(b + 2 * i) * 0.000122f;
+      for (int i = 0; i < 3; i++) out[i] = acc_ms2(le16(b + 2 * i), kStLsbPerG);
     if (burst(INTERNAL_WIRE, 0x6B, 0x18, b, 6))
-      for (int i = 0; i < 3; i++) out[3 + i] = le16(b + 2 * i) * 0.070f;
+      for (int i = 0; i < 3; i++) out[3 + i] = gyr_dps(le16(b + 2 * i), kStLsbPerDps);
   }
 
  private:
@@ -137,11 +157,13 @@ class Lsm9ds1 : public tml::Sensor {
 // Library-driven IMU (BMI270 on Nano 33 BLE Sense Rev2, LSM6DSOX on Nano RP2040 Connect).
 class LibraryImu : public tml::Sensor {
  public:
-  LibraryImu() { fill_desc(d_, 50000, 4096.0f, 16.0f); }
+  LibraryImu() { fill_desc(d_, 50000, kInt16PerMs2, kInt16PerDps); }
   const tml::SensorDesc& desc() const override { return d_; }
   void read(uint64_t, float* out) override {
     float x, y, z;
-    if (IMU.accelerationAvailable() && IMU.readAcceleration(x, y, z)) { acc_[0] = x; acc_[1] = y; acc_[2] = z; }
+    if (IMU.accelerationAvailable() && IMU.readAcceleration(x, y, z)) {  // g -> m/s2
+      acc_[0] = x * kStandardGravity; acc_[1] = y * kStandardGravity; acc_[2] = z * kStandardGravity;
+    }
     if (IMU.gyroscopeAvailable() && IMU.readGyroscope(x, y, z)) { gyr_[0] = x; gyr_[1] = y; gyr_[2] = z; }
     for (int i = 0; i < 3; i++) { out[i] = acc_[i]; out[3 + i] = gyr_[i]; }
   }

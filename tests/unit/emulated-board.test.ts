@@ -14,10 +14,11 @@ import { MsgType, NackCode, SampleFormat, ModelState } from '../../src/device/pr
 import { encodeModelBegin, encodeModelData, encodeSetRate, encodeStartStream, maxFramesPerBatch, type InferenceMsg } from '../../src/device/protocol/messages.ts';
 import { uploadModel } from '../../src/device/protocol/model-upload.ts';
 import { SlotInference } from '../../src/device/sim/sim-inference.ts';
+import { IMU_AXES } from '../../src/device/sim/motion-model.ts';
 import { crc32 } from '../../src/core/crc.ts';
 import { createEmulatedBoard, type EmulatedBoard } from '../support/rp2040/board.ts';
 import { NorFlash } from '../support/rp2040/nor-flash.ts';
-import { ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, quantiseAccel, quantiseGyro } from '../support/rp2040/imu.ts';
+import { ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, quantiseAccel, quantiseGyro, STANDARD_GRAVITY } from '../support/rp2040/imu.ts';
 import { buildFlatten, buildImpulses, makeRecording, type BuiltImpulse } from '../support/rp2040/impulses.ts';
 import { bootromSourcesHash, loadBootrom, loadBootromRecord, loadFirmware, sha256 } from '../support/rp2040/node-loader.ts';
 
@@ -109,10 +110,14 @@ const record = 'missing' in fw ? {} : (fw.record as { firmwareVersion?: string; 
 const RATE_HZ = 50;
 const recording = makeRecording(RATE_HZ * 40, RATE_HZ);
 
-/** The firmware's float for a raw MPU6050 reading (board_imu.cpp divides by the full-scale LSB). */
+/**
+ * The firmware's float for a raw MPU6050 reading, in float32 as board_imu.cpp computes it:
+ * acceleration raw / LSB_per_g × 9.80665 (m/s²), rotation raw / LSB_per_dps (deg/s).
+ */
 function expectedFrame(i: number, afs: number, fs: number): number[] {
   const out: number[] = [];
-  for (let a = 0; a < 3; a++) out.push(Math.fround(quantiseAccel(recording[i * 6 + a], afs) / ACCEL_LSB_PER_G[afs]));
+  const g = Math.fround(STANDARD_GRAVITY);
+  for (let a = 0; a < 3; a++) out.push(Math.fround(Math.fround(quantiseAccel(recording[i * 6 + a], afs) / ACCEL_LSB_PER_G[afs]) * g));
   for (let a = 0; a < 3; a++) out.push(Math.fround(quantiseGyro(recording[i * 6 + 3 + a], fs) / Math.fround(GYRO_LSB_PER_DPS[fs])));
   return out;
 }
@@ -175,6 +180,8 @@ describe.skipIf(!!missing)(`emulated RP2040 running the committed runtime image$
     expect(info.arenaCapacity).toBe(record.arenaBytes);
     expect(info.modelCapacity).toBe(record.slot!.size - 4096);
     expect(info.sensors[0].axes.map((a) => a.name)).toEqual(['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ']);
+    // the studio's units, named as the simulated board names them (a model trained there reads the same scale)
+    expect(info.sensors[0].axes.map((a) => a.units)).toEqual(IMU_AXES.map((a) => a.units));
     expect(info.sensors[0].ratesMilliHz).toEqual(record.rates);
     expect(info.sensors[0].currentRateMilliHz).toBe(RATE_HZ * 1000);
     expect(info.model.state).toBe(ModelState.EMPTY);

@@ -66,7 +66,8 @@ export interface CycleModel {
  * The committed RP2040 image's TFLite Micro (reference kernels, -O2, Cortex-M0+) in rp2040js cycles;
  * bench/rp2040-ops.bench.ts on image 8a056988… (2026-12-03). Float models are not measured. Checked
  * against the emulator's Invoke of the three test impulses (bench/rp2040-invoke-cycles.json): flatten
- * −4 %, spectral −4 %, 1-D conv +7 %. SOFTMAX is the least certain term: the int8 kernel skips the
+ * −4 %, spectral −4 %, 1-D conv +7 %; unchanged on image 2b2c0381… (firmware 0.3.1, same TFLM objects:
+ * −4.3 %, −4.0 %, +6.8 %). SOFTMAX is the least certain term: the int8 kernel skips the
  * exp of outputs far below the maximum, so its cost depends on the data (2.4–2.9 k cycles per element
  * in the probes; one window of a probe took 42 µs less than the others).
  */

@@ -88,11 +88,11 @@ function build(name: string, impulse: ImpulseConfig, hidden: (inputShape: number
   const axes = impulse.windowing.axes;
   const W = ctx.windowFrames;
   const S = Math.max(1, Math.round((impulse.windowing.strideMs / 1000) * impulse.windowing.frequencyHz));
-  // Representative windows from the recording (as firmware floats: g and dps).
+  // Representative windows from the recording (the firmware's units too: m/s² and deg/s).
   const total = recording.length / 6;
   const feats: Float32Array[] = [];
   for (let s = 0; s + W <= total && feats.length < 60; s += Math.max(1, Math.floor(W / 3))) {
-    feats.push(runner.run(selectAxes(toSensorUnits(recording.subarray(s * 6, (s + W) * 6)), axes)));
+    feats.push(runner.run(selectAxes(recording.subarray(s * 6, (s + W) * 6), axes)));
   }
   const raw = impulse.dsp.block === 'raw';
   const inputShape = raw ? [runner.dim / axes.length, axes.length] : [runner.dim];
@@ -133,11 +133,6 @@ function countMacs(fm: FloatModel): number {
     } else if (l.kind === 'maxpool1d' || l.kind === 'avgpool1d') len = Math.floor((len - l.poolSize) / l.stride) + 1;
   }
   return macs;
-}
-
-/** m/s² and deg/s → the firmware's units (g, dps) — only for calibration data, not for checks. */
-function toSensorUnits(frames: Float32Array): Float32Array {
-  return Float32Array.from(frames, (v, i) => (i % 6 < 3 ? v / 9.80665 : v));
 }
 
 /** The flatten impulse at a given sample rate (the descriptor carries the rate). */

@@ -16,7 +16,7 @@ export function fakeImuValue(index: number, axis: number): number {
 }
 
 const AXIS_NAMES = ['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ', 'magX', 'magY', 'magZ'];
-const AXIS_UNITS = ['g', 'dps', 'uT'];
+const AXIS_UNITS = ['m/s2', 'deg/s', 'uT']; // the runtime firmware's units (board_imu.cpp)
 const AXIS_PER_UNIT = [4096, 16, 64];
 
 /** The host build's fake IMU (`--axes N`, 1..9; 6 by default). */
