@@ -6,6 +6,7 @@
  * come from the manager's events. Also: waiting for the board after a flash (`reconnect`), the
  * 1200-baud touch on the released port, on-device classifications. DOM-free core module.
  */
+import { sleep } from '../core/clock.ts';
 import { StudioError, isStudioError } from '../core/errors.ts';
 import { boardById } from '../device/boards/index.ts';
 import type { ConnectionManager, ConnectOptions, DisconnectReason } from '../device/connection-manager.ts';
@@ -210,7 +211,7 @@ export class BoardConnection {
       while (!(first = await candidate())) {
         if (signal.aborted) throw new StudioError({ family: 'device', code: 'cancelled', message: 'Waiting for the board was cancelled.' });
         if (this.env.clock.now() - start + intervalMs > timeoutMs) return false;
-        await this.env.clock.sleep(intervalMs);
+        await sleep(this.env.clock, intervalMs);
       }
     }
     if (this.conn.sim) await this.conn.disconnect();

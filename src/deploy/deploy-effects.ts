@@ -2,6 +2,7 @@
  * What each step of the deploy flow tables does (src/deploy/flows/tables.ts): the effects, written
  * against `DeployEnv`, the view store and the board connection. DOM-free core module.
  */
+import { sleep } from '../core/clock.ts';
 import { StudioError, isStudioError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { crc32 } from '../core/crc.ts';
@@ -63,7 +64,7 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
     for (let i = 0; i < 20 && !signal.aborted; i++) {
       const d = ((await u?.getDevices()) ?? []).find((x) => !x.opened);
       if (d) return d;
-      await env.clock.sleep(250);
+      await sleep(env.clock, 250);
     }
     const d = await requestUsbBoard(u, { methods: [method], platform: env.platform() });
     if (!d) throw new StudioError({ family: 'flash', code: 'cancelled', message: 'No bootloader device was chosen.' });

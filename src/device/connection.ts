@@ -17,7 +17,7 @@ import { DeviceClient } from './protocol/client.ts';
 import { CsvLineParser, diagnoseCsv, type CsvReading } from './serial/csv-line-parser.ts';
 import { detectStream, RateMonitor, type StreamShape } from './serial/stream-detector.ts';
 import { defaultAxes } from './serial/axis-presets.ts';
-import { realClock, type Clock } from './sim/clock.ts';
+import { realClock, type Clock } from '../core/clock.ts';
 
 export interface ReadingBatch {
   /** Interleaved frames × axes. */

@@ -6,7 +6,7 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { SimIn, SimOut } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { DFU_CLASS, DFU_PROTOCOL_RUNTIME, DFU_SUBCLASS, DfuRequest, DfuState, encodeFunctionalDescriptor, encodeStatusReport } from './dfu-protocol.ts';
 
 export interface DfuRuntimeSimOptions {

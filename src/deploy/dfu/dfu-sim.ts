@@ -18,8 +18,8 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { BusModel, SimIn, SimOut } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
-import { VirtualClock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import {
   DFU_CLASS,
   DFU_PROTOCOL_DFU_MODE,
@@ -300,7 +300,7 @@ export class DfuSim extends SimUsbDevice {
 
   private waitBusy(): void {
     const now = this.clock.now();
-    if (now < this.busyUntil && this.clock instanceof VirtualClock) this.clock.advance(this.busyUntil - now);
+    if (now < this.busyUntil && this.clock instanceof VirtualClock) this.clock.spend(this.busyUntil - now);
   }
 
   private validDfuseCommand(d: Uint8Array): boolean {

@@ -8,8 +8,8 @@
  * `device-disconnected`.
  */
 import { StudioError } from '../../core/errors.ts';
-import type { Clock } from '../clock.ts';
-import { realClock, withTimeout } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { realClock, withTimeout } from '../../core/clock.ts';
 import type { UsbDevice, UsbInTransferResult, UsbOutTransferResult } from '../usb/usb-device.ts';
 import { findInterface, inBytes, openDevice } from '../usb/usb-device.ts';
 import { mapUsbError } from '../usb/webusb.ts';

@@ -16,7 +16,7 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { SimIn, SimOut, BusModel } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters, UsbDirection } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { MemoryFlash } from '../../device/protocol/model-slot.ts';
 import {
   decodeCommand,

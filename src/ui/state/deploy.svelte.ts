@@ -9,7 +9,7 @@
 import { StudioError } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
-import { realClock } from '../../deploy/clock.ts';
+import { realClock } from '../../core/clock.ts';
 import { boardInfo, type FlashBoardId, type FlashMethod } from '../../deploy/flash-plan.ts';
 import type { DeployFlowId } from '../../deploy/flows/tables.ts';
 import { DeploySession, shown, type DeployEnv, type DeployModel, type DeployView, type OpKind as SessionOpKind, type OpState, type Shown } from '../../deploy/session.ts';
