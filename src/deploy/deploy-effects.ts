@@ -3,7 +3,7 @@
  * against `DeployEnv`, the view store and the board connection. DOM-free core module.
  */
 import { sleep } from '../core/clock.ts';
-import { StudioError, isStudioError } from '../core/errors.ts';
+import { StudioError, isCancelled } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { crc32 } from '../core/crc.ts';
 import { uploadModel } from '../device/protocol/model-upload.ts';
@@ -121,7 +121,7 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
       try {
         ctx.port = await requestSerialPort(env.serial(), { anyPort: true });
       } catch (e) {
-        if (isStudioError(e, 'cancelled')) return { type: 'none' };
+        if (isCancelled(e)) return { type: 'none' };
         throw e;
       }
       return ok;

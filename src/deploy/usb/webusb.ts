@@ -3,7 +3,7 @@
  * DOMExceptions into StudioErrors with a remedy. DOM-free core module (the `navigator.usb` object is
  * passed in, so this runs in a worker, in Node tests and in the page alike).
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, isCancelled } from '../../core/errors.ts';
 import type { UsbDevice } from './usb-device.ts';
 import { usbId } from './usb-device.ts';
 import type { DeployMethod, UsbId } from '../../device/boards/board.ts';
@@ -130,11 +130,6 @@ function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** True for the error a user's "Cancel" in the chooser produces: the UI shows nothing. */
-export function isUsbCancel(e: unknown): boolean {
-  return e instanceof StudioError && e.family === 'flash' && e.code === 'cancelled';
-}
-
 /**
  * Maps anything WebUSB throws to a StudioError of family 'flash'. StudioErrors pass through.
  * Codes: cancelled, webusb-unsupported, device-disconnected, winusb-driver-missing,
@@ -208,7 +203,7 @@ export async function requestUsbBoard(usb: UsbLike | undefined, options: { metho
     return await usb.requestDevice({ filters: usbRequestFilters(options.methods) });
   } catch (e) {
     const err = mapUsbError(e, { stage: 'request', platform: options.platform });
-    if (isUsbCancel(err)) return null;
+    if (isCancelled(err)) return null; // the person closed the chooser: the UI shows nothing
     throw err;
   }
 }

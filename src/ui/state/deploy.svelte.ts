@@ -6,7 +6,7 @@
  * the app's one connection manager (`connection`, shared with the Device and Test steps).
  * UI module.
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, isCancelled } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
 import { realClock } from '../../core/clock.ts';
@@ -194,7 +194,7 @@ class DeployState {
       this.result = out.kind === 'anomaly' ? null : out;
       this.anomaly = out.kind === 'anomaly' ? out : null;
     } catch (e) {
-      if (!(e instanceof StudioError && e.code === 'cancelled')) this.exportError = shown(e);
+      if (!isCancelled(e)) this.exportError = shown(e);
     } finally {
       this.exporting = null;
       this.exportAbort = null;
