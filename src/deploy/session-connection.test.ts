@@ -4,7 +4,7 @@
  * Deploy uploads to (same port, stream paused for the upload and resumed), Deploy's simulated board
  * goes through the manager, and after a USB flash the manager reconnects to the rebooted board.
  */
-import { describe, it, expect, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { ConnectionManager } from '../device/connection-manager.ts';
 import { MemoryFlash, readSlot, type FlashMemory } from '../device/protocol/model-slot.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../device/sim-setup.ts';
@@ -232,25 +232,13 @@ describe('the deploy session over the one connection manager', () => {
   });
 
   it('a board that does not answer the protocol is reported as lacking the runtime firmware', async () => {
-    const { clock, connection, session } = setup({
+    const { clock, connection, session, run } = setup({
       serial: { requestPort: async () => port, getPorts: async () => [port] },
     });
     const csv = createSimulatedBoard({ mode: 'csv', rateHz: 50, clock, seed: 4 });
     const port = new TransportPort(csv.transport) as unknown as SerialPortLike;
-    // The protocol client times out on the host's timers: fake them too, and move both clocks together.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const done = session.connectSerial(model.labels);
-      let settled = false;
-      void done.finally(() => (settled = true));
-      for (let i = 0; i < 1000 && !settled; i++) {
-        await clock.advance(10);
-        vi.advanceTimersByTime(10);
-      }
-      await done;
-    } finally {
-      vi.useRealTimers();
-    }
+    // The protocol client's HELLO timeout runs on the manager's virtual clock too.
+    await run(session.connectSerial(model.labels));
     expect(session.view.opError).toMatchObject({ kind: 'reconnect', message: expect.stringMatching(/does not answer the TinyML runtime protocol/), remedy: expect.stringMatching(/runtime firmware/) });
     expect(connection.status).toBe('disconnected');
   });

@@ -178,7 +178,7 @@ function byteSoup(chunks: Chunk[]): StudioError | null {
 }
 
 async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptions): Promise<DeviceStream> {
-  const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs });
+  const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs, clock: opts.clock });
   const boardInfo = await client.connect();
   const sensor = boardInfo.sensors[0];
   if (!sensor) throw new StudioError({ family: 'device', code: 'no-sensor', message: 'The board reports no sensor.', remedy: 'Check the IMU wiring and the firmware build.' });
