@@ -15,7 +15,7 @@
  * Bus bytes count transfer payloads both ways plus 8 bytes per SETUP packet (no PID/CRC/handshake bits).
  * "model byte" = the .tflite bytes; the slot adds a 4 KB header sector, and verification reads back.
  */
-import { VirtualClock } from '../src/deploy/clock.ts';
+import { VirtualClock } from '../src/core/clock.ts';
 import { planFlash, planToUf2 } from '../src/deploy/flash-plan.ts';
 import { UF2_FAMILIES, readUf2, writeUf2 } from '../src/deploy/uf2/uf2.ts';
 import type { SlotPayload } from '../src/deploy/slot-payload.ts';
@@ -34,7 +34,7 @@ function line(name: string, value: number, unit: string): void {
 }
 
 async function picoboot(writeChunk: number, verify: boolean) {
-  const clock = new VirtualClock();
+  const clock = new VirtualClock({ autoAdvance: true });
   const sim = new PicobootSim({ chip: 'rp2040', clock });
   const plan = planFlash({ board: 'pico', model, firmwarePresent: true });
   await flashPico(sim, { regions: plan.slotRegions }, { clock, writeChunk, verify });
@@ -42,7 +42,7 @@ async function picoboot(writeChunk: number, verify: boolean) {
 }
 
 async function dfuse(verify: boolean) {
-  const clock = new VirtualClock();
+  const clock = new VirtualClock({ autoAdvance: true });
   const sim = new DfuSim({ variant: 'dfuse', clock });
   const plan = planFlash({ board: 'portenta-h7', model, firmwarePresent: true });
   await flashDfu(sim, { regions: plan.regions }, { clock, verify });
@@ -50,7 +50,7 @@ async function dfuse(verify: boolean) {
 }
 
 async function plainDfu() {
-  const clock = new VirtualClock();
+  const clock = new VirtualClock({ autoAdvance: true });
   const sim = new DfuSim({ variant: 'dfu', clock, manifestationTolerant: true });
   await flashDfu(sim, { regions: [{ address: 0x4000, data: tflite }] }, { clock, verify: true });
   return { s: clock.now() / 1000, busBytes: sim.stats.busBytes, transfers: sim.stats.transfers };
@@ -58,7 +58,7 @@ async function plainDfu() {
 
 /** Installing a 200 KB runtime image from its UF2 over PICOBOOT (what "Install the runtime firmware" does). */
 async function runtimeInstall() {
-  const clock = new VirtualClock();
+  const clock = new VirtualClock({ autoAdvance: true });
   const sim = new PicobootSim({ chip: 'rp2040', clock });
   const image = Uint8Array.from({ length: 200 * 1024 }, (_, i) => (i * 40503) >>> 8);
   const regions = readUf2(writeUf2({ address: 0x10000000, data: image }, { familyId: UF2_FAMILIES.rp2040 })).segments;

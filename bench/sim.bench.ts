@@ -5,7 +5,7 @@
  */
 import { MotionModel, ACTIVITIES } from '../src/device/sim/motion-model.ts';
 import { SimulatedBoard } from '../src/device/sim/simulated-board.ts';
-import { VirtualClock } from '../src/device/sim/clock.ts';
+import { VirtualClock } from '../src/core/clock.ts';
 import { makeDemoDataset } from '../src/device/sim/demo-dataset.ts';
 import { DeviceClient } from '../src/device/protocol/client.ts';
 import { SampleFormat } from '../src/device/protocol/ids.ts';

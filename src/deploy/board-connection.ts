@@ -6,7 +6,8 @@
  * come from the manager's events. Also: waiting for the board after a flash (`reconnect`), the
  * 1200-baud touch on the released port, on-device classifications. DOM-free core module.
  */
-import { StudioError, isStudioError } from '../core/errors.ts';
+import { sleep } from '../core/clock.ts';
+import { StudioError, isCancelled, isStudioError } from '../core/errors.ts';
 import { boardById } from '../device/boards/index.ts';
 import type { ConnectionManager, ConnectOptions, DisconnectReason } from '../device/connection-manager.ts';
 import type { DeviceClient } from '../device/protocol/client.ts';
@@ -144,7 +145,7 @@ export class BoardConnection {
     try {
       await f(this.linkAbort.signal);
     } catch (e) {
-      if (!isStudioError(e, 'cancelled')) this.set({ opError: { kind, ...explainError(kind, e, this.env.platform()) } });
+      if (!isCancelled(e)) this.set({ opError: { kind, ...explainError(kind, e, this.env.platform()) } });
     } finally {
       this.linkAbort = null;
       this.set({ op: null });
@@ -210,7 +211,7 @@ export class BoardConnection {
       while (!(first = await candidate())) {
         if (signal.aborted) throw new StudioError({ family: 'device', code: 'cancelled', message: 'Waiting for the board was cancelled.' });
         if (this.env.clock.now() - start + intervalMs > timeoutMs) return false;
-        await this.env.clock.sleep(intervalMs);
+        await sleep(this.env.clock, intervalMs);
       }
     }
     if (this.conn.sim) await this.conn.disconnect();
@@ -223,7 +224,7 @@ export class BoardConnection {
       await this.conn.reconnect(find, { ...FRAMED, timeoutMs, intervalMs, signal });
       return true;
     } catch (e) {
-      if (isStudioError(e, 'cancelled')) throw e;
+      if (isCancelled(e)) throw e;
       return false;
     }
   }

@@ -2,7 +2,8 @@
  * What each step of the deploy flow tables does (src/deploy/flows/tables.ts): the effects, written
  * against `DeployEnv`, the view store and the board connection. DOM-free core module.
  */
-import { StudioError, isStudioError } from '../core/errors.ts';
+import { sleep } from '../core/clock.ts';
+import { StudioError, isCancelled } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { crc32 } from '../core/crc.ts';
 import { uploadModel } from '../device/protocol/model-upload.ts';
@@ -63,7 +64,7 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
     for (let i = 0; i < 20 && !signal.aborted; i++) {
       const d = ((await u?.getDevices()) ?? []).find((x) => !x.opened);
       if (d) return d;
-      await env.clock.sleep(250);
+      await sleep(env.clock, 250);
     }
     const d = await requestUsbBoard(u, { methods: [method], platform: env.platform() });
     if (!d) throw new StudioError({ family: 'flash', code: 'cancelled', message: 'No bootloader device was chosen.' });
@@ -120,7 +121,7 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
       try {
         ctx.port = await requestSerialPort(env.serial(), { anyPort: true });
       } catch (e) {
-        if (isStudioError(e, 'cancelled')) return { type: 'none' };
+        if (isCancelled(e)) return { type: 'none' };
         throw e;
       }
       return ok;

@@ -9,7 +9,7 @@ import { ModelState } from '../device/protocol/ids.ts';
 import type { ConnectionManager } from '../device/connection-manager.ts';
 import type { InfoMsg } from '../device/protocol/messages.ts';
 import type { SerialLike } from '../device/webserial/serial-api.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { DeployFlowId } from './flows/tables.ts';
 import type { UsbDevice } from './usb/usb-device.ts';
 import { mapUsbError, type HostPlatform, type UsbLike } from './usb/webusb.ts';

@@ -4,15 +4,14 @@
  * Deploy uploads to (same port, stream paused for the upload and resumed), Deploy's simulated board
  * goes through the manager, and after a USB flash the manager reconnects to the rebooted board.
  */
-import { describe, it, expect, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { ConnectionManager } from '../device/connection-manager.ts';
 import { MemoryFlash, readSlot, type FlashMemory } from '../device/protocol/model-slot.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../device/sim-setup.ts';
-import { VirtualClock } from '../device/sim/clock.ts';
+import { VirtualClock } from '../core/clock.ts';
 import { drive } from '../device/test-support/drive.ts';
 import type { SerialLike, SerialPortLike } from '../device/webserial/serial-api.ts';
 import { RUNTIME_SIM_NAME } from './board-connection.ts';
-import type { Clock } from './clock.ts';
 import { FLASH_BOARDS } from './flash-plan.ts';
 import { PicobootSim } from './picoboot/picoboot-sim.ts';
 import { DeploySession, type DeployEnv } from './session.ts';
@@ -24,20 +23,7 @@ const fx = payloadFixture();
 const model = { int8Tflite: fx.int8Tflite, impulse: { ...fx.impulse, normalization: fx.normalization }, labels: fx.impulse.labels };
 const SLOT = FLASH_BOARDS.pico.modelSlot;
 
-/** The deploy engine's clock on the same virtual time as the manager and the boards. */
-function deployClock(c: VirtualClock): Clock {
-  return {
-    now: () => c.now(),
-    sleep: (ms) => new Promise<void>((r) => c.setTimeout(r, ms)),
-    timer(ms) {
-      let h = 0;
-      const fired = new Promise<void>((r) => (h = c.setTimeout(r, ms)));
-      return { fired, cancel: () => c.clearTimeout(h) };
-    },
-  };
-}
-
-function setup(opts: { usb?: UsbLike; serial?: SerialLike; flashClock?: Clock; clock?: VirtualClock } = {}) {
+function setup(opts: { usb?: UsbLike; serial?: SerialLike; clock?: VirtualClock } = {}) {
   const clock = opts.clock ?? new VirtualClock();
   const connection = new ConnectionManager({ clock });
   const events: string[] = [];
@@ -47,7 +33,7 @@ function setup(opts: { usb?: UsbLike; serial?: SerialLike; flashClock?: Clock; c
   connection.addEventListener('batch', (e) => (frames.n += e.batch.frames.length / (connection.info?.axes.length || 1)));
   let seq = 40;
   const env: DeployEnv = {
-    clock: opts.flashClock ?? deployClock(clock),
+    clock,
     usb: () => opts.usb,
     serial: () => opts.serial ?? null,
     platform: () => 'linux',
@@ -141,11 +127,12 @@ describe('the deploy session over the one connection manager', () => {
   });
 
   it('PICOBOOT flash of the connected board: its end is a reset, the manager reconnects to the rebooted board, which confirms and classifies', async () => {
-    const pico = new PicobootSim({ chip: 'rp2040' });
+    // One virtual time for the boot ROM, the deploy engine, the manager and the boards.
+    const vclock = new VirtualClock();
+    const pico = new PicobootSim({ chip: 'rp2040', clock: vclock });
     const slotFlash = () => new SlotView(pico.flash, SLOT.address - 0x10000000, SLOT.size);
     let ports: SerialPortLike[] = [];
     let rebootedBoard: SimulatedBoard | null = null;
-    const vclock = new VirtualClock();
     const serial: SerialLike = {
       requestPort: async () => ports[0],
       getPorts: async () => {
@@ -167,7 +154,7 @@ describe('the deploy session over the one connection manager', () => {
       },
       getDevices: async () => [],
     };
-    const { connection, events, session, run, until } = setup({ usb, serial, flashClock: pico.clock, clock: vclock });
+    const { connection, events, session, run, until } = setup({ usb, serial, clock: vclock });
     ports = [new TransportPort(first.transport) as unknown as SerialPortLike];
     // The person connects the board with the Deploy step's button (the port chooser).
     await run(session.connectSerial(model.labels));
@@ -190,8 +177,8 @@ describe('the deploy session over the one connection manager', () => {
 
   it('after a flash, the Device step\'s simulated board stays until the flashed board\'s port is there (and stays if it never comes)', async () => {
     for (const comesBack of [false, true]) {
-      const pico = new PicobootSim({ chip: 'rp2040' });
       const vclock = new VirtualClock();
+      const pico = new PicobootSim({ chip: 'rp2040', clock: vclock });
       let ports: SerialPortLike[] = [];
       const serial: SerialLike = {
         requestPort: async () => ports[0],
@@ -201,7 +188,7 @@ describe('the deploy session over the one connection manager', () => {
         },
       };
       const usb: UsbLike = { requestDevice: async () => pico, getDevices: async () => [] };
-      const { connection, events, session, run } = setup({ usb, serial, flashClock: pico.clock, clock: vclock });
+      const { connection, events, session, run } = setup({ usb, serial, clock: vclock });
       const demo = createSimulatedBoard({ mode: 'csv', rateHz: 50, clock: vclock, seed: 2 });
       await run(connection.connect(demo.transport, { sim: demo }));
       const end = await run(session.start('picoboot', { model, boardId: 'pico' }));
@@ -245,25 +232,13 @@ describe('the deploy session over the one connection manager', () => {
   });
 
   it('a board that does not answer the protocol is reported as lacking the runtime firmware', async () => {
-    const { clock, connection, session } = setup({
+    const { clock, connection, session, run } = setup({
       serial: { requestPort: async () => port, getPorts: async () => [port] },
     });
     const csv = createSimulatedBoard({ mode: 'csv', rateHz: 50, clock, seed: 4 });
     const port = new TransportPort(csv.transport) as unknown as SerialPortLike;
-    // The protocol client times out on the host's timers: fake them too, and move both clocks together.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const done = session.connectSerial(model.labels);
-      let settled = false;
-      void done.finally(() => (settled = true));
-      for (let i = 0; i < 1000 && !settled; i++) {
-        await clock.advance(10);
-        vi.advanceTimersByTime(10);
-      }
-      await done;
-    } finally {
-      vi.useRealTimers();
-    }
+    // The protocol client's HELLO timeout runs on the manager's virtual clock too.
+    await run(session.connectSerial(model.labels));
     expect(session.view.opError).toMatchObject({ kind: 'reconnect', message: expect.stringMatching(/does not answer the TinyML runtime protocol/), remedy: expect.stringMatching(/runtime firmware/) });
     expect(connection.status).toBe('disconnected');
   });

@@ -9,7 +9,7 @@
  * save, the project's deployment counter) and every serial interaction goes through the app's one
  * connection manager (`env.connection`, shared with the Device and Test steps), so the whole engine
  * runs in Node tests against the simulators. Waiting (polling for a port, a re-enumerated bootloader) uses the
- * env's `Clock` (src/deploy/clock.ts).
+ * env's `Clock` (src/core/clock.ts).
  */
 import type { ActivityName } from '../device/sim/motion-model.ts';
 import { BoardConnection } from './board-connection.ts';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { touch1200 } from './touch-1200.ts';
 import type { Transport, SerialOpenOptions } from '../device/transport.ts';
-import { VirtualClock } from './clock.ts';
+import { VirtualClock } from '../core/clock.ts';
 import { StudioError } from '../core/errors.ts';
 
 class FakePort implements Transport {
@@ -32,7 +32,7 @@ describe('1200-baud touch', () => {
   it('closes, reopens at 1200 baud, drops DTR, closes and waits', async () => {
     const p = new FakePort();
     p.open_ = true;
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ autoAdvance: true });
     await touch1200(p, { clock });
     expect(p.log).toEqual(['close', 'open 1200', 'dtr false', 'close']);
     expect(clock.now()).toBe(1500);
@@ -41,9 +41,9 @@ describe('1200-baud touch', () => {
   it('treats a board that vanishes as success and reports other failures', async () => {
     const gone = new FakePort();
     gone.failOpen = new StudioError({ family: 'device', code: 'disconnected', message: 'gone' });
-    await touch1200(gone, { clock: new VirtualClock() });
+    await touch1200(gone, { clock: new VirtualClock({ autoAdvance: true }) });
     const busy = new FakePort();
     busy.failOpen = new Error('Failed to open serial port.');
-    await expect(touch1200(busy, { clock: new VirtualClock() })).rejects.toMatchObject({ code: 'touch-failed', remedy: expect.stringMatching(/BOOTSEL/) });
+    await expect(touch1200(busy, { clock: new VirtualClock({ autoAdvance: true }) })).rejects.toMatchObject({ code: 'touch-failed', remedy: expect.stringMatching(/BOOTSEL/) });
   });
 });

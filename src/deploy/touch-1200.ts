@@ -5,8 +5,8 @@
  */
 import { StudioError, toStudioError } from '../core/errors.ts';
 import type { Transport } from '../device/transport.ts';
-import type { Clock } from './clock.ts';
-import { realClock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
+import { realClock, sleep } from '../core/clock.ts';
 
 export async function touch1200(transport: Transport, options: { clock?: Clock; settleMs?: number } = {}): Promise<void> {
   const clock = options.clock ?? realClock;
@@ -29,5 +29,5 @@ export async function touch1200(transport: Transport, options: { clock?: Clock; 
     }
   }
   // The board needs a moment to re-enumerate as its bootloader.
-  await clock.sleep(options.settleMs ?? 1500);
+  await sleep(clock, options.settleMs ?? 1500);
 }

@@ -4,7 +4,7 @@ import { ConnectionManager, type ConnectionEvents } from './connection-manager.t
 import { NackCode } from './protocol/ids.ts';
 import { uploadSlotBytes } from './protocol/model-upload.ts';
 import { MemoryFlash } from './protocol/model-slot.ts';
-import { VirtualClock } from './sim/clock.ts';
+import { VirtualClock } from '../core/clock.ts';
 import { createSimulatedBoard } from './sim-setup.ts';
 import type { SimulatedBoardOptions } from './sim/simulated-board.ts';
 import type { Transport } from './transport.ts';

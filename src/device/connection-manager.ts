@@ -27,7 +27,7 @@ import type { DeviceClient } from './protocol/client.ts';
 import type { InfoMsg } from './protocol/messages.ts';
 import { openDeviceStream, type DeviceStream, type DeviceStreamInfo, type OpenStreamOptions, type ReadingBatch, type StreamStats } from './connection.ts';
 import type { SimulatedBoard } from './sim/simulated-board.ts';
-import { realClock, type Clock } from './sim/clock.ts';
+import { realClock, sleep, type Clock } from '../core/clock.ts';
 import type { Transport } from './transport.ts';
 
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected';
@@ -326,7 +326,7 @@ export class ConnectionManager {
         }
       }
       if (this.clock.now() - start + intervalMs > timeoutMs) break;
-      await new Promise<void>((r) => this.clock.setTimeout(r, intervalMs));
+      await sleep(this.clock, intervalMs);
     }
     const err = new StudioError({
       family: 'device',

@@ -1,7 +1,7 @@
 // All on a virtual clock: board, detection window and arrival times advance only when the test drives them.
 import { describe, it, expect } from 'vitest';
 import { openDeviceStream, type OpenStreamOptions, type ReadingBatch } from './connection.ts';
-import { VirtualClock } from './sim/clock.ts';
+import { VirtualClock } from '../core/clock.ts';
 import { createSimulatedBoard } from './sim-setup.ts';
 import type { SimulatedBoardOptions } from './sim/simulated-board.ts';
 import type { Transport } from './transport.ts';

@@ -17,7 +17,7 @@ import { DeviceClient } from './protocol/client.ts';
 import { CsvLineParser, diagnoseCsv, type CsvReading } from './serial/csv-line-parser.ts';
 import { detectStream, RateMonitor, type StreamShape } from './serial/stream-detector.ts';
 import { defaultAxes } from './serial/axis-presets.ts';
-import { realClock, type Clock } from './sim/clock.ts';
+import { realClock, type Clock } from '../core/clock.ts';
 
 export interface ReadingBatch {
   /** Interleaved frames × axes. */
@@ -178,7 +178,7 @@ function byteSoup(chunks: Chunk[]): StudioError | null {
 }
 
 async function openFramed(t: Transport, now: () => number, opts: OpenStreamOptions): Promise<DeviceStream> {
-  const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs });
+  const client = new DeviceClient(t, { helloTimeoutMs: opts.helloTimeoutMs, commandTimeoutMs: opts.commandTimeoutMs, clock: opts.clock });
   const boardInfo = await client.connect();
   const sensor = boardInfo.sensors[0];
   if (!sensor) throw new StudioError({ family: 'device', code: 'no-sensor', message: 'The board reports no sensor.', remedy: 'Check the IMU wiring and the firmware build.' });

@@ -7,8 +7,8 @@
  * DFU status the device reports; every request is bounded by a timeout.
  */
 import { StudioError } from '../../core/errors.ts';
-import type { Clock } from '../clock.ts';
-import { realClock, withTimeout } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { realClock, sleep, withTimeout } from '../../core/clock.ts';
 import type { UsbControlTransferParameters, UsbDevice, UsbInTransferResult, UsbOutTransferResult } from '../usb/usb-device.ts';
 import { inBytes, openDevice } from '../usb/usb-device.ts';
 import { mapUsbError } from '../usb/webusb.ts';
@@ -198,7 +198,7 @@ export class DfuClient {
       const s = await this.getStatus();
       if (s.state === DfuState.dfuIDLE) return;
       if (s.state === DfuState.dfuERROR) await this.clrStatus();
-      else if (s.state === DfuState.dfuDNBUSY || s.state === DfuState.dfuMANIFEST) await this.clock.sleep(s.pollTimeoutMs);
+      else if (s.state === DfuState.dfuDNBUSY || s.state === DfuState.dfuMANIFEST) await sleep(this.clock, s.pollTimeoutMs);
       else await this.abort();
     }
     const s = await this.getStatus();
@@ -217,7 +217,7 @@ export class DfuClient {
         throw this.statusError(s.status, what);
       }
       if (s.state !== DfuState.dfuDNBUSY && s.state !== DfuState.dfuDNLOAD_SYNC && s.state !== DfuState.dfuMANIFEST) return s;
-      await this.clock.sleep(s.pollTimeoutMs);
+      await sleep(this.clock, s.pollTimeoutMs);
       if (s.state === DfuState.dfuMANIFEST && !this.info.functional.manifestationTolerant) return s;
     }
   }

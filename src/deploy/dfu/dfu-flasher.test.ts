@@ -4,7 +4,7 @@ import { DfuRuntimeSim } from './dfu-runtime-sim.ts';
 import { DfuClient } from './dfu-client.ts';
 import { flashDfu } from './dfu-flasher.ts';
 import { DfuState } from './dfu-protocol.ts';
-import { VirtualClock } from '../clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import type { FlashRegion } from '../flash-region.ts';
 import type { UsbDevice } from '../usb/usb-device.ts';
 import { MemoryFlash, buildModelSlotImage, readSlot } from '../../device/protocol/model-slot.ts';
@@ -101,7 +101,7 @@ describe('DfuSe flasher through the STM32H7 bootloader simulator', () => {
   });
 
   it('times out when the bootloader stops answering, and stops on abort', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ autoAdvance: true });
     const sim = new DfuSim({ variant: 'dfuse', clock });
     const c = await DfuClient.open(sim, { clock });
     sim.hangNextTransfers(1);
@@ -141,7 +141,7 @@ describe('plain DFU flasher', () => {
   });
 
   it('detaches a board in runtime mode and flashes its bootloader', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ autoAdvance: true });
     let plugged: (d: UsbDevice) => void = () => {};
     const boot = new Promise<UsbDevice>((r) => (plugged = r));
     const bootloader = new DfuSim({ variant: 'dfu', clock, manifestationTolerant: true });

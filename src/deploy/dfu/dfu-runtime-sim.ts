@@ -6,7 +6,8 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { SimIn, SimOut } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { unoR4Minima } from '../../device/boards/arduino-dfu.ts';
 import { DFU_CLASS, DFU_PROTOCOL_RUNTIME, DFU_SUBCLASS, DfuRequest, DfuState, encodeFunctionalDescriptor, encodeStatusReport } from './dfu-protocol.ts';
 
 export interface DfuRuntimeSimOptions {
@@ -28,8 +29,8 @@ export class DfuRuntimeSim extends SimUsbDevice {
     const willDetach = options.willDetach ?? false;
     super(
       {
-        vendorId: options.vendorId ?? 0x2341,
-        productId: options.productId ?? 0x0069,
+        vendorId: options.vendorId ?? unoR4Minima.usb[0].vendorId,
+        productId: options.productId ?? unoR4Minima.usb[0].productId,
         manufacturerName: 'Arduino',
         productName: 'UNO R4 Minima',
         serialNumber: '0123456789AB',

@@ -18,8 +18,10 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { BusModel, SimIn, SimOut } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
-import { VirtualClock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
+import { unoR4Minima } from '../../device/boards/arduino-dfu.ts';
+import { USB_BOOTLOADERS } from '../../device/boards/usb-vendors.ts';
 import {
   DFU_CLASS,
   DFU_PROTOCOL_DFU_MODE,
@@ -107,6 +109,8 @@ export class DfuSim extends SimUsbDevice {
     const dfuse = options.variant === 'dfuse';
     const transferSize = options.transferSize ?? (dfuse ? 2048 : 1024);
     const layout = dfuse ? (options.layout ?? H747_LAYOUT) : undefined;
+    // Default identity: the STM32 ROM bootloader (DfuSe) or the UNO R4 Minima's DFU bootloader (plain DFU).
+    const defaultId = dfuse ? USB_BOOTLOADERS[0] : unoR4Minima.bootUsb[0];
     const functional = encodeFunctionalDescriptor({
       canDownload: true,
       canUpload: options.canUpload ?? true,
@@ -118,8 +122,8 @@ export class DfuSim extends SimUsbDevice {
     });
     super(
       {
-        vendorId: options.vendorId ?? (dfuse ? 0x0483 : 0x2341),
-        productId: options.productId ?? (dfuse ? 0xdf11 : 0x0369),
+        vendorId: options.vendorId ?? defaultId.vendorId,
+        productId: options.productId ?? defaultId.productId,
         manufacturerName: dfuse ? 'STMicroelectronics' : 'Arduino',
         productName: options.productName ?? (dfuse ? 'DFU in FS Mode' : 'DFU bootloader'),
         serialNumber: '0123456789AB',
@@ -300,7 +304,7 @@ export class DfuSim extends SimUsbDevice {
 
   private waitBusy(): void {
     const now = this.clock.now();
-    if (now < this.busyUntil && this.clock instanceof VirtualClock) this.clock.advance(this.busyUntil - now);
+    if (now < this.busyUntil && this.clock instanceof VirtualClock) this.clock.spend(this.busyUntil - now);
   }
 
   private validDfuseCommand(d: Uint8Array): boolean {

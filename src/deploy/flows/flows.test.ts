@@ -3,7 +3,7 @@
  * flow against the simulators (PICOBOOT boot ROM, the simulated runtime board) with a virtual clock.
  */
 import { describe, it, expect } from 'vitest';
-import { VirtualClock } from '../clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import { ConnectionManager } from '../../device/connection-manager.ts';
 import { MemoryFlash, readSlot } from '../../device/protocol/model-slot.ts';
 import { FLASH_BOARDS, buildSlotImage } from '../flash-plan.ts';
@@ -95,7 +95,7 @@ function harness(over: Partial<DeployEnv> & { device?: PicobootSim | null; files
     getDevices: async () => [],
   };
   const env: DeployEnv = {
-    clock: over.device?.clock ?? new VirtualClock(),
+    clock: over.device?.clock ?? new VirtualClock({ autoAdvance: true }),
     usb: () => usb,
     serial: () => null,
     platform: () => 'linux',

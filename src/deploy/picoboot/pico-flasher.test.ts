@@ -3,7 +3,7 @@ import { PicobootSim } from './picoboot-sim.ts';
 import { PicobootClient } from './picoboot-client.ts';
 import { flashPico } from './pico-flasher.ts';
 import { encodeCommand, PicobootCmd, wordsArgs, FLASH_BASE } from './picoboot-protocol.ts';
-import { VirtualClock } from '../clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import { isStudioError, StudioError } from '../../core/errors.ts';
 import { MemoryFlash, buildModelSlotImage, readSlot } from '../../device/protocol/model-slot.ts';
 import type { FlashRegion } from '../flash-region.ts';
@@ -162,7 +162,7 @@ describe('PICOBOOT flasher through the boot ROM simulator', () => {
   });
 
   it('times out on a board that stops answering', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ autoAdvance: true });
     const sim = new PicobootSim({ clock });
     const c = await PicobootClient.open(sim, { clock });
     sim.hangNextTransfers(1);

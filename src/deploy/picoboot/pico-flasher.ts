@@ -9,8 +9,8 @@
  */
 import { isCancelled, StudioError, throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
-import type { Clock } from '../clock.ts';
-import { realClock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { realClock } from '../../core/clock.ts';
 import type { UsbDevice } from '../usb/usb-device.ts';
 import type { HostPlatform } from '../usb/webusb.ts';
 import type { FlashRegion } from '../flash-region.ts';

@@ -8,8 +8,9 @@
  * `device-disconnected`.
  */
 import { StudioError } from '../../core/errors.ts';
-import type { Clock } from '../clock.ts';
-import { realClock, withTimeout } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { realClock, withTimeout } from '../../core/clock.ts';
+import { rpBootRomChip } from '../../device/boards/index.ts';
 import type { UsbDevice, UsbInTransferResult, UsbOutTransferResult } from '../usb/usb-device.ts';
 import { findInterface, inBytes, openDevice } from '../usb/usb-device.ts';
 import { mapUsbError } from '../usb/webusb.ts';
@@ -59,7 +60,7 @@ export class PicobootClient {
     this.interfaceNumber = iface;
     this.epOut = epOut;
     this.epIn = epIn;
-    this.chip = device.productId === 0x000f ? 'rp2350' : 'rp2040';
+    this.chip = rpBootRomChip(device.vendorId, device.productId) ?? 'rp2040';
     this.clock = options.clock ?? realClock;
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.platform = options.platform;

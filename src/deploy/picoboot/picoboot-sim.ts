@@ -16,7 +16,8 @@
 import { SimUsbDevice } from '../usb/sim-usb-device.ts';
 import type { SimIn, SimOut, BusModel } from '../usb/sim-usb-device.ts';
 import type { UsbControlTransferParameters, UsbDirection } from '../usb/usb-device.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { rpBootRomUsb } from '../../device/boards/index.ts';
 import { MemoryFlash } from '../../device/protocol/model-slot.ts';
 import {
   decodeCommand,
@@ -83,8 +84,7 @@ export class PicobootSim extends SimUsbDevice {
     const chip = options.chip ?? 'rp2040';
     super(
       {
-        vendorId: 0x2e8a,
-        productId: chip === 'rp2040' ? 0x0003 : 0x000f,
+        ...rpBootRomUsb(chip),
         bcdDevice: chip === 'rp2040' ? 0x0100 : 0x0200,
         manufacturerName: 'Raspberry Pi',
         productName: chip === 'rp2040' ? 'RP2 Boot' : 'RP2350 Boot',

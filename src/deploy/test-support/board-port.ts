@@ -3,6 +3,7 @@
  * over the byte `Transport` of a simulated board, and the model slot as a window of a larger flash
  * (the runtime firmware's view of the flash a boot ROM simulator writes). Not used by the app.
  */
+import { pico } from '../../device/boards/pico.ts';
 import type { FlashMemory } from '../../device/protocol/model-slot.ts';
 import type { Transport } from '../../device/transport.ts';
 
@@ -41,7 +42,7 @@ export class TransportPort extends EventTarget {
   writable: WritableStream<Uint8Array> | null = null;
   constructor(
     private readonly t: Transport,
-    private readonly ids: { usbVendorId: number; usbProductId: number } = { usbVendorId: 0x2e8a, usbProductId: 0x000a },
+    private readonly ids: { usbVendorId: number; usbProductId: number } = { usbVendorId: pico.usb[0].vendorId, usbProductId: pico.usb[0].productId },
   ) {
     super();
   }

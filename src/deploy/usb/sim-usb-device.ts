@@ -21,8 +21,8 @@ import type {
   UsbOutTransferResult,
 } from './usb-device.ts';
 import { usbDomError } from './usb-device.ts';
-import type { Clock } from '../clock.ts';
-import { VirtualClock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 
 export interface SimAlternateSpec {
   setting: number;
@@ -95,7 +95,7 @@ export abstract class SimUsbDevice implements UsbDevice {
     this.productName = spec.productName;
     this.manufacturerName = spec.manufacturerName;
     this.serialNumber = spec.serialNumber;
-    this.clock = clock ?? new VirtualClock();
+    this.clock = clock ?? new VirtualClock({ autoAdvance: true });
     this.bus = bus;
     this.strings.push(spec.manufacturerName, spec.productName, spec.serialNumber);
     for (const i of spec.interfaces) for (const a of i.alternates) this.stringIndex(a.name);
@@ -169,7 +169,7 @@ export abstract class SimUsbDevice implements UsbDevice {
 
   /** Device-side work (flash erase/program) that delays the answer. */
   protected work(ms: number): void {
-    if (this.clock instanceof VirtualClock) this.clock.advance(ms);
+    if (this.clock instanceof VirtualClock) this.clock.spend(ms);
   }
 
   // ---- UsbDevice -------------------------------------------------------------------------------

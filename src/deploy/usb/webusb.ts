@@ -3,10 +3,12 @@
  * DOMExceptions into StudioErrors with a remedy. DOM-free core module (the `navigator.usb` object is
  * passed in, so this runs in a worker, in Node tests and in the page alike).
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, isCancelled } from '../../core/errors.ts';
 import type { UsbDevice } from './usb-device.ts';
 import { usbId } from './usb-device.ts';
-import type { DeployMethod } from '../../device/boards/board.ts';
+import type { DeployMethod, UsbId } from '../../device/boards/board.ts';
+import { BOARDS, rpBootRomChip } from '../../device/boards/index.ts';
+import { ARDUINO_VENDOR_ID, USB_BOOTLOADERS } from '../../device/boards/usb-vendors.ts';
 
 export type UsbFlashMethod = Extract<DeployMethod, 'picoboot' | 'dfu' | 'dfuse'>;
 
@@ -17,22 +19,36 @@ export interface KnownUsbBoard {
   method: UsbFlashMethod;
 }
 
+const USB_FLASH_METHODS: readonly UsbFlashMethod[] = ['picoboot', 'dfuse', 'dfu'];
+
 /**
- * Boards in their USB bootloaders. Arduino DFU product ids are the ones their bootloaders enumerate
- * with (Portenta H7 035b, Nicla Vision 035f, Opta 0364, GIGA R1 0366, UNO R4 Minima 0369, Nano ESP32
- * 0070); any other Arduino (2341) device with a DFU interface is matched by class code.
+ * Boards in their USB bootloaders, read from the board table (each board's `bootUsb` and its first USB
+ * flash method) plus the chip bootloaders not tied to one board. Any other Arduino device with a DFU
+ * interface is matched by class code.
  */
-export const KNOWN_USB_BOARDS: readonly KnownUsbBoard[] = [
-  { vendorId: 0x2e8a, productId: 0x0003, name: 'RP2040 in BOOTSEL mode (Pico, Nano RP2040 Connect)', method: 'picoboot' },
-  { vendorId: 0x2e8a, productId: 0x000f, name: 'RP2350 in BOOTSEL mode (Pico 2)', method: 'picoboot' },
-  { vendorId: 0x2341, productId: 0x035b, name: 'Arduino Portenta H7 (bootloader)', method: 'dfuse' },
-  { vendorId: 0x2341, productId: 0x035f, name: 'Arduino Nicla Vision (bootloader)', method: 'dfuse' },
-  { vendorId: 0x2341, productId: 0x0364, name: 'Arduino Opta (bootloader)', method: 'dfuse' },
-  { vendorId: 0x2341, productId: 0x0366, name: 'Arduino GIGA R1 WiFi (bootloader)', method: 'dfuse' },
-  { vendorId: 0x2341, productId: 0x0369, name: 'Arduino UNO R4 Minima (DFU bootloader)', method: 'dfu' },
-  { vendorId: 0x2341, productId: 0x0070, name: 'Arduino Nano ESP32 (DFU)', method: 'dfu' },
-  { vendorId: 0x0483, productId: 0xdf11, name: 'STM32 system bootloader (DfuSe)', method: 'dfuse' },
-];
+export const KNOWN_USB_BOARDS: readonly KnownUsbBoard[] = knownUsbBoards();
+
+function knownUsbBoards(): KnownUsbBoard[] {
+  const groups: { id: UsbId; method: UsbFlashMethod; chip?: string; boards: string[] }[] = [];
+  for (const b of BOARDS) {
+    const method = USB_FLASH_METHODS.find((m) => b.deployMethods.includes(m));
+    if (!method) continue;
+    for (const id of b.bootUsb) {
+      const g = groups.find((x) => x.id.vendorId === id.vendorId && x.id.productId === id.productId);
+      if (g) g.boards.push(b.name);
+      else groups.push({ id, method, chip: rpBootRomChip(id.vendorId, id.productId)?.toUpperCase(), boards: [b.name] });
+    }
+  }
+  return [
+    ...groups.map((g) => ({
+      vendorId: g.id.vendorId,
+      productId: g.id.productId,
+      name: g.chip ? `${g.chip} in BOOTSEL mode (${g.boards.join(', ')})` : `${g.boards.join(', ')} (bootloader)`,
+      method: g.method,
+    })),
+    ...USB_BOOTLOADERS,
+  ];
+}
 
 export interface UsbDeviceFilter {
   vendorId?: number;
@@ -46,14 +62,14 @@ export interface UsbDeviceFilter {
 export function usbRequestFilters(methods?: readonly UsbFlashMethod[]): UsbDeviceFilter[] {
   const want = (m: UsbFlashMethod) => !methods || methods.includes(m);
   const filters: UsbDeviceFilter[] = KNOWN_USB_BOARDS.filter((b) => want(b.method)).map((b) => ({ vendorId: b.vendorId, productId: b.productId }));
-  if (want('dfu') || want('dfuse')) filters.push({ vendorId: 0x2341, classCode: 0xfe, subclassCode: 0x01 });
+  if (want('dfu') || want('dfuse')) filters.push({ vendorId: ARDUINO_VENDOR_ID, classCode: 0xfe, subclassCode: 0x01 });
   return filters;
 }
 
 export function describeUsbBoard(device: Pick<UsbDevice, 'vendorId' | 'productId' | 'productName'>): KnownUsbBoard | undefined {
   return (
     KNOWN_USB_BOARDS.find((b) => b.vendorId === device.vendorId && b.productId === device.productId) ??
-    (device.vendorId === 0x2341 ? { vendorId: 0x2341, productId: device.productId, name: device.productName || 'Arduino board in DFU mode', method: 'dfu' } : undefined)
+    (device.vendorId === ARDUINO_VENDOR_ID ? { vendorId: ARDUINO_VENDOR_ID, productId: device.productId, name: device.productName || 'Arduino board in DFU mode', method: 'dfu' } : undefined)
   );
 }
 
@@ -81,16 +97,18 @@ export const UDEV_RULES_PATH = 'firmware/udev/60-tinyml-studio.rules';
 export const UDEV_INSTALL_COMMAND =
   `sudo cp ${UDEV_RULES_PATH} /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger`;
 
-/** The rules file content (for a download button when the repository is not at hand). */
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+const rule = (vendorId: number, productId?: number) =>
+  `SUBSYSTEM=="usb", ATTRS{idVendor}=="${hex4(vendorId)}"${productId === undefined ? '' : `, ATTRS{idProduct}=="${hex4(productId)}"`}, TAG+="uaccess", MODE="0660"`;
+
+/** The rules file content (for a download button when the repository is not at hand), from the board table. */
 export const UDEV_RULES = [
   '# TinyML Studio: let the logged-in user flash boards from the browser (WebUSB).',
   '# RP2040 / RP2350 boot ROM (PICOBOOT)',
-  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2e8a", ATTRS{idProduct}=="0003", TAG+="uaccess", MODE="0660"',
-  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2e8a", ATTRS{idProduct}=="000f", TAG+="uaccess", MODE="0660"',
+  ...KNOWN_USB_BOARDS.filter((b) => b.method === 'picoboot').map((b) => rule(b.vendorId, b.productId)),
   '# Arduino boards (DFU bootloaders)',
-  'SUBSYSTEM=="usb", ATTRS{idVendor}=="2341", TAG+="uaccess", MODE="0660"',
-  '# STM32 system bootloader (DfuSe)',
-  'SUBSYSTEM=="usb", ATTRS{idVendor}=="0483", ATTRS{idProduct}=="df11", TAG+="uaccess", MODE="0660"',
+  rule(ARDUINO_VENDOR_ID),
+  ...USB_BOOTLOADERS.flatMap((b) => [`# ${b.name}`, rule(b.vendorId, b.productId)]),
   '',
 ].join('\n');
 
@@ -110,11 +128,6 @@ function errName(e: unknown): string {
 
 function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** True for the error a user's "Cancel" in the chooser produces: the UI shows nothing. */
-export function isUsbCancel(e: unknown): boolean {
-  return e instanceof StudioError && e.family === 'flash' && e.code === 'cancelled';
 }
 
 /**
@@ -190,7 +203,7 @@ export async function requestUsbBoard(usb: UsbLike | undefined, options: { metho
     return await usb.requestDevice({ filters: usbRequestFilters(options.methods) });
   } catch (e) {
     const err = mapUsbError(e, { stage: 'request', platform: options.platform });
-    if (isUsbCancel(err)) return null;
+    if (isCancelled(err)) return null; // the person closed the chooser: the UI shows nothing
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isStudioError } from '../../core/errors.ts';
+import { isCancelled, isStudioError } from '../../core/errors.ts';
 import { DeviceClient, NackError } from './client.ts';
 import { crc32 } from '../../core/crc.ts';
 import { createTwinCore, fakeImuValue } from './test-support/host-twin.ts';
@@ -115,7 +115,7 @@ describe('DeviceClient + uploadModel against the TypeScript device core', () => 
     const ctrl = new AbortController();
     const fr: number[] = [];
     const p1 = uploadSlotBytes(c, model, { sequence: 2, arenaSize: 10, signal: ctrl.signal, onProgress: (p) => { fr.push(p.fraction ?? 0); if ((p.fraction ?? 0) > 0.5) ctrl.abort(); } });
-    await expect(p1).rejects.toSatisfy((x: unknown) => isStudioError(x, 'cancelled'));
+    await expect(p1).rejects.toSatisfy((x: unknown) => isCancelled(x));
     expect(readSlot(flash).valid).toBe(false);
     t.unplug();
     // power cycle: a new core on the same flash; lossy link both ways

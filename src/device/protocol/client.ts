@@ -7,6 +7,7 @@
  * attempt is ignored. Bytes that are not valid frames are dropped by the frame decoder (counted in
  * `frameStats`). When the transport throws (unplug), every waiter fails with that StudioError.
  */
+import { realClock, type Clock, type TimerHandle } from '../../core/clock.ts';
 import { StudioError, isStudioError, throwIfAborted } from '../../core/errors.ts';
 import type { Transport } from '../transport.ts';
 import { FrameDecoder, encodeFrame, type Frame, type FrameStats } from './frame.ts';
@@ -22,6 +23,8 @@ export interface DeviceClientOptions {
   helloTimeoutMs?: number;
   /** Wait for an ACK/NACK (default 1000 ms). */
   commandTimeoutMs?: number;
+  /** Time source of the timeouts (default the real clock; tests pass the board's virtual clock). */
+  clock?: Clock;
 }
 
 export interface SampleBatch {
@@ -88,10 +91,12 @@ export class DeviceClient {
   readonly streamStats: StreamStats = { frames: 0, batches: 0, droppedFrames: 0, gaps: 0 };
   readonly helloTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  private readonly clock: Clock;
 
   constructor(readonly transport: Transport, opts: DeviceClientOptions = {}) {
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 1500;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
+    this.clock = opts.clock ?? realClock;
   }
 
   get frameStats(): FrameStats {
@@ -204,12 +209,12 @@ export class DeviceClient {
       if (this.failure) throw this.failure;
       const seq = this.seq;
       this.seq = (this.seq + 1) & 0xff;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: TimerHandle | undefined;
       let waiter!: Waiter;
       const p = new Promise<Frame>((resolve, reject) => {
         waiter = { match: (f) => match(f, seq), resolve, reject };
         this.waiters.push(waiter);
-        timer = setTimeout(() => {
+        timer = this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           reject(timeoutError(what, timeoutMs));
         }, timeoutMs);
@@ -219,7 +224,7 @@ export class DeviceClient {
         await this.transport.write(encodeFrame(type, seq, payload));
         return await p;
       } finally {
-        clearTimeout(timer);
+        if (timer !== undefined) this.clock.clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);
       }
     };

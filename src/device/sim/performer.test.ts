@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { MotionModel } from './motion-model.ts';
 import { Performer } from './performer.ts';
 import { SimulatedBoard } from './simulated-board.ts';
-import { VirtualClock } from './clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 
 describe('Performer', () => {
   it('alternates idle and the gestures in order, with durations in range, driving the model', () => {

@@ -13,7 +13,7 @@ import { DeviceClient, NackError } from '../protocol/client.ts';
 import { LogLevel, MsgType, NackCode } from '../protocol/ids.ts';
 import { uploadSlotBytes } from '../protocol/model-upload.ts';
 import { buildSlotPayload, MemoryFlash } from '../protocol/model-slot.ts';
-import { VirtualClock } from './clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { FIRMWARE_DEFAULT_RATE_MILLIHZ, FIRMWARE_RATES_MILLIHZ, RUNTIME_ARENA_BYTES, runtimeInvokeMicros } from './runtime-firmware.ts';
 import { SLOT_REFUSALS, SlotInference } from './sim-inference.ts';

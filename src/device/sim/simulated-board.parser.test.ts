@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { CsvLineParser, diagnoseCsv, type CsvReading } from '../serial/csv-line-parser.ts';
 import { detectStream } from '../serial/stream-detector.ts';
-import { VirtualClock } from './clock.ts';
+import { VirtualClock } from '../../core/clock.ts';
 import { SimulatedBoard, type SimulatedBoardOptions } from './simulated-board.ts';
 
 async function run(opts: SimulatedBoardOptions, ms: number, hostBaud = 115200, setup?: (b: SimulatedBoard) => void) {

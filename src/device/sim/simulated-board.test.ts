@@ -3,7 +3,7 @@ import { isStudioError } from '../../core/errors.ts';
 import type { Transport } from '../transport.ts';
 import { DeviceClient, NackError } from '../protocol/client.ts';
 import { SampleFormat } from '../protocol/ids.ts';
-import { realClock, VirtualClock } from './clock.ts';
+import { realClock, VirtualClock } from '../../core/clock.ts';
 import { SimulatedBoard } from './simulated-board.ts';
 import { accLsb, DEFAULT_IMU } from './imu-sensor.ts';
 

@@ -16,7 +16,7 @@ import { DeviceCore, type DeviceCoreOptions } from '../protocol/device-core.ts';
 import { LogLevel } from '../protocol/ids.ts';
 import { MemoryFlash, type FlashMemory } from '../protocol/model-slot.ts';
 import { ByteQueue } from './byte-queue.ts';
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../../core/clock.ts';
 import { DEFAULT_CSV_FORMAT, formatCsvLine, garbageLine, wrongBaudSoup, type CsvFormat, type GarbageKind } from './csv-sketch.ts';
 import { modelAsDeviceSensor } from './model-sensor.ts';
 import { MotionModel, type ActivityName, type MotionModelOptions } from './motion-model.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStudioError } from '../../core/errors.ts';
+import { isCancelled, isStudioError } from '../../core/errors.ts';
 import { findBoardByUsb, isRpBootRom } from '../boards/index.ts';
 import { SERIAL_FILTERS, describePort, findGrantedPort, requestSerialPort, transportFor } from './port-picker.ts';
 import type { ByteStreamReader, SerialLike, SerialPortLike } from './serial-api.ts';
@@ -103,7 +103,7 @@ describe('port picker', () => {
     await requestSerialPort(serial, { anyPort: true });
     expect(calls[1]).toEqual({});
     const cancel: SerialLike = { requestPort: async () => { throw Object.assign(new Error(''), { name: 'NotFoundError' }); }, getPorts: async () => [] };
-    await expect(requestSerialPort(cancel)).rejects.toSatisfy((e: unknown) => isStudioError(e, 'cancelled'));
+    await expect(requestSerialPort(cancel)).rejects.toSatisfy((e: unknown) => isCancelled(e));
     await expect(requestSerialPort(null)).rejects.toSatisfy((e: unknown) => isStudioError(e, 'no-webserial'));
   });
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { TrainingSettings } from '../../core/impulse.ts';
-import { isStudioError } from '../../core/errors.ts';
+import { isCancelled, isStudioError } from '../../core/errors.ts';
 import { predictProbs, stratifiedHoldout, classWeights, trainClassifier, type EpochLog } from './trainer.ts';
 import { blobs, sineWindows } from './test-support/synthetic.ts';
 import { useBackend, chooseBackend } from './backend.ts';
@@ -84,7 +84,7 @@ describe('trainer', () => {
         if (l.epoch === 2) ac.abort();
       },
     });
-    await expect(p).rejects.toSatisfy((e: unknown) => isStudioError(e, 'cancelled'));
+    await expect(p).rejects.toSatisfy((e: unknown) => isCancelled(e));
   });
 
   it('refuses NaN features and bad settings', async () => {

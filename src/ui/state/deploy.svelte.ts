@@ -6,10 +6,10 @@
  * the app's one connection manager (`connection`, shared with the Device and Test steps).
  * UI module.
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, isCancelled } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
-import { realClock } from '../../deploy/clock.ts';
+import { realClock } from '../../core/clock.ts';
 import { boardInfo, type FlashBoardId, type FlashMethod } from '../../deploy/flash-plan.ts';
 import type { DeployFlowId } from '../../deploy/flows/tables.ts';
 import { DeploySession, shown, type DeployEnv, type DeployModel, type DeployView, type OpKind as SessionOpKind, type OpState, type Shown } from '../../deploy/session.ts';
@@ -194,7 +194,7 @@ class DeployState {
       this.result = out.kind === 'anomaly' ? null : out;
       this.anomaly = out.kind === 'anomaly' ? out : null;
     } catch (e) {
-      if (!(e instanceof StudioError && e.code === 'cancelled')) this.exportError = shown(e);
+      if (!isCancelled(e)) this.exportError = shown(e);
     } finally {
       this.exporting = null;
       this.exportAbort = null;
