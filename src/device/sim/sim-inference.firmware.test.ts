@@ -7,10 +7,6 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ImpulseConfig, InputNormalization, ParamValue } from '../../core/impulse.ts';
 import { DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import type { FloatModel } from '../../ml/float-model.ts';
@@ -20,39 +16,15 @@ import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { describeImpulse, encodeImpulseDescriptor, makeImpulseDescriptor } from '../../ml/export/impulse-descriptor.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { buildModelSlotImage, buildSlotPayload } from '../protocol/model-slot.ts';
+import { buildImpulseProgram, runImpulseProgram } from '../protocol/test-support/host-program.ts';
 import { SLOT } from '../../core/slot-layout.ts';
 import { IMU_AXES } from './motion-model.ts';
 import { SLOT_REFUSALS, SlotInference } from './sim-inference.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const gxx = spawnSync('g++', ['--version']).status === 0;
 const IMU = IMU_AXES.map((a) => a.name);
 
-function buildProgram(): string {
-  const out = join(mkdtempSync(join(tmpdir(), 'tinyml-sim-fw-')), 'tinyml_impulse');
-  const src = ['firmware/host/impulse_main.cpp', 'firmware/src/crc32.cpp', 'firmware/src/cobs.cpp', 'firmware/src/frame.cpp', 'firmware/src/model_slot.cpp',
-    'firmware/src/device_core.cpp', 'firmware/src/impulse_descriptor.cpp', 'firmware/src/impulse_runner.cpp'];
-  const r = spawnSync('g++', ['-std=c++17', '-O1', '-o', out, ...src.map((s) => join(root, s))], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`g++ failed:\n${r.stderr}`);
-  return out;
-}
 
-interface HostRun { head: number[]; features: number[][]; tensor: number[][]; error?: string }
-
-function runHost(bin: string, slot: Uint8Array, windows: Float32Array[]): HostRun {
-  const path = join(mkdtempSync(join(tmpdir(), 'tinyml-sim-slot-')), 'slot.bin');
-  writeFileSync(path, slot);
-  const input = windows.map((w) => Array.from(w, (v) => v.toPrecision(9)).join(' ')).join('\n') + '\n';
-  const r = spawnSync(bin, [path], { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20_000 });
-  const lines = r.stdout.trim().split('\n');
-  const err = lines.find((l) => l.startsWith('E '));
-  if (err) return { head: [], features: [], tensor: [], error: err.slice(2) };
-  return {
-    head: lines[0].split(' ').slice(1).map(Number),
-    features: lines.filter((l) => l.startsWith('F')).map((l) => l.split(' ').slice(1).map(Number)),
-    tensor: lines.filter((l) => l.startsWith('Q')).map((l) => l.split(' ').slice(1).map(Number)),
-  };
-}
 
 function impulse(block: 'raw' | 'flatten' | 'spectral', params: Record<string, ParamValue>, axes: string[], hz = 100, windowMs = 2000): ImpulseConfig {
   return {
@@ -96,7 +68,7 @@ function selectAxes(w: Float32Array, axes: string[]): Float32Array {
 }
 
 describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline (g++ host build)${gxx ? '' : ' — skipped: g++ not found'}`, () => {
-  const bin = gxx ? buildProgram() : '';
+  const bin = gxx ? buildImpulseProgram() : '';
 
   const cases: { name: string; cfg: ImpulseConfig; normalize: boolean }[] = [
     { name: 'spectral low-pass 5 Hz order 6, fft 64, log', cfg: impulse('spectral', { 'fft-length': 64, 'filter-type': 'low', 'filter-cutoff': 5, 'filter-order': 6 }, ['accX', 'accY', 'accZ']), normalize: true },
@@ -121,7 +93,7 @@ describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline
         input: { scale: interp.input.scale, zeroPoint: interp.input.zeroPoint }, output: { scale: interp.output.scale, zeroPoint: interp.output.zeroPoint }, normalization: norm,
       });
       const payload = buildSlotPayload(tflite, descriptor);
-      const host = runHost(bin, buildModelSlotImage(tflite, { sequence: 3, arenaSize: 8192, descriptor }), windows);
+      const host = runImpulseProgram(bin, buildModelSlotImage(tflite, { sequence: 3, arenaSize: 8192, descriptor }), windows);
       expect(host.error).toBeUndefined();
 
       const hook = new SlotInference({ sensorAxes: IMU, arenaCapacity: 48 * 1024 });
@@ -169,15 +141,15 @@ describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline
       ['features', slot(encodeImpulseDescriptor({ ...describeImpulse(cfg, { input: q }), featureCount: 9 }))],
     ];
     for (const [what, image] of refusals) {
-      const host = runHost(bin, image, windows).error;
+      const host = runImpulseProgram(bin, image, windows).error;
       expect(host, what).toBeDefined();
       expect(simProblem(image), what).toBe(host);
     }
-    expect(runHost(bin, refusals[0][1], windows).error).toBe(SLOT_REFUSALS.missingAxis);
+    expect(runImpulseProgram(bin, refusals[0][1], windows).error).toBe(SLOT_REFUSALS.missingAxis);
     // a damaged descriptor under a valid slot CRC: both refuse (the firmware says "descriptor crc")
     const bad = makeImpulseDescriptor(cfg, { input: q });
     bad[30] ^= 0x40;
-    expect(runHost(bin, slot(bad), windows).error).toBe('descriptor crc');
+    expect(runImpulseProgram(bin, slot(bad), windows).error).toBe('descriptor crc');
     expect(simProblem(slot(bad))).toMatch(/CRC/);
   });
 });

@@ -6,28 +6,16 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ImpulseConfig, ParamValue, QuantParams } from '../../core/impulse.ts';
 import { buildModelSlotImage, buildSlotPayload } from '../../device/protocol/model-slot.ts';
+import { buildImpulseProgram, runImpulseProgram, type ImpulseRun } from '../../device/protocol/test-support/host-program.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { computeInputNormalization, standardizeFeatures } from '../models/input-normalization.ts';
 import { makeImpulseDescriptor, quantizeFeatures } from './impulse-descriptor.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const gxx = spawnSync('g++', ['--version']).status === 0;
 const IMU = ['accX', 'accY', 'accZ', 'gyrX', 'gyrY', 'gyrZ'];
 
-function buildProgram(): string {
-  const out = join(mkdtempSync(join(tmpdir(), 'tinyml-impulse-')), 'tinyml_impulse');
-  const src = ['firmware/host/impulse_main.cpp', 'firmware/src/crc32.cpp', 'firmware/src/cobs.cpp', 'firmware/src/frame.cpp', 'firmware/src/model_slot.cpp',
-    'firmware/src/device_core.cpp', 'firmware/src/impulse_descriptor.cpp', 'firmware/src/impulse_runner.cpp'];
-  const r = spawnSync('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', out, ...src.map((s) => join(root, s))], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`g++ failed:\n${r.stderr}`);
-  return out;
-}
 
 function impulse(block: 'raw' | 'flatten' | 'spectral', params: Record<string, ParamValue>, axes: string[], hz = 100, windowMs = 2000): ImpulseConfig {
   return {
@@ -78,28 +66,16 @@ function quantFor(features: Float32Array[]): QuantParams {
   return { scale, zeroPoint: Math.max(-128, Math.min(127, Math.round(-128 - lo / scale) + 5)) };
 }
 
-interface HostRun { head: string[]; features: number[][]; tensor: number[][]; error?: string }
-
-function runHost(bin: string, slot: Uint8Array, windows: Float32Array[]): HostRun {
-  const path = join(mkdtempSync(join(tmpdir(), 'tinyml-slot-')), 'slot.bin');
-  writeFileSync(path, slot);
-  const input = windows.map((w) => Array.from(w, (v) => v.toPrecision(9)).join(' ')).join('\n') + '\n';
-  const r = spawnSync(bin, [path], { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20_000 });
-  const lines = r.stdout.trim().split('\n');
-  const err = lines.find((l) => l.startsWith('E '));
-  if (err) return { head: [], features: [], tensor: [], error: err.slice(2) };
-  expect(r.status, r.stderr).toBe(0);
-  return {
-    head: lines[0].split(' ').slice(1),
-    features: lines.filter((l) => l.startsWith('F')).map((l) => l.split(' ').slice(1).map(Number)),
-    tensor: lines.filter((l) => l.startsWith('Q')).map((l) => l.split(' ').slice(1).map(Number)),
-  };
+function runHost(bin: string, slot: Uint8Array, windows: Float32Array[]): ImpulseRun {
+  const r = runImpulseProgram(bin, slot, windows);
+  if (!r.error) expect(r.status, r.stderr).toBe(0);
+  return r;
 }
 
 const MODEL = Uint8Array.from({ length: 3001 }, (_, i) => (i * 131 + 7) & 0xff);
 
 describe.skipIf(!gxx)(`firmware impulse pipeline (g++ host build) vs TypeScript DSP${gxx ? '' : ' — skipped: g++ not found'}`, () => {
-  const bin = gxx ? buildProgram() : '';
+  const bin = gxx ? buildImpulseProgram() : '';
 
   const cases: { name: string; cfg: ImpulseConfig }[] = [
     { name: 'spectral low-pass 5 Hz order 6, fft 64, log, overlap', cfg: impulse('spectral', { 'fft-length': 64, 'filter-type': 'low', 'filter-cutoff': 5, 'filter-order': 6 }, ['accX', 'accY', 'accZ']) },

@@ -40,6 +40,37 @@ export function buildHostProgram(opts: { sanitize?: boolean } = {}): string {
   return out;
 }
 
+const IMPULSE_SOURCES = ['firmware/host/impulse_main.cpp', 'firmware/src/crc32.cpp', 'firmware/src/cobs.cpp', 'firmware/src/frame.cpp',
+  'firmware/src/model_slot.cpp', 'firmware/src/device_core.cpp', 'firmware/src/impulse_descriptor.cpp', 'firmware/src/impulse_runner.cpp'];
+
+/** Compiles firmware/host/impulse_main.cpp (the impulse pipeline up to the int8 tensor) once per test process. */
+export function buildImpulseProgram(): string {
+  const have = built.get('impulse');
+  if (have && existsSync(have)) return have;
+  const out = join(mkdtempSync(join(tmpdir(), 'tinyml-impulse-')), 'tinyml_impulse');
+  const r = spawnSync('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', out, ...IMPULSE_SOURCES.map((s) => join(repoRoot, s))], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`g++ failed:\n${r.stderr}`);
+  built.set('impulse', out);
+  return out;
+}
+
+/** What the impulse program printed for one slot image: its header line, then per window the features (F) and int8 tensor (Q), or the load error (E). */
+export interface ImpulseRun { head: number[]; features: number[][]; tensor: number[][]; error?: string; status: number; stderr: string }
+
+/** Runs the impulse program on a slot image and windows (one line of sensor values each). */
+export function runImpulseProgram(bin: string, slot: Uint8Array, windows: Float32Array[]): ImpulseRun {
+  const path = join(mkdtempSync(join(tmpdir(), 'tinyml-slot-')), 'slot.bin');
+  writeFileSync(path, slot);
+  const input = windows.map((w) => Array.from(w, (v) => v.toPrecision(9)).join(' ')).join('\n') + '\n';
+  const r = spawnSync(bin, [path], { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 20_000 });
+  const status = r.status ?? -1;
+  const lines = r.stdout.trim().split('\n');
+  const err = lines.find((l) => l.startsWith('E '));
+  if (err) return { head: [], features: [], tensor: [], error: err.slice(2), status, stderr: r.stderr };
+  const values = (tag: string) => lines.filter((l) => l.startsWith(tag)).map((l) => l.split(' ').slice(1).map(Number));
+  return { head: lines[0].split(' ').slice(1).map(Number), features: values('F'), tensor: values('Q'), status, stderr: r.stderr };
+}
+
 /** Why a sanitizer build cannot run here (g++ without libasan/libubsan), or null. */
 export function sanitizerSkipReason(): string | null {
   if (hostBuildSkipReason()) return hostBuildSkipReason();
