@@ -36,7 +36,16 @@ export class SlotView implements FlashMemory {
   }
 }
 
-/** A Web Serial port (USB ids of a Pico's runtime by default) over a `Transport` (the simulated board's serial link). */
+/** What Web Serial raises when the device behind an open port is gone. */
+function lost(): DOMException {
+  return new DOMException('The device has been lost.', 'NetworkError');
+}
+
+/**
+ * A Web Serial port (USB ids of a Pico's runtime by default) over a `Transport` (a simulated or
+ * emulated board's serial link); a failing link surfaces as Web Serial's lost-device error.
+ */
+
 export class TransportPort extends EventTarget {
   readable: ReadableStream<Uint8Array> | null = null;
   writable: WritableStream<Uint8Array> | null = null;
@@ -51,7 +60,11 @@ export class TransportPort extends EventTarget {
   }
   async open(o: { baudRate: number }) {
     if (this.readable) throw new DOMException('The port is already open.', 'InvalidStateError');
-    await this.t.open({ baudRate: o.baudRate });
+    try {
+      await this.t.open({ baudRate: o.baudRate });
+    } catch {
+      throw lost();
+    }
     const it = this.t.readable()[Symbol.asyncIterator]();
     this.readable = new ReadableStream<Uint8Array>({
       pull: async (c) => {
@@ -62,12 +75,21 @@ export class TransportPort extends EventTarget {
             c.close();
           } else c.enqueue(r.value);
         } catch {
-          c.error(new DOMException('The device has been lost.', 'NetworkError'));
+          this.readable = null;
+          c.error(lost());
         }
       },
       cancel: () => void it.return?.(),
     });
-    this.writable = new WritableStream<Uint8Array>({ write: (chunk) => this.t.write(chunk) });
+    this.writable = new WritableStream<Uint8Array>({
+      write: async (chunk) => {
+        try {
+          await this.t.write(chunk);
+        } catch {
+          throw lost();
+        }
+      },
+    });
   }
   async close() {
     this.readable = null;

@@ -20,8 +20,7 @@
  * motion in m/s² and deg/s, which the MPU6050 model quantises as the chip would), its USB.
  */
 import { PicobootSim } from '../../../src/deploy/picoboot/picoboot-sim.ts';
-import { pico } from '../../../src/device/boards/pico.ts';
-import type { Transport } from '../../../src/device/transport.ts';
+import { TransportPort } from '../../../src/deploy/test-support/board-port.ts';
 import { createEmulatedBoard, type EmulatedBoard } from '../../support/rp2040/board.ts';
 
 export interface EmuOptions {
@@ -152,57 +151,6 @@ class NorChipFlash {
 
 type Listener = (ev: Event) => void;
 
-/** A Web Serial port over one power-on of the board's USB CDC. */
-class CdcPort extends EventTarget {
-  readable: ReadableStream<Uint8Array> | null = null;
-  writable: WritableStream<Uint8Array> | null = null;
-  constructor(private readonly t: Transport) {
-    super();
-  }
-  getInfo() {
-    return { usbVendorId: pico.usb[0].vendorId, usbProductId: pico.usb[0].productId };
-  }
-  async open(o: { baudRate: number }) {
-    if (this.readable) throw new DOMException('The port is already open.', 'InvalidStateError');
-    try {
-      await this.t.open({ baudRate: o.baudRate });
-    } catch {
-      throw new DOMException('The device has been lost.', 'NetworkError');
-    }
-    const it = this.t.readable()[Symbol.asyncIterator]();
-    this.readable = new ReadableStream<Uint8Array>({
-      pull: async (c) => {
-        try {
-          const r = await it.next();
-          if (r.done) {
-            this.readable = null;
-            c.close();
-          } else c.enqueue(r.value);
-        } catch {
-          this.readable = null;
-          c.error(new DOMException('The device has been lost.', 'NetworkError'));
-        }
-      },
-      cancel: () => void it.return?.(),
-    });
-    this.writable = new WritableStream<Uint8Array>({
-      write: async (chunk) => {
-        try {
-          await this.t.write(chunk);
-        } catch {
-          throw new DOMException('The device has been lost.', 'NetworkError');
-        }
-      },
-    });
-  }
-  async close() {
-    this.readable = null;
-    this.writable = null;
-    await this.t.close();
-  }
-  async setSignals() {}
-}
-
 export function installEmulatedBoard(opts: EmuOptions): void {
   const image = fromB64(opts.image);
   const bootrom = fromB64(opts.bootrom);
@@ -222,7 +170,7 @@ export function installEmulatedBoard(opts: EmuOptions): void {
   let powerOns = 0;
   let bpAtPowerOn = 0;
   let usbAtPowerOn = 0;
-  let port: CdcPort | null = null;
+  let port: TransportPort | null = null;
   let sim: PicobootSim | null = null;
   let picobootRequests = 0;
   let picobootFlash = { erases: 0, pagePrograms: 0, reads: 0 };
@@ -276,7 +224,7 @@ export function installEmulatedBoard(opts: EmuOptions): void {
       powerCycle();
     }
     if (!port && b.events.usbConnected.length > usbAtPowerOn && !parked()) {
-      port = new CdcPort(b.transport);
+      port = new TransportPort(b.transport);
       emit('connect', port);
     }
     timer = setTimeout(tick, 2);
