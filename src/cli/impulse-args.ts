@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode } from '../core/errors.ts';
 import type { DspBlockId, ImpulseConfig, LearnBlockId, ParamValue } from '../core/impulse.ts';
 import { readDatasetFolder, type DatasetFolderResult, type InputFile } from '../data/io/dataset-folder.ts';
 import { stratifiedSplit } from '../data/split.ts';
@@ -42,7 +42,7 @@ export function usageError(message: string, remedy = 'Run with --help for the op
   return new StudioError({ family: 'config', code: 'usage', message, remedy });
 }
 
-export function badInput(code: string, message: string, remedy: string): StudioError {
+export function badInput(code: ErrorCode<'import'>, message: string, remedy: string): StudioError {
   return new StudioError({ family: 'import', code, message, remedy });
 }
 

@@ -1,23 +1,325 @@
 /**
  * Errors the studio can show to a person. DOM-free core module.
  *
- * Every failure that reaches the UI is a `StudioError` with a family, a stable code the UI maps to a
- * dialog, a message saying what happened and a remedy saying what to do. The original error, if any,
- * is kept in `cause`.
+ * Every failure that reaches the UI is a `StudioError` with a family, a stable code, a message saying
+ * what happened and a remedy saying what to do. The original error, if any, is kept in `cause`.
+ *
+ * The codes of each family are a closed set: `ERROR_CODES` below lists every one with the action the
+ * app takes for it, and the compiler refuses a code that is not listed under its family. Add a code
+ * here, with its action, before throwing it.
  */
 export type ErrorFamily = 'device' | 'storage' | 'import' | 'dsp' | 'model' | 'flash' | 'config';
 
-export interface StudioErrorInit {
-  family: ErrorFamily;
-  code: string;
-  message: string;
-  remedy?: string;
-  cause?: unknown;
-}
+/**
+ * What the app does with a failure of a given code (the UI and the CLI read it through `errorAction`):
+ * - `stop-quietly`: the person or a newer request cancelled; nothing to show.
+ * - `retry`: a transient failure (timeout, busy device, interrupted write); offer to try again.
+ * - `reconnect`: the link or the board's mode is gone or wrong; offer to connect (or enter the bootloader) again.
+ * - `grant-access`: the browser or the OS refused access; explain how to allow it.
+ * - `fix-input`: a file, setting or recording is wrong; say which, keep everything else.
+ * - `free-space`: storage is full; offer to export or delete, keep what was recorded.
+ * - `reload`: another tab or a newer version changed the data; reload the page.
+ * - `use-another-way`: this browser or board lacks the feature; offer the alternative (another
+ *   browser, the simulated board, a download).
+ * - `report`: a defect of the studio; show the details and keep the state.
+ */
+export type ErrorAction = 'stop-quietly' | 'retry' | 'reconnect' | 'grant-access' | 'fix-input' | 'free-space' | 'reload' | 'use-another-way' | 'report';
+
+export const ERROR_CODES = {
+  device: {
+    'already-open': 'retry',
+    'bad-baud': 'fix-input',
+    'bad-rate': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'closed': 'reconnect',
+    'disconnected': 'reconnect',
+    'inconsistent-values': 'fix-input',
+    'nack': 'fix-input',
+    'no-data': 'fix-input',
+    'no-link': 'reconnect',
+    'no-runtime': 'reconnect',
+    'no-sensor': 'use-another-way',
+    'no-webserial': 'use-another-way',
+    'not-allowed': 'grant-access',
+    'not-numeric': 'fix-input',
+    'not-open': 'reconnect',
+    'port-busy': 'retry',
+    'port-open': 'retry',
+    'port-request': 'grant-access',
+    'protocol': 'reconnect',
+    'rate-by-protocol': 'fix-input',
+    'rate-unknown': 'fix-input',
+    'reconnect-failed': 'reconnect',
+    'stream-failed': 'reconnect',
+    'timeout': 'retry',
+    'unexpected': 'report',
+    'unknown-activity': 'fix-input',
+    'wrong-baud': 'fix-input',
+  },
+  storage: {
+    'cancelled': 'stop-quietly',
+    'no-indexeddb': 'use-another-way',
+    'no-project': 'fix-input',
+    'not-found': 'fix-input',
+    'open-failed': 'reload',
+    'quota': 'free-space',
+    'stale': 'reload',
+    'unexpected': 'report',
+    'version': 'reload',
+    'write-failed': 'retry',
+  },
+  import: {
+    'anomaly-model': 'fix-input',
+    'bad-cell': 'fix-input',
+    'bad-config': 'fix-input',
+    'bad-ei-json': 'fix-input',
+    'bad-header': 'fix-input',
+    'bad-info-labels': 'fix-input',
+    'bad-json': 'fix-input',
+    'bad-model-file': 'fix-input',
+    'bad-project': 'fix-input',
+    'bad-row': 'fix-input',
+    'bad-sidecar': 'fix-input',
+    'bad-training-data': 'fix-input',
+    'bad-value': 'fix-input',
+    'bad-wav': 'fix-input',
+    'bad-window-csv': 'fix-input',
+    'bad-zip': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'cbor-unsupported': 'fix-input',
+    'duplicate': 'fix-input',
+    'duplicate-entry': 'fix-input',
+    'empty': 'fix-input',
+    'empty-dataset': 'fix-input',
+    'encrypted': 'fix-input',
+    'expired': 'retry',
+    'json-too-deep': 'fix-input',
+    'missing-file': 'fix-input',
+    'newer-project': 'fix-input',
+    'no-axes': 'fix-input',
+    'no-config': 'fix-input',
+    'no-model': 'fix-input',
+    'no-rate': 'fix-input',
+    'no-rows': 'fix-input',
+    'no-such-folder': 'fix-input',
+    'no-timestamp': 'fix-input',
+    'no-training-data': 'fix-input',
+    'no-training-windows': 'fix-input',
+    'not-a-folder': 'fix-input',
+    'not-a-project': 'fix-input',
+    'shape': 'fix-input',
+    'time-backwards': 'fix-input',
+    'too-few-labels': 'fix-input',
+    'too-large': 'fix-input',
+    'too-many-axes': 'fix-input',
+    'too-many-entries': 'fix-input',
+    'too-many-files': 'fix-input',
+    'too-many-rows': 'fix-input',
+    'unexpected': 'report',
+    'unknown-label': 'fix-input',
+    'unreadable': 'fix-input',
+    'unsafe-path': 'fix-input',
+    'zip-bomb': 'fix-input',
+    'zip-method': 'fix-input',
+    'zip-too-large': 'fix-input',
+    'zip64': 'fix-input',
+  },
+  dsp: {
+    'autotune-labels': 'fix-input',
+    'autotune-no-data': 'fix-input',
+    'autotune-window': 'fix-input',
+    'bad-axes': 'fix-input',
+    'bad-cut': 'fix-input',
+    'bad-frame': 'fix-input',
+    'bad-frequency': 'fix-input',
+    'bad-labels': 'fix-input',
+    'bad-matrix': 'fix-input',
+    'bad-param': 'fix-input',
+    'bad-recording': 'fix-input',
+    'bad-window': 'fix-input',
+    'bad-windowing': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'decimation-too-high': 'fix-input',
+    'empty-filter': 'fix-input',
+    'export-dsp-unsupported': 'fix-input',
+    'fft-length': 'fix-input',
+    'filter-cutoff': 'fix-input',
+    'filter-design': 'fix-input',
+    'filter-order': 'fix-input',
+    'filter-unstable': 'fix-input',
+    'lf-too-short': 'fix-input',
+    'masked-bins': 'fix-input',
+    'missing-axis': 'fix-input',
+    'no-features': 'fix-input',
+    'no-samples': 'fix-input',
+    'no-usable-samples': 'fix-input',
+    'no-windows': 'fix-input',
+    'rate-mismatch': 'fix-input',
+    'single-axis': 'fix-input',
+    'too-many-frames': 'fix-input',
+    'unexpected': 'report',
+    'unknown-block': 'fix-input',
+  },
+  model: {
+    'backend-unavailable': 'use-another-way',
+    'bad-anomaly-model': 'fix-input',
+    'bad-descriptor': 'fix-input',
+    'bad-model-file': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'compare-rows': 'report',
+    'compare-width': 'report',
+    'descriptor-mismatch': 'fix-input',
+    'descriptor-range': 'fix-input',
+    'descriptor-unsupported-block': 'fix-input',
+    'empty-descriptor': 'fix-input',
+    'empty-model': 'fix-input',
+    'export-bad-value': 'fix-input',
+    'export-dsp-mismatch': 'fix-input',
+    'export-feature-mismatch': 'fix-input',
+    'export-no-quantization': 'fix-input',
+    'float-model-invalid': 'report',
+    'input-size': 'fix-input',
+    'live-rate-mismatch': 'fix-input',
+    'model-not-found': 'fix-input',
+    'no-artifacts': 'fix-input',
+    'normalization-shape': 'fix-input',
+    'normalization-value': 'fix-input',
+    'payload-anomaly': 'fix-input',
+    'payload-model-mismatch': 'fix-input',
+    'payload-model-shape': 'fix-input',
+    'payload-not-int8': 'fix-input',
+    'payload-window-too-long': 'fix-input',
+    'quantize-bad-data': 'fix-input',
+    'quantize-no-data': 'fix-input',
+    'quantize-params': 'fix-input',
+    'tflite-invalid': 'fix-input',
+    'tflite-type': 'fix-input',
+    'tflite-unsupported': 'fix-input',
+    'tflite-write': 'report',
+    'unexpected': 'report',
+    'unsupported-layer': 'fix-input',
+    'worker-not-ready': 'retry',
+  },
+  flash: {
+    'address-out-of-range': 'fix-input',
+    'address-protected': 'fix-input',
+    'bad-flash-plan': 'fix-input',
+    'bad-runtime-image': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'device-busy': 'retry',
+    'device-disconnected': 'reconnect',
+    'dfu-address': 'fix-input',
+    'dfu-check_erased': 'retry',
+    'dfu-erase': 'retry',
+    'dfu-file': 'fix-input',
+    'dfu-firmware': 'retry',
+    'dfu-notdone': 'retry',
+    'dfu-por': 'reconnect',
+    'dfu-prog': 'retry',
+    'dfu-protocol': 'fix-input',
+    'dfu-stalledpkt': 'retry',
+    'dfu-target': 'fix-input',
+    'dfu-unknown': 'retry',
+    'dfu-usbr': 'reconnect',
+    'dfu-vendor': 'retry',
+    'dfu-verify': 'retry',
+    'dfu-write': 'retry',
+    'dfuse-layout': 'fix-input',
+    'esp-flash-failed': 'retry',
+    'flash-range': 'fix-input',
+    'linux-permission-denied': 'grant-access',
+    'model-crc': 'retry',
+    'model-too-large': 'fix-input',
+    'needs-runtime-image': 'fix-input',
+    'no-dfu-interface': 'reconnect',
+    'no-model-slot': 'fix-input',
+    'no-uf2': 'fix-input',
+    'not-in-bootloader': 'reconnect',
+    'not-in-bootsel': 'reconnect',
+    'picoboot-bad-alignment': 'report',
+    'picoboot-buffer-too-small': 'report',
+    'picoboot-interleaved-write': 'retry',
+    'picoboot-invalid-address': 'fix-input',
+    'picoboot-invalid-arg': 'report',
+    'picoboot-invalid-cmd-length': 'report',
+    'picoboot-invalid-data': 'report',
+    'picoboot-invalid-state': 'retry',
+    'picoboot-invalid-transfer-length': 'report',
+    'picoboot-modified-data': 'retry',
+    'picoboot-not-found': 'fix-input',
+    'picoboot-not-permitted': 'fix-input',
+    'picoboot-precondition-not-met': 'report',
+    'picoboot-protocol': 'fix-input',
+    'picoboot-rebooting': 'reconnect',
+    'picoboot-unknown-cmd': 'report',
+    'picoboot-unknown-error': 'retry',
+    'picoboot-unsupported-modification': 'report',
+    'reconnect-needed': 'reconnect',
+    'runtime-image-mismatch': 'fix-input',
+    'runtime-image-missing': 'fix-input',
+    'runtime-image-range': 'fix-input',
+    'runtime-overlaps-slot': 'fix-input',
+    'runtime-record-invalid': 'fix-input',
+    'runtime-slot-layout': 'fix-input',
+    'runtime-too-large': 'fix-input',
+    'runtime-wrong-board': 'fix-input',
+    'timeout': 'retry',
+    'touch-failed': 'retry',
+    'uf2-bad-address': 'fix-input',
+    'uf2-bad-block': 'fix-input',
+    'uf2-bad-file': 'fix-input',
+    'uf2-bad-payload': 'fix-input',
+    'uf2-empty': 'fix-input',
+    'uf2-mixed-family': 'fix-input',
+    'uf2-overlap': 'fix-input',
+    'uf2-unknown-family': 'fix-input',
+    'unexpected': 'report',
+    'unknown-board': 'fix-input',
+    'unsupported-method': 'use-another-way',
+    'usb-error': 'retry',
+    'verify-failed': 'retry',
+    'webusb-unsupported': 'use-another-way',
+    'winusb-driver-missing': 'grant-access',
+  },
+  config: {
+    'axis-count': 'fix-input',
+    'bad-address': 'fix-input',
+    'bad-demo-options': 'fix-input',
+    'bad-learn-block': 'fix-input',
+    'bad-learn-param': 'fix-input',
+    'bad-live-config': 'fix-input',
+    'bad-training-setting': 'fix-input',
+    'cancelled': 'stop-quietly',
+    'conv1d-input': 'fix-input',
+    'conv1d-too-deep': 'fix-input',
+    'empty-label': 'fix-input',
+    'empty-name': 'fix-input',
+    'length': 'fix-input',
+    'no-input': 'fix-input',
+    'not-a-classifier': 'fix-input',
+    'nothing-to-export': 'fix-input',
+    'unexpected': 'report',
+    'unknown-activity': 'fix-input',
+    'unknown-board': 'fix-input',
+    'unknown-label': 'fix-input',
+    'unsupported-format': 'fix-input',
+    'usage': 'fix-input',
+  },
+} as const satisfies Record<ErrorFamily, Record<string, ErrorAction>>;
+
+/** The codes of one family. */
+export type ErrorCode<F extends ErrorFamily> = keyof (typeof ERROR_CODES)[F] & string;
+/** Any code of any family. */
+export type AnyErrorCode = { [F in ErrorFamily]: ErrorCode<F> }[ErrorFamily];
+
+/** A family with one of its own codes (a discriminated union: the code must belong to the family). */
+export type StudioErrorInit = {
+  [F in ErrorFamily]: { family: F; code: ErrorCode<F>; message: string; remedy?: string; cause?: unknown };
+}[ErrorFamily];
 
 export class StudioError extends Error {
   readonly family: ErrorFamily;
-  readonly code: string;
+  readonly code: AnyErrorCode;
   readonly remedy: string;
 
   constructor(init: StudioErrorInit) {
@@ -34,7 +336,7 @@ export class StudioError extends Error {
   }
 }
 
-export function isStudioError(e: unknown, code?: string): e is StudioError {
+export function isStudioError(e: unknown, code?: AnyErrorCode): e is StudioError {
   return e instanceof StudioError && (code === undefined || e.code === code);
 }
 
@@ -50,19 +352,21 @@ export function isCancelled(e: unknown): boolean {
 export interface ShownError {
   message: string;
   remedy: string;
+  /** What the app should offer next (see `ErrorAction`). */
+  action: ErrorAction;
 }
 
 /** The one error-display helper: a StudioError's message and remedy, or any other error's text. */
 export function shownError(e: unknown): ShownError {
-  if (e instanceof StudioError) return { message: e.message, remedy: e.remedy };
-  return { message: e instanceof Error ? e.message : String(e), remedy: '' };
+  if (e instanceof StudioError) return { message: e.message, remedy: e.remedy, action: errorAction(e) };
+  return { message: e instanceof Error ? e.message : String(e), remedy: '', action: 'report' };
 }
 
 /** Wraps anything thrown into a StudioError of the given family, keeping StudioErrors as they are. */
-export function toStudioError(e: unknown, family: ErrorFamily, code = 'unexpected'): StudioError {
+export function toStudioError<F extends ErrorFamily>(e: unknown, family: F, code?: ErrorCode<F>): StudioError {
   if (e instanceof StudioError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new StudioError({ family, code, message, cause: e });
+  return new StudioError({ family, code: code ?? 'unexpected', message, cause: e } as StudioErrorInit);
 }
 
 /** Throws a `cancelled` error of the family if the signal is aborted. */
@@ -70,4 +374,11 @@ export function throwIfAborted(signal: AbortSignal | undefined, family: ErrorFam
   if (signal?.aborted) {
     throw new StudioError({ family, code: 'cancelled', message: 'The operation was cancelled.' });
   }
+}
+
+/** What the app should do about a failure (see `ErrorAction`); anything that is not a StudioError is a defect. */
+export function errorAction(e: unknown): ErrorAction {
+  if (!(e instanceof StudioError)) return 'report';
+  const codes: Record<string, ErrorAction> = ERROR_CODES[e.family];
+  return Object.hasOwn(codes, e.code) ? codes[e.code]! : 'report';
 }

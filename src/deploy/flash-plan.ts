@@ -9,7 +9,7 @@
  * a half-written model. Board flash layouts and slot addresses come from src/device/boards/*.ts, the
  * one table the firmware's board_slots.h is generated from too.
  */
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode } from '../core/errors.ts';
 import { buildModelSlotImage, type SlotPayload } from '../device/protocol/model-slot.ts';
 import type { BoardDef, DeployMethod } from '../device/boards/board.ts';
 import { gigaR1, nanoEsp32, niclaVision, opta, portentaH7, unoR4Minima } from '../device/boards/arduino-dfu.ts';
@@ -111,7 +111,7 @@ export interface FlashPlan {
   totalBytes: number;
 }
 
-function planError(code: string, message: string, remedy: string): StudioError {
+function planError(code: ErrorCode<'flash'>, message: string, remedy: string): StudioError {
   return new StudioError({ family: 'flash', code, message, remedy });
 }
 

@@ -3,7 +3,7 @@
  * build record, the UF2 image checked against the record's SHA-256, and the image decoded into the
  * flash regions PICOBOOT writes. DOM-free core module; the caller supplies a same-origin fetch.
  */
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode } from '../core/errors.ts';
 import type { BoardFlashInfo } from './flash-plan.ts';
 import type { FlashRegion } from './flash-region.ts';
 import { hex } from './flash-region.ts';
@@ -32,7 +32,7 @@ export interface RuntimeImage {
   bytes: number;
 }
 
-function imageError(code: string, message: string, remedy: string, cause?: unknown): StudioError {
+function imageError(code: ErrorCode<'flash'>, message: string, remedy: string, cause?: unknown): StudioError {
   return new StudioError({ family: 'flash', code, message, remedy, cause });
 }
 

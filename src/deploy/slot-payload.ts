@@ -8,7 +8,7 @@
  * too many axes or labels, a window longer than its sample ring, a model whose input is not the
  * impulse's feature vector) is refused here with a StudioError saying what to change.
  */
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode, type StudioErrorInit } from '../core/errors.ts';
 import type { ImpulseConfig, InputNormalization, QuantParams } from '../core/impulse.ts';
 import { buildSlotPayload, type SlotPayload } from '../device/protocol/model-slot.ts';
 import { describeImpulse, encodeImpulseDescriptor, type ImpulseDescriptor } from '../ml/export/impulse-descriptor.ts';
@@ -31,7 +31,7 @@ export interface SlotPayloadInput {
   normalization: InputNormalization | null;
 }
 
-function payloadError(code: string, message: string, remedy: string, cause?: unknown): StudioError {
+function payloadError(code: ErrorCode<'model'>, message: string, remedy: string, cause?: unknown): StudioError {
   return new StudioError({ family: 'model', code, message, remedy, cause });
 }
 
@@ -81,7 +81,7 @@ export function makeSlotPayload(input: SlotPayloadInput): SlotPayload {
     if (e instanceof StudioError) {
       // The DSP check is shared with the Arduino export; say what it means here.
       const what = e.message.replace(/^The Arduino export cannot run this DSP setting on the board: /, 'its DSP uses ');
-      throw payloadError(e.code, `The runtime firmware cannot run this impulse: ${what}`, e.remedy || 'Change the impulse and train again.', e);
+      throw new StudioError({ family: e.family, code: e.code, message: `The runtime firmware cannot run this impulse: ${what}`, remedy: e.remedy || 'Change the impulse and train again.', cause: e } as StudioErrorInit);
     }
     throw e;
   }

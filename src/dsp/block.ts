@@ -8,7 +8,7 @@
  * `run(window, ctx)` is the one-shot convenience.
  */
 import type { DspBlockId, ParamValue } from '../core/impulse.ts';
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode } from '../core/errors.ts';
 
 export type ParamType = 'number' | 'select' | 'boolean';
 
@@ -66,7 +66,7 @@ export interface DspBlock {
   createRunner(ctx: DspContext): DspRunner;
 }
 
-export function dspError(code: string, message: string, remedy?: string): StudioError {
+export function dspError(code: ErrorCode<'dsp'>, message: string, remedy?: string): StudioError {
   return new StudioError({ family: 'dsp', code, message, remedy });
 }
 

@@ -109,7 +109,7 @@ describe('worker kit', () => {
           inits++;
           if (failNext) {
             failNext = false;
-            throw new StudioError({ family: 'model', code: 'init-failed', message: 'Init failed.', remedy: 'Retry.' });
+            throw new StudioError({ family: 'model', code: 'worker-not-ready', message: 'Init failed.', remedy: 'Retry.' });
           }
           await r.setBase(40 + inits);
         },
@@ -132,7 +132,7 @@ describe('worker kit', () => {
       // A failing init rejects ready() and drops that worker; the next call starts a fresh one.
       client.terminate();
       failNext = true;
-      await expect(client.ready()).rejects.toMatchObject({ code: 'init-failed' });
+      await expect(client.ready()).rejects.toMatchObject({ code: 'worker-not-ready' });
       expect(spawned[3].terminated).toBe(true);
       expect(await (await client.ready()).base()).toBe(45);
       expect(spawned.length).toBe(5);

@@ -13,7 +13,7 @@
  * Nothing here runs on import, so page and worker bundles can both use it.
  */
 import * as Comlink from 'comlink';
-import { StudioError, type ErrorFamily } from '../core/errors.ts';
+import { StudioError, type ErrorFamily, type StudioErrorInit } from '../core/errors.ts';
 import { openStudioDb } from '../data/store/open-db.ts';
 import { StudioStore } from '../data/store/studio-store.ts';
 
@@ -44,7 +44,8 @@ function installErrorRehydration(): void {
       const x = s as { isError?: boolean; value?: { studioError?: WireStudioError } };
       const se = !x.isError ? x.value?.studioError : undefined;
       if (se) {
-        const err = new StudioError({ family: se.family, code: se.code, message: se.message, remedy: se.remedy });
+        // The code crossed the worker boundary from the same build's StudioError, so it belongs to its family.
+        const err = new StudioError({ family: se.family, code: se.code, message: se.message, remedy: se.remedy } as StudioErrorInit);
         if (se.file !== undefined) (err as StudioError & { file?: string }).file = se.file;
         if (se.line !== undefined) (err as StudioError & { line?: number }).line = se.line;
         throw err;

@@ -26,7 +26,7 @@ export function fuzzParams<T>(name: string, defaultRuns = DEFAULT_RUNS): FcParam
     endOnFailure: true,
     reporter: (out) => {
       if (process.env.FUZZ_RUNS) console.log(`BENCH fuzz.${name}_cases ${out.numRuns} cases`);
-      if (out.failed) throw new Error(`fuzz target ${name} failed after ${out.numRuns} cases (seed ${seed}, path ${out.counterexamplePath}): ${String(out.errorInstance ?? out.error)}\ncounterexample: ${JSON.stringify(out.counterexample)?.slice(0, 2000)}`);
+      if (out.failed) throw new Error(`fuzz target ${name} failed after ${out.numRuns} cases (seed ${seed}, path ${out.counterexamplePath}): ${String(out.errorInstance)}\ncounterexample: ${JSON.stringify(out.counterexample)?.slice(0, 2000)}`);
     },
   };
 }

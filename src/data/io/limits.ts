@@ -4,7 +4,7 @@
  * Imports are untrusted: every reader checks sizes and counts against `ImportLimits` before and while
  * it works, and reports problems as `StudioError`s of family 'import' naming the file (and line).
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 
 export interface ImportLimits {
   /** Largest single text file (CSV/JSON) or WAV read, bytes. */
@@ -45,7 +45,7 @@ export function withLimits(partial?: Partial<ImportLimits>): ImportLimits {
 
 /** A StudioError of family 'import' that names the file and, when known, the line. */
 export function importError(
-  code: string,
+  code: ErrorCode<'import'>,
   file: string,
   message: string,
   opts: { line?: number; remedy?: string; cause?: unknown } = {},

@@ -25,6 +25,7 @@ import {
   DfuState,
   DfuStatus,
   dfuStateName,
+  dfuStatusCode,
   dfuStatusName,
   parseConfigurationDescriptor,
   parseStringDescriptor,
@@ -257,7 +258,7 @@ export class DfuClient {
     const name = dfuStatusName(status);
     return new StudioError({
       family: 'flash',
-      code: `dfu-${name.replace(/^err/, '').toLowerCase()}`,
+      code: dfuStatusCode(status),
       message: `The bootloader reported ${name} (${DFU_STATUS_TEXT[status] ?? 'unknown status'}) while ${what}.`,
       remedy: advice(status),
     });

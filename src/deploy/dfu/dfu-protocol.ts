@@ -9,6 +9,7 @@
  * (0x011a for DfuSe). DfuSe puts commands in DNLOAD block 0 (0x21 set address pointer, 0x41 erase page
  * or mass erase, 0x92 read unprotect) and data in blocks >= 2 at pointer + (block - 2) * transfer size.
  */
+import type { ErrorCode } from '../../core/errors.ts';
 export const DfuRequest = { DETACH: 0, DNLOAD: 1, UPLOAD: 2, GETSTATUS: 3, CLRSTATUS: 4, GETSTATE: 5, ABORT: 6 } as const;
 
 export const DfuState = {
@@ -66,6 +67,27 @@ export const DFU_STATUS_TEXT: Record<number, string> = {
 export function dfuStateName(s: number): string {
   for (const [k, v] of Object.entries(DfuState)) if (v === s) return k.replace('_', '-');
   return `state ${s}`;
+}
+
+/** The error code for a DFU status (`dfu-<name>` without `err`, lower case; `dfu-unknown` for any other value). */
+export function dfuStatusCode(s: number): ErrorCode<'flash'> {
+  switch (s) {
+    case DfuStatus.errTARGET: return 'dfu-target';
+    case DfuStatus.errFILE: return 'dfu-file';
+    case DfuStatus.errWRITE: return 'dfu-write';
+    case DfuStatus.errERASE: return 'dfu-erase';
+    case DfuStatus.errCHECK_ERASED: return 'dfu-check_erased';
+    case DfuStatus.errPROG: return 'dfu-prog';
+    case DfuStatus.errVERIFY: return 'dfu-verify';
+    case DfuStatus.errADDRESS: return 'dfu-address';
+    case DfuStatus.errNOTDONE: return 'dfu-notdone';
+    case DfuStatus.errFIRMWARE: return 'dfu-firmware';
+    case DfuStatus.errVENDOR: return 'dfu-vendor';
+    case DfuStatus.errUSBR: return 'dfu-usbr';
+    case DfuStatus.errPOR: return 'dfu-por';
+    case DfuStatus.errSTALLEDPKT: return 'dfu-stalledpkt';
+    default: return 'dfu-unknown';
+  }
 }
 
 export function dfuStatusName(s: number): string {

@@ -23,6 +23,7 @@ import {
   PICOBOOT_IF_RESET,
   PICOBOOT_INTERFACE,
   PicobootCmd,
+  picobootStatusCode,
   picobootStatusName,
   PicobootStatus,
   wordsArgs,
@@ -207,7 +208,7 @@ export class PicobootClient {
     const name = picobootStatusName(s.statusCode);
     throw new StudioError({
       family: 'flash',
-      code: `picoboot-${name.toLowerCase().replace(/_/g, '-')}`,
+      code: picobootStatusCode(s.statusCode),
       message: `The boot ROM refused the command while ${what}: ${name} (status ${s.statusCode}).`,
       remedy: STATUS_ADVICE[s.statusCode] ?? 'Unplug the board, put it back into BOOTSEL mode and flash again.',
     });

@@ -10,6 +10,7 @@
  * control request GET_COMMAND_STATUS (0x42) then returns {token, status code, command id, in progress}
  * and INTERFACE_RESET (0x41) clears the halt, aborts and drops exclusive access.
  */
+import type { ErrorCode } from '../../core/errors.ts';
 export const PICOBOOT_MAGIC = 0x431fd10b;
 export const PICOBOOT_INTERFACE = { interfaceClass: 0xff, interfaceSubclass: 0x00, interfaceProtocol: 0x00 } as const;
 
@@ -52,6 +53,30 @@ export const PicobootStatus = {
   NOT_FOUND: 16,
   UNSUPPORTED_MODIFICATION: 17,
 } as const;
+
+const PICOBOOT_STATUS_CODES: Record<number, ErrorCode<'flash'>> = {
+  [PicobootStatus.UNKNOWN_CMD]: 'picoboot-unknown-cmd',
+  [PicobootStatus.INVALID_CMD_LENGTH]: 'picoboot-invalid-cmd-length',
+  [PicobootStatus.INVALID_TRANSFER_LENGTH]: 'picoboot-invalid-transfer-length',
+  [PicobootStatus.INVALID_ADDRESS]: 'picoboot-invalid-address',
+  [PicobootStatus.BAD_ALIGNMENT]: 'picoboot-bad-alignment',
+  [PicobootStatus.INTERLEAVED_WRITE]: 'picoboot-interleaved-write',
+  [PicobootStatus.REBOOTING]: 'picoboot-rebooting',
+  [PicobootStatus.INVALID_STATE]: 'picoboot-invalid-state',
+  [PicobootStatus.NOT_PERMITTED]: 'picoboot-not-permitted',
+  [PicobootStatus.INVALID_ARG]: 'picoboot-invalid-arg',
+  [PicobootStatus.BUFFER_TOO_SMALL]: 'picoboot-buffer-too-small',
+  [PicobootStatus.PRECONDITION_NOT_MET]: 'picoboot-precondition-not-met',
+  [PicobootStatus.MODIFIED_DATA]: 'picoboot-modified-data',
+  [PicobootStatus.INVALID_DATA]: 'picoboot-invalid-data',
+  [PicobootStatus.NOT_FOUND]: 'picoboot-not-found',
+  [PicobootStatus.UNSUPPORTED_MODIFICATION]: 'picoboot-unsupported-modification',
+};
+
+/** The error code for a PICOBOOT status (`picoboot-<name>`; `picoboot-unknown-error` for any other value). */
+export function picobootStatusCode(code: number): ErrorCode<'flash'> {
+  return PICOBOOT_STATUS_CODES[code] ?? 'picoboot-unknown-error';
+}
 
 export function picobootStatusName(code: number): string {
   for (const [k, v] of Object.entries(PicobootStatus)) if (v === code) return k;

@@ -7,7 +7,7 @@
  * final magic 0x0AB16F30. Family ids are those of the UF2 families list (utils/uf2families.json in
  * the UF2 specification repository) and the RP2350 boot ROM (RP2350 datasheet, "UF2 targeting").
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 
 export const UF2_MAGIC_START0 = 0x0a324655;
 export const UF2_MAGIC_START1 = 0x9e5d5157;
@@ -120,7 +120,7 @@ export interface Uf2Image {
   blocks: number;
 }
 
-function uf2Error(code: string, message: string): StudioError {
+function uf2Error(code: ErrorCode<'flash'>, message: string): StudioError {
   return new StudioError({ family: 'flash', code, message, remedy: 'Use the .uf2 file the studio ships or one built for this board (e.g. with the pico-sdk).' });
 }
 

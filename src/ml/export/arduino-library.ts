@@ -11,7 +11,7 @@
  * src/dsp/windowing.ts, also for fractional strides). DOM-free core module.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 import type { ImpulseConfig, InputNormalization, QuantParams } from '../../core/impulse.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
 import { strideFrames } from '../../dsp/windowing.ts';
@@ -107,7 +107,7 @@ export function arduinoLibraryName(projectName: string): string {
   return s;
 }
 
-function exportError(code: string, message: string, remedy: string): StudioError {
+function exportError(code: ErrorCode<'model'>, message: string, remedy: string): StudioError {
   return new StudioError({ family: 'model', code, message, remedy });
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isStudioError } from '../../core/errors.ts';
+import { isStudioError, type AnyErrorCode } from '../../core/errors.ts';
 import type { ImpulseConfig, ParamValue } from '../../core/impulse.ts';
 import { crc32 } from '../../core/crc.ts';
 import { SLOT } from '../../core/slot-layout.ts';
@@ -17,7 +17,7 @@ function impulse(block: ImpulseConfig['dsp']['block'], params: Record<string, Pa
   };
 }
 
-const expectCode = (f: () => unknown, code: string) => {
+const expectCode = (f: () => unknown, code: AnyErrorCode) => {
   try {
     f();
     expect.unreachable();

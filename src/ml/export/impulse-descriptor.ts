@@ -25,7 +25,7 @@
  *      N f32 stds: the model input is (feature[i] − mean[i mod N]) / std[i mod N] (float32)
  *  end u32 CRC-32 over everything before it
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 import type { ImpulseConfig, InputNormalization, QuantParams } from '../../core/impulse.ts';
 import { crc32 } from '../../core/crc.ts';
 import { SLOT } from '../../core/slot-layout.ts';
@@ -81,7 +81,7 @@ export const DESCRIPTOR_LIMITS = { axes: 9, labels: 16, nameBytes: 31, sosSectio
 const BLOCK_IDS: Record<DescriptorBlock, number> = { raw: 0, flatten: 1, spectral: 2 };
 const FILTER_IDS: Record<FilterType, number> = { none: 0, low: 1, high: 2 };
 
-function descriptorError(code: string, message: string, remedy: string): StudioError {
+function descriptorError(code: ErrorCode<'model'>, message: string, remedy: string): StudioError {
   return new StudioError({ family: 'model', code, message, remedy });
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isStudioError } from '../../core/errors.ts';
+import { isStudioError, type AnyErrorCode } from '../../core/errors.ts';
 import { conv1dFixture, denseFixture, fixtureInputs } from '../quantize/test-support/fixtures.ts';
 import type { FloatModel } from '../float-model.ts';
 import { channelPeriod, checkNormalization, computeInputNormalization, perElementNormalization, standardizeFeatures } from './input-normalization.ts';
@@ -48,7 +48,7 @@ describe('input standardisation (the one type and the one place it is applied)',
     expect(e.mean).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
     expect(channelPeriod(e)).toBe(3);
     expect(channelPeriod({ mean: [1, 2, 1, 3], std: [1, 1, 1, 1] })).toBe(4);
-    const bad = (f: () => unknown, code: string) => {
+    const bad = (f: () => unknown, code: AnyErrorCode) => {
       try {
         f();
         expect.unreachable();

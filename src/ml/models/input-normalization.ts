@@ -7,12 +7,12 @@
  * int8 input scale then suits every feature even when raw features differ by orders of magnitude
  * (m/s² next to deg/s). DOM-free core module (no TF.js).
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 import type { InputNormalization } from '../../core/impulse.ts';
 
 export type { InputNormalization } from '../../core/impulse.ts';
 
-function normError(code: string, message: string, remedy = 'Train the model again.'): StudioError {
+function normError(code: ErrorCode<'model'>, message: string, remedy = 'Train the model again.'): StudioError {
   return new StudioError({ family: 'model', code, message, remedy });
 }
 
