@@ -17,10 +17,11 @@
 // Each case ends with a recovery check (no stuck state): HELLO answers INFO, a clean upload commits
 // and survives a reboot, a stream at the largest batch the device accepts delivers contiguous batches.
 //
-//   tinyml_fuzz [--seed S] [--cases N] [--seconds T] [--steps K] [--verbose]
+//   tinyml_fuzz [--seed S] [--cases N] [--seconds T] [--steps K] [--verbose] [--break-output]
 //     runs seeds S, S+1, ... until N cases or T seconds; prints "cases <n> seeds <S>..<E> steps <k>".
 //     On an invariant failure: "FAIL seed <s> step <k>: <reason>" and exit 1; a sanitizer finding
 //     aborts after "FUZZ-SEED <s> step <k>" on stderr. Reproduce with --seed <s> --cases 1 --verbose.
+//     --break-output damages one frame the device sends (the checks must then fail: a self-test).
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +59,11 @@ namespace {
 typedef std::vector<uint8_t> Bytes;
 
 uint64_t g_seed = 0;
+// totals over all cases (printed at the end: shows what the run exercised)
+uint64_t g_replies = 0, g_samples = 0, g_inferences = 0, g_powerLosses = 0, g_reboots = 0, g_loads = 0, g_commits = 0;
 uint64_t g_step = 0;
 bool g_verbose = false;
+bool g_breakOutput = false;  // --break-output: self-test of the checks (the 50th frame sent is damaged)
 
 struct Failure {
   std::string why;
@@ -220,6 +224,7 @@ class FuzzHook : public InferenceHook {
     unload();
     CHECK(payload != nullptr, "mapped flash");
     loads++;
+    g_loads++;
     if (arena > 60000) return false;
     const char* why = runner_.load(*flash_, length, *sensor_);
     bool described = why == nullptr;
@@ -264,9 +269,10 @@ class FuzzHook : public InferenceHook {
     r.labelIndex = (uint8_t)rng_->below(256);
     for (int i = 0; i < MAX_CLASSES; i++) r.scores[i] = q_.empty() ? 0.0f : (float)q_[i % q_.size()] / 128.0f;
     r.timingUs = (uint32_t)rng_->next();
-    return rng_->pct(95);
+    return reliable || rng_->pct(95);
   }
   uint64_t loads = 0, runs = 0;
+  bool reliable = false;
 
  private:
   Flash* flash_;
@@ -284,10 +290,12 @@ class CaptureOutput : public Output {
  public:
   void write(const uint8_t* d, size_t n) override {
     bytes.insert(bytes.end(), d, d + n);
+    if (g_breakOutput && ++writes == 50 && n > 3) bytes[bytes.size() - 2] ^= bytes[bytes.size() - 2] == 0x80 ? 0x01 : 0x80;
     if (onWrite) onWrite();
   }
   Bytes bytes;
   std::function<void()> onWrite;
+  uint64_t writes = 0;
 };
 
 // ------------------------------------------------------------------ host-side builders
@@ -323,6 +331,7 @@ Bytes make_descriptor(Rng& r, const SensorDesc& s) {
     norm = (uint16_t)(r.pct(50) ? features <= DESC_MAX_NORM ? features : div.back() : r.pick(div));
   }
   static const std::vector<float> rates = {25.0f, 50.0f, 62.5f, 100.0f, 104.0f, 200.0f, 99.7f, 0.001f, 1e6f};
+  float offered = (float)s.ratesMilliHz[r.below(s.rateCount)] / 1000.0f;
   Bytes b(DESCRIPTOR_HEADER_SIZE, 0);
   put_u32(&b[0], DESCRIPTOR_MAGIC);
   put_u16(&b[4], DESCRIPTOR_VERSION);
@@ -332,7 +341,7 @@ Bytes make_descriptor(Rng& r, const SensorDesc& s) {
   put_u16(&b[14], window);
   put_u16(&b[16], stride);
   put_u16(&b[18], (uint16_t)features);
-  float rate = r.pick(rates), scale = r.pct(80) ? 1.0f : r.pick(std::vector<float>{0.0f, -2.5f, 1e30f, 1e-30f});
+  float rate = r.pct(70) ? offered : r.pick(rates), scale = r.pct(80) ? 1.0f : r.pick(std::vector<float>{0.0f, -2.5f, 1e30f, 1e-30f});
   float inScale = r.pick(std::vector<float>{0.05f, 1e-30f, 3e38f, 1.0f / 256});
   memcpy(&b[20], &rate, 4);
   memcpy(&b[24], &scale, 4);
@@ -450,7 +459,8 @@ class Case {
   Stream stream_;
   bool inferring_ = false;
   std::vector<uint32_t> begunCrcs_;
-  bool quiet_ = false;  // a clean link (recovery check)
+  bool quiet_ = false;
+  uint32_t lastAckValue_ = 0;  // a clean link (recovery check)
   uint32_t replies_ = 0, samples_ = 0, inferences_ = 0, powerLosses_ = 0, reboots_ = 0;
 };
 
@@ -529,6 +539,7 @@ void Case::checkFrame(const Frame& f) {
     }
     // the host's view of the device
     uint32_t value = f.type == MSG_ACK ? get_u32(p + 2) : 0;
+    lastAckValue_ = value;
     if (f.type == MSG_INFO && cmd.type == MSG_HELLO) stream_.on = inferring_ = false;
     if (f.type == MSG_ACK && cmd.type == MSG_STOP_STREAM) stream_.on = false;
     if (f.type == MSG_ACK && cmd.type == MSG_START_STREAM) {
@@ -560,6 +571,7 @@ void Case::checkFrame(const Frame& f) {
       inferring_ = false;
     }
     if (f.type == MSG_ACK && cmd.type == MSG_MODEL_END) {
+      g_commits++;
       CHECK(core_->modelState() == MODEL_VALID, "MODEL_END acked but the slot is not valid");
     }
     if (f.type == MSG_NACK && cmd.type == MSG_MODEL_END && p[2] == NACK_CRC_MISMATCH) {
@@ -625,8 +637,8 @@ void Case::checkFrame(const Frame& f) {
       uint32_t head = 8 + (fmt == FMT_INT16 ? 4 * axes : 0);
       CHECK(n == head + frames * axes * (fmt == FMT_INT16 ? 2 : 4), "SAMPLES length");
       uint32_t expect = (uint32_t)stream_.next;
-      if (stream_.gapAllowed) CHECK((uint32_t)(counter - expect) < 0x80000000u, "SAMPLES counter went back");
-      else CHECK(counter == expect, "SAMPLES counter not contiguous");
+      // after a clock jump past the catch-up limit frames are dropped (the u32 counter may even wrap)
+      if (!stream_.gapAllowed) CHECK(counter == expect, "SAMPLES counter not contiguous");
       for (uint32_t i = 0; i < frames; i++) {
         for (uint32_t a = 0; a < axes; a++) {
           float v = sensors_[stream_.sensor]->value(counter + i, (int)a);
@@ -830,7 +842,7 @@ void Case::upload(bool clean) {
   Bytes model(r_.pct(80) ? r_.range(1, 6000) : r_.range(1, cap < 70000 ? cap : 70000));
   for (auto& b : model) b = r_.byte();
   Bytes payload = model;
-  int kind = clean ? (r_.pct(70) ? 1 : 0) : (int)r_.below(4);  // 0 bare, 1 descriptor, 2 wrong descriptor, 3 random trailer
+  int kind = clean ? (r_.pct(70) ? 1 : 0) : r_.pct(40) ? 1 : (int)r_.below(4);  // 0 bare, 1 descriptor, 2 wrong descriptor, 3 random trailer
   if (kind == 1 || kind == 2) {
     Bytes d = make_descriptor(r_, sensor(0));
     if (kind == 2) {
@@ -963,6 +975,21 @@ void Case::recovery() {
     command(MSG_STOP_STREAM, {});
     CHECK(!stream_.on, "STOP_STREAM");
   }
+  // inference on the committed model: refused with a reason, or INFERENCE events once a window filled
+  if (hook_) hook_->reliable = true;
+  uint32_t inf0 = inferences_;
+  command(MSG_SET_INFERENCE, {1});
+  if (inferring_ && hook_) {
+    // the ACK carries the rate in use; wait for the window and a few strides in steps of at most 500
+    // frames (below the catch-up limit, which would restart the window)
+    uint64_t frameUs = 1000000000ull / lastAckValue_ + 1;
+    uint64_t frames = (uint64_t)hook_->windowFrames() + 3ull * hook_->strideFrames() + 2;
+    uint64_t total = frames * frameUs, step = total / 64 + 1;
+    if (step > 500 * frameUs) step = 500 * frameUs;
+    for (uint64_t t = 0; t < total + step && inferences_ == inf0; t += step) tick(step);
+    CHECK(inferences_ > inf0, "inference on, but no INFERENCE after a full window");
+  }
+  command(MSG_SET_INFERENCE, {0});
   command(MSG_MODEL_QUERY, {});
   command(MSG_GET_INFO, {});
 }
@@ -991,8 +1018,11 @@ void Case::run(uint32_t steps) {
     } else if (what < 70) {
       static const std::vector<uint64_t> jumps = {1000000ull, 60000000ull, 3600000000ull, 86400000000ull, 1ull << 42};
       tick(r_.pick(jumps) + r_.below(1000));
-    } else if (what < 85) {
+    } else if (what < 78) {
       upload(false);
+    } else if (what < 85) {
+      command(MSG_SET_INFERENCE, {1});
+      for (uint32_t k = r_.range(1, 30); k; k--) tick(r_.range(0, 50000));
     } else if (what < 89) {
       reboot();
     } else if (what < 96) {
@@ -1010,6 +1040,11 @@ void Case::run(uint32_t steps) {
   if (g_verbose)
     fprintf(stderr, "case done: %u replies, %u SAMPLES, %u INFERENCE, %u power losses, %u reboots\n", replies_, samples_, inferences_,
             powerLosses_, reboots_);
+  g_replies += replies_;
+  g_samples += samples_;
+  g_inferences += inferences_;
+  g_powerLosses += powerLosses_;
+  g_reboots += reboots_;
   delete core_;
   delete hook_;
   delete flash_;
@@ -1040,8 +1075,9 @@ int main(int argc, char** argv) {
     else if (a == "--seconds" && i + 1 < argc) seconds = strtod(argv[++i], nullptr);
     else if (a == "--steps" && i + 1 < argc) steps = strtoull(argv[++i], nullptr, 0);
     else if (a == "--verbose") g_verbose = true;
+    else if (a == "--break-output") g_breakOutput = true;
     else {
-      fprintf(stderr, "usage: tinyml_fuzz [--seed S] [--cases N] [--seconds T] [--steps K] [--verbose]\n");
+      fprintf(stderr, "usage: tinyml_fuzz [--seed S] [--cases N] [--seconds T] [--steps K] [--verbose] [--break-output]\n");
       return 2;
     }
   }
@@ -1074,5 +1110,8 @@ int main(int argc, char** argv) {
   }
   printf("cases %llu seeds %llu..%llu steps %llu seconds %.1f\n", (unsigned long long)done, (unsigned long long)seed,
          (unsigned long long)(seed + (done ? done - 1 : 0)), (unsigned long long)totalSteps, seconds_now() - t0);
+  printf("exercised: %llu replies, %llu SAMPLES, %llu INFERENCE, %llu commits, %llu model loads, %llu power losses, %llu reboots\n",
+         (unsigned long long)g_replies, (unsigned long long)g_samples, (unsigned long long)g_inferences, (unsigned long long)g_commits,
+         (unsigned long long)g_loads, (unsigned long long)g_powerLosses, (unsigned long long)g_reboots);
   return 0;
 }
