@@ -21,6 +21,7 @@
 //     runs seeds S, S+1, ... until N cases or T seconds; prints "cases <n> seeds <S>..<E> steps <k>".
 //     On an invariant failure: "FAIL seed <s> step <k>: <reason>" and exit 1; a sanitizer finding
 //     aborts after "FUZZ-SEED <s> step <k>" on stderr. Reproduce with --seed <s> --cases 1 --verbose.
+//   tinyml_fuzz --scenario begin-flash-fault|nan-int16   fixed regression scenarios
 //     --break-output damages one frame the device sends (the checks must then fail: a self-test).
 #include <math.h>
 #include <stdio.h>
@@ -186,6 +187,7 @@ class FuzzSensor : public Sensor {
     glitch_ = r.pct(15);
     amp_ = r.pct(20) ? 1e6f : 4.0f;
   }
+  bool forceNaN = false;  // scenario nan-int16: axis 0 reads NaN every third frame
   const SensorDesc& desc() const override { return d_; }
   bool setRate(uint32_t rate) override {
     bool ok = false;
@@ -197,6 +199,7 @@ class FuzzSensor : public Sensor {
     for (int a = 0; a < d_.axisCount; a++) out[a] = value((uint32_t)index, a);
   }
   float value(uint32_t index, int a) const {
+    if (forceNaN && a == 0 && index % 3 == 1) return NAN;
     uint32_t h = index * 2654435761u ^ (uint32_t)a * 40503u;
     h ^= h >> 15;
     h *= 2246822519u;
@@ -421,6 +424,9 @@ class Case {
  public:
   explicit Case(uint64_t seed) : r_(seed) {}
   void run(uint32_t steps);
+  // Fixed regression scenarios (tests/unit/firmware-fuzz.test.ts): begin-flash-fault, nan-int16.
+  void scenario(const std::string& name);
+  void cleanup();
   uint64_t stepsDone = 0;
 
  private:
@@ -1045,10 +1051,69 @@ void Case::run(uint32_t steps) {
   g_inferences += inferences_;
   g_powerLosses += powerLosses_;
   g_reboots += reboots_;
+  cleanup();
+}
+
+void Case::cleanup() {
   delete core_;
   delete hook_;
   delete flash_;
   for (auto* s : sensors_) delete s;
+  core_ = nullptr;
+  hook_ = nullptr;
+  flash_ = nullptr;
+  sensors_.clear();
+}
+
+void Case::scenario(const std::string& name) {
+  sensors_.push_back(new FuzzSensor(r_, "imu"));
+  flash_ = new FuzzFlash(64 * 1024, 256);
+  flash_->rng = &r_;
+  arena_ = 65536;
+  withHook_ = true;
+  quiet_ = true;
+  out_.onWrite = [this]() { drainOutput(); };
+  boot();
+  command(MSG_HELLO, {PROTOCOL_VERSION});
+  if (name == "begin-flash-fault") {
+    // a committed model, then a new upload whose first flash program fails after the records' sector
+    // was erased: NACK(FLASH_ERROR), and the slot must no longer claim VALID (its header is gone)
+    upload(true);
+    CHECK(core_->modelState() == MODEL_VALID, "setup: model committed");
+    flash_->programFailPct = 100;
+    Bytes b;
+    put32(b, 3000);
+    put32(b, 0x12345678u);
+    put32(b, 9);
+    put32(b, 100);
+    uint32_t acks = replies_;
+    command(MSG_MODEL_BEGIN, b);
+    CHECK(replies_ == acks + 1, "MODEL_BEGIN answered");
+    CHECK(core_->modelState() != MODEL_VALID, "a failed MODEL_BEGIN left the slot VALID over an erased header");
+    command(MSG_MODEL_QUERY, {});  // checked against the core and the flash by checkFrame/checkSlot
+    flash_->clearFaults();
+    reboot();
+    CHECK(core_->modelState() != MODEL_VALID, "VALID after the reboot");
+    upload(true);  // and the board takes a new model
+  } else if (name == "nan-int16") {
+    // a sensor glitch (NaN) in an int16 stream is sent as 0 (checkFrame compares every value)
+    sensors_[0]->forceNaN = true;
+    const SensorDesc& d = sensor(0);
+    Bytes sr = {0};
+    put32(sr, d.ratesMilliHz[0]);
+    command(MSG_SET_RATE, sr);
+    command(MSG_START_STREAM, {0, FMT_INT16, 4});
+    CHECK(stream_.on, "stream started");
+    uint64_t frameUs = 1000000000ull / d.ratesMilliHz[0] + 1;
+    uint32_t before = samples_;
+    for (int i = 0; i < 40 && samples_ < before + 3; i++) tick(frameUs);
+    CHECK(samples_ >= before + 3, "int16 batches with NaN values sent");
+    command(MSG_STOP_STREAM, {});
+  } else {
+    fail("unknown scenario " + name);
+  }
+  printf("scenario %s passed\n", name.c_str());
+  cleanup();
 }
 
 double seconds_now() {
@@ -1067,6 +1132,7 @@ void on_death() {
 
 int main(int argc, char** argv) {
   uint64_t seed = 1, cases = 0, steps = 300;
+  std::string scenario;
   double seconds = 0;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -1076,6 +1142,7 @@ int main(int argc, char** argv) {
     else if (a == "--steps" && i + 1 < argc) steps = strtoull(argv[++i], nullptr, 0);
     else if (a == "--verbose") g_verbose = true;
     else if (a == "--break-output") g_breakOutput = true;
+    else if (a == "--scenario" && i + 1 < argc) scenario = argv[++i];
     else {
       fprintf(stderr, "usage: tinyml_fuzz [--seed S] [--cases N] [--seconds T] [--steps K] [--verbose] [--break-output]\n");
       return 2;
@@ -1085,6 +1152,18 @@ int main(int argc, char** argv) {
 #if defined(FUZZ_SANITIZED)
   __sanitizer_set_death_callback(on_death);
 #endif
+  if (!scenario.empty()) {
+    g_seed = seed;
+    try {
+      Case c(seed);
+      c.scenario(scenario);
+      return 0;
+    } catch (Failure& f) {
+      printf("FAIL scenario %s: %s\n", scenario.c_str(), f.why.c_str());
+      fflush(stdout);
+      _exit(1);
+    }
+  }
   double t0 = seconds_now();
   uint64_t done = 0, totalSteps = 0;
   for (uint64_t s = seed;; s++) {
