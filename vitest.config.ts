@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 export const SLOW_TESTS = [
   'tests/unit/emulated-board.test.ts',
   'tests/unit/firmware-hardening.test.ts',
+  'tests/unit/firmware-fuzz.test.ts',
   'src/device/protocol/host-interop.test.ts',
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
