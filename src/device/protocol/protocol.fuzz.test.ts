@@ -70,7 +70,7 @@ function damage(f: Uint8Array, at: number, how: number): Uint8Array {
     b[i] = v === 0 ? b[i] ^ 0xff : v;
   } else if (how === 1) b.splice(i, 1);
   else if (how === 2) b.splice(i, 0, (at % 255) + 1);
-  else return Uint8Array.from([...b.slice(0, i), 0]);
+  else return Uint8Array.from([...b.slice(0, Math.max(1, i)), 0]); // cut short (never to an empty block: that is idle fill)
   return Uint8Array.from(b);
 }
 
