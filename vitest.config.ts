@@ -13,6 +13,7 @@ export const SLOW_TESTS = [
   'tests/unit/firmware-hardening.test.ts',
   'tests/unit/firmware-fuzz.test.ts',
   'src/device/protocol/host-interop.test.ts',
+  'src/device/protocol/host-interop.fuzz.test.ts',
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
   '**/*.shared.test.ts',
