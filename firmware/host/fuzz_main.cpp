@@ -758,7 +758,6 @@ void Case::command(uint8_t type, const Bytes& p) {
 
 Bytes Case::payloadFor(uint8_t type) {
   Bytes p;
-  const SensorDesc& d0 = sensor(0);
   switch (type) {
     case MSG_HELLO: p.push_back(r_.pct(90) ? PROTOCOL_VERSION : r_.byte()); break;
     case MSG_SET_RATE: {
@@ -795,7 +794,6 @@ Bytes Case::payloadFor(uint8_t type) {
     default:
       break;  // no payload
   }
-  (void)d0;
   if (r_.pct(8)) {  // structure-aware payload mutation: the frame is valid, its payload is not
     switch (r_.below(4)) {
       case 0: if (!p.empty()) p.resize(r_.below((uint32_t)p.size())); break;
@@ -925,8 +923,6 @@ void Case::upload(bool clean) {
   }
   if (!truncated || r_.pct(50)) add(MSG_MODEL_END, {});
   if (r_.pct(30) || clean) add(MSG_MODEL_QUERY, {});
-  size_t before = out_.bytes.size();
-  (void)before;
   uint32_t lossesBefore = powerLosses_;
   flush();
   if (clean) {
