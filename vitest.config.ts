@@ -11,7 +11,9 @@ import { defineConfig } from 'vitest/config';
 export const SLOW_TESTS = [
   'tests/unit/emulated-board.test.ts',
   'tests/unit/firmware-hardening.test.ts',
+  'tests/unit/firmware-fuzz.test.ts',
   'src/device/protocol/host-interop.test.ts',
+  'src/device/protocol/host-interop.fuzz.test.ts',
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
   '**/*.shared.test.ts',

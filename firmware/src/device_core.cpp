@@ -316,6 +316,12 @@ void DeviceCore::modelBegin(uint8_t seq, const uint8_t* p) {
   }
   if (modelLoaded_ && c_.inference) c_.inference->unload();
   modelLoaded_ = false;
+  // The old model is gone once the records' sector is erased: forget it first, so a failing erase or
+  // program leaves the slot EMPTY (as a reset would find it), never VALID over an erased header.
+  hasHeader_ = hasPending_ = false;
+  state_ = MODEL_EMPTY;
+  received_ = flushed_ = marked_ = 0;
+  uploadSession_ = false;
   // Only the records' sector now; the payload's sectors are erased as the data reaches them
   // (ensureErased), so no command waits for more than one sector erase.
   uint32_t sec = c_.flash->sectorSize();
@@ -324,7 +330,6 @@ void DeviceCore::modelBegin(uint8_t seq, const uint8_t* p) {
   uint8_t rec[SLOT_HEADER_SIZE];
   encode_slot_record(SLOT_PENDING_MAGIC, m, rec);
   if (!patch(SLOT_PENDING_OFFSET, rec, SLOT_HEADER_SIZE)) return nack(T, seq, NACK_FLASH_ERROR);
-  hasHeader_ = false;
   pending_ = m;
   hasPending_ = true;
   state_ = MODEL_RECEIVING;
@@ -466,6 +471,7 @@ void DeviceCore::flushBatch() {
     for (uint8_t a = 0; a < axes; a++) w.f32((float)(1.0 / (double)d.int16PerUnit[a]));
     for (uint32_t i = 0; i < frames * axes; i++) {
       double x = floor((double)batch_[i] * (double)d.int16PerUnit[i % axes] + 0.5);
+      if (x != x) x = 0;  // a sensor glitch (NaN) is sent as 0, never converted undefined
       if (x < -32768) x = -32768;
       if (x > 32767) x = 32767;
       w.i16((int16_t)x);

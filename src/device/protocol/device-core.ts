@@ -9,6 +9,7 @@
  * the slot header last, after the CRC over flash matched.
  */
 import { crc32 } from '../../core/crc.ts';
+import { StudioError } from '../../core/errors.ts';
 import { encodeFrame, FrameDecoder } from './frame.ts';
 import { MAX_PAYLOAD, ModelState, MsgType, NackCode, SampleFormat, LogLevel, PROTOCOL_VERSION } from './ids.ts';
 import { SLOT } from '../../core/slot-layout.ts';
@@ -344,19 +345,41 @@ export class DeviceCore {
     }
     if (this.modelLoaded) this.o.inference?.unload?.();
     this.modelLoaded = false;
-    // Only the records' sector now; the payload's sectors are erased as the data reaches them.
-    this.erasedEnd = 0;
-    this.ensureErased(this.o.flash.sectorSize);
-    const rec = { length: m.length, crc32: m.crc32, sequence: m.sequence, arenaSize: m.arenaSize };
-    this.patch(SLOT.PENDING_OFFSET, encodeSlotRecord({ magic: SLOT.PENDING_MAGIC, ...rec }));
+    // The old model is gone once the records' sector is erased: forget it first, so a failing erase or
+    // program leaves the slot EMPTY (as a reset would find it), never VALID over an erased header.
     this.header = null;
     this.model = null;
+    this.pending = null;
+    this.modelState = ModelState.EMPTY;
+    this.received = this.flushed = this.marked = 0;
+    this.uploadSession = false;
+    // Only the records' sector now; the payload's sectors are erased as the data reaches them.
+    this.erasedEnd = 0;
+    if (!this.flashOk(() => this.ensureErased(this.o.flash.sectorSize))) return this.nack(T, seq, NackCode.FLASH_ERROR);
+    const rec = { length: m.length, crc32: m.crc32, sequence: m.sequence, arenaSize: m.arenaSize };
+    if (!this.flashOk(() => this.patch(SLOT.PENDING_OFFSET, encodeSlotRecord({ magic: SLOT.PENDING_MAGIC, ...rec })))) {
+      return this.nack(T, seq, NackCode.FLASH_ERROR);
+    }
     this.pending = { magic: SLOT.PENDING_MAGIC, formatVersion: SLOT.FORMAT_VERSION, ...rec };
     this.modelState = ModelState.RECEIVING;
     this.received = this.flushed = this.marked = 0;
     this.uploadSession = true;
     this.inferring = false;
     return this.ack(T, seq, 0);
+  }
+
+  /**
+   * Runs flash operations; a failing flash (a StudioError of family 'flash' from the FlashMemory) gives
+   * false, as the C++ core's flash calls return false.
+   */
+  private flashOk(op: () => void): boolean {
+    try {
+      op();
+      return true;
+    } catch (e) {
+      if (e instanceof StudioError && e.family === 'flash') return false;
+      throw e;
+    }
   }
 
   private ensureErased(end: number): void {
@@ -471,7 +494,7 @@ export class DeviceCore {
     if (this.streamFormat === SampleFormat.INT16) {
       const raw = this.batch.map((v, i) => {
         const x = Math.floor(v * s.int16PerUnit[i % axes] + 0.5);
-        return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+        return Number.isNaN(x) ? 0 : x < -32768 ? -32768 : x > 32767 ? 32767 : x; // NaN (sensor glitch) → 0, as the C++ core
       });
       this.out(MsgType.SAMPLES, encodeSamples({
         counter: this.batchStart, axes, format: SampleFormat.INT16, scales: s.int16PerUnit.map((x) => 1 / x), values: raw,

@@ -8,13 +8,12 @@ import { DeviceClient } from './client.ts';
 import { cobsEncode } from './cobs.ts';
 import { crc32 } from '../../core/crc.ts';
 import { FrameDecoder, encodeFrame } from './frame.ts';
-import { maxStreamFrames } from './device-core.ts';
 import { fakeImuValue, createTwinCore, type TwinOptions } from './test-support/host-twin.ts';
 import { LogLevel, ModelState, MsgType, NackCode, SampleFormat } from './ids.ts';
 import { SLOT } from '../../core/slot-layout.ts';
 import {
   decodeAck, decodeInfo, decodeLog, decodeNack, decodeSamples, encodeHello, encodeModelBegin, encodeModelData,
-  encodeSetInference, encodeSetRate, encodeStartStream, EMPTY, maxFramesPerBatch,
+  encodeSetInference, encodeSetRate, encodeStartStream, EMPTY,
 } from './messages.ts';
 import { MemoryFlash, readSlot } from './model-slot.ts';
 import { uploadSlotBytes } from './model-upload.ts';
@@ -281,13 +280,35 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
     await t.close();
   });
 
-  it(`streams at the largest batch each axis count allows, int16 and float32, byte for byte ${asanSkip ? '(plain build: ' + asanSkip + ')' : 'under ASan/UBSan'}`, () => {
+  it(`streams at the largest batch each axis count allows, as the firmware reports it, one past it NACKed, byte for byte ${asanSkip ? '(plain build: ' + asanSkip + ')' : 'under ASan/UBSan'}`, () => {
     const exe = asanSkip ? bin : buildHostProgram({ sanitize: true });
-    for (let axes = 1; axes <= 9; axes++) {
+    const f = (t: number, q: number, p: Uint8Array = EMPTY) => encodeFrame(t, q, p);
+    // every axis count the firmware accepts (the host program refuses --axes past its MAX_AXES)
+    let axesTried = 0;
+    for (let axes = 1; ; axes++) {
+      const probeArgs = ['--flash', tmpFlash(), '--slot-size', String(SLOT_SIZE), '--script', '0,1000', '--axes', String(axes)];
+      if (spawnSync(exe, probeArgs, { input: Buffer.from(f(MsgType.GET_INFO, 1)), timeout: 30_000 }).status !== 0) break;
+      axesTried = axes;
       for (const format of [SampleFormat.INT16, SampleFormat.FLOAT32]) {
-        const fpb = maxStreamFrames(axes, format);
-        expect(fpb).toBe(maxFramesPerBatch(axes, format)); // the device's batch holds every batch the payload can carry
-        const f = (t: number, q: number, p: Uint8Array = EMPTY) => encodeFrame(t, q, p);
+        // the firmware's own figures: INFO's largest payload, and the capacity a START_STREAM over 255
+        // frames is NACKed with
+        const probe = runScripted(exe, concat([
+          f(MsgType.HELLO, 1, encodeHello({ protocolVersion: 1 })),
+          f(MsgType.START_STREAM, 2, encodeStartStream({ sensor: 0, format, framesPerBatch: 255 })),
+        ]), 0, 1000, { axes });
+        expect(Buffer.from(probe.cpp).toString('hex')).toBe(Buffer.from(probe.ts).toString('hex'));
+        const pf = new FrameDecoder().push(probe.cpp).frames;
+        const info = decodeInfo(pf.find((x) => x.type === MsgType.INFO)!.payload);
+        expect(info.sensors[0].axes.length).toBe(axes);
+        const reply = pf.find((x) => x.type === MsgType.NACK || x.type === MsgType.ACK)!;
+        const fpb = reply.type === MsgType.NACK ? decodeNack(reply.payload).value : 255;
+        if (reply.type === MsgType.NACK) expect(decodeNack(reply.payload).code).toBe(NackCode.BAD_PAYLOAD);
+        // that capacity is the most frames a SAMPLES payload of INFO's size carries (capped at the u8 count):
+        // the device's batch buffer never refuses a batch the link could carry
+        const head = 8 + (format === SampleFormat.INT16 ? 4 * axes : 0), per = (format === SampleFormat.INT16 ? 2 : 4) * axes;
+        expect(fpb, `axes ${axes} format ${format}`).toBe(Math.min(255, Math.floor((info.maxPayload - head) / per)));
+        expect(head + fpb * per).toBeLessThanOrEqual(info.maxPayload);
+
         const script = concat([
           f(MsgType.HELLO, 1, encodeHello({ protocolVersion: 1 })),
           f(MsgType.SET_RATE, 2, encodeSetRate({ sensor: 0, rateMilliHz: 200000 })),
@@ -302,6 +323,7 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
           const nack = decodeNack(frames.find((x) => x.type === MsgType.NACK)!.payload);
           expect(nack).toMatchObject({ ackSeq: 3, code: NackCode.BAD_PAYLOAD, value: fpb });
         }
+        expect(decodeAck(frames.find((x) => x.type === MsgType.ACK && x.payload[1] === 4)!.payload).value).toBe(0);
         const batches = frames.filter((x) => x.type === MsgType.SAMPLES).map((x) => decodeSamples(x.payload));
         expect(batches.length).toBe(2);
         batches.forEach((b, i) => {
@@ -315,6 +337,7 @@ describe.skipIf(skip !== null)(`C++ host build vs TypeScript ${skip ?? ''}`, () 
         });
       }
     }
+    expect(axesTried).toBeGreaterThanOrEqual(9); // the runtime's 9-axis IMUs (accelerometer, gyroscope, magnetometer)
   });
 
   it('samples at the impulse\'s rate once its model is active, says so in LOG and INFO, and refuses a rate the sensor lacks', () => {
