@@ -18,11 +18,11 @@ class FaultyFlash extends MemoryFlash {
   failErase = false;
   failProgram = false;
   override erase(addr: number, length: number): void {
-    if (this.failErase) throw new StudioError({ family: 'flash', code: 'flash-failed', message: 'erase failed' });
+    if (this.failErase) throw new StudioError({ family: 'flash', code: 'usb-error', message: 'erase failed' });
     super.erase(addr, length);
   }
   override program(addr: number, data: Uint8Array): void {
-    if (this.failProgram) throw new StudioError({ family: 'flash', code: 'flash-failed', message: 'program failed' });
+    if (this.failProgram) throw new StudioError({ family: 'flash', code: 'usb-error', message: 'program failed' });
     super.program(addr, data);
   }
 }
