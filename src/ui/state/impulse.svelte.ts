@@ -394,3 +394,9 @@ export class ImpulseState {
 }
 
 export const impulse = new ImpulseState();
+
+// Features, previews and tuning belong to the project they were made for, even when another
+// project is opened while the Impulse step is not shown.
+studio.onProjectChange(() => {
+  if (studio.project) impulse.load(studio.project, studio.samples);
+});
