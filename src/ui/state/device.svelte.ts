@@ -16,6 +16,8 @@ import { notices } from './notices.svelte.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
 import { MemoryFlash } from '../../device/protocol/model-slot.ts';
+import { performancePlan, performerOptions } from '../../device/sim/performance-plan.ts';
+import { studio } from './studio.svelte.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
@@ -122,7 +124,8 @@ class DeviceState {
     if (mode === 'framed' && this.status === 'streaming' && this.rateHz !== rateHz) {
       await this.conn.setRate(rateHz).catch((e: unknown) => notices.error(e, 'Could not change the rate'));
     }
-    if (this.sim === sim) sim.startPerformer();
+    // The simulated person acts out the project's own gestures (the defaults when it has none).
+    if (this.sim === sim) sim.startPerformer(performerOptions(performancePlan(studio.labels)));
   }
 
   async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number; sim?: SimulatedBoard } = {}): Promise<void> {
