@@ -22,6 +22,20 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: 
   });
 }
 
+/** Visible controls smaller than a 44 px touch target (inline text links exempt, as WCAG 2.5.8 allows). */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const sel = 'button, select, input:not([type="checkbox"]):not([type="radio"]):not([type="range"]):not([type="file"]), summary';
+    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('p, li') && getComputedStyle(el).display === 'inline') continue;
+      if (r.height < 44 - 0.5) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 30)}" ${Math.round(r.height)} px`);
+    }
+    return out.slice(0, 10);
+  });
+}
+
 /** Boxes of notices that intersect a chart (canvas, svg plot, figure). */
 async function noticesOverCharts(page: Page): Promise<number> {
   return page.evaluate(() => {
@@ -62,6 +76,7 @@ for (const size of SIZES) {
         await testInfo.attach(`${project}-${size.name}-${step}`, { path: shot, contentType: 'image/png' });
         expect.soft(o.scrollWidth, `${step}: ${o.wide.join(', ')}`).toBeLessThanOrEqual(o.innerWidth);
         expect.soft(await noticesOverCharts(page), `${step}: notices over a chart`).toBe(0);
+        if (size.width < 700) expect.soft(await smallTargets(page), `${step}: touch targets`).toEqual([]);
       }
     });
   }
