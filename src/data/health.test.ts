@@ -22,9 +22,10 @@ describe('datasetHealth', () => {
     const ss = ['a', 'b'].flatMap((l) => Array.from({ length: 12 }, (_, i) => sample(`${l}${i}`, l, { frames: 300 })));
     const r = datasetHealth(ss);
     expect(r.findings).toEqual([]);
+    // 3 s recordings in the proposed 2000 ms windows every 500 ms: 3 windows each.
     expect(r.labels.map((l) => [l.label, l.samples, l.windows])).toEqual([
-      ['a', 12, 60],
-      ['b', 12, 60],
+      ['a', 12, 36],
+      ['b', 12, 36],
     ]);
   });
 

@@ -66,11 +66,51 @@ export interface HealthOptions {
 export interface HealthReport {
   labels: LabelStats[];
   findings: Finding[];
+  /** The window and stride the window counts use. */
+  windowMs: number;
+  strideMs: number;
 }
+
+const TITLES: Record<FindingKind, string> = {
+  'need-more': 'Needs more data',
+  imbalance: 'Unbalanced labels',
+  duplicate: 'Duplicate samples',
+  'near-duplicate': 'Nearly identical samples',
+  'rate-mismatch': 'Different sample rate',
+  'axes-mismatch': 'Different axes',
+  'units-mismatch': 'Different units',
+  clipped: 'Clipped values',
+  'flat-axis': 'Axis without signal',
+  outlier: 'Unlike the rest of its label',
+};
+
+/** A finding's heading, in words. */
+export function findingTitle(kind: FindingKind): string {
+  return TITLES[kind];
+}
+
+/** Window proposed for motion data (as on the Impulse step): 2000 ms every 500 ms. */
+export const PROPOSED_WINDOW_MS = 2000;
+export const PROPOSED_STRIDE_MS = 500;
+
+/**
+ * The window the health check counts in when no impulse is saved: the Impulse step's proposal,
+ * 2000 ms, shortened only when the typical (median) recording is shorter, so one short or cropped
+ * recording does not change it.
+ */
+export function healthWindowing(durationsMs: readonly number[]): { windowMs: number; strideMs: number } {
+  const typical = median(durationsMs.filter((d) => d > 0));
+  let windowMs = PROPOSED_WINDOW_MS;
+  if (typical > 0 && typical < windowMs) windowMs = Math.max(10, Math.floor(typical / 10) * 10);
+  return { windowMs, strideMs: Math.min(PROPOSED_STRIDE_MS, windowMs) };
+}
+
+/** A measured value for a message: four significant digits, no float noise. */
+const num = (v: number): string => String(Number(v.toPrecision(4)));
 
 const nFrames = (s: HealthSample): number => (s.axes.length ? Math.floor(s.values.length / s.axes.length) : 0);
 
-function median(xs: number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   return n === 0 ? 0 : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
@@ -136,6 +176,26 @@ function correlation(a: Float32Array, b: Float32Array): number {
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : saa === sbb ? 1 : 0;
 }
 
+/**
+ * The lowest correlation over the axes that move. Computed per axis: over the interleaved values the
+ * axes' different offsets (gravity on one axis) alone make any two recordings look alike.
+ */
+function axisCorrelation(a: HealthSample, b: HealthSample): number {
+  const nA = a.axes.length;
+  const n = Math.min(nFrames(a), nFrames(b));
+  let worst = 1;
+  for (let k = 0; k < nA; k++) {
+    const xa = new Float32Array(n);
+    const xb = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      xa[i] = a.values[i * nA + k];
+      xb[i] = b.values[i * nA + k];
+    }
+    worst = Math.min(worst, correlation(xa, xb));
+  }
+  return worst;
+}
+
 /** Per-axis mean and standard deviation, concatenated. */
 function features(s: HealthSample): number[] {
   const nA = s.axes.length;
@@ -156,8 +216,9 @@ function features(s: HealthSample): number[] {
 }
 
 export function datasetHealth(samples: HealthSample[], opts: HealthOptions = {}): HealthReport {
-  const windowMs = opts.windowMs ?? 1000;
-  const strideMs = opts.strideMs ?? 500;
+  const proposed = healthWindowing(samples.map((s) => nFrames(s) * s.intervalMs));
+  const windowMs = opts.windowMs ?? proposed.windowMs;
+  const strideMs = opts.strideMs ?? (opts.windowMs ? PROPOSED_STRIDE_MS : proposed.strideMs);
   const minSamples = opts.minSamples ?? 10;
   const minWindows = opts.minWindows ?? 30;
   const findings: Finding[] = [];
@@ -261,7 +322,7 @@ export function datasetHealth(samples: HealthSample[], opts: HealthOptions = {})
         const scale = Math.max(1e-9, ...fa.filter((_, k) => k % 2 === 1));
         if (fb[0] - fa[0] > 0.05 * scale) break;
         if (fa.some((v, k) => Math.abs(v - fb[k]) > 0.05 * scale)) continue;
-        if (correlation(bucket[i].values, bucket[j].values) > 0.995) {
+        if (axisCorrelation(bucket[i], bucket[j]) > 0.995) {
           findings.push({
             kind: 'near-duplicate',
             severity: 'info',
@@ -303,7 +364,7 @@ export function datasetHealth(samples: HealthSample[], opts: HealthOptions = {})
           }
         }
       }
-      if (clippedFrames > 0) clipped.push({ id: s.id, text: `${s.axes[a].name} at ${mx}/${mn} for ${clippedFrames} frames` });
+      if (clippedFrames > 0) clipped.push({ id: s.id, text: `${s.axes[a].name} at ${num(mx)} / ${num(mn)} for ${clippedFrames} frames` });
     }
   }
   if (clipped.length) {
@@ -326,13 +387,31 @@ export function datasetHealth(samples: HealthSample[], opts: HealthOptions = {})
 
   // Outliers per label: robust z-score (median/MAD) of per-sample features.
   const zMax = opts.outlierZ ?? 3.5;
+  const sigOf = (s: HealthSample): string => s.axes.map((a) => a.name).join(',');
+  /** Per axes signature and feature: how much that feature varies over the whole dataset (MAD). */
+  const spreadCache = new Map<string, number[]>();
+  const datasetSpread = (sig: string): number[] => {
+    let out = spreadCache.get(sig);
+    if (!out) {
+      const all = samples.filter((s) => sigOf(s) === sig).map((s) => [...feats.get(s.id)!, nFrames(s) * s.intervalMs]);
+      out = all[0].map((_, f) => {
+        const col = all.map((x) => x[f]);
+        const med = median(col);
+        return median(col.map((v) => Math.abs(v - med))) * 1.4826;
+      });
+      spreadCache.set(sig, out);
+    }
+    return out;
+  };
   for (const [label, ss] of byLabel) {
     if (ss.length < 5) continue;
-    const sig = ss[0].axes.map((a) => a.name).join(',');
-    const same = ss.filter((s) => s.axes.map((a) => a.name).join(',') === sig);
+    const sig = sigOf(ss[0]);
+    const same = ss.filter((s) => sigOf(s) === sig);
+    const spread = datasetSpread(sig);
     const fs = same.map((s) => [...feats.get(s.id)!, nFrames(s) * s.intervalMs]);
     const k = fs[0].length;
     const scores = new Array<number>(same.length).fill(0);
+    const units: number[] = [];
     for (let f = 0; f < k; f++) {
       const col = fs.map((x) => x[f]);
       const med = median(col);
@@ -340,19 +419,26 @@ export function datasetHealth(samples: HealthSample[], opts: HealthOptions = {})
       // Differences below a tenth of the signal's typical spread (the axis's median std, or the median
       // duration) are never outliers, however tight the rest of the label is.
       const scale = f === k - 1 ? Math.abs(med) : median(fs.map((x) => x[f - (f % 2) + 1]));
-      const floor = 0.1 * scale + 1e-12;
-      col.forEach((v, i) => (scores[i] = Math.max(scores[i], Math.abs(v - med) / Math.max(mad, floor))));
+      // Nor are differences well inside how much the feature varies over the whole dataset: a still
+      // label (idle) is tight, and people holding the board at other angles are not mistakes.
+      const floor = Math.max(0.1 * scale, 0.5 * spread[f]) + 1e-12;
+      units.push(Math.max(mad, floor));
+      col.forEach((v, i) => (scores[i] = Math.max(scores[i], Math.abs(v - med) / units[f])));
     }
-    const out = same.filter((_, i) => scores[i] > zMax);
+    // A sample with two or more close neighbours in its label belongs to a group (e.g. the board
+    // held the other way up by some people), not a mistake.
+    const close = (i: number, j: number): boolean => fs[i].every((v, f) => Math.abs(v - fs[j][f]) <= zMax * units[f]);
+    const grouped = (i: number): boolean => fs.reduce((n, _, j) => n + (j !== i && close(i, j) ? 1 : 0), 0) >= 2;
+    const out = same.filter((_, i) => scores[i] > zMax && !grouped(i));
     if (out.length) {
       findings.push({
         kind: 'outlier',
         severity: 'info',
         label,
-        message: `${out.length} "${label}" sample(s) look unlike the others of that label (robust z-score above ${zMax}); check the label or the recording.`,
+        message: `${out.length} "${label}" sample(s) look unlike the others of that label and unlike each other; check the label or the recording.`,
         sampleIds: out.map((s) => s.id),
       });
     }
   }
-  return { labels, findings };
+  return { labels, findings, windowMs, strideMs };
 }

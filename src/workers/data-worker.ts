@@ -342,7 +342,7 @@ const api = {
     const t0 = performance.now();
     const report = datasetHealth(samples, opts);
     onProgress?.({ stage: 'check', fraction: 1 });
-    return { ...report, sampleCount: samples.length, windowMs: w?.windowMs ?? 1000, strideMs: w?.strideMs ?? 500, ms: performance.now() - t0, at: Date.now() };
+    return { ...report, sampleCount: samples.length, ms: performance.now() - t0, at: Date.now() };
   },
 };
 

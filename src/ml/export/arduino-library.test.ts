@@ -72,6 +72,13 @@ describe('makeArduinoLibraryZip', () => {
     expect(h).toMatch(/#undef MODEL_INPUT_SIZE\n/);
   });
 
+  it('states every estimated inference time with a significant digit (no "0.0 ms")', () => {
+    const line = strFromU8(files['Gesture_Demo/README.md']).split('\n').find((l) => l.startsWith('Estimated inference time'))!;
+    expect(line).toMatch(/Cortex-M7/);
+    expect(line).not.toMatch(/\b0\.0 ms/);
+    for (const m of line.matchAll(/([\d.]+) ms/g)) expect(Number(m[1])).toBeGreaterThan(0);
+  });
+
   it('names the library after the project: a valid Arduino library name and C++ identifier, never reserved', () => {
     expect(arduinoLibraryName('Gesture Demo')).toBe('Gesture_Demo');
     expect(arduinoLibraryName('  Wäsche – Sortierer!! ')).toBe('Wasche_Sortierer');

@@ -313,7 +313,7 @@ ${IMU_ARDUINO_LIBRARIES.map((l) => `  - ${l.board}: **${l.name}**`).join('\n')}
    inference took longer than one sample period.
 4. No IMU? \`#define TML_INPUT_CSV\` and send one CSV line per sample (${w.axes.join(', ')}) at 115200 baud.
 
-Estimated inference time: ${est.targets.map((t) => `${t.target.name}: ${t.inferenceMs.toFixed(1)} ms`).join('; ')}.
+Estimated inference time: ${est.targets.map((t) => `${t.target.name}: ${t.inferenceMs >= 1 ? t.inferenceMs.toFixed(1) : Number(t.inferenceMs.toPrecision(2))} ms`).join('; ')}.
 `;
   return {
     [`${name}/library.properties`]: props,

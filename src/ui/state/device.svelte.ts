@@ -16,6 +16,10 @@ import { notices } from './notices.svelte.ts';
 import { createSimulatedBoard, type SimulatedBoard } from '../../device/sim-setup.ts';
 import { IMU_AXES } from '../../device/sim/motion-model.ts';
 import { MemoryFlash } from '../../device/protocol/model-slot.ts';
+import { performancePlan, performerOptions } from '../../device/sim/performance-plan.ts';
+import { studio } from './studio.svelte.ts';
+
+const SIM_KEY = 'tinyml-studio.simulated-board';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
@@ -122,10 +126,14 @@ class DeviceState {
     if (mode === 'framed' && this.status === 'streaming' && this.rateHz !== rateHz) {
       await this.conn.setRate(rateHz).catch((e: unknown) => notices.error(e, 'Could not change the rate'));
     }
-    if (this.sim === sim) sim.startPerformer();
+    // The simulated person acts out the project's own gestures (the defaults when it has none).
+    if (this.sim === sim) sim.startPerformer(performerOptions(performancePlan(studio.labels)));
+    // Remembered, so a reload reconnects it (App.svelte).
+    if (this.sim === sim) globalThis.localStorage?.setItem(SIM_KEY, '1');
   }
 
   async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number; sim?: SimulatedBoard } = {}): Promise<void> {
+    if (!opts.sim) globalThis.localStorage?.removeItem(SIM_KEY);
     try {
       await this.conn.connect(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz, sim: opts.sim });
     } catch (e) {
@@ -136,7 +144,14 @@ class DeviceState {
     }
   }
 
-  async disconnect(): Promise<void> {
+  /** The simulated board was connected when the page was last used. */
+  get simRemembered(): boolean {
+    return globalThis.localStorage?.getItem(SIM_KEY) === '1';
+  }
+
+  /** Disconnects; `forget` (the person's own Disconnect) stops a reload from reconnecting the simulated board. */
+  async disconnect(forget = false): Promise<void> {
+    if (forget) globalThis.localStorage?.removeItem(SIM_KEY);
     await this.conn.disconnect();
     this.sim = null;
     this.client = null;

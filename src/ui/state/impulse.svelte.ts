@@ -10,13 +10,14 @@ import type { DspBlockId, ImpulseConfig, ParamValue, WindowingConfig } from '../
 import type { Progress } from '../../core/progress.ts';
 import { isCancelled, shownError, StudioError, type ShownError } from '../../core/errors.ts';
 import type { SampleMeta } from '../../data/sample.ts';
+import { proposedImpulse } from './dataset-facts.ts';
 import type { ProjectRecord } from '../../data/store/schema.ts';
 import type { DspBlock, ParamSchema } from '../../dsp/block.ts';
 import { defaultParams, resolveParams } from '../../dsp/block.ts';
 import { dspContext, getDspBlock, listDspBlocks } from '../../dsp/registry.ts';
 import { windowFrames } from '../../dsp/windowing.ts';
 import type { SpectralAutotune } from '../../dsp/autotune.ts';
-import { DEFAULT_LEARN, DEFAULT_TRAINING, defaultImpulse } from '../../ml/defaults.ts';
+import { DEFAULT_LEARN, DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import { featureParamsHash } from '../../workers/dsp-api.ts';
 import type { FeatureSummary, WindowPreview } from '../../workers/dsp-api.ts';
 import { dspWorker, newJobId, progressProxy } from '../../workers/dsp-client.ts';
@@ -26,44 +27,7 @@ import { studio } from './studio.svelte.ts';
 /** The sample the feature explorer asked to open (and where), for the Data step. */
 export const focusSampleId = $state<{ value: string | null; startMs: number | null }>({ value: null, startMs: null });
 
-/** What the samples of a project say about a sensible impulse. */
-export interface DatasetFacts {
-  /** Most common sample rate (Hz), or null without samples. */
-  frequencyHz: number | null;
-  /** Distinct rates found. */
-  rates: number[];
-  /** Every axis name, in first-seen order. */
-  axes: string[];
-  /** Axes every sample has. */
-  commonAxes: string[];
-  labels: string[];
-  shortestMs: number;
-}
-
-export function datasetFacts(samples: SampleMeta[]): DatasetFacts {
-  const rateCount = new Map<number, number>();
-  const axes: string[] = [];
-  let common: string[] | null = null;
-  let shortest = Infinity;
-  for (const s of samples) {
-    const hz = Math.round((1000 / s.intervalMs) * 1000) / 1000;
-    if (Number.isFinite(hz)) rateCount.set(hz, (rateCount.get(hz) ?? 0) + 1);
-    const names = s.axes.map((a) => a.name);
-    for (const n of names) if (!axes.includes(n)) axes.push(n);
-    common = common ? common.filter((a) => names.includes(a)) : names;
-    shortest = Math.min(shortest, s.length * s.intervalMs);
-  }
-  let best: number | null = null;
-  for (const [hz, n] of rateCount) if (best === null || n > (rateCount.get(best) ?? 0)) best = hz;
-  return {
-    frequencyHz: best,
-    rates: [...rateCount.keys()].sort((a, b) => a - b),
-    axes,
-    commonAxes: common ?? [],
-    labels: [...new Set(samples.map((s) => s.label))].sort(),
-    shortestMs: Number.isFinite(shortest) ? shortest : 0,
-  };
-}
+export { datasetFacts, type DatasetFacts } from './dataset-facts.ts';
 
 /** Canonical text of windowing + DSP choice, for "unsaved changes" checks. */
 function configText(w: WindowingConfig, block: string, params: Record<string, ParamValue>): string {
@@ -215,15 +179,7 @@ export class ImpulseState {
 
   load(project: ProjectRecord, samples: SampleMeta[], resetResults = true): void {
     const imp = project.impulse;
-    const facts = datasetFacts(samples);
-    const base =
-      imp ??
-      defaultImpulse({
-        frequencyHz: facts.frequencyHz ?? 62.5,
-        axes: facts.commonAxes.length ? facts.commonAxes : facts.axes,
-        labels: facts.labels,
-        shortestRecordingMs: facts.shortestMs || undefined,
-      });
+    const base = imp ?? proposedImpulse(samples);
     const block = getDspBlock(base.dsp.block);
     this.projectId = project.id;
     this.windowing = structuredClone(base.windowing);
@@ -394,3 +350,9 @@ export class ImpulseState {
 }
 
 export const impulse = new ImpulseState();
+
+// Features, previews and tuning belong to the project they were made for, even when another
+// project is opened while the Impulse step is not shown.
+studio.onProjectChange(() => {
+  if (studio.project) impulse.load(studio.project, studio.samples);
+});

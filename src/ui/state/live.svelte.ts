@@ -47,6 +47,20 @@ class LiveState {
   private inFlight = 0;
   private recent: number[] = [];
   private session = 0;
+  /** The project whose model is running. */
+  projectId = $state<string | null>(null);
+
+  constructor() {
+    // A model belongs to its project: opening another project ends the session.
+    studio.onProjectChange((id) => {
+      if (this.projectId !== null && id !== this.projectId) {
+        this.projectId = null;
+        void this.stop();
+        this.results = 0;
+        this.error = null;
+      }
+    });
+  }
 
   async start(modelId: string): Promise<void> {
     await this.stop();
@@ -65,6 +79,7 @@ class LiveState {
       if (session !== this.session) return;
       const rec = await studio.s.getModel(modelId);
       this.modelId = modelId;
+      this.projectId = p.id;
       this.modelName = rec?.name ?? '';
       this.kind = info.kind;
       this.labels = info.labels;

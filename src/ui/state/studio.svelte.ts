@@ -40,6 +40,13 @@ export class Studio {
   recovered = $state(0);
 
   private channel: BroadcastChannel | null = null;
+  private projectListeners = new Set<(projectId: string | null, previousId: string | null) => void>();
+
+  /** Called after another project was opened (e.g. to stop work that belongs to the old one). */
+  onProjectChange(fn: (projectId: string | null, previousId: string | null) => void): () => void {
+    this.projectListeners.add(fn);
+    return () => this.projectListeners.delete(fn);
+  }
   private readonly tabId = Math.random().toString(36).slice(2);
 
   async init(seedDemo: (s: StudioStore, projectId: string) => Promise<void>): Promise<void> {
@@ -109,15 +116,20 @@ export class Studio {
   }
 
   async selectProject(id: string): Promise<void> {
+    const previous = this.project?.id ?? null;
     this.project = (await this.s.getProject(id)) ?? null;
     globalThis.localStorage?.setItem(LAST_PROJECT_KEY, id);
     await this.refreshSamples();
+    const now = this.project?.id ?? null;
+    if (now !== previous) for (const fn of this.projectListeners) fn(now, previous);
   }
 
   async createProject(name: string): Promise<void> {
     const p = await this.s.createProject(name);
     await this.refreshProjects();
     await this.selectProject(p.id);
+    // A new project starts where every project starts: connecting a board.
+    this.step = 'device';
     this.announce('projects-changed');
   }
 

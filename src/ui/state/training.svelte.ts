@@ -7,11 +7,11 @@
 import type { ImpulseConfig, LearnBlockId, LearnConfig, TrainingSettings } from '../../core/impulse.ts';
 import { isCancelled, StudioError } from '../../core/errors.ts';
 import type { ModelRecord } from '../../data/store/schema.ts';
-import { DEFAULT_CONV1D_LEARN, DEFAULT_LEARN, DEFAULT_TRAINING, defaultImpulse } from '../../ml/defaults.ts';
+import { DEFAULT_CONV1D_LEARN, DEFAULT_LEARN, DEFAULT_TRAINING } from '../../ml/defaults.ts';
 import { ANOMALY_DEFAULTS, anomalyParams, conv1dParams, denseParams } from '../../ml/models/learn-params.ts';
 import type { BackendPref, EpochPoint, ProbeResult, SkippedSample, StoredMetrics, TrainEvent } from '../../workers/ml-api.ts';
 import { eventProxy, newTrainJobId, trainWorker } from '../../workers/ml-client.ts';
-import { datasetFacts } from './impulse.svelte.ts';
+import { proposedImpulse } from './dataset-facts.ts';
 import { notices } from './notices.svelte.ts';
 import { studio } from './studio.svelte.ts';
 
@@ -152,8 +152,7 @@ export class TrainingState {
   baseImpulse(): ImpulseConfig {
     const p = studio.project;
     if (p?.impulse) return structuredClone($state.snapshot(p.impulse) as ImpulseConfig);
-    const f = datasetFacts(studio.samples);
-    return defaultImpulse({ frequencyHz: f.frequencyHz ?? 62.5, axes: f.commonAxes.length ? f.commonAxes : f.axes, labels: f.labels, shortestRecordingMs: f.shortestMs || undefined });
+    return proposedImpulse(studio.samples);
   }
 
   /** Loads the draft from the project (when the project changed) and its model list. */
