@@ -125,3 +125,14 @@ describe('level meter', () => {
     expect(m.reading.clipped).toBe(2);
   });
 });
+
+describe('browser microphone errors', () => {
+  it('says what happened and what to do for each getUserMedia failure', async () => {
+    const { microphoneError } = await import('./browser-mic.ts');
+    const ex = (name: string) => Object.assign(new Error(`${name} happened`), { name });
+    expect(microphoneError(ex('NotAllowedError'))).toMatchObject({ code: 'mic-permission', remedy: expect.stringMatching(/Allow the microphone/) });
+    expect(microphoneError(ex('NotFoundError'))).toMatchObject({ code: 'mic-missing' });
+    expect(microphoneError(ex('NotReadableError'))).toMatchObject({ code: 'mic-busy' });
+    expect(microphoneError(ex('TypeError'))).toMatchObject({ code: 'mic-failed', message: expect.stringContaining('TypeError happened') });
+  });
+});
