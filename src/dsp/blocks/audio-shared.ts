@@ -130,7 +130,16 @@ function firstEmptyFilter(idx: number[], filters: number): number {
 }
 
 /** Mel filterbank, filters × (fft/2+1) row-major, and the centre frequencies. */
-export function melFilterbank(filters: number, fftLength: number, fs: number, lowHz: number, highHz: number): { matrix: Float64Array; centres: number[] } {
+export interface MelFilterbank {
+  /** filters × (fft/2+1), row-major. */
+  matrix: Float64Array;
+  centres: number[];
+  /** Per filter, the first and one past the last bin with a non-zero weight (for a sparse product). */
+  from: Int32Array;
+  to: Int32Array;
+}
+
+export function melFilterbank(filters: number, fftLength: number, fs: number, lowHz: number, highHz: number): MelFilterbank {
   const high = highHz || fs / 2;
   if (high > fs / 2) {
     throw dspError('high-frequency', `High frequency ${high} Hz cannot be greater than half the sample rate (${fs / 2} Hz).`, 'Lower the high frequency (0 means half the sample rate).');
@@ -163,7 +172,17 @@ export function melFilterbank(filters: number, fftLength: number, fs: number, lo
       matrix[i * bins + b] = w;
     }
   }
-  return { matrix, centres: hz.slice(1, -1) };
+  const from = new Int32Array(filters);
+  const to = new Int32Array(filters);
+  for (let i = 0; i < filters; i++) {
+    let a = 0;
+    while (a < bins && matrix[i * bins + a] === 0) a++;
+    let b = bins;
+    while (b > a && matrix[i * bins + b - 1] === 0) b--;
+    from[i] = a;
+    to[i] = b;
+  }
+  return { matrix, centres: hz.slice(1, -1), from, to };
 }
 
 /** numpy.around(x) half to even. */

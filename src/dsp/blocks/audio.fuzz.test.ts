@@ -24,18 +24,21 @@ function signal(n: number, seed: number, amp: number): Float32Array {
   return x;
 }
 
+/** Mostly usual values (so most sets compute), sometimes anything in range. */
+const mostly = <T,>(usual: fc.Arbitrary<T>, any: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: usual, weight: 4 }, { arbitrary: any, weight: 1 });
+
 const paramsArb = fc.record({
-  'frame-length': fc.oneof(fc.constantFrom(0.02, 0.025, 0.032), fc.double({ min: 0, max: 0.2, noNaN: true })),
-  'frame-stride': fc.oneof(fc.constantFrom(0.01, 0.02), fc.double({ min: 0, max: 0.1, noNaN: true })),
-  'fft-length': fc.oneof(fc.constantFrom(64, 128, 256, 512), fc.integer({ min: 2, max: 600 })),
-  'num-filters': fc.integer({ min: 0, max: 130 }),
-  'low-frequency': fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 9000 })),
-  'high-frequency': fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 12000 })),
+  'frame-length': mostly(fc.constantFrom(0.02, 0.025, 0.032, 0.0255), fc.double({ min: 0, max: 0.2, noNaN: true })),
+  'frame-stride': mostly(fc.constantFrom(0.01, 0.02, 0.0123), fc.double({ min: 0, max: 0.1, noNaN: true })),
+  'fft-length': mostly(fc.constantFrom(128, 256, 512), fc.integer({ min: 2, max: 600 })),
+  'num-filters': mostly(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 0, max: 130 })),
+  'low-frequency': mostly(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 9000 })),
+  'high-frequency': mostly(fc.constantFrom(0, 3400, 3900), fc.integer({ min: 0, max: 12000 })),
   'noise-floor-db': fc.integer({ min: -150, max: -1 }),
   'num-cepstral': fc.integer({ min: 1, max: 60 }),
-  'win-size': fc.integer({ min: -3, max: 151 }),
+  'win-size': mostly(fc.constantFrom(0, 5, 21, 101), fc.integer({ min: -3, max: 151 })),
   'pre-cof': fc.double({ min: 0, max: 1, noNaN: true }),
-  'pre-shift': fc.integer({ min: -1, max: 4 }),
+  'pre-shift': mostly(fc.constantFrom(1, 2, 3), fc.integer({ min: -1, max: 4 })),
   'loudest-cells': fc.constantFrom('wrap', 'saturate'),
 });
 
@@ -44,7 +47,7 @@ describe('audio blocks under random parameters', () => {
     let computed = 0;
     let refused = 0;
     fc.assert(
-      fc.property(paramsArb, fc.constantFrom(8000, 16000, 22050), fc.integer({ min: 50, max: 8000 }), fc.integer(), fc.constantFrom(0, 1, 300, 32767), (params, rate, n, seed, amp) => {
+      fc.property(paramsArb, fc.constantFrom(8000, 16000, 22050), fc.integer({ min: 50, max: 4000 }), fc.integer(), fc.constantFrom(0, 1, 300, 32767), (params, rate, n, seed, amp) => {
         const x = signal(n, seed, amp);
         for (const block of blocks) {
           const ctx: DspContext = { axesCount: 1, axisNames: ['audio'], frequencyHz: rate, windowFrames: n, params };
@@ -80,6 +83,6 @@ describe('audio blocks under random parameters', () => {
     );
     // both paths are exercised
     expect(computed).toBeGreaterThan(20);
-    expect(refused).toBeGreaterThan(20);
-  });
+    expect(refused).toBeGreaterThan(5);
+  }, 3_600_000); // `npm run fuzz` runs thousands of cases
 });

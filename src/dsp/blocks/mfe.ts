@@ -13,7 +13,7 @@
 import type { DspBlock, DspContext, DspRunner } from '../block.ts';
 import { checkContext, checkWindow, resolveParams } from '../block.ts';
 import type { ParamSchema } from '../block.ts';
-import { checkFftLength, checkSingleAxis, frameGeometry, melFilterbank, newFft, noiseFloorParamCheck, powerFrames, quantiseDb, withParamAliases } from './audio-shared.ts';
+import { checkFftLength, checkSingleAxis, frameGeometry, melFilterbank, newFft, noiseFloorParamCheck, powerFrames, quantiseDb, withParamAliases, type MelFilterbank } from './audio-shared.ts';
 import { fftParam, frameParams, melParams, noiseFloorParam, preEmphasisParam } from './audio-params.ts';
 
 const params: ParamSchema[] = [
@@ -40,7 +40,7 @@ export interface MelSetup {
   fftLength: number;
   bins: number;
   filters: number;
-  bank: { matrix: Float64Array; centres: number[] };
+  bank: MelFilterbank;
   p: Record<string, number | string | boolean>;
 }
 
@@ -60,6 +60,7 @@ export function melSetup(ctx: DspContext, schema: ParamSchema[], title: string):
 export function melEnergies(pow: Float64Array, s: MelSetup, out: Float64Array, frameEnergy?: Float64Array): void {
   const { bins, filters } = s;
   const m = s.bank.matrix;
+  const { from, to } = s.bank;
   for (let t = 0; t < s.g.frames; t++) {
     const row = t * bins;
     if (frameEnergy) {
@@ -70,7 +71,8 @@ export function melEnergies(pow: Float64Array, s: MelSetup, out: Float64Array, f
     for (let f = 0; f < filters; f++) {
       let e = 0;
       const fr = f * bins;
-      for (let k = 0; k < bins; k++) {
+      // zero weights add nothing: only the filter's own bins
+      for (let k = from[f], end = to[f]; k < end; k++) {
         const w = m[fr + k];
         if (w !== 0) e += pow[row + k] * w;
       }
