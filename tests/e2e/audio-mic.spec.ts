@@ -15,9 +15,9 @@ import { chromiumPath } from '../helpers/chromium.ts';
 const TONE_HZ = 440;
 const AMP = 0.5;
 
-/** A mono 16-bit PCM WAV of a steady tone. */
-function toneWav(rate: number, seconds: number): Buffer {
-  const n = rate * seconds;
+/** A mono 16-bit PCM WAV of `sample(i)` (full scale −1 … 1). */
+function wavOf(rate: number, seconds: number, sample: (i: number) => number): Buffer {
+  const n = Math.round(rate * seconds);
   const buf = Buffer.alloc(44 + 2 * n);
   buf.write('RIFF', 0);
   buf.writeUInt32LE(36 + 2 * n, 4);
@@ -31,12 +31,27 @@ function toneWav(rate: number, seconds: number): Buffer {
   buf.writeUInt16LE(16, 34);
   buf.write('data', 36);
   buf.writeUInt32LE(2 * n, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(AMP * 32767 * Math.sin((2 * Math.PI * TONE_HZ * i) / rate)), 44 + 2 * i);
+  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(32767 * sample(i)))), 44 + 2 * i);
   return buf;
 }
 
-const wav = join(mkdtempSync(join(tmpdir(), 'tinyml-mic-')), 'tone.wav');
-writeFileSync(wav, toneWav(48000, 2));
+const tmp = mkdtempSync(join(tmpdir(), 'tinyml-mic-'));
+const wav = join(tmp, 'tone.wav');
+writeFileSync(wav, wavOf(48000, 2, (i) => AMP * Math.sin((2 * Math.PI * TONE_HZ * i) / 48000)));
+
+/** 6 s at 16 kHz: faint noise with three 0.3 s tone bursts (keywords) at 1.0, 2.9 and 4.6 s. */
+const BURSTS = [1.0, 2.9, 4.6];
+const longWav = join(tmp, 'keywords.long.wav');
+let seed = 12345;
+writeFileSync(
+  longWav,
+  wavOf(16000, 6, (i) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const t = i / 16000;
+    const on = BURSTS.some((b) => t >= b && t < b + 0.3);
+    return (seed / 4294967296 - 0.5) * 0.004 + (on ? 0.4 * Math.sin(2 * Math.PI * 800 * t) : 0);
+  }),
+);
 
 test.use({
   launchOptions: {
@@ -107,4 +122,30 @@ test('records one-second clips from the (fake) microphone and plays one back', a
   await play.click();
   await expect(play).toHaveAttribute('data-playing', 'true');
   await expect(play).toHaveAttribute('data-playing', 'false', { timeout: 5_000 }); // one second of sound
+});
+
+test('splits a long audio recording into one-second clips around its loud parts', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  await studio.newProject('Long audio');
+  const data = new DataPage(page);
+  await data.open();
+  await data.importFiles([longWav]);
+  await data.openSample('keywords');
+  await page.getByTestId('split-mode').selectOption('audio');
+  await expect(page.getByTestId('cut-count')).toHaveAttribute('data-count', '3');
+  await page.getByTestId('split-apply').click();
+  await expect(page.getByTestId('sample-view')).toHaveCount(0);
+  const pieces = (await data.stored()).filter((s) => s.label === 'keywords');
+  expect(pieces.map((s) => s.length)).toEqual([16000, 16000, 16000]);
+  for (const [i, p] of pieces.entries()) {
+    // each clip holds its whole burst, near the middle
+    const v = valuesOf(p);
+    const loud = [...v.keys()].filter((k) => Math.abs(v[k]) > 0.2);
+    expect(loud.length).toBeGreaterThan(2000);
+    const mid = (loud[0] + loud[loud.length - 1]) / 2;
+    expect(Math.abs(mid - 8000), `clip ${i + 1}`).toBeLessThan(800);
+    expect(loud[0]).toBeGreaterThan(1000);
+    expect(loud[loud.length - 1]).toBeLessThan(15000);
+  }
 });
