@@ -71,6 +71,22 @@ test('records one-second clips from the (fake) microphone and plays one back', a
   await expect(panel.getByTestId('mic-info')).toContainText('→ 16000 Hz');
   // the tone is at −6 dBFS in the file
   await expect.poll(async () => Number(await panel.getByTestId('mic-level').getAttribute('data-db')), { timeout: 10_000 }).toBeGreaterThan(-12);
+  // the live spectrogram scrolls (100 columns a second)
+  await expect.poll(async () => Number(await panel.getByTestId('mic-spectrogram').getAttribute('data-columns')), { timeout: 10_000 }).toBeGreaterThan(100);
+  // … and its brightest row is the 440 Hz tone's mel band, near the bottom (low frequencies)
+  const rowFromBottom = await panel.getByTestId('mic-spectrogram').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let best = 0;
+    let bestSum = -1;
+    for (let y = 0; y < c.height; y++) {
+      let sum = 0;
+      for (let x = 0; x < c.width; x++) sum += d[(y * c.width + x) * 4 + 1];
+      if (sum > bestSum) [best, bestSum] = [y, sum];
+    }
+    return c.height - 1 - best;
+  });
+  expect(rowFromBottom).toBeGreaterThanOrEqual(4); // 440 Hz: mel filter 6 or 7 of 40 at 16 kHz
+  expect(rowFromBottom).toBeLessThanOrEqual(9);
 
   await panel.getByTestId('mic-label').fill('yes');
   await panel.getByTestId('mic-count').fill('3');
