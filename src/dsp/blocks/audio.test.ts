@@ -8,14 +8,16 @@ import { isStudioError } from '../../core/errors.ts';
 import { frameGeometry, melFilterbank, hzToMel, melToHz } from './audio-shared.ts';
 
 // Reference values from make-audio-fixtures.py: an independent numpy/scipy implementation of the
-// same steps on a chirp + 440 Hz sine (int16 scale, 8 kHz, 0.25 s).
+// same steps on a chirp + 440 Hz sine (int16 scale, 8 kHz, 0.25 s) and a louder, clipped copy of it.
+// Edge Impulse's own outputs are checked in audio-ei-reference.test.ts (needs ../shared).
 const blocks: Record<string, DspBlock> = { spectrogram: spectrogramBlock, mfe: mfeBlock, mfcc: mfccBlock };
-const input = Float32Array.from(fixtures.input);
+const inputs: Record<string, Float32Array> = { input: Float32Array.from(fixtures.input), loud: Float32Array.from(fixtures.loud) };
 
 describe('audio blocks vs numpy fixtures', () => {
   for (const c of fixtures.cases) {
-    it(`${c.block} ${JSON.stringify(c.params)}`, () => {
+    it(`${c.block} ${c.input} ${JSON.stringify(c.params)}`, () => {
       const block = blocks[c.block];
+      const input = inputs[c.input];
       const ctx: DspContext = { axesCount: 1, axisNames: ['audio'], frequencyHz: fixtures.frequencyHz, windowFrames: input.length, params: c.params as unknown as Record<string, number> };
       expect(block.outputShape(ctx)).toEqual(c.shape);
       const got = block.createRunner(ctx).run(input);
@@ -25,12 +27,12 @@ describe('audio blocks vs numpy fixtures', () => {
       for (let i = 0; i < got.length; i++) {
         const a = got[i];
         const b = c.output[i];
-        // quantised outputs may differ by one 1/256 step where a value sits on a rounding edge
-        const tol = c.block === 'mfcc' ? 1e-4 * Math.max(1, Math.abs(b)) : 1 / 256 + 1e-6;
+        // MFE outputs may differ by one 1/256 step where a value sits on a rounding edge
+        const tol = c.block === 'mfe' ? 1 / 256 + 1e-6 : 1e-4 * Math.max(1, Math.abs(b));
         if (!(Math.abs(a - b) <= tol)) bad++;
       }
       expect(bad).toBe(0);
-      if (c.block !== 'mfcc') {
+      if (c.block === 'mfe') {
         // and almost every cell is exact
         let exact = 0;
         for (let i = 0; i < got.length; i++) if (Math.abs(got[i] - c.output[i]) < 1e-6) exact++;
@@ -61,6 +63,31 @@ describe('audio front end', () => {
     expect(() => melFilterbank(120, 64, 8000, 0, 0)).toThrow(/covers no FFT bin/);
   });
 
+  it('wraps the loudest MFE cells to 0 by default, as Edge Impulse, and saturates on request', () => {
+    const wrapCase = fixtures.cases.find((c) => c.block === 'mfe' && c.params['loudest-cells'] === 'wrap' && c.input === 'loud');
+    const satCase = fixtures.cases.find((c) => c.block === 'mfe' && c.params['loudest-cells'] === 'saturate');
+    if (!wrapCase || !satCase) throw new Error('fixture cases missing');
+    const ctx = (p: object): DspContext => ({ axesCount: 1, axisNames: ['a'], frequencyHz: fixtures.frequencyHz, windowFrames: inputs.loud.length, params: p as Record<string, number> });
+    const { 'loudest-cells': _, ...noChoice } = wrapCase.params;
+    const wrapped = mfeBlock.createRunner(ctx(noChoice)).run(inputs.loud);
+    const saturated = mfeBlock.createRunner(ctx(satCase.params)).run(inputs.loud);
+    let tops = 0;
+    for (let i = 0; i < wrapped.length; i++) {
+      if (wrapped[i] === saturated[i]) continue;
+      tops++;
+      expect([wrapped[i], saturated[i]]).toEqual([0, 255 / 256]);
+    }
+    expect(tops).toBeGreaterThan(5);
+  });
+
+  it('reads the older parameter name pre-emphasis as pre-cof', () => {
+    const ctx = (p: Record<string, number>): DspContext => ({ axesCount: 1, axisNames: ['a'], frequencyHz: 8000, windowFrames: 2000, params: p });
+    const x = inputs.input;
+    const old = mfccBlock.run(x, ctx({ 'pre-emphasis': 0.5 }));
+    expect(Array.from(old)).toEqual(Array.from(mfccBlock.run(x, ctx({ 'pre-cof': 0.5 }))));
+    expect(Array.from(old)).not.toEqual(Array.from(mfccBlock.run(x, ctx({}))));
+  });
+
   it('rejects multi-axis input and bad settings', () => {
     const ctx = (p: Record<string, number>, axes = 1): DspContext => ({
       axesCount: axes,
@@ -73,7 +100,8 @@ describe('audio front end', () => {
       [mfeBlock, {}, 2],
       [mfeBlock, { 'fft-length': 100 }, 1],
       [mfccBlock, { 'win-size': 4 }, 1],
-      [mfccBlock, { 'num-cepstral': 40, 'num-filters': 20 }, 1],
+      [mfccBlock, { 'pre-shift': 0 }, 1],
+      [spectrogramBlock, { 'frame-length': 0.0004 }, 1],
       [spectrogramBlock, { 'noise-floor-db': 3 }, 1],
       [mfeBlock, { 'high-frequency': 5000 }, 1],
     ] as [DspBlock, Record<string, number>, number][]) {

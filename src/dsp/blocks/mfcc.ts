@@ -2,18 +2,19 @@
  * MFCC block (mel-frequency cepstral coefficients) for audio, shaped [frames, coefficients].
  * DOM-free core module.
  *
- * Matches Edge Impulse's MFCC block, implementation version 4 (speechpy-derived), step for step:
- * raw values (not rescaled) → pre-emphasis c·x[n−1] (numpy.roll edge) → frames → power spectrum
- * |rfft|²/fft → mel filterbank energies (HTK mel, triangular, 0 → 1e-10) → natural log → DCT-II with
- * orthonormal scaling along the filters → first `num-cepstral` coefficients → coefficient 0 replaced
- * by ln(frame energy) → if win-size > 0, local cepstral mean and variance normalisation over
- * `win-size` frames (numpy 'symmetric' padding, σ + 1e-10). Pinned against an independent numpy
- * implementation (__fixtures__/make-audio-fixtures.py).
+ * Equals Edge Impulse's MFCC block, implementation version 4 (speechpy-derived), on all of EI's own
+ * outputs in ../shared/reference/audio (audio-ei-reference.test.ts), step for step:
+ * int16 values as float64 (not rescaled) → pre-emphasis x[n] − pre-cof·x[n − pre-shift], circular at
+ * the start (numpy.roll) → frames → float64 power spectrum |rfft|²/fft → mel filterbank energies
+ * (HTK mel, triangular, 0 → 1e-10) → natural log → DCT-II with orthonormal scaling along the filters
+ * → the first min(num-cepstral, num-filters) coefficients → coefficient 0 replaced by ln(frame
+ * energy) → if win-size > 0, local cepstral mean and variance normalisation over `win-size` frames
+ * (numpy 'symmetric' padding; the mean-removed values stored as float32, σ in float32, + 1e-10).
  */
 import type { DspBlock, DspContext, DspRunner, ParamSchema } from '../block.ts';
 import { checkWindow, dspError } from '../block.ts';
 import { newFft, powerFrames, preEmphasis } from './audio-shared.ts';
-import { fftParam, frameParams, melParams, preEmphasisParam } from './audio-params.ts';
+import { fftParam, frameParams, melParams, preEmphasisParam, preShiftParam } from './audio-params.ts';
 import { melEnergies, melSetup } from './mfe.ts';
 import type { MelSetup } from './mfe.ts';
 
@@ -22,17 +23,20 @@ const params: ParamSchema[] = [
   ...frameParams(0.02),
   ...melParams(32),
   fftParam(256),
-  { name: 'win-size', label: 'Normalisation window size', type: 'number', default: 101, min: 0, max: 1001, integer: true, help: 'Frames in the local mean/variance normalisation window (odd); 0 turns it off.' },
+  { name: 'win-size', label: 'Normalisation window size', type: 'number', default: 101, max: 1001, integer: true, help: 'Frames in the local mean/variance normalisation window (odd); 0 turns it off.' },
   preEmphasisParam(0.98),
+  preShiftParam,
 ];
 
-function setup(ctx: DspContext): MelSetup & { cep: number; win: number } {
-  const s = melSetup(ctx, params as never, 'MFCC');
-  const cep = s.p['num-cepstral'] as number;
+function setup(ctx: DspContext): MelSetup & { cep: number; win: number; shift: number } {
+  const s = melSetup(ctx, params, 'MFCC');
+  // as EI: more coefficients than filters keeps one per filter
+  const cep = Math.min(s.p['num-cepstral'] as number, s.filters);
   const win = s.p['win-size'] as number;
-  if (cep > s.filters) throw dspError('bad-param', `${cep} cepstral coefficients need at least as many filters (have ${s.filters}).`, 'Lower the number of coefficients or raise the filter number.');
-  if (win > 0 && win % 2 === 0) throw dspError('bad-param', `Normalisation window size ${win} must be odd.`, 'Use an odd size such as 101.');
-  return { ...s, cep, win };
+  const shift = s.p['pre-shift'] as number;
+  if (win > 0 && win % 2 === 0) throw dspError('win-size', `Normalisation window size ${win} must be odd.`, 'Use an odd size such as 101, or 0 to turn the normalisation off.');
+  if (shift < 1) throw dspError('pre-shift', `Pre-emphasis shift ${shift} must be at least 1 sample.`, 'Set the shift to 1; to turn pre-emphasis off, set its coefficient to 0.');
+  return { ...s, cep, win, shift };
 }
 
 /** Index into [0, n) for numpy 'symmetric' padding at any distance. */
@@ -81,7 +85,7 @@ function createRunner(ctx: DspContext): DspRunner {
   const energy = new Float64Array(frames);
   const cepstra = new Float64Array(frames * s.cep);
   const norm = new Float64Array(frames * s.cep);
-  const cofP = s.p['pre-emphasis'] as number;
+  const cofP = s.p['pre-cof'] as number;
   // DCT-II orthonormal basis, cep × filters
   const F = s.filters;
   const basis = new Float64Array(s.cep * F);
@@ -94,7 +98,7 @@ function createRunner(ctx: DspContext): DspRunner {
     dim,
     run(window, out) {
       checkWindow(window, ctx);
-      preEmphasis(window, cofP, sig);
+      preEmphasis(window, cofP, sig, s.shift);
       powerFrames(sig, s.g, fft, pow, scratch);
       melEnergies(pow, s, mel, energy);
       for (let t = 0; t < frames; t++) {

@@ -1,33 +1,53 @@
 /**
  * MFE block (mel filterbank energies) for audio, shaped [frames, filters]. DOM-free core module.
  *
- * Matches Edge Impulse's MFE block, implementation version 4, step for step (see audio-shared.ts):
- * int16 PCM / 32768 → pre-emphasis (EI fixes c = 0.98; here a parameter, default 0.98) → frames →
- * power spectrum |rfft|²/fft → mel filterbank energies (HTK mel, triangular filters, 0 → 1e-10) →
- * 10·log10 → noise-floor normalisation (dB − floor)/(12 − floor) clipped to 0..1 → quantised to 1/256.
- * One deliberate difference: a cell at exactly 1.0 stays 255/256 (EI's uint8 cast wraps it to 0).
- * Pinned against an independent numpy implementation (__fixtures__/make-audio-fixtures.py).
+ * Equals Edge Impulse's MFE block, implementation version 4, on all of EI's own outputs in
+ * ../shared/reference/audio (audio-ei-reference.test.ts), step for step (see audio-shared.ts):
+ * float32(int16 / 32768) → pre-emphasis in float32, circular at the start (EI fixes c = 0.98; here
+ * `pre-cof`, default 0.98) → frames → float64 power spectrum |rfft|²/fft → mel filterbank energies
+ * (HTK mel, triangular filters, 0 → 1e-10) → 10·log10 → (dB − floor)/(12 − floor) clipped to 0..1 →
+ * round(v·256)/256. The loudest cells, where round(v·256) = 256, come out as 0 as in EI's Python
+ * (`loudest-cells: wrap`, the default); `saturate` gives 255/256 there instead, as EI's C++ SDK does.
+ * EI's `win-size` is ignored by v4 and has no parameter here.
  */
 import type { DspBlock, DspContext, DspRunner } from '../block.ts';
 import { checkContext, checkWindow, resolveParams } from '../block.ts';
-import { checkFftLength, checkSingleAxis, frameGeometry, melFilterbank, newFft, noiseFloorParamCheck, powerFrames, quantiseDb } from './audio-shared.ts';
+import type { ParamSchema } from '../block.ts';
+import { checkFftLength, checkSingleAxis, frameGeometry, melFilterbank, newFft, noiseFloorParamCheck, powerFrames, quantiseDb, withParamAliases, type MelFilterbank } from './audio-shared.ts';
 import { fftParam, frameParams, melParams, noiseFloorParam, preEmphasisParam } from './audio-params.ts';
 
-const params = [...frameParams(0.01), ...melParams(40), fftParam(256), noiseFloorParam, preEmphasisParam(0.98)];
+const params: ParamSchema[] = [
+  ...frameParams(0.01),
+  ...melParams(40),
+  fftParam(256),
+  noiseFloorParam,
+  preEmphasisParam(0.98),
+  {
+    name: 'loudest-cells',
+    label: 'Loudest cells',
+    type: 'select',
+    default: 'wrap',
+    options: [
+      { value: 'wrap', label: 'Wrap to 0 (Edge Impulse)' },
+      { value: 'saturate', label: 'Saturate at 255/256' },
+    ],
+    help: 'Edge Impulse’s MFE turns cells at the very top of the range (+12 dB) into 0; saturating keeps them at the top.',
+  },
+];
 
 export interface MelSetup {
   g: ReturnType<typeof frameGeometry>;
   fftLength: number;
   bins: number;
   filters: number;
-  bank: { matrix: Float64Array; centres: number[] };
+  bank: MelFilterbank;
   p: Record<string, number | string | boolean>;
 }
 
-export function melSetup(ctx: DspContext, schema: typeof params, title: string): MelSetup {
+export function melSetup(ctx: DspContext, schema: ParamSchema[], title: string): MelSetup {
   checkContext(ctx);
   checkSingleAxis(ctx, title);
-  const p = resolveParams(schema, ctx.params);
+  const p = resolveParams(schema, withParamAliases(ctx.params));
   const fftLength = p['fft-length'] as number;
   checkFftLength(fftLength);
   const g = frameGeometry(ctx.frequencyHz, p['frame-length'] as number, p['frame-stride'] as number, ctx.windowFrames);
@@ -40,6 +60,7 @@ export function melSetup(ctx: DspContext, schema: typeof params, title: string):
 export function melEnergies(pow: Float64Array, s: MelSetup, out: Float64Array, frameEnergy?: Float64Array): void {
   const { bins, filters } = s;
   const m = s.bank.matrix;
+  const { from, to } = s.bank;
   for (let t = 0; t < s.g.frames; t++) {
     const row = t * bins;
     if (frameEnergy) {
@@ -50,7 +71,8 @@ export function melEnergies(pow: Float64Array, s: MelSetup, out: Float64Array, f
     for (let f = 0; f < filters; f++) {
       let e = 0;
       const fr = f * bins;
-      for (let k = 0; k < bins; k++) {
+      // zero weights add nothing: only the filter's own bins
+      for (let k = from[f], end = to[f]; k < end; k++) {
         const w = m[fr + k];
         if (w !== 0) e += pow[row + k] * w;
       }
@@ -73,7 +95,8 @@ function createRunner(ctx: DspContext): DspRunner {
   const scratch = new Float64Array(s.bins);
   const mel = new Float64Array(s.g.frames * s.filters);
   const floor = s.p['noise-floor-db'] as number;
-  const cof32 = Math.fround(s.p['pre-emphasis'] as number);
+  const cof32 = Math.fround(s.p['pre-cof'] as number);
+  const wrap = s.p['loudest-cells'] === 'wrap';
   const dim = mel.length;
   return {
     dim,
@@ -88,7 +111,7 @@ function createRunner(ctx: DspContext): DspRunner {
       powerFrames(sig, s.g, fft, pow, scratch);
       melEnergies(pow, s, mel);
       const res = out ?? new Float32Array(dim);
-      for (let i = 0; i < dim; i++) res[i] = quantiseDb(mel[i], floor);
+      for (let i = 0; i < dim; i++) res[i] = quantiseDb(mel[i], floor, wrap);
       return res;
     },
   };

@@ -6,7 +6,8 @@ Writes audio-fixtures.json next to this file. Run from the repository root:
 Computed with numpy 2.4 / scipy 1.17. The tests read the committed JSON; they do not run python.
 
 The steps are written from the description of Edge Impulse's audio blocks (implementation v4),
-not from our TypeScript: numpy.roll pre-emphasis, ceil-unless-close frame sizes, np.fft.rfft power
+not from our TypeScript (EI's own outputs are checked by audio-ei-reference.test.ts when ../shared is
+present): spectrogram without int16 scaling or upper clip, MFE's uint8 wrap of the loudest cells, numpy.roll pre-emphasis, ceil-unless-close frame sizes, np.fft.rfft power
 spectrum / fft, HTK mel filterbank with floor((fft+1)·f/fs) edges, scipy.fft.dct(type 2, 'ortho'),
 numpy 'symmetric' padding for the local mean/variance normalisation.
 """
@@ -67,39 +68,44 @@ def mel_bank(num, nfft, low, high):
     return bank
 
 
-def quantise(e, floor_db):
+def norm_db(e, floor_db):
     db = 10 * np.log10(np.clip(e, 1e-30, None))
-    v = np.clip((db - floor_db) / (-floor_db + 12), 0, 1)
-    q = np.minimum(np.around(v * 256), 255)
+    return (db - floor_db) / (-floor_db + 12)
+
+
+def quantise(e, floor_db, wrap):
+    v = np.clip(norm_db(e, floor_db), 0, 1)
+    q = np.around(v * 256)  # numpy rounds half to even
+    q = np.where(q >= 256, 0 if wrap else 255, q)  # EI's uint8 cast wraps 256 to 0
     return (q / 256).astype(np.float32)
 
 
 def spectrogram(x, p):
-    sig = x.astype(np.float64) / 32768
-    sig = sig - p['pre-emphasis'] * np.roll(sig, 1)
+    sig = x.astype(np.float64)  # v4: int16 values as they are
+    sig = sig - p['pre-cof'] * np.roll(sig, 1)
     pw = power(frames_of(sig, p['frame-length'], p['frame-stride']), p['fft-length'])
-    return quantise(pw, p['noise-floor-db'])
+    return np.clip(norm_db(pw, p['noise-floor-db']), 0, None).astype(np.float32)  # no upper clip
 
 
 def mfe(x, p):
     sig = (x / 2 ** 15).astype(np.float32)
-    sig = sig - np.float32(p['pre-emphasis']) * np.roll(sig, 1)  # float32, as EI
+    sig = sig - np.float32(p['pre-cof']) * np.roll(sig, 1)  # float32, as EI
     sig = sig.astype(np.float64)
     pw = power(frames_of(sig, p['frame-length'], p['frame-stride']), p['fft-length'])
     e = pw @ mel_bank(p['num-filters'], p['fft-length'], p['low-frequency'], p['high-frequency']).T
     e = np.where(e == 0, 1e-10, e)
-    return quantise(e, p['noise-floor-db'])
+    return quantise(e, p['noise-floor-db'], p['loudest-cells'] == 'wrap')
 
 
 def mfcc(x, p):
     sig = x.astype(np.float64)
-    sig = sig - p['pre-emphasis'] * np.roll(sig, 1)
+    sig = sig - p['pre-cof'] * np.roll(sig, p['pre-shift'])
     pw = power(frames_of(sig, p['frame-length'], p['frame-stride']), p['fft-length'])
     energy = pw.sum(axis=1)
     energy = np.where(energy == 0, 1e-10, energy)
     e = pw @ mel_bank(p['num-filters'], p['fft-length'], p['low-frequency'], p['high-frequency']).T
     e = np.where(e == 0, 1e-10, e)
-    c = dct(np.log(e), type=2, axis=-1, norm='ortho')[:, :p['num-cepstral']]
+    c = dct(np.log(e), type=2, axis=-1, norm='ortho')[:, :p['num-cepstral']]  # at most num-filters
     c[:, 0] = np.log(energy)
     w = p['win-size']
     if w > 0:
@@ -119,22 +125,30 @@ def mfcc(x, p):
 
 def main():
     x = signal_int16()
+    x_loud = np.clip(x * 3.5, -32768, 32767).astype(np.int64)
     cases = []
-    spec_p = {'frame-length': 0.016, 'frame-stride': 0.016, 'fft-length': 128, 'noise-floor-db': -60, 'pre-emphasis': 0.0}
+    spec_p = {'frame-length': 0.016, 'frame-stride': 0.016, 'fft-length': 128, 'noise-floor-db': -60, 'pre-cof': 0.0}
+    spec_p2 = dict(spec_p, **{'pre-cof': 0.9, 'noise-floor-db': -20, 'frame-length': 0.0255, 'frame-stride': 0.0123, 'fft-length': 256})
     mfe_p = {'frame-length': 0.02, 'frame-stride': 0.01, 'num-filters': 32, 'low-frequency': 0, 'high-frequency': 0,
-             'fft-length': 256, 'noise-floor-db': -52, 'pre-emphasis': 0.98}
+             'fft-length': 256, 'noise-floor-db': -52, 'pre-cof': 0.98, 'loudest-cells': 'wrap'}
     mfe_p2 = dict(mfe_p, **{'num-filters': 20, 'low-frequency': 300, 'high-frequency': 3500, 'fft-length': 512, 'noise-floor-db': -72})
+    # a loud input with long frames reaches the top of the range (+12 dB): EI wraps those cells to 0
+    mfe_p3 = dict(mfe_p, **{'frame-length': 0.05, 'frame-stride': 0.025, 'fft-length': 512})
+    mfe_p4 = dict(mfe_p3, **{'loudest-cells': 'saturate'})
     mfcc_p = {'num-cepstral': 13, 'frame-length': 0.02, 'frame-stride': 0.02, 'num-filters': 32, 'low-frequency': 0,
-              'high-frequency': 0, 'fft-length': 256, 'win-size': 0, 'pre-emphasis': 0.98}
+              'high-frequency': 0, 'fft-length': 256, 'win-size': 0, 'pre-cof': 0.98, 'pre-shift': 1}
     mfcc_p2 = dict(mfcc_p, **{'win-size': 101})
     mfcc_p3 = dict(mfcc_p, **{'win-size': 5, 'num-cepstral': 10, 'num-filters': 24})
-    for block, fn, p in [('spectrogram', spectrogram, spec_p), ('mfe', mfe, mfe_p), ('mfe', mfe, mfe_p2),
-                         ('mfcc', mfcc, mfcc_p), ('mfcc', mfcc, mfcc_p2), ('mfcc', mfcc, mfcc_p3)]:
-        out = fn(x, p)
-        cases.append({'block': block, 'params': p, 'shape': list(out.shape),
+    mfcc_p4 = dict(mfcc_p, **{'win-size': 7, 'num-cepstral': 30, 'num-filters': 20, 'pre-shift': 3, 'pre-cof': 0.9})
+    for block, fn, p in [('spectrogram', spectrogram, spec_p), ('spectrogram', spectrogram, spec_p2),
+                         ('mfe', mfe, mfe_p), ('mfe', mfe, mfe_p2), ('mfe', mfe, mfe_p3), ('mfe', mfe, mfe_p4),
+                         ('mfcc', mfcc, mfcc_p), ('mfcc', mfcc, mfcc_p2), ('mfcc', mfcc, mfcc_p3), ('mfcc', mfcc, mfcc_p4)]:
+        loud = p is mfe_p3 or p is mfe_p4
+        out = fn(x_loud if loud else x, p)
+        cases.append({'block': block, 'input': 'loud' if loud else 'input', 'params': p, 'shape': list(out.shape),
                       'output': [float('%.7g' % v) for v in out.flatten()]})
     data = {'comment': 'Generated by make-audio-fixtures.py (numpy %s); chirp 200->3000 Hz + 440 Hz sine, int16 scale, 8 kHz.' % np.__version__,
-            'frequencyHz': FS, 'input': x.tolist(), 'cases': cases}
+            'frequencyHz': FS, 'input': x.tolist(), 'loud': x_loud.tolist(), 'cases': cases}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'audio-fixtures.json')
     with open(path, 'w') as f:
         json.dump(data, f, separators=(',', ':'))
