@@ -9,7 +9,7 @@
  * input device), `mic-busy` (another app holds it), `mic-unsupported` (no getUserMedia/AudioWorklet,
  * or not a secure context), `mic-ended` (the track ended while in use).
  */
-import { StudioError } from '../../core/errors.ts';
+import { StudioError, type ErrorCode } from '../../core/errors.ts';
 import type { AudioInput, AudioInputSink } from './audio-input.ts';
 
 export interface BrowserMicOptions {
@@ -21,7 +21,7 @@ export interface BrowserMicOptions {
   workletUrl?: string;
 }
 
-function micError(code: string, message: string, remedy: string, cause?: unknown): StudioError {
+function micError(code: ErrorCode<'device'>, message: string, remedy: string, cause?: unknown): StudioError {
   return new StudioError({ family: 'device', code, message, remedy, cause });
 }
 
