@@ -14,6 +14,7 @@ export const SLOW_TESTS = [
   'src/device/protocol/host-interop.test.ts',
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
+  'src/cli/cli-contract.test.ts',
   '**/*.shared.test.ts',
 ];
 
