@@ -37,6 +37,7 @@ describe('CLI flag parser (fuzz)', () => {
           const se = e as StudioError;
           expect(se.remedy.length).toBeGreaterThan(0);
           // echoed arguments are cut and escaped: one short line
+          // eslint-disable-next-line no-control-regex
           expect(se.describe()).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
           expect(se.describe().length).toBeLessThan(400);
           return;

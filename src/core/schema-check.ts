@@ -45,6 +45,14 @@ export interface CheckOptions {
   remedy: string;
 }
 
+/** The parsed value, or the first problem as text (`impulse.windowing.windowMs must be … (found -1)`). */
+export function checkValue<S extends v.GenericSchema>(schema: S, value: unknown, root: string): { ok: true; value: v.InferOutput<S> } | { ok: false; problem: string } {
+  const r = v.safeParse(schema, value);
+  if (r.success) return { ok: true, value: r.output };
+  const more = r.issues.length > 1 ? ` (and ${r.issues.length - 1} more problem(s))` : '';
+  return { ok: false, problem: describeProblem(firstProblem(root, r.issues)) + more };
+}
+
 /** The value parsed by `schema`, or a StudioError naming the first bad field and its value. */
 export function checkShape<S extends v.GenericSchema>(schema: S, value: unknown, o: CheckOptions): v.InferOutput<S> {
   const r = v.safeParse(schema, value);
