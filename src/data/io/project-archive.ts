@@ -19,6 +19,7 @@ import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
 import { ProjectJsonSchema } from './project-schema.ts';
 import { checkValue } from '../../core/schema-check.ts';
+import { echoValue } from '../../core/echo.ts';
 
 export const PROJECT_FORMAT = 'tinyml-studio-project';
 export const PROJECT_VERSION = 1;
@@ -120,7 +121,7 @@ function category(x: unknown): Category {
  */
 export function upgradeProjectJson(file: string, raw: unknown): ProjectJson {
   if (!isRecord(raw) || raw.format !== PROJECT_FORMAT) {
-    throw importError('not-a-project', file, `is not a TinyML Studio project (format "${String(isRecord(raw) ? raw.format : '')}").`);
+    throw importError('not-a-project', file, `is not a TinyML Studio project (format ${echoValue(isRecord(raw) ? raw.format : '')}).`);
   }
   const version = raw.version === undefined ? 0 : raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw importError('bad-project', file, 'has an invalid version.');
