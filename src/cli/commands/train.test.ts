@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
 import { createRng } from '../../ml/train/rng.ts';
+import { MetricsSchema } from '../../core/metrics-schema.ts';
+import { ImpulseSchema } from '../../core/impulse-schema.ts';
+import { checkValue } from '../../core/schema-check.ts';
 
 /** A small motion-like dataset: 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes. */
 function makeDataset(dir: string, withSidecar: boolean): void {
@@ -63,6 +66,9 @@ describe('tinyml train / features / predict', () => {
     expect(imp.labels).toEqual(['idle', 'shake', 'wave']);
     expect(imp.quantization.input.scale).toBeGreaterThan(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    // The persisted shapes of a real run fit their schemas.
+    expect(checkValue(MetricsSchema, m, 'metrics')).toMatchObject({ ok: true });
+    expect(checkValue(ImpulseSchema, imp, 'impulse')).toMatchObject({ ok: true });
     expect(m.labels).toEqual(['idle', 'shake', 'wave']);
     for (const kind of ['float', 'int8']) {
       expect(m[kind].confusion.length).toBe(3);
@@ -174,6 +180,7 @@ describe('tinyml train / features / predict', () => {
     log.mockClear();
     expect(await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--learn', 'anomaly', '--quiet'])).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(checkValue(MetricsSchema, m, 'metrics')).toMatchObject({ ok: true });
     expect(m.anomaly.threshold).toBeGreaterThan(0);
     // the train job's one metrics shape (as the app stores it)
     expect(Object.keys(m)).toEqual(['labels', 'anomaly', 'training', 'sizes']);
