@@ -88,12 +88,6 @@ describe('tinyml error contract (spawned)', () => {
     expect(lines.filter((l) => /^\s+at /.test(l)).length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('train makes its output folder before the (long) work starts', async () => {
-    // An unreadable dataset fails after the output check: the folder was made first, then removed as it stayed empty.
-    const r = await tinyml(['train', '--data', 'data', '--out', 'deep/new/out', '--config', 'bad-impulse.json'], tmp);
-    expect(r.code).toBe(3);
-    expect(existsSync(join(tmp, 'deep'))).toBe(false);
-  }, 60_000);
 });
 
 function isWritable(dir: string): boolean {

@@ -17,7 +17,7 @@ import { makeSlotPayload } from '../../deploy/slot-payload.ts';
 import { defineCommand, runCommand } from '../command.ts';
 import { echo } from '../../core/echo.ts';
 import { EXIT } from '../exit-codes.ts';
-import { badInput, readConfig, usageError } from '../impulse-args.ts';
+import { badInput, readFullConfig, usageError } from '../impulse-args.ts';
 import { writeOut } from '../out-path.ts';
 
 const boardLines = DEPLOY_FILE_BOARDS.map((b) => `    ${b.id.padEnd(22)} ${b.name} (${b.formats.join(', ')})`).join('\n');
@@ -38,13 +38,10 @@ function readModelDir(dir: string): { int8Tflite: Uint8Array; impulse: ImpulseCo
   const impPath = join(dir, 'impulse.json');
   const tflPath = join(dir, 'model.tflite');
   if (!existsSync(impPath)) throw badInput('no-model', `"${dir}" has no impulse.json.`, 'Pass the --out folder of `tinyml train`.');
-  const cfg = readConfig(impPath);
-  if (!cfg.windowing || !cfg.dsp || !cfg.learn || !cfg.labels) {
-    throw badInput('bad-config', `"${impPath}" is incomplete (windowing, dsp, learn and labels are needed).`, 'Train again with `tinyml train`.');
-  }
+  const cfg = readFullConfig(impPath);
   if (cfg.learn.block === 'anomaly') throw badInput('anomaly-model', 'Anomaly models are not TFLite models; the runtime firmware cannot load them.', 'Use anomaly.h from the training folder in your own sketch.');
   if (!existsSync(tflPath)) throw badInput('no-model', `"${dir}" has no model.tflite.`, 'Train again with `tinyml train` (it writes the int8 model.tflite).');
-  return { int8Tflite: new Uint8Array(readFileSync(tflPath)), impulse: cfg as ImpulseConfig };
+  return { int8Tflite: new Uint8Array(readFileSync(tflPath)), impulse: cfg };
 }
 
 function flagValues(values: { board?: string; format?: string; sequence?: string }): { board: DeployFileBoard; format: DeployFileFormat | undefined; sequence: number } {
