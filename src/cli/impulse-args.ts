@@ -14,7 +14,8 @@ import { stratifiedSplit } from '../data/split.ts';
 import type { RawRecording } from '../data/sample.ts';
 import { listInputFiles } from './dataset-dir.ts';
 import { echo } from '../core/echo.ts';
-import { ImpulseSchema, PartialImpulseSchema } from '../core/impulse-schema.ts';
+import * as valibot from 'valibot';
+import { IMPULSE_LIMITS, ImpulseSchema, PartialImpulseSchema, WindowMsSchema } from '../core/impulse-schema.ts';
 import { checkShape } from '../core/schema-check.ts';
 import { fsError } from './fs-errors.ts';
 import { defaultImpulse, DEFAULT_CONV1D_LEARN, DEFAULT_LEARN } from '../ml/defaults.ts';
@@ -53,7 +54,7 @@ export function badInput(code: string, message: string, remedy: string): StudioE
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`--${name} must be a positive number, got "${v}".`);
+  if (!valibot.is(WindowMsSchema, n)) throw usageError(`--${name} must be a number of ms above 0, at most ${IMPULSE_LIMITS.maxWindowMs}, got ${echo(v)}.`);
   return n;
 }
 
@@ -188,5 +189,6 @@ export function resolveImpulse(ds: LoadedDataset, values: ImpulseValues): Impuls
   const seed = parseSeed(values.seed);
   if (seed !== undefined) imp.training.seed = seed;
   if (!imp.windowing.axes.length) imp.windowing.axes = ds.info.axes.slice();
-  return imp;
+  // Defaults ← dataset ← config ← flags: the result must be a usable impulse.
+  return checkShape(ImpulseSchema, imp, { family: 'import', code: 'bad-impulse', where: `The impulse for ${echo(ds.dir)}`, root: 'impulse', remedy: 'Fix that value (flag, --config or dataset.json) and run again.' });
 }
