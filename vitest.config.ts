@@ -16,6 +16,7 @@ export const SLOW_TESTS = [
   'src/device/protocol/host-interop.fuzz.test.ts',
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
+  'src/cli/cli-contract.test.ts',
   '**/*.shared.test.ts',
 ];
 

@@ -2,20 +2,26 @@
  * Node helpers for the CLI: a file or folder on disk as the importers' `InputFile`s (read lazily),
  * a dataset folder through the same loader the app uses, and writing output files safely.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StudioError } from '../core/errors.ts';
+import { echo } from '../core/echo.ts';
+import { writeOut } from './out-path.ts';
 import { type DatasetFolderResult, type InputFile, type OutputFile, type ReadFolderOptions, readDatasetFolder } from '../data/io/dataset-folder.ts';
+
+/** The input path's stat; a missing path is a usage error naming --in. */
+export function statInput(path: string): Stats {
+  try {
+    return statSync(resolve(path));
+  } catch (e) {
+    throw new StudioError({ family: 'config', code: 'no-input', message: `${echo(path)} does not exist.`, remedy: 'Check the --in path.', cause: e });
+  }
+}
 
 /** Every file under `path` (or `path` itself), named relative to it with '/' separators. */
 export function listInputFiles(path: string, maxFiles = 100_000): InputFile[] {
   const root = resolve(path);
-  let st;
-  try {
-    st = statSync(root);
-  } catch (e) {
-    throw new StudioError({ family: 'config', code: 'no-input', message: `${path} does not exist.`, remedy: 'Check the --in path.', cause: e });
-  }
+  const st = statInput(path);
   const fileOf = (abs: string, name: string, size: number): InputFile => ({
     name,
     size,
@@ -58,6 +64,6 @@ export function writeOutputFiles(dir: string, files: OutputFile[]): void {
       throw new StudioError({ family: 'import', code: 'unsafe-path', message: `Refusing to write ${f.name} outside ${dir}.` });
     }
     mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, f.data);
+    writeOut(abs, f.data);
   }
 }

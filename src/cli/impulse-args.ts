@@ -13,6 +13,11 @@ import { readDatasetFolder, type DatasetFolderResult, type InputFile } from '../
 import { stratifiedSplit } from '../data/split.ts';
 import type { RawRecording } from '../data/sample.ts';
 import { listInputFiles } from './dataset-dir.ts';
+import { echo } from '../core/echo.ts';
+import * as valibot from 'valibot';
+import { IMPULSE_LIMITS, ImpulseSchema, PartialImpulseSchema, WindowMsSchema } from '../core/impulse-schema.ts';
+import { checkShape } from '../core/schema-check.ts';
+import { fsError } from './fs-errors.ts';
 import { defaultImpulse, DEFAULT_CONV1D_LEARN, DEFAULT_LEARN } from '../ml/defaults.ts';
 
 export const IMPULSE_OPTIONS = {
@@ -49,7 +54,7 @@ export function badInput(code: ErrorCode<'import'>, message: string, remedy: str
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`--${name} must be a positive number, got "${v}".`);
+  if (!valibot.is(WindowMsSchema, n)) throw usageError(`--${name} must be a number of ms above 0, at most ${IMPULSE_LIMITS.maxWindowMs}, got ${echo(v)}.`);
   return n;
 }
 
@@ -118,45 +123,31 @@ export function applySplit(recs: RawRecording[], seed: number, testFraction = 0.
   return { recordings: recs.map((r) => ({ ...r, category: categories.get(r.name) ?? 'training' })), source: 'stratified' };
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads and shape-checks an impulse.json (partial configs are merged over defaults). */
-export function readConfig(path: string): Partial<ImpulseConfig> {
+function readJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw badInput('no-config', `Cannot read the config file "${path}".`, 'Check the --config path.');
-  }
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
   } catch (e) {
-    throw badInput('bad-config', `"${path}" is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'Fix the file or write it again with `tinyml train`.');
+    throw fsError(e, 'read', `The config file ${echo(path)}`) ?? badInput('no-config', `Cannot read the config file ${echo(path)}.`, 'Check the --config path.');
   }
-  if (!isObj(j)) throw badInput('bad-config', `"${path}" must hold a JSON object.`, 'Use an impulse.json written by `tinyml train`.');
-  const sections: [string, (v: unknown) => boolean][] = [
-    ['windowing', isObj],
-    ['dsp', (v) => isObj(v) && typeof v['block'] === 'string' && (v['params'] === undefined || isObj(v['params']))],
-    ['learn', (v) => isObj(v) && typeof v['block'] === 'string' && (v['params'] === undefined || isObj(v['params']))],
-    ['training', isObj],
-    ['labels', (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')],
-  ];
-  for (const [k, ok] of sections) {
-    if (j[k] !== undefined && !ok(j[k])) throw badInput('bad-config', `"${path}": "${k}" has the wrong shape.`, 'Compare it with an impulse.json written by `tinyml train`.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badInput('bad-config', `${echo(path)} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'Fix the file or write it again with `tinyml train`.');
   }
-  if (isObj(j['dsp']) && !DSP_IDS.includes(j['dsp']['block'] as DspBlockId)) throw badInput('bad-config', `"${path}": unknown DSP block "${String(j['dsp']['block'])}".`, `Use one of ${DSP_IDS.join(', ')}.`);
-  if (isObj(j['learn']) && !LEARN_IDS.includes(j['learn']['block'] as LearnBlockId)) throw badInput('bad-config', `"${path}": unknown learning block "${String(j['learn']['block'])}".`, `Use one of ${LEARN_IDS.join(', ')}.`);
-  const w = j['windowing'];
-  if (isObj(w)) {
-    for (const k of ['windowMs', 'strideMs', 'frequencyHz']) {
-      if (w[k] !== undefined && !(typeof w[k] === 'number' && (w[k] as number) > 0)) throw badInput('bad-config', `"${path}": windowing.${k} must be a positive number.`, 'Fix the value.');
-    }
-    if (w['axes'] !== undefined && !(Array.isArray(w['axes']) && w['axes'].every((a) => typeof a === 'string'))) throw badInput('bad-config', `"${path}": windowing.axes must be a list of axis names.`, 'Fix the value.');
-  }
-  return j as Partial<ImpulseConfig>;
+}
+
+const CONFIG_REMEDY = 'Fix the value, or compare the file with an impulse.json written by `tinyml train`.';
+
+/** Reads and checks a (partial) impulse.json with the impulse schema; partial configs are merged over defaults. */
+export function readConfig(path: string): Partial<ImpulseConfig> {
+  const j = readJson(path);
+  return checkShape(PartialImpulseSchema, j, { family: 'import', code: 'bad-config', where: echo(path), root: '', remedy: CONFIG_REMEDY }) as Partial<ImpulseConfig>;
+}
+
+/** Reads a complete impulse.json (as `tinyml train` writes it), checked with the impulse schema. */
+export function readFullConfig(path: string): ImpulseConfig {
+  return checkShape(ImpulseSchema, readJson(path), { family: 'import', code: 'bad-config', where: echo(path), root: '', remedy: 'Train again with `tinyml train` (impulse.json must be complete).' });
 }
 
 export type ImpulseValues = { [K in keyof typeof IMPULSE_OPTIONS]?: (typeof IMPULSE_OPTIONS)[K] extends { multiple: true } ? string[] : string };
@@ -198,5 +189,6 @@ export function resolveImpulse(ds: LoadedDataset, values: ImpulseValues): Impuls
   const seed = parseSeed(values.seed);
   if (seed !== undefined) imp.training.seed = seed;
   if (!imp.windowing.axes.length) imp.windowing.axes = ds.info.axes.slice();
-  return imp;
+  // Defaults ← dataset ← config ← flags: the result must be a usable impulse.
+  return checkShape(ImpulseSchema, imp, { family: 'import', code: 'bad-impulse', where: `The impulse for ${echo(ds.dir)}`, root: 'impulse', remedy: 'Fix that value (flag, --config or dataset.json) and run again.' });
 }

@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { StudioError } from '../core/errors.ts';
+import type { ImpulseConfig } from '../core/impulse.ts';
 import type { Progress } from '../core/progress.ts';
 import type { ModelRecord } from '../data/store/schema.ts';
 import type { Category, RawRecording, SampleMeta } from '../data/sample.ts';
@@ -41,7 +42,7 @@ export interface PreviewInfo {
   errors: FileError[];
   warnings: string[];
   recordings: PreviewRecording[];
-  project?: { name: string; labels: string[]; hasImpulse: boolean; models: number };
+  project?: { name: string; labels: string[]; hasImpulse: boolean; models: number; impulse?: ImpulseConfig };
   info?: DatasetInfo;
 }
 
@@ -52,6 +53,8 @@ export interface CommitOptions {
   skipExisting: boolean;
   /** For a project archive: add its models, and take its impulse when the project has none. */
   importProject: boolean;
+  /** Whether to take the archive's impulse (replacing the project's); absent: only when the project has none. */
+  takeImpulse?: boolean;
 }
 
 export interface SerializedError {
@@ -181,6 +184,7 @@ const api = {
       };
       if (preview.project) {
         info.project = { name: preview.project.name, labels: preview.project.labels, hasImpulse: !!preview.project.impulse, models: preview.project.models.length };
+        if (preview.project.impulse) info.project.impulse = preview.project.impulse;
       }
       if (preview.info) info.info = preview.info;
       return info;
@@ -254,7 +258,7 @@ const api = {
       const p = job.preview.project;
       if (!result.error && !result.cancelled && opts.importProject && p) {
         const proj = await s.getProject(projectId);
-        if (proj && !proj.impulse && p.impulse) {
+        if (proj && p.impulse && (opts.takeImpulse ?? !proj.impulse)) {
           await s.updateProject(projectId, { impulse: p.impulse });
           result.impulseApplied = true;
         }

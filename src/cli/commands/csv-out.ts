@@ -1,7 +1,7 @@
 /**
  * CSV writing helpers for the CLI commands (one row per window). Node-only.
  */
-import { writeFileSync } from 'node:fs';
+import { writeOut } from '../out-path.ts';
 
 /** Quotes a field when it holds a comma, quote or newline. */
 export function csvField(s: string): string {
@@ -33,5 +33,5 @@ export function writeWindowCsv(path: string, rows: WindowRow[], prefixOrNames: s
     for (let j = 0; j < width; j++) vals.push(f32(data[i * width + j]));
     lines.push([csvField(r.recording), String(r.start), csvField(r.label), ...(extra ? extra(i).map(csvField) : []), ...vals].join(','));
   });
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeOut(path, lines.join('\n') + '\n');
 }

@@ -3,9 +3,9 @@
  *
  * One row per window of every recording (training and test): `recording,start,label,<feature names>`.
  */
-import { parseArgs } from 'node:util';
 import { computeFeaturesAsync } from '../../dsp/features.ts';
 import { toFeatureRecordings } from '../../ml/train/pipeline.ts';
+import { defineCommand, runCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { IMPULSE_HELP, IMPULSE_OPTIONS, loadDataset, resolveImpulse } from '../impulse-args.ts';
 import { writeWindowCsv } from './csv-out.ts';
@@ -17,26 +17,21 @@ Computes the DSP features of every window of a dataset folder.
   --out FILE             CSV to write: recording,start,label,<feature names>
 ${IMPULSE_HELP}`;
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...IMPULSE_OPTIONS, data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
+export const command = defineCommand({
+  name: 'features',
+  help: HELP,
+  options: { ...IMPULSE_OPTIONS, data: { type: 'string' }, out: { type: 'string' } },
+  required: ['data', 'out'],
+  output: (v) => ({ flag: 'out', path: v.out!, kind: 'file', replace: true }),
+  async run(values, ctx) {
+    const ds = await loadDataset(values.data!);
+    const impulse = resolveImpulse(ds, values);
+    const fs = await computeFeaturesAsync(toFeatureRecordings(ds.recordings), impulse);
+    const rows = fs.windows.map((w) => ({ recording: ds.recordings[w.recording].name, start: w.start, label: w.label }));
+    writeWindowCsv(ctx.out!, rows, fs.names, fs.data, fs.dim);
+    console.log(`${fs.rows} windows × ${fs.dim} features (${impulse.dsp.block}) → ${values.out}`);
     return EXIT.ok;
-  }
-  if (!values.data || !values.out) {
-    console.error(`tinyml features: --data and --out are required\n\n${HELP}`);
-    return EXIT.usage;
-  }
-  const ds = await loadDataset(values.data);
-  const impulse = resolveImpulse(ds, values);
-  const fs = await computeFeaturesAsync(toFeatureRecordings(ds.recordings), impulse);
-  const rows = fs.windows.map((w) => ({ recording: ds.recordings[w.recording].name, start: w.start, label: w.label }));
-  writeWindowCsv(values.out, rows, fs.names, fs.data, fs.dim);
-  console.log(`${fs.rows} windows × ${fs.dim} features (${impulse.dsp.block}) → ${values.out}`);
-  return EXIT.ok;
-}
+  },
+});
+
+export const run = (args: string[]): Promise<number> => runCommand(command, args);

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
 import { createRng } from '../../ml/train/rng.ts';
+import { MetricsSchema } from '../../core/metrics-schema.ts';
+import { ImpulseSchema } from '../../core/impulse-schema.ts';
+import { checkValue } from '../../core/schema-check.ts';
 
 /** A small motion-like dataset: 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes. */
 function makeDataset(dir: string, withSidecar: boolean): void {
@@ -63,6 +66,9 @@ describe('tinyml train / features / predict', () => {
     expect(imp.labels).toEqual(['idle', 'shake', 'wave']);
     expect(imp.quantization.input.scale).toBeGreaterThan(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    // The persisted shapes of a real run fit their schemas.
+    expect(checkValue(MetricsSchema, m, 'metrics')).toMatchObject({ ok: true });
+    expect(checkValue(ImpulseSchema, imp, 'impulse')).toMatchObject({ ok: true });
     expect(m.labels).toEqual(['idle', 'shake', 'wave']);
     for (const kind of ['float', 'int8']) {
       expect(m[kind].confusion.length).toBe(3);
@@ -103,6 +109,41 @@ describe('tinyml train / features / predict', () => {
     expect(correct / 90).toBeGreaterThan(0.9);
   });
 
+  it('predict refuses a model/impulse mismatch (exit 3) and reports labels the model does not know', async () => {
+    const out = join(tmp, 'out');
+    const err = vi.mocked(console.error);
+    const log = vi.mocked(console.log);
+    const lastErr = () => String(err.mock.calls.at(-1)?.[0] ?? '');
+    const imp = JSON.parse(readFileSync(join(out, 'impulse.json'), 'utf8'));
+    const bad = join(tmp, 'mismatch');
+    mkdirSync(bad, { recursive: true });
+    for (const f of ['model.json', 'weights.bin']) writeFileSync(join(bad, f), readFileSync(join(out, f)));
+    const predictWith = async (impulse: unknown, dataDir = data) => {
+      writeFileSync(join(bad, 'impulse.json'), JSON.stringify(impulse));
+      err.mockClear();
+      log.mockClear();
+      return main(['predict', '--model', bad, '--data', dataDir, '--out', join(tmp, 'mm.csv')]);
+    };
+    // DSP block changed after training: the model takes other inputs.
+    expect(await predictWith({ ...imp, dsp: { block: 'spectral', params: {} } })).toBe(3);
+    expect(lastErr()).toMatch(/model in .* takes .* inputs, but its impulse\.json .* makes .* features/);
+    expect(lastErr()).not.toContain('\n');
+    // Labels edited: the model has 3 outputs.
+    expect(await predictWith({ ...imp, labels: ['idle', 'shake'] })).toBe(3);
+    expect(lastErr()).toMatch(/has 3 outputs, but its impulse\.json lists 2 label/);
+    // No labels at all: a message, not an empty column.
+    expect(await predictWith({ ...imp, labels: [] })).toBe(3);
+    expect(lastErr()).toMatch(/lists no labels/);
+    // Data labelled with names the model was not trained on: classified, not scored, and said so.
+    const other = join(tmp, 'other');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'jump.r0.csv'), readFileSync(join(data, 'shake.r0.csv')));
+    writeFileSync(join(other, 'idle.r0.csv'), readFileSync(join(data, 'idle.r0.csv')));
+    expect(await predictWith(imp, other)).toBe(0);
+    expect(err.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/5 window\(s\) have labels the model was not trained on: "jump" \(5\)/);
+    expect(String(log.mock.calls.at(-1)?.[0])).toMatch(/accuracy on the 5 window\(s\) with a label the model knows/);
+  });
+
   it('same seed → same metrics; the stratified split is used without test_ids', async () => {
     const noSide = join(tmp, 'noside');
     makeDataset(noSide, false);
@@ -139,6 +180,7 @@ describe('tinyml train / features / predict', () => {
     log.mockClear();
     expect(await main(['train', '--data', data, '--out', out, '--window-ms', '1000', '--learn', 'anomaly', '--quiet'])).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(checkValue(MetricsSchema, m, 'metrics')).toMatchObject({ ok: true });
     expect(m.anomaly.threshold).toBeGreaterThan(0);
     // the train job's one metrics shape (as the app stores it)
     expect(Object.keys(m)).toEqual(['labels', 'anomaly', 'training', 'sizes']);

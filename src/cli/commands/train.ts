@@ -13,9 +13,7 @@
  * C: anomaly models are not TFLite models; the note saying so is printed).
  */
 import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { anomalyToJson } from '../../ml/models/anomaly.ts';
 import { makeCHeader } from '../../ml/export/c-header.ts';
 import { ANOMALY_DEPLOY_NOTE, makeAnomalyHeader } from '../../ml/export/anomaly-header.ts';
@@ -23,7 +21,10 @@ import { quantizeFeatures } from '../../ml/export/impulse-descriptor.ts';
 import { standardizeFeatures } from '../../ml/models/input-normalization.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { trainImpulse } from '../../ml/train/train-job.ts';
+import { defineCommand, type FlagValues, runCommand } from '../command.ts';
+import { echo } from '../../core/echo.ts';
 import { EXIT } from '../exit-codes.ts';
+import { writeOut } from '../out-path.ts';
 import { applySplit, IMPULSE_HELP, IMPULSE_OPTIONS, loadDataset, resolveImpulse, usageError } from '../impulse-args.ts';
 import { csvField, writeWindowCsv } from './csv-out.ts';
 
@@ -38,33 +39,40 @@ Trains an impulse on a dataset folder (<label>.<id>.csv + optional dataset.json)
 ${IMPULSE_HELP}`;
 
 async function pickBackend(want: string | undefined): Promise<string> {
-  if (want !== undefined && want !== 'wasm' && want !== 'cpu') throw usageError(`--backend must be wasm or cpu, got "${want}".`);
   for (const b of want ? [want] : ['wasm', 'cpu']) if (await useBackend(b)) return b;
   throw new Error('No TF.js backend could be initialised.');
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...IMPULSE_OPTIONS, data: { type: 'string' }, out: { type: 'string' }, epochs: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
-  if (!values.data || !values.out) {
-    console.error(`tinyml train: --data and --out are required\n\n${HELP}`);
-    return EXIT.usage;
-  }
-  const ds = await loadDataset(values.data);
+const OPTIONS = { ...IMPULSE_OPTIONS, data: { type: 'string' }, out: { type: 'string' }, epochs: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' } } as const;
+
+export const command = defineCommand({
+  name: 'train',
+  help: HELP,
+  options: OPTIONS,
+  required: ['data', 'out'],
+  output: (v) => {
+    epochsFlag(v.epochs);
+    if (v.backend !== undefined && v.backend !== 'wasm' && v.backend !== 'cpu') throw usageError(`--backend must be wasm or cpu, got ${echo(v.backend)}.`);
+    // Made before training, so a long run is never lost to an unusable output folder.
+    return { flag: 'out', path: v.out!, kind: 'folder', replace: true };
+  },
+  run: (values, ctx): Promise<number> => train(values, ctx.out!),
+});
+
+export const run = (args: string[]): Promise<number> => runCommand(command, args);
+
+function epochsFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const e = Number(v);
+  if (!Number.isInteger(e) || e < 1) throw usageError(`--epochs must be a positive whole number, got ${echo(v)}.`);
+  return e;
+}
+
+async function train(values: FlagValues<typeof OPTIONS>, out: string): Promise<number> {
+  const ds = await loadDataset(values.data!);
   const impulse = resolveImpulse(ds, values);
-  if (values.epochs !== undefined) {
-    const e = Number(values.epochs);
-    if (!Number.isInteger(e) || e < 1) throw usageError(`--epochs must be a positive whole number, got "${values.epochs}".`);
-    impulse.training.epochs = e;
-  }
+  const epochs = epochsFlag(values.epochs);
+  if (epochs !== undefined) impulse.training.epochs = epochs;
   const { recordings, source } = applySplit(ds.recordings, impulse.training.seed);
   const backend = await pickBackend(values.backend);
   const nTest = recordings.filter((r) => r.category === 'testing').length;
@@ -83,21 +91,19 @@ export async function run(args: string[]): Promise<number> {
       }
     },
   });
-  const out = values.out;
-  mkdirSync(out, { recursive: true });
   const imp = job.impulse;
   const labels = imp.labels;
   const { metrics, run: res } = job;
-  const writeJson = (name: string, v: unknown) => writeFileSync(join(out, name), JSON.stringify(v, null, 2) + '\n');
+  const writeJson = (name: string, v: unknown) => writeOut(join(out, name), JSON.stringify(v, null, 2) + '\n');
 
   if (job.anomaly) {
     writeJson('impulse.json', imp);
-    writeFileSync(join(out, 'anomaly.json'), JSON.stringify(anomalyToJson(job.anomaly)) + '\n');
+    writeOut(join(out, 'anomaly.json'), JSON.stringify(anomalyToJson(job.anomaly)) + '\n');
     writeJson('metrics.json', metrics);
-    writeFileSync(join(out, 'anomaly.h'), makeAnomalyHeader(job.anomaly, res.train.dim, imp));
+    writeOut(join(out, 'anomaly.h'), makeAnomalyHeader(job.anomaly, res.train.dim, imp));
     console.log(`anomaly: ${job.anomaly.clusters} clusters, threshold ${job.anomaly.threshold.toFixed(3)}`);
     console.log(`note: ${ANOMALY_DEPLOY_NOTE}`);
-    console.log(`wrote ${out}`);
+    console.log(`wrote ${values.out}`);
     return EXIT.ok;
   }
 
@@ -105,9 +111,9 @@ export async function run(args: string[]): Promise<number> {
   const int8 = job.int8Tflite;
   if (int8 && job.floatTflite && imp.quantization) {
     const q = imp.quantization;
-    writeFileSync(join(out, 'model.tflite'), int8);
-    writeFileSync(join(out, 'model_float.tflite'), job.floatTflite);
-    writeFileSync(join(out, 'model.h'), makeCHeader({ tflite: int8, impulse: imp, name: 'model' }));
+    writeOut(join(out, 'model.tflite'), int8);
+    writeOut(join(out, 'model_float.tflite'), job.floatTflite);
+    writeOut(join(out, 'model.h'), makeCHeader({ tflite: int8, impulse: imp, name: 'model' }));
     if (res.test.rows > 0) {
       const size = res.test.dim;
       const rows = res.test.windows.map((w) => ({ recording: res.testNames[w.recording], start: w.start, label: w.label }));
@@ -122,15 +128,15 @@ export async function run(args: string[]): Promise<number> {
       writeWindowCsv(join(out, 'test_outputs.csv'), rows, 'o', outputs, labels.length);
     }
   }
-  writeFileSync(join(out, 'model.json'), job.floatModel!.modelJson);
-  writeFileSync(join(out, 'weights.bin'), job.floatModel!.weights);
+  writeOut(join(out, 'model.json'), job.floatModel!.modelJson);
+  writeOut(join(out, 'weights.bin'), job.floatModel!.weights);
   writeJson('impulse.json', imp);
   writeJson('metrics.json', metrics);
   job.model?.dispose();
 
   const pct = (v: number | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
   console.log(`trained in ${(metrics.training.train_ms / 1000).toFixed(2)} s on ${metrics.training.backend}; test accuracy per window: float ${pct(metrics.float?.accuracy)}, int8 ${pct(metrics.int8?.accuracy)}`);
-  console.log(`wrote ${out} (${csvField(labels.join(' '))})`);
+  console.log(`wrote ${values.out} (${csvField(labels.join(' '))})`);
   if (metrics.int8_error) {
     console.error(`tinyml train: the int8 export failed (${metrics.int8_error}); model.tflite, model_float.tflite and model.h were not written.`);
     return EXIT.failure;

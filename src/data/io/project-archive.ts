@@ -17,6 +17,9 @@ import { type FileError, writeDatasetFolder } from './dataset-folder.ts';
 import { type ImportLimits, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
 import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
+import { ProjectJsonSchema } from './project-schema.ts';
+import { checkValue } from '../../core/schema-check.ts';
+import { echoValue } from '../../core/echo.ts';
 
 export const PROJECT_FORMAT = 'tinyml-studio-project';
 export const PROJECT_VERSION = 1;
@@ -118,7 +121,7 @@ function category(x: unknown): Category {
  */
 export function upgradeProjectJson(file: string, raw: unknown): ProjectJson {
   if (!isRecord(raw) || raw.format !== PROJECT_FORMAT) {
-    throw importError('not-a-project', file, `is not a TinyML Studio project (format "${String(isRecord(raw) ? raw.format : '')}").`);
+    throw importError('not-a-project', file, `is not a TinyML Studio project (format ${echoValue(isRecord(raw) ? raw.format : '')}).`);
   }
   const version = raw.version === undefined ? 0 : raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw importError('bad-project', file, 'has an invalid version.');
@@ -159,29 +162,22 @@ export function upgradeProjectJson(file: string, raw: unknown): ProjectJson {
     if (ca !== undefined) e.createdAt = ca;
     samples.push(e);
   });
+  // Project fields, impulse, model versions and their metrics: checked with their schemas, never cast.
+  const head = checkValue(ProjectJsonSchema, raw, 'project');
+  if (!head.ok) {
+    throw importError('bad-project', file, `${head.problem}.`, { remedy: 'The archive was changed or damaged. Export it again from the studio, or fix that field in project.json.' });
+  }
+  const pj = head.value;
   const out: ProjectJson = {
     format: PROJECT_FORMAT,
     version: PROJECT_VERSION,
-    name: str(raw.name) ?? 'Imported project',
-    labels: Array.isArray(raw.labels) ? (raw.labels as unknown[]).filter((l): l is string => typeof l === 'string') : [],
+    name: pj.name || 'Imported project',
+    labels: pj.labels ?? [],
     samples,
   };
-  if (isRecord(raw.impulse)) out.impulse = raw.impulse as unknown as ImpulseConfig;
-  if (Array.isArray(raw.models)) {
-    out.models = [];
-    for (const m of raw.models as unknown[]) {
-      if (!isRecord(m) || typeof m.id !== 'string' || !isRecord(m.files)) continue;
-      const files: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.files)) if (typeof v === 'string') files[k] = v;
-      out.models.push({
-        id: m.id,
-        name: str(m.name) ?? m.id,
-        createdAt: num(m.createdAt) ?? 0,
-        metrics: m.metrics,
-        impulse: isRecord(m.impulse) ? (m.impulse as unknown as ImpulseConfig) : undefined,
-        files,
-      });
-    }
+  if (pj.impulse) out.impulse = pj.impulse;
+  if (pj.models) {
+    out.models = pj.models.map((m) => ({ id: m.id, name: m.name ?? m.id, createdAt: m.createdAt ?? 0, metrics: m.metrics ?? undefined, impulse: m.impulse, files: m.files }));
   }
   return out;
 }

@@ -34,6 +34,8 @@ export interface ProjectRecord {
   demo?: boolean;
   /** Last model sequence number deployed from this project (the board reports it back in INFO). */
   deploySequence?: number;
+  /** Set when read: the stored impulse did not fit its schema and was left out (never stored). */
+  impulseProblem?: string;
 }
 
 export interface SampleDataRecord {

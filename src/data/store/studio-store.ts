@@ -9,6 +9,7 @@
  *   turns what was captured into a normal sample.
  * - A full disk surfaces as StudioError `storage/quota`, and everything written before stays.
  */
+import { checkedModel, checkedProject, checkImpulseToStore, modelProblem } from './record-checks.ts';
 import { StudioError } from '../../core/errors.ts';
 import type { Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
 import type { ChunkRecord, FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
@@ -76,18 +77,22 @@ export class StudioStore {
 
   async listProjects(): Promise<ProjectRecord[]> {
     const all = await this.db.getAll('projects');
-    return all.sort((a, b) => a.createdAt - b.createdAt);
+    return all.sort((a, b) => a.createdAt - b.createdAt).map(checkedProject);
   }
 
-  getProject(id: string): Promise<ProjectRecord | undefined> {
-    return this.db.get('projects', id);
+  /** The project; a stored impulse that no longer fits its schema is left out, with `impulseProblem`. */
+  async getProject(id: string): Promise<ProjectRecord | undefined> {
+    const p = await this.db.get('projects', id);
+    return p && checkedProject(p);
   }
 
   async createProject(name: string, extra: Partial<ProjectRecord> = {}): Promise<ProjectRecord> {
     const clean = name.trim();
     if (!clean) throw new StudioError({ family: 'config', code: 'empty-name', message: 'A project needs a name.' });
     const now = Date.now();
+    if (extra.impulse !== undefined) checkImpulseToStore(extra.impulse);
     const rec: ProjectRecord = { id: newId(), name: clean.slice(0, 120), createdAt: now, updatedAt: now, ...extra };
+    delete rec.impulseProblem;
     try {
       await this.db.add('projects', rec);
     } catch (e) {
@@ -100,7 +105,9 @@ export class StudioStore {
     const tx = this.db.transaction('projects', 'readwrite');
     const cur = await tx.store.get(id);
     if (!cur) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
+    if (patch.impulse !== undefined) checkImpulseToStore(patch.impulse);
     const next = { ...cur, ...patch, id, updatedAt: Date.now() };
+    delete next.impulseProblem;
     if (patch.name !== undefined) {
       next.name = patch.name.trim().slice(0, 120);
       if (!next.name) throw new StudioError({ family: 'config', code: 'empty-name', message: 'A project needs a name.' });
@@ -394,6 +401,8 @@ export class StudioStore {
 
   async saveModel(rec: Omit<ModelRecord, 'id'> & { id?: string }): Promise<ModelRecord> {
     const full: ModelRecord = { ...rec, id: rec.id ?? newId() };
+    const problem = modelProblem(full);
+    if (problem) throw new StudioError({ family: 'config', code: 'bad-model', message: `The model version cannot be saved: ${problem}.`, remedy: 'Train it again.' });
     try {
       await this.db.put('models', full);
     } catch (e) {
@@ -404,11 +413,14 @@ export class StudioStore {
 
   async listModels(projectId: string): Promise<ModelRecord[]> {
     const all = await this.db.getAllFromIndex('models', 'by-project', projectId);
-    return all.sort((a, b) => b.createdAt - a.createdAt);
+    // Versions whose impulse or metrics no longer fit their schemas are left out (still stored).
+    return all.filter((m) => modelProblem(m) === undefined).sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  getModel(id: string): Promise<ModelRecord | undefined> {
-    return this.db.get('models', id);
+  /** The model version; one whose impulse or metrics do not fit their schemas is refused with a message. */
+  async getModel(id: string): Promise<ModelRecord | undefined> {
+    const m = await this.db.get('models', id);
+    return m && checkedModel(m);
   }
 
   async deleteModel(id: string): Promise<void> {

@@ -6,6 +6,7 @@ import { isCancelled, StudioError } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import { fmtBytes } from '../../data/io/limits.ts';
 import { callback, dataWorker, type CommitOptions, type CommitResult, type ExportKind, type FileInput, type HealthResult, type PreviewInfo } from '../../workers/data-client.ts';
+import type { ImpulseConfig } from '../../core/impulse.ts';
 import { notices } from './notices.svelte.ts';
 import { studio } from './studio.svelte.ts';
 
@@ -35,6 +36,15 @@ export function download(data: Uint8Array, fileName: string, mime: string): void
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The question asked before an archive's impulse is taken (values are schema-checked; names cut short). */
+export function impulseQuestion(imp: ImpulseConfig, replaces: boolean): string {
+  const cut = (t: string) => (t.length > 40 ? `${t.slice(0, 40)}…` : t);
+  const labels = imp.labels.slice(0, 8).map(cut).join(', ') + (imp.labels.length > 8 ? `, … (${imp.labels.length})` : '');
+  const w = imp.windowing;
+  const what = `${w.windowMs} ms windows every ${w.strideMs} ms at ${w.frequencyHz} Hz, ${imp.dsp.block} → ${imp.learn.block}, labels ${labels || '(none)'}`;
+  return replaces ? `This archive carries an impulse: ${what}. Replace the project's impulse?` : `This archive carries an impulse: ${what}. Use it as the project's impulse?`;
 }
 
 class DataOps {
@@ -128,6 +138,10 @@ class DataOps {
     const p = this.preview;
     const project = studio.project;
     if (!p || !project || this.committing) return null;
+    // Taking an archive's impulse replaces the project's: ask first, and offer an undo afterwards.
+    const archived = opts.importProject ? p.project?.impulse : undefined;
+    const before = project.impulse;
+    const takeImpulse = archived ? confirm(impulseQuestion(archived, !!before)) : undefined;
     this.message = null;
     this.committing = { stage: 'write', fraction: 0 };
     let r: CommitResult | null = null;
@@ -135,7 +149,7 @@ class DataOps {
       r = await dataWorker().commit(
         p.jobId,
         project.id,
-        opts,
+        takeImpulse === undefined ? opts : { ...opts, takeImpulse },
         callback((pr: Progress) => {
           if (this.committing) this.committing = pr;
         }),
@@ -163,6 +177,14 @@ class DataOps {
       } else {
         this.message = { kind: 'success', text: `${parts.join('; ')}.` };
         this.preview = null;
+      }
+      if (r.impulseApplied) {
+        notices.push({
+          kind: 'success',
+          title: 'Impulse taken from the archive',
+          text: before ? 'The project\'s impulse was replaced.' : 'The project now uses the archive\'s impulse.',
+          action: { label: 'Undo', run: () => void studio.updateProject({ impulse: before }).catch((e: unknown) => notices.error(e, 'Undo')) },
+        });
       }
     } catch (e) {
       this.message = { kind: 'error', text: `Import failed: ${describe(e)}` };

@@ -8,7 +8,9 @@
  */
 import type { DspBlockId, ImpulseConfig, ParamValue, WindowingConfig } from '../../core/impulse.ts';
 import type { Progress } from '../../core/progress.ts';
+import * as v from 'valibot';
 import { isCancelled, shownError, StudioError, type ShownError } from '../../core/errors.ts';
+import { FrequencyHzSchema, IMPULSE_LIMITS, WindowMsSchema } from '../../core/impulse-schema.ts';
 import type { SampleMeta } from '../../data/sample.ts';
 import { proposedImpulse } from './dataset-facts.ts';
 import type { ProjectRecord } from '../../data/store/schema.ts';
@@ -91,8 +93,9 @@ export class ImpulseState {
   windowingErrors = $derived.by(() => {
     const w = this.windowing;
     const out: Partial<Record<'windowMs' | 'strideMs' | 'frequencyHz' | 'axes', string>> = {};
-    if (!(Number(w.frequencyHz) > 0)) out.frequencyHz = 'Enter the sample rate of your data in Hz, e.g. 62.5.';
-    if (!(Number(w.windowMs) > 0)) out.windowMs = 'Enter a window size in ms, e.g. 2000.';
+    // The same ranges as the impulse schema every stored or imported impulse goes through.
+    if (!v.is(FrequencyHzSchema, Number(w.frequencyHz))) out.frequencyHz = `Enter the sample rate of your data in Hz (${IMPULSE_LIMITS.minFrequencyHz} to ${IMPULSE_LIMITS.maxFrequencyHz}), e.g. 62.5.`;
+    if (!v.is(WindowMsSchema, Number(w.windowMs))) out.windowMs = `Enter a window size in ms (above 0, at most ${IMPULSE_LIMITS.maxWindowMs}), e.g. 2000.`;
     else if (!out.frequencyHz) {
       try {
         windowFrames(w);
@@ -100,7 +103,7 @@ export class ImpulseState {
         out.windowMs = errText(e);
       }
     }
-    if (!(Number(w.strideMs) > 0)) out.strideMs = 'Enter a window stride in ms, e.g. 500.';
+    if (!v.is(WindowMsSchema, Number(w.strideMs))) out.strideMs = `Enter a window stride in ms (above 0, at most ${IMPULSE_LIMITS.maxWindowMs}), e.g. 500.`;
     if (w.axes.length === 0) out.axes = 'Pick at least one axis.';
     return out;
   });
