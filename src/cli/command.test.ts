@@ -32,7 +32,7 @@ describe('command guard', () => {
 
   it('a failed run leaves no empty folders it made; flag errors come before the output is made', async () => {
     const out = join(tmp, 'a', 'b', 'f.csv');
-    const code = await runCommand({ ...features, run: async () => { throw new StudioError({ family: 'import', code: 'x', message: 'bad data.', remedy: 'Fix it.' }); } }, ['--data', 'd', '--out', out]);
+    const code = await runCommand({ ...features, run: async () => { throw new StudioError({ family: 'import', code: 'bad-value', message: 'bad data.', remedy: 'Fix it.' }); } }, ['--data', 'd', '--out', out]);
     expect(code).toBe(3);
     expect(existsSync(join(tmp, 'a'))).toBe(false);
     expect(await runCommand(train, ['--data', 'd', '--out', join(tmp, 'c'), '--epochs', '0'])).toBe(2);

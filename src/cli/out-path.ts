@@ -8,7 +8,7 @@
  */
 import { accessSync, constants, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { StudioError } from '../core/errors.ts';
+import { StudioError, type ErrorCode } from '../core/errors.ts';
 import { echo } from '../core/echo.ts';
 import { fsError } from './fs-errors.ts';
 
@@ -30,7 +30,7 @@ export interface PreparedOutput {
   cleanup(): void;
 }
 
-function outError(t: OutputTarget, code: string, message: string, remedy: string, cause?: unknown): StudioError {
+function outError(t: OutputTarget, code: ErrorCode<'config'>, message: string, remedy: string, cause?: unknown): StudioError {
   return new StudioError({ family: 'config', code, message: `--${t.flag} ${echo(t.path)}: ${message}`, remedy, ...(cause !== undefined ? { cause } : {}) });
 }
 

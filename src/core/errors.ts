@@ -64,8 +64,12 @@ export const ERROR_CODES = {
     'wrong-baud': 'fix-input',
   },
   storage: {
+    'bad-model-record': 'fix-input',
     'cancelled': 'stop-quietly',
     'clip-failed': 'retry',
+    'fs-eio': 'retry',
+    'fs-emfile': 'retry',
+    'fs-enospc': 'free-space',
     'no-indexeddb': 'use-another-way',
     'no-project': 'fix-input',
     'not-found': 'fix-input',
@@ -78,10 +82,13 @@ export const ERROR_CODES = {
   },
   import: {
     'anomaly-model': 'fix-input',
+    'axes-mismatch': 'fix-input',
     'bad-cell': 'fix-input',
     'bad-config': 'fix-input',
     'bad-ei-json': 'fix-input',
+    'bad-files': 'fix-input',
     'bad-header': 'fix-input',
+    'bad-impulse': 'fix-input',
     'bad-info-labels': 'fix-input',
     'bad-json': 'fix-input',
     'bad-model-file': 'fix-input',
@@ -101,13 +108,23 @@ export const ERROR_CODES = {
     'empty-dataset': 'fix-input',
     'encrypted': 'fix-input',
     'expired': 'retry',
+    'fs-eacces': 'grant-access',
+    'fs-eexist': 'fix-input',
+    'fs-eisdir': 'fix-input',
+    'fs-enametoolong': 'fix-input',
+    'fs-enoent': 'fix-input',
+    'fs-enotdir': 'fix-input',
+    'fs-other': 'fix-input',
     'json-too-deep': 'fix-input',
     'missing-file': 'fix-input',
+    'model-mismatch': 'fix-input',
     'newer-project': 'fix-input',
     'no-axes': 'fix-input',
     'no-config': 'fix-input',
+    'no-labels': 'fix-input',
     'no-model': 'fix-input',
     'no-rate': 'fix-input',
+    'no-recordings': 'fix-input',
     'no-rows': 'fix-input',
     'no-such-folder': 'fix-input',
     'no-timestamp': 'fix-input',
@@ -138,7 +155,6 @@ export const ERROR_CODES = {
     'autotune-window': 'fix-input',
     'bad-axes': 'fix-input',
     'bad-cut': 'fix-input',
-    'bad-frame': 'fix-input',
     'bad-frequency': 'fix-input',
     'bad-labels': 'fix-input',
     'bad-matrix': 'fix-input',
@@ -303,9 +319,12 @@ export const ERROR_CODES = {
     'axis-count': 'fix-input',
     'bad-address': 'fix-input',
     'bad-demo-options': 'fix-input',
+    'bad-family': 'fix-input',
+    'bad-impulse': 'fix-input',
     'bad-learn-block': 'fix-input',
     'bad-learn-param': 'fix-input',
     'bad-live-config': 'fix-input',
+    'bad-model': 'fix-input',
     'bad-training-setting': 'fix-input',
     'cancelled': 'stop-quietly',
     'clip-count': 'fix-input',
@@ -313,11 +332,24 @@ export const ERROR_CODES = {
     'conv1d-too-deep': 'fix-input',
     'empty-label': 'fix-input',
     'empty-name': 'fix-input',
+    'fs-eacces': 'grant-access',
+    'fs-eexist': 'fix-input',
+    'fs-eisdir': 'fix-input',
+    'fs-enametoolong': 'fix-input',
+    'fs-enoent': 'fix-input',
+    'fs-enotdir': 'fix-input',
+    'fs-erofs': 'fix-input',
+    'fs-other': 'fix-input',
     'label': 'fix-input',
     'length': 'fix-input',
     'no-input': 'fix-input',
     'not-a-classifier': 'fix-input',
     'nothing-to-export': 'fix-input',
+    'out-exists': 'fix-input',
+    'out-is-file': 'fix-input',
+    'out-is-folder': 'fix-input',
+    'out-not-writable': 'fix-input',
+    'out-under-file': 'fix-input',
     'unexpected': 'report',
     'unknown-activity': 'fix-input',
     'unknown-board': 'fix-input',
@@ -331,6 +363,14 @@ export const ERROR_CODES = {
 export type ErrorCode<F extends ErrorFamily> = keyof (typeof ERROR_CODES)[F] & string;
 /** Any code of any family. */
 export type AnyErrorCode = { [F in ErrorFamily]: ErrorCode<F> }[ErrorFamily];
+
+/** A family with one of its own codes, for helpers that pass both along. */
+export type FamilyCode = { [F in ErrorFamily]: { family: F; code: ErrorCode<F> } }[ErrorFamily];
+
+/** Does `code` belong to `family`'s list? (For codes built from outside values, e.g. an OS error name.) */
+export function isCodeOf<F extends ErrorFamily>(family: F, code: string): code is ErrorCode<F> {
+  return Object.hasOwn(ERROR_CODES[family], code);
+}
 
 /** A family with one of its own codes (a discriminated union: the code must belong to the family). */
 export type StudioErrorInit = {

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { echoValue } from './echo.ts';
-import { type ErrorFamily, StudioError } from './errors.ts';
+import { type FamilyCode, StudioError, type StudioErrorInit } from './errors.ts';
 
 export interface ShapeProblem {
   /** Dotted path of the field, e.g. `impulse.windowing.windowMs` ('' for the value itself). */
@@ -35,15 +35,13 @@ export function describeProblem(p: ShapeProblem): string {
   return `${p.path || 'the value'} ${p.expected} (found ${p.got})`;
 }
 
-export interface CheckOptions {
-  family: ErrorFamily;
-  code: string;
+export type CheckOptions = FamilyCode & {
   /** Where the value came from, e.g. `archive.zip/project.json` (starts the message). */
   where: string;
   /** Name of the value at its root, e.g. `impulse` (starts each field path). */
   root: string;
   remedy: string;
-}
+};
 
 /** The parsed value, or the first problem as text (`impulse.windowing.windowMs must be … (found -1)`). */
 export function checkValue<S extends v.GenericSchema>(schema: S, value: unknown, root: string): { ok: true; value: v.InferOutput<S> } | { ok: false; problem: string } {
@@ -63,7 +61,7 @@ export function checkShape<S extends v.GenericSchema>(schema: S, value: unknown,
 }
 
 function throwShape(o: CheckOptions, message: string): never {
-  throw new StudioError({ family: o.family, code: o.code, message, remedy: o.remedy });
+  throw new StudioError({ family: o.family, code: o.code, message, remedy: o.remedy } as StudioErrorInit);
 }
 
 // ---- building blocks shared by the schemas -------------------------------------------------------
