@@ -9,7 +9,7 @@
  */
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFixed, formatFloat32 } from './float-format.ts';
-import { type ImportLimits, checkSize, importError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, ownString, quoted, shownPath, withLimits } from './limits.ts';
 import { baseName, csvTextCell, splitCsvLine, splitName, unescapeTextCell } from './names.ts';
 
 /** What a sidecar (dataset.json) says about one recording. */
@@ -48,6 +48,8 @@ export interface ParseCsvOptions {
   sidecar?: CsvSidecar;
   limits?: Partial<ImportLimits>;
   category?: Category;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
 }
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -108,9 +110,36 @@ function scanNumber(s: string, i: number): number {
 }
 
 function cellNumberError(cell: string, file: string, line: number, column: string): never {
-  const shown = cell.length > 24 ? `${cell.slice(0, 24)}…` : cell;
   const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
-  throw importError('bad-cell', file, `column "${column}" has ${JSON.stringify(shown)}: ${what}.`, { line });
+  throw importError('bad-cell', file, `column ${quoted(column)} has ${quoted(cell)}: ${what}.`, { line });
+}
+
+/** End of the line starting at `pos`: the next CR or LF (or the end of the text). */
+function lineEnd(text: string, pos: number): number {
+  const lf = text.indexOf('\n', pos);
+  const cr = text.indexOf('\r', pos);
+  if (cr < 0) return lf < 0 ? text.length : lf;
+  if (lf < 0) return cr;
+  return Math.min(cr, lf);
+}
+
+/** Start of the line after the one ending at `end` (CRLF, LF and CR-only endings). */
+function afterEnd(text: string, end: number): number {
+  return text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+}
+
+/** Upper bound of the lines from `pos` on (LF, CRLF or CR line endings), counted without copying. */
+function countLines(text: string, pos: number): number {
+  let n = 1;
+  if (text.indexOf('\r', pos) < 0) {
+    for (let i = text.indexOf('\n', pos); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  }
+  for (let i = pos; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
 }
 
 /** Parses one CSV file of the common layout. Throws a StudioError('import') naming file and line on bad input. */
@@ -121,19 +150,22 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const warnings: string[] = [];
   const base = baseName(fileName);
   const stem = base.toLowerCase().endsWith('.csv') ? base.slice(0, -4) : base;
+  checkName(fileName, 'file name', stem, limits);
   const parts = splitName(stem);
-  if (parts.id === stem && !sidecar.label) warnings.push(`${fileName}: no "<label>.<id>" in the file name; label "${stem}" used.`);
+  if (parts.id === stem && !sidecar.label) warnings.push(`${shownPath(fileName)}: no "<label>.<id>" in the file name; label ${quoted(stem)} used.`);
 
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
   const nextLine = (): string | null => {
     while (pos < text.length) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = text.length;
-      let line = text.slice(pos, end);
-      pos = end + 1;
+      const end = lineEnd(text, pos);
+      // A header longer than any sensible one is refused before it is copied and split.
+      if (end - pos > (limits.maxAxes + 1) * (limits.maxNameLength + 3)) {
+        throw importError('bad-header', fileName, `the first line is ${(end - pos).toLocaleString('en-US')} characters long, too long for a header of at most ${limits.maxAxes} axes with names up to ${limits.maxNameLength} characters (it starts ${quoted(text.slice(pos, pos + 80))}).`, { line: lineNo + 1 });
+      }
+      const line = text.slice(pos, end);
+      pos = afterEnd(text, end);
       lineNo++;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
       if (line.trim() !== '') return line;
     }
     return null;
@@ -145,7 +177,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const first = header[0].toLowerCase();
   const hasTime = first === 'timestamp_ms' || first === 'timestamp';
   if (!hasTime && sidecar.intervalMs === undefined) {
-    throw importError('no-timestamp', fileName, `the first column is "${header[0]}", expected "timestamp_ms" or "timestamp".`, {
+    throw importError('no-timestamp', fileName, `the first column is ${quoted(header[0])}, expected "timestamp_ms" or "timestamp".`, {
       line: lineNo,
       remedy: 'Add a timestamp_ms column, or a dataset.json with sample_rate_hz next to the files.',
     });
@@ -158,27 +190,42 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const seen = new Set<string>();
   for (const a of axisNames) {
     if (!a) throw importError('bad-header', fileName, 'an axis column has no name.', { line: lineNo });
-    if (seen.has(a)) throw importError('bad-header', fileName, `axis "${a}" appears twice in the header.`, { line: lineNo });
+    checkName(fileName, 'axis name', a, limits, lineNo);
+    if (seen.has(a)) throw importError('bad-header', fileName, `axis ${quoted(a)} appears twice in the header.`, { line: lineNo });
     seen.add(a);
   }
   const nAxes = axisNames.length;
   const nCols = header.length;
 
-  // Rows: scanned in place (no per-line strings), growing typed arrays geometrically.
-  let cap = Math.max(16, Math.min(limits.maxRows, Math.ceil(text.length / (nCols * 6 + 1))));
-  let vals = new Float32Array(cap * nAxes);
-  let times = new Float64Array(hasTime ? cap : 0);
+  // Rows: scanned in place (no per-line strings) into arrays sized from a count of the lines, whose
+  // bytes are reserved in the import's memory budget before they are allocated.
+  const budget = budgetOf(limits, opts.budget);
+  const cap = Math.max(1, Math.min(limits.maxRows + 1, countLines(text, pos)));
+  const reserved = cap * nAxes * 4 + (hasTime ? cap * 8 : 0);
+  budget.reserve(fileName, reserved);
+  let kept = 0;
+  try {
+    const r = readRows(cap);
+    kept = r.recording.values.length * 4;
+    return r;
+  } finally {
+    budget.release(reserved - kept);
+  }
+
+  function readRows(cap: number): ParsedCsv {
+  const vals = new Float32Array(cap * nAxes);
+  const times = new Float64Array(hasTime ? cap : 0);
   let n = 0;
   const len = text.length;
   const cellText = (at: number): string => {
     let e = at;
     while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-    return text.slice(at, e);
+    return text.slice(at, Math.min(e, at + 4 * limits.maxNameLength));
   };
   const lineCells = (lineStart: number): number => {
-    let e = text.indexOf('\n', lineStart);
-    if (e < 0) e = len;
-    return splitCsvLine(text.slice(lineStart, e).replace(/\r$/, '')).length;
+    const e = lineEnd(text, lineStart);
+    if (e - lineStart > 1_000_000) return text.slice(lineStart, e).split(',').length;
+    return splitCsvLine(text.slice(lineStart, e)).length;
   };
   while (pos < len) {
     // Skip blank lines (only spaces/CR).
@@ -194,17 +241,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
     if (n >= limits.maxRows) {
       throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
     }
-    if (n === cap) {
-      cap *= 2;
-      const nv = new Float32Array(cap * nAxes);
-      nv.set(vals);
-      vals = nv;
-      if (hasTime) {
-        const nt = new Float64Array(cap);
-        nt.set(times);
-        times = nt;
-      }
-    }
+    if (n === cap) throw importError('bad-row', fileName, 'more rows than lines; the file changed while it was read.', { line: lineNo });
     const lineStart = pos;
     let i = pos;
     const o = n * nAxes;
@@ -229,7 +266,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
       } else {
         const f = Math.fround(v);
         if (f === Infinity || f === -Infinity) {
-          throw importError('bad-cell', fileName, `column "${column}" has ${cellText(i).trim()}, out of range.`, { line: lineNo });
+          throw importError('bad-cell', fileName, `column ${quoted(column)} has ${quoted(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
         }
         vals[o + col - (hasTime ? 1 : 0)] = f;
       }
@@ -241,16 +278,20 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   }
   if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
   const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
+  return finish(values, hasTime ? times.subarray(0, n) : undefined, n);
+  }
 
-  const timing = hasTime ? analyseTimestamps(times.subarray(0, n)) : undefined;
+  function finish(values: Float32Array, times: Float64Array | undefined, n: number): ParsedCsv {
+  const timing = times ? analyseTimestamps(times) : undefined;
   let intervalMs: number;
   let report: TimingReport;
   if (sidecar.intervalMs !== undefined) {
     intervalMs = sidecar.intervalMs;
+    checkInterval(fileName, intervalMs, 'the dataset\'s interval or sample_rate_hz', limits);
     report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
     if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
       warnings.push(
-        `${fileName}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+        `${shownPath(fileName)}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
       );
     }
   } else {
@@ -262,16 +303,16 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
     if (!(timing.intervalMs > 0)) {
       throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
     }
+    checkInterval(fileName, timing.intervalMs, `the timestamps (${+timing.intervalMs.toPrecision(4)} ms per row)`, limits);
     intervalMs = timing.intervalMs;
     report = timing;
   }
   if (report.irregular) {
     warnings.push(
-      `${fileName}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
+      `${shownPath(fileName)}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
     );
   }
-  const units = sidecar.units ?? {};
-  const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: units[name] ?? '' }));
+  const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: ownString(sidecar.units, name) ?? '' }));
   const recording: RawRecording = {
     name: stem,
     label: sidecar.label ?? parts.label,
@@ -283,6 +324,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
   if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
   return { recording, timing: report, warnings };
+  }
 }
 
 function emptyTiming(intervalMs: number): TimingReport {
