@@ -220,7 +220,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const cellText = (at: number): string => {
     let e = at;
     while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-    return text.slice(at, Math.min(e, at + 4 * limits.maxNameLength));
+    return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX_CHARS of it
   };
   const lineCells = (lineStart: number): number => {
     const e = lineEnd(text, lineStart);

@@ -176,6 +176,14 @@ describe('echoed input', () => {
     expect(msg).toMatch(/^idle\.1\.csv, line 3: column "x" has "\\u001b\[31mxxx/);
     expect(msg.length).toBeLessThan(300);
     expect(msg).not.toMatch(/[\u0000-\u001f]/);
+    // A 10 MB number (out of the float32 range) was echoed whole.
+    let big = '';
+    try {
+      parseCommonCsv('idle.1.csv', `timestamp,x\n0,1\n10,${'9'.repeat(10_000_000)}\n`);
+    } catch (e) {
+      big = (e as Error).message;
+    }
+    expect(big).toMatch(/^idle\.1\.csv, line 3: column "x" has "9{80}… \(10,000,000 characters\)", out of the float32 range\.$/);
   });
 
   it('a 10 MB axis name is refused quickly with a short message', () => {
