@@ -128,9 +128,13 @@ function afterEnd(text: string, end: number): number {
   return text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
 }
 
-/** Upper bound of the lines from `pos` on (LF, CRLF or CR line endings), counted without copying. */
+/**
+ * Upper bound of the lines from `pos` on (LF, CRLF or CR line endings), counted without copying. A file
+ * without blank lines has exactly this many rows, so its arrays need no trimming copy.
+ */
 function countLines(text: string, pos: number): number {
-  let n = 1;
+  const last = text.charCodeAt(text.length - 1);
+  let n = last === 10 || last === 13 ? 0 : 1;
   if (text.indexOf('\r', pos) < 0) {
     for (let i = text.indexOf('\n', pos); i >= 0; i = text.indexOf('\n', i + 1)) n++;
     return n;
@@ -213,117 +217,117 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   }
 
   function readRows(cap: number): ParsedCsv {
-  const vals = new Float32Array(cap * nAxes);
-  const times = new Float64Array(hasTime ? cap : 0);
-  let n = 0;
-  const len = text.length;
-  const cellText = (at: number): string => {
-    let e = at;
-    while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-    return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX_CHARS of it
-  };
-  const lineCells = (lineStart: number): number => {
-    const e = lineEnd(text, lineStart);
-    if (e - lineStart > 1_000_000) return text.slice(lineStart, e).split(',').length;
-    return splitCsvLine(text.slice(lineStart, e)).length;
-  };
-  while (pos < len) {
-    // Skip blank lines (only spaces/CR).
-    let q = pos;
-    let ch = text.charCodeAt(q);
-    while (ch === 32 || ch === 13 || ch === 9) ch = text.charCodeAt(++q);
-    if (q >= len) break;
-    lineNo++;
-    if (ch === 10) {
-      pos = q + 1;
-      continue;
-    }
-    if (n >= limits.maxRows) {
-      throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
-    }
-    if (n === cap) throw importError('bad-row', fileName, 'more rows than lines; the file changed while it was read.', { line: lineNo });
-    const lineStart = pos;
-    let i = pos;
-    const o = n * nAxes;
-    for (let col = 0; col < nCols; col++) {
-      const v = scanNumber(text, i);
-      const e = scanEnd;
-      const term = e < len ? text.charCodeAt(e) : 10;
-      const isTime = hasTime && col === 0;
-      const column = isTime ? 'timestamp' : axisNames[col - (hasTime ? 1 : 0)];
-      // Not a number, or junk right after one ("1a", "0x10").
-      if (v !== v || (term !== 44 && term !== 10 && term !== 13)) cellNumberError(cellText(i), fileName, lineNo, column);
-      const lastCol = col === nCols - 1;
-      if (lastCol ? term === 44 : term !== 44) {
-        throw importError('bad-row', fileName, `${lineCells(lineStart)} cells, the header has ${nCols}.`, { line: lineNo });
+    const vals = new Float32Array(cap * nAxes);
+    const times = new Float64Array(hasTime ? cap : 0);
+    let n = 0;
+    const len = text.length;
+    const cellText = (at: number): string => {
+      let e = at;
+      while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
+      return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX_CHARS of it
+    };
+    const lineCells = (lineStart: number): number => {
+      const e = lineEnd(text, lineStart);
+      if (e - lineStart > 1_000_000) return text.slice(lineStart, e).split(',').length;
+      return splitCsvLine(text.slice(lineStart, e)).length;
+    };
+    while (pos < len) {
+      // Skip blank lines (only spaces/CR).
+      let q = pos;
+      let ch = text.charCodeAt(q);
+      while (ch === 32 || ch === 13 || ch === 9) ch = text.charCodeAt(++q);
+      if (q >= len) break;
+      lineNo++;
+      if (ch === 10) {
+        pos = q + 1;
+        continue;
       }
-      if (isTime) {
-        if (!Number.isFinite(v)) cellNumberError(cellText(i), fileName, lineNo, column);
-        if (n > 0 && v < times[n - 1]) {
-          throw importError('time-backwards', fileName, `timestamp ${v} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
-        }
-        times[n] = v;
-      } else {
-        const f = Math.fround(v);
-        if (f === Infinity || f === -Infinity) {
-          throw importError('bad-cell', fileName, `column ${quoted(column)} has ${quoted(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
-        }
-        vals[o + col - (hasTime ? 1 : 0)] = f;
+      if (n >= limits.maxRows) {
+        throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
       }
-      i = e + 1;
-      if (term === 13 && i < len && text.charCodeAt(i) === 10) i++;
+      if (n === cap) throw importError('bad-row', fileName, 'more rows than lines; the file changed while it was read.', { line: lineNo });
+      const lineStart = pos;
+      let i = pos;
+      const o = n * nAxes;
+      for (let col = 0; col < nCols; col++) {
+        const v = scanNumber(text, i);
+        const e = scanEnd;
+        const term = e < len ? text.charCodeAt(e) : 10;
+        const isTime = hasTime && col === 0;
+        const column = isTime ? 'timestamp' : axisNames[col - (hasTime ? 1 : 0)];
+        // Not a number, or junk right after one ("1a", "0x10").
+        if (v !== v || (term !== 44 && term !== 10 && term !== 13)) cellNumberError(cellText(i), fileName, lineNo, column);
+        const lastCol = col === nCols - 1;
+        if (lastCol ? term === 44 : term !== 44) {
+          throw importError('bad-row', fileName, `${lineCells(lineStart)} cells, the header has ${nCols}.`, { line: lineNo });
+        }
+        if (isTime) {
+          if (!Number.isFinite(v)) cellNumberError(cellText(i), fileName, lineNo, column);
+          if (n > 0 && v < times[n - 1]) {
+            throw importError('time-backwards', fileName, `timestamp ${v} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
+          }
+          times[n] = v;
+        } else {
+          const f = Math.fround(v);
+          if (f === Infinity || f === -Infinity) {
+            throw importError('bad-cell', fileName, `column ${quoted(column)} has ${quoted(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
+          }
+          vals[o + col - (hasTime ? 1 : 0)] = f;
+        }
+        i = e + 1;
+        if (term === 13 && i < len && text.charCodeAt(i) === 10) i++;
+      }
+      pos = i;
+      n++;
     }
-    pos = i;
-    n++;
-  }
-  if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
-  const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
-  return finish(values, hasTime ? times.subarray(0, n) : undefined, n);
+    if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
+    const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
+    return finish(values, hasTime ? times.subarray(0, n) : undefined, n);
   }
 
   function finish(values: Float32Array, times: Float64Array | undefined, n: number): ParsedCsv {
-  const timing = times ? analyseTimestamps(times) : undefined;
-  let intervalMs: number;
-  let report: TimingReport;
-  if (sidecar.intervalMs !== undefined) {
-    intervalMs = sidecar.intervalMs;
-    checkInterval(fileName, intervalMs, 'the dataset\'s interval or sample_rate_hz', limits);
-    report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
-    if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
+    const timing = times ? analyseTimestamps(times) : undefined;
+    let intervalMs: number;
+    let report: TimingReport;
+    if (sidecar.intervalMs !== undefined) {
+      intervalMs = sidecar.intervalMs;
+      checkInterval(fileName, intervalMs, 'the dataset\'s interval or sample_rate_hz', limits);
+      report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
+      if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
+        warnings.push(
+          `${shownPath(fileName)}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+        );
+      }
+    } else {
+      if (!timing || n < 2) {
+        throw importError('no-rate', fileName, 'only one row, so the sample rate cannot be worked out.', {
+          remedy: 'Add a dataset.json with sample_rate_hz next to the file, or record longer.',
+        });
+      }
+      if (!(timing.intervalMs > 0)) {
+        throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
+      }
+      checkInterval(fileName, timing.intervalMs, `the timestamps (${+timing.intervalMs.toPrecision(4)} ms per row)`, limits);
+      intervalMs = timing.intervalMs;
+      report = timing;
+    }
+    if (report.irregular) {
       warnings.push(
-        `${shownPath(fileName)}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+        `${shownPath(fileName)}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
       );
     }
-  } else {
-    if (!timing || n < 2) {
-      throw importError('no-rate', fileName, 'only one row, so the sample rate cannot be worked out.', {
-        remedy: 'Add a dataset.json with sample_rate_hz next to the file, or record longer.',
-      });
-    }
-    if (!(timing.intervalMs > 0)) {
-      throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
-    }
-    checkInterval(fileName, timing.intervalMs, `the timestamps (${+timing.intervalMs.toPrecision(4)} ms per row)`, limits);
-    intervalMs = timing.intervalMs;
-    report = timing;
-  }
-  if (report.irregular) {
-    warnings.push(
-      `${shownPath(fileName)}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
-    );
-  }
-  const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: ownString(sidecar.units, name) ?? '' }));
-  const recording: RawRecording = {
-    name: stem,
-    label: sidecar.label ?? parts.label,
-    category: sidecar.category ?? opts.category ?? 'training',
-    axes,
-    intervalMs,
-    values,
-  };
-  if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
-  if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
-  return { recording, timing: report, warnings };
+    const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: ownString(sidecar.units, name) ?? '' }));
+    const recording: RawRecording = {
+      name: stem,
+      label: sidecar.label ?? parts.label,
+      category: sidecar.category ?? opts.category ?? 'training',
+      axes,
+      intervalMs,
+      values,
+    };
+    if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
+    if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
+    return { recording, timing: report, warnings };
   }
 }
 

@@ -115,42 +115,42 @@ export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions
   }
 
   function fill(rows: unknown[], nA: number): ParsedEiJson {
-  const values = new Float32Array(rows.length * nA);
-  const flat = !Array.isArray(rows[0]);
-  if (flat && nA !== 1) return bad(`"payload.values" is a flat list but there are ${nA} sensors.`);
-  for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i];
-    if (flat) {
-      if (typeof row !== 'number' || !Number.isFinite(Math.fround(row))) return bad(`values[${i}] is ${shownJson(row)}, not a finite number within float32 range.`);
-      values[i] = row;
-      continue;
-    }
-    if (!Array.isArray(row) || row.length !== nA) {
-      return bad(`values[${i}] should be a list of ${nA} numbers (one per sensor).`);
-    }
-    for (let a = 0; a < nA; a++) {
-      const v: unknown = row[a];
-      if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-        return bad(`values[${i}][${a}] is ${shownJson(v)}, not a finite number within float32 range.`);
+    const values = new Float32Array(rows.length * nA);
+    const flat = !Array.isArray(rows[0]);
+    if (flat && nA !== 1) return bad(`"payload.values" is a flat list but there are ${nA} sensors.`);
+    for (let i = 0; i < rows.length; i++) {
+      const row: unknown = rows[i];
+      if (flat) {
+        if (typeof row !== 'number' || !Number.isFinite(Math.fround(row))) return bad(`values[${i}] is ${shownJson(row)}, not a finite number within float32 range.`);
+        values[i] = row;
+        continue;
       }
-      values[i * nA + a] = v;
+      if (!Array.isArray(row) || row.length !== nA) {
+        return bad(`values[${i}] should be a list of ${nA} numbers (one per sensor).`);
+      }
+      for (let a = 0; a < nA; a++) {
+        const v: unknown = row[a];
+        if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
+          return bad(`values[${i}][${a}] is ${shownJson(v)}, not a finite number within float32 range.`);
+        }
+        values[i * nA + a] = v;
+      }
     }
-  }
-  const stem = stemOf(fileName);
-  checkName(fileName, 'file name', stem, limits);
-  const recording: RawRecording = {
-    name: stem,
-    label: opts.label ?? splitName(stem).label,
-    category: opts.category ?? 'training',
-    axes,
-    intervalMs,
-    values,
-  };
-  if (typeof pay.device_name === 'string') recording.deviceName = pay.device_name.slice(0, limits.maxNameLength);
-  if (typeof prot.iat === 'number' && Number.isFinite(prot.iat) && prot.iat > 0) recording.createdAt = prot.iat * 1000;
-  const out: ParsedEiJson = { recording, alg, warnings };
-  if (typeof pay.device_type === 'string') out.deviceType = pay.device_type.slice(0, limits.maxNameLength);
-  return out;
+    const stem = stemOf(fileName);
+    checkName(fileName, 'file name', stem, limits);
+    const recording: RawRecording = {
+      name: stem,
+      label: opts.label ?? splitName(stem).label,
+      category: opts.category ?? 'training',
+      axes,
+      intervalMs,
+      values,
+    };
+    if (typeof pay.device_name === 'string') recording.deviceName = pay.device_name.slice(0, limits.maxNameLength);
+    if (typeof prot.iat === 'number' && Number.isFinite(prot.iat) && prot.iat > 0) recording.createdAt = prot.iat * 1000;
+    const out: ParsedEiJson = { recording, alg, warnings };
+    if (typeof pay.device_type === 'string') out.deviceType = pay.device_type.slice(0, limits.maxNameLength);
+    return out;
   }
 }
 

@@ -35,7 +35,10 @@ function checkRefusal(e: unknown): void {
 
 function checkMessage(m: string): void {
   expect(m.length).toBeLessThan(1500);
-  expect(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(m)).toBe(false);
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) throw new Error(`control character ${c} in message: ${JSON.stringify(m.slice(0, 200))}`);
+  }
 }
 
 function checkRecordings(recs: RawRecording[]): void {
@@ -98,7 +101,7 @@ const name = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 3000 }).map((n) => 'n'.repeat(n)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
-const absurd = fc.constantFrom(0, -0, 1e-300, 2e-300, 1e300, -1e300, 1e-45, 3.5e38, -3.5e38, Number.MAX_VALUE, Number.MIN_VALUE, 1e308, 123456789012345678901234567890);
+const absurd = fc.constantFrom(0, -0, 1e-300, 2e-300, 1e300, -1e300, 1e-45, 3.5e38, -3.5e38, Number.MAX_VALUE, Number.MIN_VALUE, 1e308, 1.2345678901234568e29);
 const numberText = fc.oneof(
   { weight: 6, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String) },
   { weight: 2, arbitrary: absurd.map(String) },

@@ -86,6 +86,7 @@ export function withLimits(partial?: Partial<ImportLimits>): ImportLimits {
  */
 export function echo(s: string, max = ECHO_MAX_CHARS): string {
   const cut = s.length > max ? s.slice(0, max) : s;
+  // eslint-disable-next-line no-control-regex -- matching control characters is this function's purpose
   let out = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
