@@ -134,7 +134,9 @@ const csvText = fc
       lines.push(cells.join(','));
     }
     const body = lines.map((l, i) => l + g.eols[i % g.eols.length]).join('');
-    const rep = lines.length > 1 ? body + lines.slice(1).map((l) => l + '\n').join('').repeat(g.repeatRows - 1) : body;
+    // Amplified rows (the budget's business) only while the text stays within a few MB.
+    const rows = lines.slice(1).map((l) => l + '\n').join('');
+    const rep = lines.length > 1 && rows.length * g.repeatRows < 4e6 ? body + rows.repeat(g.repeatRows - 1) : body;
     return (g.bom ? '\ufeff' : '') + rep;
   });
 
