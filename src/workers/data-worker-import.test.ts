@@ -29,7 +29,7 @@ afterAll(() => {
 describe('data worker: hostile imports', () => {
   it('refuses the zip bomb: no recordings, no hours of zeros in the preview', async () => {
     const { zip } = csvBombZip(8e6, 8, false);
-    const p = await api.parse('j1', [{ path: 'bomb.zip', file: new Blob([zip]) }]);
+    const p = await api.parse('j1', [{ path: 'bomb.zip', file: new Blob([zip as Uint8Array<ArrayBuffer>]) }]);
     expect(p.recordings).toEqual([]);
     expect(p.summary.labels).toEqual([]);
     expect(p.errors.map((e) => e.code)).toEqual(['zip-bomb']);
@@ -40,7 +40,7 @@ describe('data worker: hostile imports', () => {
 
   it('an import past the memory budget fails with the budget message and keeps nothing', async () => {
     const { zip } = csvBombZip(2e6, 8, true);
-    const err = await api.parse('j2', [{ path: 'b.zip', file: new Blob([zip]) }], { limits: { maxDecodedBytes: 8e6 } }).catch((e: unknown) => e);
+    const err = await api.parse('j2', [{ path: 'b.zip', file: new Blob([zip as Uint8Array<ArrayBuffer>]) }], { limits: { maxDecodedBytes: 8e6 } }).catch((e: unknown) => e);
     // The worker's wire form of a StudioError (the page's client turns it back into one).
     const wire = (err as { studioError?: { code: string; message: string } }).studioError;
     expect(wire?.code).toBe('over-budget');

@@ -15,6 +15,7 @@ import {
   type ImportLimits,
   budgetOf,
   checkInterval,
+  checkRecordingNames,
   decodeText,
   dict,
   errorLocation,
@@ -261,9 +262,12 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
       const parsed = parseCommonCsv(f.name, await inputText(f), { sidecar, limits, budget });
       if (fm.name) parsed.recording.name = fm.name;
       const key = parsed.recording.name;
-      if (names.has(key)) {
+      try {
+        checkRecordingNames(f.name, parsed.recording, limits);
+        if (names.has(key)) throw importError('duplicate', f.name, `a recording named ${quoted(key)} was already imported from another file.`);
+      } catch (e) {
         budget.release(parsed.recording.values.length * 4);
-        throw importError('duplicate', f.name, `a recording named ${quoted(key)} was already imported from another file.`);
+        throw e;
       }
       names.add(key);
       stems.add(stem);

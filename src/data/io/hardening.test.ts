@@ -198,6 +198,19 @@ describe('echoed input', () => {
     expect(() => parseEiJson('a.1.json', ei)).toThrow(expect.objectContaining({ code: 'name-too-long' }));
   });
 
+  it('labels, names and units from sidecars and info.labels are bounded too', async () => {
+    const csv = 'timestamp,x\n0,1\n10,2\n';
+    const r = await readDatasetFolder([memFile('idle.1.csv', csv), memFile('dataset.json', JSON.stringify({ files: { 'idle.1': { label: 'L'.repeat(100_000) } } }))]);
+    expect(r.recordings).toEqual([]);
+    expect(r.errors[0]).toMatchObject({ code: 'name-too-long' });
+    expect(r.errors[0].message.length).toBeLessThan(300);
+    const info = JSON.stringify({ version: 1, files: [{ path: 'training/a.1.json', name: 'n'.repeat(5000), category: 'training', label: { type: 'label', label: 'a' } }] });
+    const ei = JSON.stringify({ payload: { interval_ms: 10, sensors: [{ name: 'x' }], values: [1, 2] } });
+    const p = await detectAndImport([memFile('export.zip', writeZip([{ name: 'info.labels', data: enc.encode(info) }, { name: 'training/a.1.json', data: enc.encode(ei) }]))]);
+    expect(p.recordings).toEqual([]);
+    expect(p.errors.map((e) => e.code)).toEqual(['name-too-long']);
+  });
+
   it('echo escapes control characters and cuts at ECHO_MAX_CHARS', () => {
     expect(echo('a\nb\u0000c\u202ed')).toBe('a\\nb\\u0000c\\u202ed');
     const long = echo('z'.repeat(1000));

@@ -14,7 +14,7 @@ import type { Category } from '../sample.ts';
 import type { TimingReport } from './common-csv.ts';
 import { type DatasetInfo, type FileError, type InputFile, fileError, hiddenNote, inputText, isHiddenPath, readDatasetFolder } from './dataset-folder.ts';
 import { type InfoLabelsEntry, parseEiJson, parseInfoLabels } from './ei-json.ts';
-import { ImportBudget, type ImportLimits, checkSize, importError, quoted, shownPath, toImportError, withLimits } from './limits.ts';
+import { ImportBudget, type ImportLimits, checkRecordingNames, checkSize, importError, quoted, shownPath, toImportError, withLimits } from './limits.ts';
 import { baseName, extension } from './names.ts';
 import { type ArchiveModel, type ArchiveRecording, isProjectArchive, readProjectArchive } from './project-archive.ts';
 import type { ImpulseConfig } from '../../core/impulse.ts';
@@ -129,10 +129,15 @@ class Collector {
     this.errors.push(fileError(se, file));
   }
 
-  add(r: ArchiveRecording, file: string): void {
-    if (this.names.has(r.name)) {
+  add(r: ArchiveRecording, file: string, limits: ImportLimits): void {
+    try {
+      checkRecordingNames(file, r, limits);
+      if (this.names.has(r.name)) {
+        throw importError('duplicate', file, `a recording named ${quoted(r.name)} was already imported from another file; this one was skipped.`);
+      }
+    } catch (e) {
       this.budget.release(r.values.length * 4);
-      this.fail(importError('duplicate', file, `a recording named ${quoted(r.name)} was already imported from another file; this one was skipped.`), file);
+      this.fail(e, file);
       return;
     }
     this.names.add(r.name);
@@ -164,7 +169,7 @@ async function importGroup(all: InputFile[], c: Collector, limits: ImportLimits,
   const csvGroup = files.filter((_, i) => kinds[i] === 'csv' || kinds[i] === 'sidecar');
   if (csvGroup.some((f) => kindByName(f.name) === 'csv')) {
     const r = await readDatasetFolder(csvGroup, { limits, signal: opts.signal, budget: c.budget });
-    for (const rec of r.recordings) c.add(rec, rec.name);
+    for (const rec of r.recordings) c.add(rec, rec.name, limits);
     c.errors.push(...r.errors);
     c.warnings.push(...r.warnings);
     for (const [k, t] of Object.entries(r.timing)) c.timing.set(k, t);
@@ -185,14 +190,14 @@ async function importGroup(all: InputFile[], c: Collector, limits: ImportLimits,
           checkSize(f.name, f.size, limits.maxJsonBytes, 'JSON file');
           const p = parseEiJson(f.name, await inputText(f), { limits, category, label: meta?.label, budget: c.budget });
           if (meta?.name) p.recording.name = meta.name;
-          c.add(p.recording, f.name);
+          c.add(p.recording, f.name, limits);
           c.warnings.push(...p.warnings);
           break;
         }
         case 'wav': {
           const rec = parseWav(f.name, await bytesOf(f, limits.maxFileBytes), { limits, category, label: meta?.label, budget: c.budget, warnings: c.warnings });
           if (meta?.name) rec.name = meta.name;
-          c.add(rec, f.name);
+          c.add(rec, f.name, limits);
           break;
         }
         case 'zip': {
@@ -203,7 +208,7 @@ async function importGroup(all: InputFile[], c: Collector, limits: ImportLimits,
           const zip = new SafeZip(await bytesOf(f, limits.maxZipBytes), f.name, limits);
           if (isProjectArchive(zip)) {
             const r = readProjectArchive(zip, f.name, { limits, signal: opts.signal, budget: c.budget });
-            for (const rec of r.project.recordings) c.add(rec, `${f.name}/${rec.name}`);
+            for (const rec of r.project.recordings) c.add(rec, `${f.name}/${rec.name}`, limits);
             c.errors.push(...r.errors);
             c.warnings.push(...r.warnings);
             const { name, labels, impulse, models } = r.project;

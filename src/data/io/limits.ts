@@ -123,6 +123,17 @@ export function checkName(file: string, what: string, name: string, limits: Impo
   }
 }
 
+/** Refuses a recording whose name, label, device, axis names or units are longer than the limit. */
+export function checkRecordingNames(file: string, r: { name: string; label: string; deviceName?: string; axes: { name: string; units: string }[] }, limits: ImportLimits): void {
+  checkName(file, 'recording name', r.name, limits);
+  checkName(file, 'label', r.label, limits);
+  if (r.deviceName !== undefined) checkName(file, 'device name', r.deviceName, limits);
+  for (const a of r.axes) {
+    checkName(file, 'axis name', a.name, limits);
+    checkName(file, `units of axis ${quoted(a.name)}`, a.units, limits);
+  }
+}
+
 /** Refuses an interval (ms per frame) whose rate is outside the plausible range. */
 export function checkInterval(file: string, intervalMs: number, source: string, limits: ImportLimits): void {
   const hz = 1000 / intervalMs;

@@ -14,7 +14,7 @@ import { throwIfAborted } from '../../core/errors.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { parseCommonCsv } from './common-csv.ts';
 import { type FileError, fileError, writeDatasetFolder } from './dataset-folder.ts';
-import { type ImportBudget, type ImportLimits, budgetOf, dict, importError, isRecord, parseJsonLimited, quoted, toImportError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, importError, isRecord, parseJsonLimited, quoted, toImportError, withLimits } from './limits.ts';
 import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
 
@@ -247,6 +247,7 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
       });
       const rec: ArchiveRecording = { ...parsed.recording, name: s.name, id: s.id };
       try {
+        checkRecordingNames(path, rec, limits);
         if (s.axes.length && s.axes.map((a) => a.name).join('\u0000') !== rec.axes.map((a) => a.name).join('\u0000')) {
           throw importError('bad-project', path, 'its columns do not match the axes listed in project.json.');
         }
