@@ -211,6 +211,14 @@ describe('echoed input', () => {
     expect(p.errors.map((e) => e.code)).toEqual(['name-too-long']);
   });
 
+  it('a project archive with a 10 MB label or name shows neither whole', () => {
+    const pj = { format: 'tinyml-studio-project', version: 1, name: 'N'.repeat(10_000_000), labels: ['ok', 'L'.repeat(10_000_000)], samples: [] };
+    const r = readProjectArchive(writeZip([{ name: 'project.json', data: enc.encode(JSON.stringify(pj)) }]), 'p.zip');
+    expect(r.project.labels).toEqual(['ok']);
+    expect(r.project.name.length).toBeLessThan(100);
+    expect(r.warnings.join('\n')).toMatch(/1 label\(s\) in project\.json longer than 256 characters/);
+  });
+
   it('echo escapes control characters and cuts at ECHO_MAX_CHARS', () => {
     expect(echo('a\nb\u0000c\u202ed')).toBe('a\\nb\\u0000c\\u202ed');
     const long = echo('z'.repeat(1000));

@@ -14,7 +14,7 @@ import { throwIfAborted } from '../../core/errors.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { parseCommonCsv } from './common-csv.ts';
 import { type FileError, fileError, writeDatasetFolder } from './dataset-folder.ts';
-import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, importError, isRecord, parseJsonLimited, quoted, toImportError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, echo, importError, isRecord, parseJsonLimited, quoted, shownPath, toImportError, withLimits } from './limits.ts';
 import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
 
@@ -285,9 +285,13 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
   }
   const listed = new Set([...pj.samples.map((s) => s.file), 'samples/dataset.json', 'project.json', ...(pj.models ?? []).flatMap((m) => Object.values(m.files))]);
   const extra = zip.entries.filter((e) => !listed.has(e.name)).length;
-  if (extra) warnings.push(`${fileName}: ${extra} file(s) not listed in project.json were ignored.`);
+  if (extra) warnings.push(`${shownPath(fileName)}: ${extra} file(s) not listed in project.json were ignored.`);
   opts.onProgress?.({ stage: 'import', fraction: 1 });
-  const project: ProjectArchive = { name: pj.name, labels: pj.labels, recordings, models };
+  // Names shown in the preview are bounded like every other name from input.
+  const labels = pj.labels.filter((l) => l.length <= limits.maxNameLength).slice(0, 10_000);
+  if (labels.length < pj.labels.length) warnings.push(`${shownPath(fileName)}: ${pj.labels.length - labels.length} label(s) in project.json longer than ${limits.maxNameLength} characters (or past the first 10,000) were ignored.`);
+  const name = pj.name.length <= limits.maxNameLength ? pj.name : `${echo(pj.name, 60)}`;
+  const project: ProjectArchive = { name, labels, recordings, models };
   if (pj.impulse) project.impulse = pj.impulse;
   return { project, warnings, errors };
 }
