@@ -7,6 +7,7 @@
  * jitter and gaps. Writing uses the shortest float32-exact decimals, so a written file reads back
  * bit-exact, and escapes header cells so spreadsheets do not run them as formulas.
  */
+import { MAX_SCANNED_EXPONENT, fastDecimal } from '../../core/decimal.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFixed, formatFloat32 } from './float-format.ts';
 import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, ownString, quoted, shownPath, withLimits } from './limits.ts';
@@ -52,14 +53,14 @@ export interface ParseCsvOptions {
   budget?: ImportBudget;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** End position of the last `scanNumber` call. */
 let scanEnd = 0;
 
 /**
  * Reads a decimal number (optional spaces and sign, digits with an optional point, optional exponent,
- * optional spaces) starting at `i`; NaN when there is none. Short mantissas use exact integer / 10^k
- * (one correctly rounded division, the same value as Number()); anything else goes through Number().
+ * optional spaces) starting at `i`; NaN when there is none. The value follows the one rule shared with
+ * the serial parser (`fastDecimal`, src/core/decimal.ts): exact fast path, else Number() of the text —
+ * the same value as Number() either way.
  */
 function scanNumber(s: string, i: number): number {
   const start = i;
@@ -72,10 +73,12 @@ function scanNumber(s: string, i: number): number {
   }
   let m = 0;
   let digits = 0;
+  let sig = 0;
   let frac = 0;
   let dot = false;
   for (;;) {
     if (c >= 48 && c <= 57) {
+      if (sig > 0 || c !== 48) sig++;
       m = m * 10 + (c - 48);
       digits++;
       if (dot) frac++;
@@ -87,12 +90,17 @@ function scanNumber(s: string, i: number): number {
     scanEnd = i;
     return Number.NaN;
   }
-  let slow = digits > 15 || frac > 22;
+  let exp = 0;
   if (c === 101 || c === 69) {
     c = s.charCodeAt(++i);
-    if (c === 45 || c === 43) c = s.charCodeAt(++i);
+    let eneg = false;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      c = s.charCodeAt(++i);
+    }
     let ed = 0;
     while (c >= 48 && c <= 57) {
+      exp = Math.min(MAX_SCANNED_EXPONENT, exp * 10 + (c - 48));
       ed++;
       c = s.charCodeAt(++i);
     }
@@ -100,13 +108,20 @@ function scanNumber(s: string, i: number): number {
       scanEnd = i;
       return Number.NaN;
     }
-    slow = true;
+    if (eneg) exp = -exp;
   }
+  const numEnd = i;
   while (c === 32) c = s.charCodeAt(++i);
   scanEnd = i;
-  if (slow) return +s.slice(start, i);
-  const v = frac === 0 ? m : m / POW10[frac];
+  const v = fastDecimal(m, sig, digits, exp - frac);
+  if (v !== v) return +s.slice(start, numEnd);
   return neg ? -v : v;
+}
+
+/** The number at `i` of `s` as the CSV importer reads it, and where it ends (NaN when there is none). */
+export function numberAt(s: string, i = 0): { value: number; end: number } {
+  const value = scanNumber(s, i);
+  return { value, end: scanEnd };
 }
 
 function cellNumberError(cell: string, file: string, line: number, column: string): never {
