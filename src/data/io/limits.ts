@@ -138,7 +138,7 @@ export function checkRecordingNames(file: string, r: { name: string; label: stri
 export function checkInterval(file: string, intervalMs: number, source: string, limits: ImportLimits): void {
   const hz = 1000 / intervalMs;
   if (!(intervalMs > 0) || !Number.isFinite(intervalMs) || !(hz >= limits.minRateHz && hz <= limits.maxRateHz)) {
-    throw importError('implausible-rate', file, `${source} gives a sample rate of ${fmtHz(hz)}, outside the plausible range ${fmtHz(limits.minRateHz)} to ${fmtHz(limits.maxRateHz)}.`, {
+    throw importError('implausible-rate', file, `the sample rate from ${source} is ${fmtHz(hz)}, outside the plausible range ${fmtHz(limits.minRateHz)} to ${fmtHz(limits.maxRateHz)}.`, {
       remedy: 'Fix the timestamps or the rate (sample_rate_hz, interval_ms) and import again; nothing from this file was imported.',
     });
   }
