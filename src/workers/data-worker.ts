@@ -170,7 +170,8 @@ const api = {
         fileCount: files.length,
         totalBytes: files.reduce((n, f) => n + f.file.size, 0),
         summary: preview.summary,
-        errors: preview.errors,
+        // The preview lists the file (and line) in a column of its own, so each message is its detail.
+        errors: preview.errors.map((e) => ({ ...e, message: e.detail ?? e.message })),
         warnings: preview.warnings,
         recordings: preview.recordings.map((r) => ({
           name: r.name,

@@ -7,9 +7,10 @@
  * jitter and gaps. Writing uses the shortest float32-exact decimals, so a written file reads back
  * bit-exact, and escapes header cells so spreadsheets do not run them as formulas.
  */
+import { MAX_SCANNED_EXPONENT, fastDecimal } from '../../core/decimal.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFixed, formatFloat32 } from './float-format.ts';
-import { type ImportLimits, checkSize, importError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, ownString, quoted, shownPath, withLimits } from './limits.ts';
 import { baseName, csvTextCell, splitCsvLine, splitName, unescapeTextCell } from './names.ts';
 
 /** What a sidecar (dataset.json) says about one recording. */
@@ -48,16 +49,18 @@ export interface ParseCsvOptions {
   sidecar?: CsvSidecar;
   limits?: Partial<ImportLimits>;
   category?: Category;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** End position of the last `scanNumber` call. */
 let scanEnd = 0;
 
 /**
  * Reads a decimal number (optional spaces and sign, digits with an optional point, optional exponent,
- * optional spaces) starting at `i`; NaN when there is none. Short mantissas use exact integer / 10^k
- * (one correctly rounded division, the same value as Number()); anything else goes through Number().
+ * optional spaces) starting at `i`; NaN when there is none. The value follows the one rule shared with
+ * the serial parser (`fastDecimal`, src/core/decimal.ts): exact fast path, else Number() of the text —
+ * the same value as Number() either way.
  */
 function scanNumber(s: string, i: number): number {
   const start = i;
@@ -70,10 +73,12 @@ function scanNumber(s: string, i: number): number {
   }
   let m = 0;
   let digits = 0;
+  let sig = 0;
   let frac = 0;
   let dot = false;
   for (;;) {
     if (c >= 48 && c <= 57) {
+      if (sig > 0 || c !== 48) sig++;
       m = m * 10 + (c - 48);
       digits++;
       if (dot) frac++;
@@ -85,12 +90,17 @@ function scanNumber(s: string, i: number): number {
     scanEnd = i;
     return Number.NaN;
   }
-  let slow = digits > 15 || frac > 22;
+  let exp = 0;
   if (c === 101 || c === 69) {
     c = s.charCodeAt(++i);
-    if (c === 45 || c === 43) c = s.charCodeAt(++i);
+    let eneg = false;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      c = s.charCodeAt(++i);
+    }
     let ed = 0;
     while (c >= 48 && c <= 57) {
+      exp = Math.min(MAX_SCANNED_EXPONENT, exp * 10 + (c - 48));
       ed++;
       c = s.charCodeAt(++i);
     }
@@ -98,19 +108,57 @@ function scanNumber(s: string, i: number): number {
       scanEnd = i;
       return Number.NaN;
     }
-    slow = true;
+    if (eneg) exp = -exp;
   }
+  const numEnd = i;
   while (c === 32) c = s.charCodeAt(++i);
   scanEnd = i;
-  if (slow) return +s.slice(start, i);
-  const v = frac === 0 ? m : m / POW10[frac];
+  const v = fastDecimal(m, sig, digits, exp - frac);
+  if (v !== v) return +s.slice(start, numEnd);
   return neg ? -v : v;
 }
 
+/** The number at `i` of `s` as the CSV importer reads it, and where it ends (NaN when there is none). */
+export function numberAt(s: string, i = 0): { value: number; end: number } {
+  const value = scanNumber(s, i);
+  return { value, end: scanEnd };
+}
+
 function cellNumberError(cell: string, file: string, line: number, column: string): never {
-  const shown = cell.length > 24 ? `${cell.slice(0, 24)}…` : cell;
   const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
-  throw importError('bad-cell', file, `column "${column}" has ${JSON.stringify(shown)}: ${what}.`, { line });
+  throw importError('bad-cell', file, `column ${quoted(column)} has ${quoted(cell)}: ${what}.`, { line });
+}
+
+/** End of the line starting at `pos`: the next CR or LF (or the end of the text). */
+function lineEnd(text: string, pos: number): number {
+  const lf = text.indexOf('\n', pos);
+  const cr = text.indexOf('\r', pos);
+  if (cr < 0) return lf < 0 ? text.length : lf;
+  if (lf < 0) return cr;
+  return Math.min(cr, lf);
+}
+
+/** Start of the line after the one ending at `end` (CRLF, LF and CR-only endings). */
+function afterEnd(text: string, end: number): number {
+  return text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+}
+
+/**
+ * Upper bound of the lines from `pos` on (LF, CRLF or CR line endings), counted without copying. A file
+ * without blank lines has exactly this many rows, so its arrays need no trimming copy.
+ */
+function countLines(text: string, pos: number): number {
+  const last = text.charCodeAt(text.length - 1);
+  let n = last === 10 || last === 13 ? 0 : 1;
+  if (text.indexOf('\r', pos) < 0) {
+    for (let i = text.indexOf('\n', pos); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  }
+  for (let i = pos; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
 }
 
 /** Parses one CSV file of the common layout. Throws a StudioError('import') naming file and line on bad input. */
@@ -121,19 +169,22 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const warnings: string[] = [];
   const base = baseName(fileName);
   const stem = base.toLowerCase().endsWith('.csv') ? base.slice(0, -4) : base;
+  checkName(fileName, 'file name', stem, limits);
   const parts = splitName(stem);
-  if (parts.id === stem && !sidecar.label) warnings.push(`${fileName}: no "<label>.<id>" in the file name; label "${stem}" used.`);
+  if (parts.id === stem && !sidecar.label) warnings.push(`${shownPath(fileName)}: no "<label>.<id>" in the file name; label ${quoted(stem)} used.`);
 
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
   const nextLine = (): string | null => {
     while (pos < text.length) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = text.length;
-      let line = text.slice(pos, end);
-      pos = end + 1;
+      const end = lineEnd(text, pos);
+      // A header longer than any sensible one is refused before it is copied and split.
+      if (end - pos > (limits.maxAxes + 1) * (limits.maxNameLength + 3)) {
+        throw importError('bad-header', fileName, `the first line is ${(end - pos).toLocaleString('en-US')} characters long, too long for a header of at most ${limits.maxAxes} axes with names up to ${limits.maxNameLength} characters (it starts ${quoted(text.slice(pos, pos + 80))}).`, { line: lineNo + 1 });
+      }
+      const line = text.slice(pos, end);
+      pos = afterEnd(text, end);
       lineNo++;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
       if (line.trim() !== '') return line;
     }
     return null;
@@ -145,7 +196,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const first = header[0].toLowerCase();
   const hasTime = first === 'timestamp_ms' || first === 'timestamp';
   if (!hasTime && sidecar.intervalMs === undefined) {
-    throw importError('no-timestamp', fileName, `the first column is "${header[0]}", expected "timestamp_ms" or "timestamp".`, {
+    throw importError('no-timestamp', fileName, `the first column is ${quoted(header[0])}, expected "timestamp_ms" or "timestamp".`, {
       line: lineNo,
       remedy: 'Add a timestamp_ms column, or a dataset.json with sample_rate_hz next to the files.',
     });
@@ -158,131 +209,141 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const seen = new Set<string>();
   for (const a of axisNames) {
     if (!a) throw importError('bad-header', fileName, 'an axis column has no name.', { line: lineNo });
-    if (seen.has(a)) throw importError('bad-header', fileName, `axis "${a}" appears twice in the header.`, { line: lineNo });
+    checkName(fileName, 'axis name', a, limits, lineNo);
+    if (seen.has(a)) throw importError('bad-header', fileName, `axis ${quoted(a)} appears twice in the header.`, { line: lineNo });
     seen.add(a);
   }
   const nAxes = axisNames.length;
   const nCols = header.length;
 
-  // Rows: scanned in place (no per-line strings), growing typed arrays geometrically.
-  let cap = Math.max(16, Math.min(limits.maxRows, Math.ceil(text.length / (nCols * 6 + 1))));
-  let vals = new Float32Array(cap * nAxes);
-  let times = new Float64Array(hasTime ? cap : 0);
-  let n = 0;
-  const len = text.length;
-  const cellText = (at: number): string => {
-    let e = at;
-    while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-    return text.slice(at, e);
-  };
-  const lineCells = (lineStart: number): number => {
-    let e = text.indexOf('\n', lineStart);
-    if (e < 0) e = len;
-    return splitCsvLine(text.slice(lineStart, e).replace(/\r$/, '')).length;
-  };
-  while (pos < len) {
-    // Skip blank lines (only spaces/CR).
-    let q = pos;
-    let ch = text.charCodeAt(q);
-    while (ch === 32 || ch === 13 || ch === 9) ch = text.charCodeAt(++q);
-    if (q >= len) break;
-    lineNo++;
-    if (ch === 10) {
-      pos = q + 1;
-      continue;
-    }
-    if (n >= limits.maxRows) {
-      throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
-    }
-    if (n === cap) {
-      cap *= 2;
-      const nv = new Float32Array(cap * nAxes);
-      nv.set(vals);
-      vals = nv;
-      if (hasTime) {
-        const nt = new Float64Array(cap);
-        nt.set(times);
-        times = nt;
-      }
-    }
-    const lineStart = pos;
-    let i = pos;
-    const o = n * nAxes;
-    for (let col = 0; col < nCols; col++) {
-      const v = scanNumber(text, i);
-      const e = scanEnd;
-      const term = e < len ? text.charCodeAt(e) : 10;
-      const isTime = hasTime && col === 0;
-      const column = isTime ? 'timestamp' : axisNames[col - (hasTime ? 1 : 0)];
-      // Not a number, or junk right after one ("1a", "0x10").
-      if (v !== v || (term !== 44 && term !== 10 && term !== 13)) cellNumberError(cellText(i), fileName, lineNo, column);
-      const lastCol = col === nCols - 1;
-      if (lastCol ? term === 44 : term !== 44) {
-        throw importError('bad-row', fileName, `${lineCells(lineStart)} cells, the header has ${nCols}.`, { line: lineNo });
-      }
-      if (isTime) {
-        if (!Number.isFinite(v)) cellNumberError(cellText(i), fileName, lineNo, column);
-        if (n > 0 && v < times[n - 1]) {
-          throw importError('time-backwards', fileName, `timestamp ${v} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
-        }
-        times[n] = v;
-      } else {
-        const f = Math.fround(v);
-        if (f === Infinity || f === -Infinity) {
-          throw importError('bad-cell', fileName, `column "${column}" has ${cellText(i).trim()}, out of range.`, { line: lineNo });
-        }
-        vals[o + col - (hasTime ? 1 : 0)] = f;
-      }
-      i = e + 1;
-      if (term === 13 && i < len && text.charCodeAt(i) === 10) i++;
-    }
-    pos = i;
-    n++;
+  // Rows: scanned in place (no per-line strings) into arrays sized from a count of the lines, whose
+  // bytes are reserved in the import's memory budget before they are allocated.
+  const budget = budgetOf(limits, opts.budget);
+  const cap = Math.max(1, Math.min(limits.maxRows + 1, countLines(text, pos)));
+  const reserved = cap * nAxes * 4 + (hasTime ? cap * 8 : 0);
+  budget.reserve(fileName, reserved);
+  let kept = 0;
+  try {
+    const r = readRows(cap);
+    kept = r.recording.values.length * 4;
+    return r;
+  } finally {
+    budget.release(reserved - kept);
   }
-  if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
-  const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
 
-  const timing = hasTime ? analyseTimestamps(times.subarray(0, n)) : undefined;
-  let intervalMs: number;
-  let report: TimingReport;
-  if (sidecar.intervalMs !== undefined) {
-    intervalMs = sidecar.intervalMs;
-    report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
-    if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
+  function readRows(cap: number): ParsedCsv {
+    const vals = new Float32Array(cap * nAxes);
+    const times = new Float64Array(hasTime ? cap : 0);
+    let n = 0;
+    const len = text.length;
+    const cellText = (at: number): string => {
+      let e = at;
+      while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
+      return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX_CHARS of it
+    };
+    const lineCells = (lineStart: number): number => {
+      const e = lineEnd(text, lineStart);
+      if (e - lineStart > 1_000_000) return text.slice(lineStart, e).split(',').length;
+      return splitCsvLine(text.slice(lineStart, e)).length;
+    };
+    while (pos < len) {
+      // Skip blank lines (only spaces/CR).
+      let q = pos;
+      let ch = text.charCodeAt(q);
+      while (ch === 32 || ch === 13 || ch === 9) ch = text.charCodeAt(++q);
+      if (q >= len) break;
+      lineNo++;
+      if (ch === 10) {
+        pos = q + 1;
+        continue;
+      }
+      if (n >= limits.maxRows) {
+        throw importError('too-many-rows', fileName, `more than ${limits.maxRows} rows.`, { line: lineNo });
+      }
+      if (n === cap) throw importError('bad-row', fileName, 'more rows than lines; the file changed while it was read.', { line: lineNo });
+      const lineStart = pos;
+      let i = pos;
+      const o = n * nAxes;
+      for (let col = 0; col < nCols; col++) {
+        const v = scanNumber(text, i);
+        const e = scanEnd;
+        const term = e < len ? text.charCodeAt(e) : 10;
+        const isTime = hasTime && col === 0;
+        const column = isTime ? 'timestamp' : axisNames[col - (hasTime ? 1 : 0)];
+        // Not a number, or junk right after one ("1a", "0x10").
+        if (v !== v || (term !== 44 && term !== 10 && term !== 13)) cellNumberError(cellText(i), fileName, lineNo, column);
+        const lastCol = col === nCols - 1;
+        if (lastCol ? term === 44 : term !== 44) {
+          throw importError('bad-row', fileName, `${lineCells(lineStart)} cells, the header has ${nCols}.`, { line: lineNo });
+        }
+        if (isTime) {
+          if (!Number.isFinite(v)) cellNumberError(cellText(i), fileName, lineNo, column);
+          if (n > 0 && v < times[n - 1]) {
+            throw importError('time-backwards', fileName, `timestamp ${v} is earlier than the row before (${times[n - 1]}).`, { line: lineNo });
+          }
+          times[n] = v;
+        } else {
+          const f = Math.fround(v);
+          if (f === Infinity || f === -Infinity) {
+            throw importError('bad-cell', fileName, `column ${quoted(column)} has ${quoted(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
+          }
+          vals[o + col - (hasTime ? 1 : 0)] = f;
+        }
+        i = e + 1;
+        if (term === 13 && i < len && text.charCodeAt(i) === 10) i++;
+      }
+      pos = i;
+      n++;
+    }
+    if (n === 0) throw importError('no-rows', fileName, 'the file has a header but no data rows.');
+    const values = vals.length === n * nAxes ? vals : vals.slice(0, n * nAxes);
+    return finish(values, hasTime ? times.subarray(0, n) : undefined, n);
+  }
+
+  function finish(values: Float32Array, times: Float64Array | undefined, n: number): ParsedCsv {
+    const timing = times ? analyseTimestamps(times) : undefined;
+    let intervalMs: number;
+    let report: TimingReport;
+    if (sidecar.intervalMs !== undefined) {
+      intervalMs = sidecar.intervalMs;
+      checkInterval(fileName, intervalMs, 'the dataset\'s interval or sample_rate_hz', limits);
+      report = timing ? { ...timing, intervalMs, source: 'sidecar' } : emptyTiming(intervalMs);
+      if (timing && n > 1 && Math.abs(timing.intervalMs - intervalMs) > 0.05 * intervalMs) {
+        warnings.push(
+          `${shownPath(fileName)}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+        );
+      }
+    } else {
+      if (!timing || n < 2) {
+        throw importError('no-rate', fileName, 'only one row, so the sample rate cannot be worked out.', {
+          remedy: 'Add a dataset.json with sample_rate_hz next to the file, or record longer.',
+        });
+      }
+      if (!(timing.intervalMs > 0)) {
+        throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
+      }
+      checkInterval(fileName, timing.intervalMs, `the timestamps (${+timing.intervalMs.toPrecision(4)} ms per row)`, limits);
+      intervalMs = timing.intervalMs;
+      report = timing;
+    }
+    if (report.irregular) {
       warnings.push(
-        `${fileName}: timestamps say ${timing.intervalMs.toPrecision(5)} ms per row but dataset.json says ${intervalMs.toPrecision(5)} ms; dataset.json used.`,
+        `${shownPath(fileName)}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
       );
     }
-  } else {
-    if (!timing || n < 2) {
-      throw importError('no-rate', fileName, 'only one row, so the sample rate cannot be worked out.', {
-        remedy: 'Add a dataset.json with sample_rate_hz next to the file, or record longer.',
-      });
-    }
-    if (!(timing.intervalMs > 0)) {
-      throw importError('no-rate', fileName, 'all timestamps are equal, so the sample rate cannot be worked out.');
-    }
-    intervalMs = timing.intervalMs;
-    report = timing;
+    const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: ownString(sidecar.units, name) ?? '' }));
+    const recording: RawRecording = {
+      name: stem,
+      label: sidecar.label ?? parts.label,
+      category: sidecar.category ?? opts.category ?? 'training',
+      axes,
+      intervalMs,
+      values,
+    };
+    if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
+    if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
+    return { recording, timing: report, warnings };
   }
-  if (report.irregular) {
-    warnings.push(
-      `${fileName}: irregular timestamps (jitter up to ${report.jitter.maxMs.toPrecision(3)} ms, ${report.gapCount} gap(s)); ${intervalMs.toPrecision(6)} ms per row assumed.`,
-    );
-  }
-  const units = sidecar.units ?? {};
-  const axes: SensorAxis[] = axisNames.map((name) => ({ name, units: units[name] ?? '' }));
-  const recording: RawRecording = {
-    name: stem,
-    label: sidecar.label ?? parts.label,
-    category: sidecar.category ?? opts.category ?? 'training',
-    axes,
-    intervalMs,
-    values,
-  };
-  if (sidecar.deviceName !== undefined) recording.deviceName = sidecar.deviceName;
-  if (sidecar.createdAt !== undefined) recording.createdAt = sidecar.createdAt;
-  return { recording, timing: report, warnings };
 }
 
 function emptyTiming(intervalMs: number): TimingReport {

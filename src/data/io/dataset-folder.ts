@@ -10,7 +10,23 @@ import { throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Category, RawRecording } from '../sample.ts';
 import { type CsvSidecar, type TimingReport, parseCommonCsv, writeCommonCsv } from './common-csv.ts';
-import { type ImportLimits, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
+import {
+  type ImportBudget,
+  type ImportLimits,
+  budgetOf,
+  checkInterval,
+  checkRecordingNames,
+  decodeText,
+  dict,
+  errorLocation,
+  importError,
+  isRecord,
+  parseJsonLimited,
+  quoted,
+  shownPath,
+  toImportError,
+  withLimits,
+} from './limits.ts';
 import { baseName, idPart, safeStem, splitName } from './names.ts';
 
 /** A file as importers take it; a browser `File` fits. */
@@ -38,7 +54,39 @@ export interface FileError {
   file: string;
   line?: number;
   code: string;
+  /** The whole message, starting with the file (and line). */
   message: string;
+  /** The message without the file and line, for lists that show the file in a column of its own. */
+  detail?: string;
+}
+
+/** A failed file as a `FileError` (file, line, code, message and its detail). */
+export function fileError(se: { code: string; message: string }, file: string): FileError {
+  const loc = errorLocation(se);
+  const fe: FileError = { file: loc.file ?? shownPath(file), line: loc.line, code: se.code, message: se.message };
+  if (loc.detail !== undefined) fe.detail = loc.detail;
+  return fe;
+}
+
+/**
+ * The text of an input file, decoded by the importers (UTF-8, or UTF-16 with a BOM) rather than by the
+ * file's own `text()`, so the browser and the CLI read every file alike.
+ */
+export async function inputText(f: InputFile): Promise<string> {
+  if (!f.arrayBuffer) return f.text();
+  return decodeText(new Uint8Array(await f.arrayBuffer()));
+}
+
+/** The note for hidden files that were skipped (at most 5 named). */
+export function hiddenNote(paths: string[]): string {
+  const shown = paths.slice(0, 5).map((p) => shownPath(p)).join(', ');
+  const more = paths.length > 5 ? ` and ${paths.length - 5} more` : '';
+  return `${paths.length} hidden file(s) skipped (${shown}${more}): names starting with "." or under __MACOSX are system files; rename a file if it holds data.`;
+}
+
+/** True for names a folder holds for the system rather than the person (`.DS_Store`, `._x.csv`, `__MACOSX/`). */
+export function isHiddenPath(path: string): boolean {
+  return path.split(/[\\/]/).some((p) => p.startsWith('.') || p === '__MACOSX');
 }
 
 export interface DatasetFolderResult {
@@ -55,6 +103,8 @@ export interface ReadFolderOptions extends OpOptions {
   limits?: Partial<ImportLimits>;
   /** Throw on the first bad file instead of listing it in `errors`. */
   strict?: boolean;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
 }
 
 /** Per-file metadata our writer adds to dataset.json when the file name and dataset-level fields cannot carry it. */
@@ -83,7 +133,7 @@ const posNum = (x: unknown): number | undefined => (typeof x === 'number' && Num
 const strArr = (x: unknown): string[] | undefined =>
   Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined;
 const strMap = (x: unknown): Record<string, string> => {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (isRecord(x)) for (const [k, v] of Object.entries(x)) if (typeof v === 'string') out[k] = v;
   return out;
 };
@@ -92,17 +142,30 @@ const strMap = (x: unknown): Record<string, string> => {
 export function parseSidecar(file: string, text: string, limits: ImportLimits, warnings: string[]): Sidecar {
   const j = parseJsonLimited(file, text, limits.maxJsonDepth);
   if (!isRecord(j)) throw importError('bad-sidecar', file, 'dataset.json is not a JSON object.');
-  const sc: Sidecar = { units: strMap(j.units), testIds: new Set(strArr(j.test_ids) ?? []), files: {} };
-  if (j.test_ids !== undefined && !strArr(j.test_ids)) warnings.push(`${file}: test_ids is not a list of names; ignored.`);
+  const sc: Sidecar = { units: strMap(j.units), testIds: new Set(strArr(j.test_ids) ?? []), files: dict<FileMeta>() };
+  if (j.test_ids !== undefined && !strArr(j.test_ids)) warnings.push(`${shownPath(file)}: test_ids is not a list of names; ignored.`);
   if (typeof j.name === 'string') sc.name = j.name;
   sc.sampleRateHz = posNum(j.sample_rate_hz);
   sc.intervalMs = posNum(j.interval_ms) ?? (sc.sampleRateHz ? 1000 / sc.sampleRateHz : undefined);
   if (sc.sampleRateHz === undefined && sc.intervalMs !== undefined) sc.sampleRateHz = 1000 / sc.intervalMs;
   if ((j.sample_rate_hz !== undefined || j.interval_ms !== undefined) && sc.intervalMs === undefined) {
-    warnings.push(`${file}: sample_rate_hz/interval_ms is not a positive number; rates come from the timestamps.`);
+    warnings.push(`${shownPath(file)}: sample_rate_hz/interval_ms is not a positive number; rates come from the timestamps.`);
   }
-  sc.axes = strArr(j.axes);
-  sc.labels = strArr(j.labels);
+  if (sc.sampleRateHz !== undefined) checkInterval(file, 1000 / sc.sampleRateHz, 'sample_rate_hz', limits);
+  if (sc.intervalMs !== undefined) checkInterval(file, sc.intervalMs, 'interval_ms', limits);
+  const names = (key: string): string[] | undefined => {
+    const xs = strArr(j[key]);
+    if (!xs) return undefined;
+    const ok = xs.filter((x) => x.length <= limits.maxNameLength).slice(0, 10_000);
+    if (ok.length < xs.length) warnings.push(`${shownPath(file)}: ${xs.length - ok.length} of the ${key} are longer than ${limits.maxNameLength} characters (or past the first 10,000); they were ignored.`);
+    return ok;
+  };
+  sc.axes = names('axes');
+  sc.labels = names('labels');
+  if (sc.name !== undefined && sc.name.length > limits.maxNameLength) {
+    warnings.push(`${shownPath(file)}: the dataset name is longer than ${limits.maxNameLength} characters; it was ignored.`);
+    delete sc.name;
+  }
   if (isRecord(j.files)) {
     for (const [stem, m] of Object.entries(j.files)) {
       if (!isRecord(m)) continue;
@@ -110,7 +173,10 @@ export function parseSidecar(file: string, text: string, limits: ImportLimits, w
       if (typeof m.name === 'string') fm.name = m.name;
       if (typeof m.label === 'string') fm.label = m.label;
       if (m.category === 'training' || m.category === 'testing') fm.category = m.category;
-      if (posNum(m.interval_ms) !== undefined) fm.interval_ms = m.interval_ms as number;
+      if (posNum(m.interval_ms) !== undefined) {
+        checkInterval(file, m.interval_ms as number, `files[${quoted(stem)}].interval_ms`, limits);
+        fm.interval_ms = m.interval_ms as number;
+      }
       if (isRecord(m.units)) fm.units = strMap(m.units);
       if (typeof m.device_name === 'string') fm.device_name = m.device_name;
       if (typeof m.created_at === 'number' && Number.isFinite(m.created_at)) fm.created_at = m.created_at;
@@ -132,12 +198,12 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
   const limits = withLimits(opts.limits);
   const warnings: string[] = [];
   const errors: FileError[] = [];
-  const timing: Record<string, TimingReport> = {};
+  const timing = dict<TimingReport>();
+  const budget = budgetOf(limits, opts.budget);
   const fail = (e: unknown, file: string): void => {
     const se = toImportError(e, file);
     if (opts.strict) throw se;
-    const loc = errorLocation(se);
-    errors.push({ file: loc.file ?? file, line: loc.line, code: se.code, message: se.message });
+    errors.push(fileError(se, file));
   };
   if (files.length > limits.maxFiles) {
     throw importError('too-many-files', `${files.length} files`, `more than the limit of ${limits.maxFiles} files.`);
@@ -150,21 +216,25 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
 
   // The shallowest dataset.json is the sidecar.
   const sidecarFile = files
-    .filter((f) => baseName(f.name).toLowerCase() === 'dataset.json')
+    .filter((f) => baseName(f.name).toLowerCase() === 'dataset.json' && !isHiddenPath(f.name))
     .sort((a, b) => a.name.split('/').length - b.name.split('/').length)[0];
-  let sc: Sidecar = { units: {}, testIds: new Set(), files: {} };
+  let sc: Sidecar = { units: dict<string>(), testIds: new Set(), files: dict<FileMeta>() };
   if (sidecarFile) {
     try {
       if (sidecarFile.size > limits.maxFileBytes) throw importError('too-large', sidecarFile.name, 'dataset.json is too large.');
-      sc = parseSidecar(sidecarFile.name, await sidecarFile.text(), limits, warnings);
+      sc = parseSidecar(sidecarFile.name, await inputText(sidecarFile), limits, warnings);
     } catch (e) {
       fail(e, sidecarFile.name);
       warnings.push('dataset.json could not be read; rates come from the timestamps and everything is training data.');
     }
   }
 
-  const csvs = files.filter((f) => f.name.toLowerCase().endsWith('.csv')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const ignored = files.length - csvs.length - (sidecarFile ? 1 : 0);
+  const hidden = files.filter((f) => isHiddenPath(f.name));
+  if (hidden.length) warnings.push(hiddenNote(hidden.map((f) => f.name)));
+  const csvs = files
+    .filter((f) => f.name.toLowerCase().endsWith('.csv') && !isHiddenPath(f.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ignored = files.length - csvs.length - hidden.length - (sidecarFile ? 1 : 0);
   if (ignored > 0) warnings.push(`${ignored} file(s) that are not .csv were ignored.`);
   const recordings: RawRecording[] = [];
   const names = new Set<string>();
@@ -178,19 +248,27 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
         throw importError('too-large', f.name, `the file is ${f.size} bytes, more than the limit of ${limits.maxFileBytes}.`);
       }
       const stem = baseName(f.name).slice(0, -4);
-      const fm = sc.files[stem] ?? {};
+      const fm: FileMeta = sc.files[stem] ?? {};
+      const units = dict<string>();
+      Object.assign(units, sc.units, fm.units ?? {});
       const sidecar: CsvSidecar = {
         intervalMs: fm.interval_ms ?? sc.intervalMs,
-        units: { ...sc.units, ...(fm.units ?? {}) },
+        units,
         label: fm.label,
         category: fm.category ?? (sc.testIds.has(stem) ? 'testing' : folderCategory(f.name)),
         deviceName: fm.device_name,
         createdAt: fm.created_at,
       };
-      const parsed = parseCommonCsv(f.name, await f.text(), { sidecar, limits });
+      const parsed = parseCommonCsv(f.name, await inputText(f), { sidecar, limits, budget });
       if (fm.name) parsed.recording.name = fm.name;
       const key = parsed.recording.name;
-      if (names.has(key)) throw importError('duplicate', f.name, `a recording named "${key}" was already imported from another file.`);
+      try {
+        checkRecordingNames(f.name, parsed.recording, limits);
+        if (names.has(key)) throw importError('duplicate', f.name, `a recording named ${quoted(key)} was already imported from another file.`);
+      } catch (e) {
+        budget.release(parsed.recording.values.length * 4);
+        throw e;
+      }
       names.add(key);
       stems.add(stem);
       recordings.push(parsed.recording);
@@ -198,19 +276,24 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
       warnings.push(...parsed.warnings);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
+      // Past the memory budget the whole import stops: reading on would only be refused again.
+      if (e instanceof Error && (e as { code?: string }).code === 'over-budget') throw e;
       fail(e, f.name);
     }
   }
   opts.onProgress?.({ stage: 'import', fraction: 1 });
+  let unmatched = 0;
   for (const id of sc.testIds) {
-    if (!stems.has(id)) warnings.push(`dataset.json lists test recording "${id}" but no such file was imported.`);
+    if (stems.has(id)) continue;
+    if (unmatched++ < 20) warnings.push(`dataset.json lists test recording ${quoted(id)} but no such file was imported.`);
   }
+  if (unmatched > 20) warnings.push(`…and ${unmatched - 20} more test recordings listed in dataset.json were not imported.`);
   return { recordings, info: describeRecordings(recordings, sc), warnings, errors, timing };
 }
 
 function describeRecordings(recs: RawRecording[], sc?: Partial<Sidecar>): DatasetInfo {
   const axes: string[] = [];
-  const units: Record<string, string> = {};
+  const units = dict<string>();
   for (const a of sc?.axes ?? []) if (!axes.includes(a)) axes.push(a);
   for (const r of recs) {
     for (const a of r.axes) {
@@ -269,7 +352,7 @@ function mostCommon<T>(xs: T[]): T | undefined {
 export function writeDatasetFolder(recordings: RawRecording[], info: WriteFolderInfo = {}, prefix = ''): OutputFile[] {
   const enc = new TextEncoder();
   const intervalMs = mostCommon(recordings.map((r) => r.intervalMs));
-  const units: Record<string, string> = {};
+  const units = dict<string>();
   const axes: string[] = [];
   for (const r of recordings) {
     for (const a of r.axes) {
@@ -279,16 +362,16 @@ export function writeDatasetFolder(recordings: RawRecording[], info: WriteFolder
   }
   const used = new Set<string>();
   const out: OutputFile[] = [];
-  const files: Record<string, FileMeta> = {};
+  const files = dict<FileMeta>();
   const testIds: string[] = [];
-  const counts: Record<string, number> = {};
+  const counts = dict<number>();
   for (const r of recordings) {
     const stem = safeStem(r.label, idPart(r.label, r.name), used);
     const fm: FileMeta = {};
     if (stem !== r.name) fm.name = r.name;
     if (splitName(stem).label !== r.label) fm.label = r.label;
     if (r.intervalMs !== intervalMs) fm.interval_ms = r.intervalMs;
-    const u: Record<string, string> = {};
+    const u = dict<string>();
     for (const a of r.axes) if (units[a.name] !== a.units) u[a.name] = a.units;
     if (Object.keys(u).length) fm.units = u;
     if (r.deviceName !== undefined) fm.device_name = r.deviceName;

@@ -9,7 +9,21 @@
  */
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFloat32 } from './float-format.ts';
-import { type ImportLimits, checkSize, importError, isRecord, parseJsonLimited, withLimits } from './limits.ts';
+import {
+  type ImportBudget,
+  type ImportLimits,
+  budgetOf,
+  checkInterval,
+  checkName,
+  checkSize,
+  echo,
+  importError,
+  isRecord,
+  parseJsonLimited,
+  quoted,
+  shownPath,
+  withLimits,
+} from './limits.ts';
 import type { OutputFile } from './dataset-folder.ts';
 import { baseName, idPart, safeStem, splitName } from './names.ts';
 
@@ -25,6 +39,19 @@ export interface ParseEiOptions {
   limits?: Partial<ImportLimits>;
   category?: Category;
   label?: string;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
+}
+
+/** A JSON value shown in a message: its JSON text, escaped and cut short. */
+function shownJson(v: unknown): string {
+  let s: string | undefined;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v.slice(0, 100)) : JSON.stringify(v, (_k, x: unknown) => (Array.isArray(x) && x.length > 4 ? [...x.slice(0, 4), '…'] : x));
+  } catch {
+    s = undefined;
+  }
+  return echo(s ?? String(v), 40);
 }
 
 function stemOf(fileName: string): string {
@@ -35,7 +62,7 @@ function stemOf(fileName: string): string {
 /** Parses one data-acquisition JSON file. Throws a StudioError('import') naming the file and the bad field. */
 export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions = {}): ParsedEiJson {
   const limits = withLimits(opts.limits);
-  checkSize(fileName, text.length, limits.maxFileBytes);
+  checkSize(fileName, text.length, Math.min(limits.maxFileBytes, limits.maxJsonBytes), 'JSON file');
   const bad = (msg: string): never => {
     throw importError('bad-ei-json', fileName, msg, {
       remedy: 'This is not an Edge Impulse data-acquisition file, or it is damaged; nothing from it was imported.',
@@ -49,12 +76,13 @@ export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions
   const prot = isRecord(j.protected) ? j.protected : {};
   const alg = typeof prot.alg === 'string' ? prot.alg : 'none';
   if (alg !== 'none') {
-    warnings.push(`${fileName}: signed with ${alg}; the signature was not verified (the signing key is not known here).`);
+    warnings.push(`${shownPath(fileName)}: signed with ${quoted(alg, 40)}; the signature was not verified (the signing key is not known here).`);
   }
   const interval = p.interval_ms;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
     return bad('"payload.interval_ms" must be a positive number.');
   }
+  checkInterval(fileName, interval, `"payload.interval_ms" (${interval})`, limits);
   if (!Array.isArray(p.sensors) || p.sensors.length === 0) return bad('"payload.sensors" must be a non-empty list.');
   if (p.sensors.length > limits.maxAxes) return bad(`${p.sensors.length} sensors, more than the limit of ${limits.maxAxes}.`);
   const axes: SensorAxis[] = [];
@@ -62,50 +90,68 @@ export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions
   for (let i = 0; i < p.sensors.length; i++) {
     const s: unknown = p.sensors[i];
     if (!isRecord(s) || typeof s.name !== 'string' || s.name === '') return bad(`sensor ${i} has no name.`);
-    if (seen.has(s.name)) return bad(`sensor "${s.name}" appears twice.`);
+    checkName(fileName, 'sensor name', s.name, limits);
+    if (seen.has(s.name)) return bad(`sensor ${quoted(s.name)} appears twice.`);
     seen.add(s.name);
-    axes.push({ name: s.name, units: typeof s.units === 'string' ? s.units : '' });
+    const units = typeof s.units === 'string' ? s.units : '';
+    checkName(fileName, `units of sensor ${quoted(s.name)}`, units, limits);
+    axes.push({ name: s.name, units });
   }
   const rows = p.values;
   if (!Array.isArray(rows)) return bad('"payload.values" must be a list.');
   if (rows.length === 0) return bad('"payload.values" is empty.');
   if (rows.length > limits.maxRows) return bad(`${rows.length} rows, more than the limit of ${limits.maxRows}.`);
   const nA = axes.length;
-  const values = new Float32Array(rows.length * nA);
-  const flat = !Array.isArray(rows[0]);
-  if (flat && nA !== 1) return bad(`"payload.values" is a flat list but there are ${nA} sensors.`);
-  for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i];
-    if (flat) {
-      if (typeof row !== 'number' || !Number.isFinite(Math.fround(row))) return bad(`values[${i}] is ${JSON.stringify(row)?.slice(0, 24)}, not a finite number.`);
-      values[i] = row;
-      continue;
-    }
-    if (!Array.isArray(row) || row.length !== nA) {
-      return bad(`values[${i}] should be a list of ${nA} numbers (one per sensor).`);
-    }
-    for (let a = 0; a < nA; a++) {
-      const v: unknown = row[a];
-      if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-        return bad(`values[${i}][${a}] is ${JSON.stringify(v)?.slice(0, 24)}, not a finite number within float32 range.`);
-      }
-      values[i * nA + a] = v;
-    }
+  const budget = budgetOf(limits, opts.budget);
+  const reserved = rows.length * nA * 4;
+  budget.reserve(fileName, reserved);
+  const pay: Record<string, unknown> = p;
+  const intervalMs: number = interval;
+  try {
+    return fill(rows, nA);
+  } catch (e) {
+    budget.release(reserved);
+    throw e;
   }
-  const stem = stemOf(fileName);
-  const recording: RawRecording = {
-    name: stem,
-    label: opts.label ?? splitName(stem).label,
-    category: opts.category ?? 'training',
-    axes,
-    intervalMs: interval,
-    values,
-  };
-  if (typeof p.device_name === 'string') recording.deviceName = p.device_name;
-  if (typeof prot.iat === 'number' && Number.isFinite(prot.iat) && prot.iat > 0) recording.createdAt = prot.iat * 1000;
-  const out: ParsedEiJson = { recording, alg, warnings };
-  if (typeof p.device_type === 'string') out.deviceType = p.device_type;
-  return out;
+
+  function fill(rows: unknown[], nA: number): ParsedEiJson {
+    const values = new Float32Array(rows.length * nA);
+    const flat = !Array.isArray(rows[0]);
+    if (flat && nA !== 1) return bad(`"payload.values" is a flat list but there are ${nA} sensors.`);
+    for (let i = 0; i < rows.length; i++) {
+      const row: unknown = rows[i];
+      if (flat) {
+        if (typeof row !== 'number' || !Number.isFinite(Math.fround(row))) return bad(`values[${i}] is ${shownJson(row)}, not a finite number within float32 range.`);
+        values[i] = row;
+        continue;
+      }
+      if (!Array.isArray(row) || row.length !== nA) {
+        return bad(`values[${i}] should be a list of ${nA} numbers (one per sensor).`);
+      }
+      for (let a = 0; a < nA; a++) {
+        const v: unknown = row[a];
+        if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
+          return bad(`values[${i}][${a}] is ${shownJson(v)}, not a finite number within float32 range.`);
+        }
+        values[i * nA + a] = v;
+      }
+    }
+    const stem = stemOf(fileName);
+    checkName(fileName, 'file name', stem, limits);
+    const recording: RawRecording = {
+      name: stem,
+      label: opts.label ?? splitName(stem).label,
+      category: opts.category ?? 'training',
+      axes,
+      intervalMs,
+      values,
+    };
+    if (typeof pay.device_name === 'string') recording.deviceName = pay.device_name.slice(0, limits.maxNameLength);
+    if (typeof prot.iat === 'number' && Number.isFinite(prot.iat) && prot.iat > 0) recording.createdAt = prot.iat * 1000;
+    const out: ParsedEiJson = { recording, alg, warnings };
+    if (typeof pay.device_type === 'string') out.deviceType = pay.device_type.slice(0, limits.maxNameLength);
+    return out;
+  }
 }
 
 export interface WriteEiOptions {

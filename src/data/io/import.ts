@@ -12,9 +12,9 @@ import { isCancelled, throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Category } from '../sample.ts';
 import type { TimingReport } from './common-csv.ts';
-import { type DatasetInfo, type FileError, type InputFile, readDatasetFolder } from './dataset-folder.ts';
+import { type DatasetInfo, type FileError, type InputFile, fileError, hiddenNote, inputText, isHiddenPath, readDatasetFolder } from './dataset-folder.ts';
 import { type InfoLabelsEntry, parseEiJson, parseInfoLabels } from './ei-json.ts';
-import { type ImportLimits, checkSize, errorLocation, importError, toImportError, withLimits } from './limits.ts';
+import { ImportBudget, type ImportLimits, checkRecordingNames, checkSize, importError, quoted, shownPath, toImportError, withLimits } from './limits.ts';
 import { baseName, extension } from './names.ts';
 import { type ArchiveModel, type ArchiveRecording, isProjectArchive, readProjectArchive } from './project-archive.ts';
 import type { ImpulseConfig } from '../../core/impulse.ts';
@@ -71,7 +71,8 @@ async function bytesOf(f: InputFile, limit: number): Promise<Uint8Array> {
 }
 
 async function sniff(f: InputFile): Promise<Kind> {
-  if (!f.arrayBuffer || f.size < 4) return 'unknown';
+  // Zip entries are not sniffed: that would inflate them once more just to look at 12 bytes.
+  if (!f.arrayBuffer || f.size < 4 || f.size > 64 * 1024 * 1024 || (f as ZipInputFile).zipEntry) return 'unknown';
   const b = new Uint8Array(await f.arrayBuffer()).subarray(0, 12);
   if (isZip(b)) return 'zip';
   if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46) return 'wav';
@@ -90,42 +91,53 @@ function folderCategory(path: string): Category | undefined {
   return undefined;
 }
 
-/** Entries of a (non-project) zip as files, read lazily through the zip's limits. */
-function zipFiles(zip: SafeZip): InputFile[] {
-  return zip.entries.map((e) => {
-    let cache: Uint8Array | undefined;
-    const get = (): Uint8Array => (cache ??= zip.read(e));
-    return {
-      name: `${zip.fileName}/${e.name}`,
-      size: e.size,
-      text: async () => new TextDecoder().decode(get()),
-      arrayBuffer: async () => {
-        const b = get();
-        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-      },
-    };
-  });
+type ZipInputFile = InputFile & { zipEntry?: true };
+
+/**
+ * Entries of a (non-project) zip as files, read lazily through the zip's limits. Nothing is cached:
+ * an entry is inflated when its importer reads it (once; `SafeZip` refuses a second read) and its
+ * bytes are garbage as soon as that importer has parsed them.
+ */
+function zipFiles(zip: SafeZip): ZipInputFile[] {
+  return zip.entries.map((e) => ({
+    name: `${zip.fileName}/${e.name}`,
+    size: e.size,
+    zipEntry: true,
+    text: async () => zip.readText(e),
+    arrayBuffer: async () => {
+      const b = zip.read(e);
+      return (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer;
+    },
+  }));
 }
 
 class Collector {
   readonly recordings: ArchiveRecording[] = [];
   readonly errors: FileError[] = [];
   readonly warnings: string[] = [];
-  readonly timing: Record<string, TimingReport> = {};
+  readonly timing = new Map<string, TimingReport>();
   readonly names = new Set<string>();
   project?: ImportPreview['project'];
   info?: DatasetInfo;
 
+  constructor(readonly budget: ImportBudget) {}
+
   fail(e: unknown, file: string): void {
     const se = toImportError(e, file);
-    if (isCancelled(se)) throw se;
-    const loc = errorLocation(se);
-    this.errors.push({ file: loc.file ?? file, line: loc.line, code: se.code, message: se.message });
+    // Cancelling stops the import; so does passing its memory budget (reading on would be refused too).
+    if (isCancelled(se) || se.code === 'over-budget') throw se;
+    this.errors.push(fileError(se, file));
   }
 
-  add(r: ArchiveRecording, file: string): void {
-    if (this.names.has(r.name)) {
-      this.fail(importError('duplicate', file, `a recording named "${r.name}" was already imported from another file; this one was skipped.`), file);
+  add(r: ArchiveRecording, file: string, limits: ImportLimits): void {
+    try {
+      checkRecordingNames(file, r, limits);
+      if (this.names.has(r.name)) {
+        throw importError('duplicate', file, `a recording named ${quoted(r.name)} was already imported from another file; this one was skipped.`);
+      }
+    } catch (e) {
+      this.budget.release(r.values.length * 4);
+      this.fail(e, file);
       return;
     }
     this.names.add(r.name);
@@ -134,7 +146,10 @@ class Collector {
 }
 
 /** Imports a group of files (a selection, a dropped folder, or a zip's entries). */
-async function importGroup(files: InputFile[], c: Collector, limits: ImportLimits, opts: ImportOptions, allowZip: boolean): Promise<void> {
+async function importGroup(all: InputFile[], c: Collector, limits: ImportLimits, opts: ImportOptions, allowZip: boolean): Promise<void> {
+  const hidden = all.filter((f) => isHiddenPath(f.name));
+  if (hidden.length) c.warnings.push(hiddenNote(hidden.map((f) => f.name)));
+  const files = hidden.length ? all.filter((f) => !isHiddenPath(f.name)) : all;
   const kinds = await Promise.all(files.map(async (f) => {
     const k = kindByName(f.name);
     return k === 'unknown' ? sniff(f) : k;
@@ -144,20 +159,20 @@ async function importGroup(files: InputFile[], c: Collector, limits: ImportLimit
   for (let i = 0; i < files.length; i++) {
     if (kinds[i] !== 'info-labels') continue;
     try {
-      checkSize(files[i].name, files[i].size, limits.maxFileBytes);
+      checkSize(files[i].name, files[i].size, limits.maxJsonBytes, 'JSON file');
       const base = dirOf(files[i].name);
-      for (const [p, e] of parseInfoLabels(files[i].name, await files[i].text(), limits)) infoLabels.set(base + p, e);
+      for (const [p, e] of parseInfoLabels(files[i].name, await inputText(files[i]), limits)) infoLabels.set(base + p, e);
     } catch (e) {
       c.fail(e, files[i].name);
     }
   }
   const csvGroup = files.filter((_, i) => kinds[i] === 'csv' || kinds[i] === 'sidecar');
   if (csvGroup.some((f) => kindByName(f.name) === 'csv')) {
-    const r = await readDatasetFolder(csvGroup, { limits, signal: opts.signal });
-    for (const rec of r.recordings) c.add(rec, rec.name);
+    const r = await readDatasetFolder(csvGroup, { limits, signal: opts.signal, budget: c.budget });
+    for (const rec of r.recordings) c.add(rec, rec.name, limits);
     c.errors.push(...r.errors);
     c.warnings.push(...r.warnings);
-    Object.assign(c.timing, r.timing);
+    for (const [k, t] of Object.entries(r.timing)) c.timing.set(k, t);
     if (csvGroup.some((f) => kindByName(f.name) === 'sidecar')) c.info = r.info;
   }
   let done = 0;
@@ -172,28 +187,28 @@ async function importGroup(files: InputFile[], c: Collector, limits: ImportLimit
     try {
       switch (k) {
         case 'ei-json': {
-          checkSize(f.name, f.size, limits.maxFileBytes);
-          const p = parseEiJson(f.name, await f.text(), { limits, category, label: meta?.label });
+          checkSize(f.name, f.size, limits.maxJsonBytes, 'JSON file');
+          const p = parseEiJson(f.name, await inputText(f), { limits, category, label: meta?.label, budget: c.budget });
           if (meta?.name) p.recording.name = meta.name;
-          c.add(p.recording, f.name);
+          c.add(p.recording, f.name, limits);
           c.warnings.push(...p.warnings);
           break;
         }
         case 'wav': {
-          const rec = parseWav(f.name, await bytesOf(f, limits.maxFileBytes), { limits, category, label: meta?.label });
+          const rec = parseWav(f.name, await bytesOf(f, limits.maxFileBytes), { limits, category, label: meta?.label, budget: c.budget, warnings: c.warnings });
           if (meta?.name) rec.name = meta.name;
-          c.add(rec, f.name);
+          c.add(rec, f.name, limits);
           break;
         }
         case 'zip': {
           if (!allowZip) {
-            c.warnings.push(`${f.name}: a zip inside a zip is not opened.`);
+            c.warnings.push(`${shownPath(f.name)}: a zip inside a zip is not opened.`);
             break;
           }
           const zip = new SafeZip(await bytesOf(f, limits.maxZipBytes), f.name, limits);
           if (isProjectArchive(zip)) {
-            const r = readProjectArchive(zip, f.name, { limits, signal: opts.signal });
-            for (const rec of r.project.recordings) c.add(rec, `${f.name}/${rec.name}`);
+            const r = readProjectArchive(zip, f.name, { limits, signal: opts.signal, budget: c.budget });
+            for (const rec of r.project.recordings) c.add(rec, `${f.name}/${rec.name}`, limits);
             c.errors.push(...r.errors);
             c.warnings.push(...r.warnings);
             const { name, labels, impulse, models } = r.project;
@@ -210,10 +225,10 @@ async function importGroup(files: InputFile[], c: Collector, limits: ImportLimit
             remedy: 'Export the data again choosing the JSON (data acquisition) format.',
           });
         case 'project-json':
-          c.warnings.push(`${f.name}: an unzipped project folder is not read; import the project .zip instead.`);
+          c.warnings.push(`${shownPath(f.name)}: an unzipped project folder is not read; import the project .zip instead.`);
           break;
         case 'unknown':
-          c.warnings.push(`${f.name}: not a CSV, JSON, WAV or zip file; ignored.`);
+          c.warnings.push(`${shownPath(f.name)}: not a CSV, JSON, WAV or zip file; ignored.`);
           break;
         default:
           break; // csv, sidecar, info-labels: handled above
@@ -233,7 +248,7 @@ export async function detectAndImport(files: InputFile[], opts: ImportOptions = 
       remedy: 'Import the folder in parts.',
     });
   }
-  const c = new Collector();
+  const c = new Collector(new ImportBudget(limits.maxDecodedBytes));
   await importGroup(files, c, limits, opts, true);
   opts.onProgress?.({ stage: 'import', fraction: 1 });
   const preview: ImportPreview = {
@@ -248,7 +263,7 @@ export async function detectAndImport(files: InputFile[], opts: ImportOptions = 
 }
 
 /** Labels with counts and durations, categories, rates, axes and irregular timing of a set of recordings. */
-export function summarise(recs: ArchiveRecording[], timing: Record<string, TimingReport> = {}): ImportSummary {
+export function summarise(recs: ArchiveRecording[], timing: Map<string, TimingReport> | Record<string, TimingReport> = new Map()): ImportSummary {
   const labels = new Map<string, { count: number; durationMs: number }>();
   const rates = new Map<number, number>();
   const axes: string[] = [];
@@ -264,7 +279,7 @@ export function summarise(recs: ArchiveRecording[], timing: Record<string, Timin
     for (const a of r.axes) if (!axes.includes(a.name)) axes.push(a.name);
     categories[r.category]++;
   }
-  const irregular = Object.entries(timing)
+  const irregular = [...(timing instanceof Map ? timing.entries() : Object.entries(timing))]
     .filter(([, t]) => t.irregular)
     .map(([name, t]) => ({ name, maxJitterMs: t.jitter.maxMs, gapCount: t.gapCount, intervalMs: t.intervalMs }));
   return {

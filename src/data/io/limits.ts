@@ -25,7 +25,37 @@ export interface ImportLimits {
   maxTotalBytes: number;
   /** Deepest nesting of arrays/objects accepted in JSON. */
   maxJsonDepth: number;
+  /** Largest JSON file, bytes: JSON is parsed whole into objects, which take several times its text. */
+  maxJsonBytes: number;
+  /**
+   * The memory budget of one import: bytes of decoded values (frames × axes × 4, float32) over every
+   * recording of the import together. Reserved before a recording's arrays are allocated.
+   */
+  maxDecodedBytes: number;
+  /** Largest declared size ÷ compressed size of a zip entry of 1 MB or more (deflate bombs go far beyond). */
+  maxCompressionRatio: number;
+  /** Slowest and fastest plausible sample rate, Hz. */
+  minRateHz: number;
+  maxRateHz: number;
+  /** Longest axis, label, recording or device name, characters. */
+  maxNameLength: number;
 }
+
+/**
+ * Decoded values one import may hold (256 MiB of float32 = 67 million values, e.g. 31 hours of a
+ * 6-axis IMU at 100 Hz). With the text of the file being parsed this keeps an import under about
+ * 1 GB of memory. Raise it (the `limits` option) only for trusted data.
+ */
+export const IMPORT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+/** Zip entries that unpack to more than this many times their compressed size are refused unread. */
+export const MAX_COMPRESSION_RATIO = 200;
+/** Plausible sample rates: 0.001 Hz (one frame every ~17 minutes) to 1 MHz. */
+export const MIN_RATE_HZ = 0.001;
+export const MAX_RATE_HZ = 1_000_000;
+/** Longest name (axis, label, recording, device) an import accepts. */
+export const MAX_NAME_LENGTH = 256;
+/** Characters of an input cell or name quoted in a message. */
+export const ECHO_MAX_CHARS = 80;
 
 export const DEFAULT_LIMITS: ImportLimits = {
   maxFileBytes: 256 * 1024 * 1024,
@@ -37,10 +67,128 @@ export const DEFAULT_LIMITS: ImportLimits = {
   maxEntryBytes: 256 * 1024 * 1024,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
   maxJsonDepth: 32,
+  maxJsonBytes: 64 * 1024 * 1024,
+  maxDecodedBytes: IMPORT_MEMORY_BUDGET_BYTES,
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
+  minRateHz: MIN_RATE_HZ,
+  maxRateHz: MAX_RATE_HZ,
+  maxNameLength: MAX_NAME_LENGTH,
 };
 
 export function withLimits(partial?: Partial<ImportLimits>): ImportLimits {
   return { ...DEFAULT_LIMITS, ...(partial ?? {}) };
+}
+
+/**
+ * Text from an input file made safe to show: control characters (C0, DEL, C1, bidi overrides, line and
+ * paragraph separators) escaped as `\n`, `\u0000`…, and cut to `max` characters with an ellipsis and
+ * the full length. The one helper every importer message uses for echoed cells and names.
+ */
+export function echo(s: string, max = ECHO_MAX_CHARS): string {
+  const cut = s.length > max ? s.slice(0, max) : s;
+  // eslint-disable-next-line no-control-regex -- matching control characters is this function's purpose
+  let out = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  // Never end on half of a surrogate pair.
+  if (s.length > max) {
+    const last = out.charCodeAt(out.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) out = out.slice(0, -1);
+    out += `… (${s.length.toLocaleString('en-US')} characters)`;
+  }
+  return out;
+}
+
+/** `echo` in double quotes, for a cell or a name inside a sentence. */
+export function quoted(s: string, max = ECHO_MAX_CHARS): string {
+  return `"${echo(s, max)}"`;
+}
+
+/** A file path from the input made safe to show: escaped, and long paths keep their start and end. */
+export function shownPath(p: string): string {
+  if (p.length <= 160) return echo(p, 160);
+  return `${echo(p.slice(0, 60), 60)}…${echo(p.slice(-90), 90)}`;
+}
+
+/** Refuses a name (axis, label, …) that is empty or longer than the limit. */
+export function checkName(file: string, what: string, name: string, limits: ImportLimits, line?: number): void {
+  if (name.length > limits.maxNameLength) {
+    throw importError('name-too-long', file, `the ${what} ${quoted(name)} is longer than ${limits.maxNameLength} characters.`, {
+      line,
+      remedy: 'Shorten it and import again; nothing from this file was imported.',
+    });
+  }
+}
+
+/** Refuses a recording whose name, label, device, axis names or units are longer than the limit. */
+export function checkRecordingNames(file: string, r: { name: string; label: string; deviceName?: string; axes: { name: string; units: string }[] }, limits: ImportLimits): void {
+  checkName(file, 'recording name', r.name, limits);
+  checkName(file, 'label', r.label, limits);
+  if (r.deviceName !== undefined) checkName(file, 'device name', r.deviceName, limits);
+  for (const a of r.axes) {
+    checkName(file, 'axis name', a.name, limits);
+    checkName(file, `units of axis ${quoted(a.name)}`, a.units, limits);
+  }
+}
+
+/** Refuses an interval (ms per frame) whose rate is outside the plausible range. */
+export function checkInterval(file: string, intervalMs: number, source: string, limits: ImportLimits): void {
+  const hz = 1000 / intervalMs;
+  if (!(intervalMs > 0) || !Number.isFinite(intervalMs) || !(hz >= limits.minRateHz && hz <= limits.maxRateHz)) {
+    throw importError('implausible-rate', file, `the sample rate from ${source} is ${fmtHz(hz)}, outside the plausible range ${fmtHz(limits.minRateHz)} to ${fmtHz(limits.maxRateHz)}.`, {
+      remedy: 'Fix the timestamps or the rate (sample_rate_hz, interval_ms) and import again; nothing from this file was imported.',
+    });
+  }
+}
+
+function fmtHz(hz: number): string {
+  if (!Number.isFinite(hz)) return `${hz} Hz`;
+  if (hz >= 1e6 && hz < 1e9) return `${+(hz / 1e6).toPrecision(4)} MHz`;
+  return `${+hz.toPrecision(4)} Hz`;
+}
+
+/**
+ * The memory budget of one import (see `IMPORT_MEMORY_BUDGET_BYTES`): every importer reserves the bytes
+ * of the values it is about to allocate, and the import is refused, before allocating, once the
+ * recordings together would pass `limits.maxDecodedBytes`. One budget is shared by all files of an
+ * import (a folder, a selection, every entry of a zip).
+ */
+export class ImportBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+
+  /** Reserves `bytes` for values about to be decoded from `file`, or throws. */
+  reserve(file: string, bytes: number): void {
+    if (!(this.used + bytes <= this.limit)) {
+      throw importError('over-budget', file, `its values would take ${fmtBytes(bytes)}, and with the ${fmtBytes(this.used)} already read that is more than this import's memory budget of ${fmtBytes(this.limit)}.`, {
+        remedy: 'Import the data in smaller parts (or shorter recordings). Nothing from this file was imported.',
+      });
+    }
+    this.used += bytes;
+  }
+
+  /** Gives back a reservation (a file that failed after reserving). */
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
+
+/** The budget passed in, or a fresh one for a single-file parse. */
+export function budgetOf(limits: ImportLimits, budget?: ImportBudget): ImportBudget {
+  return budget ?? new ImportBudget(limits.maxDecodedBytes);
+}
+
+/**
+ * The text of a file's bytes: UTF-8 (with or without BOM), or UTF-16 LE/BE when it starts with a BOM.
+ * Browser and CLI both decode through this, so a file reads the same in both.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** A StudioError of family 'import' that names the file and, when known, the line. */
@@ -50,7 +198,8 @@ export function importError(
   message: string,
   opts: { line?: number; remedy?: string; cause?: unknown } = {},
 ): StudioError {
-  const where = opts.line !== undefined ? `${file}, line ${opts.line}` : file;
+  const shown = shownPath(file);
+  const where = opts.line !== undefined ? `${shown}, line ${opts.line}` : shown;
   const err = new StudioError({
     family: 'import',
     code,
@@ -59,16 +208,21 @@ export function importError(
     cause: opts.cause,
   });
   if (opts.line !== undefined) (err as StudioError & { line?: number }).line = opts.line;
-  (err as StudioError & { file?: string }).file = file;
+  (err as StudioError & { file?: string }).file = shown;
+  (err as StudioError & { detail?: string }).detail = message;
   return err;
 }
 
-/** File and line an import error refers to, if it was made by `importError`. */
-export function errorLocation(e: unknown): { file?: string; line?: number } {
-  const x = e as { file?: unknown; line?: unknown } | null;
+/**
+ * File and line an import error refers to, if it was made by `importError`, and its `detail`: the
+ * message without the file and line (for lists that show the file in a column of its own).
+ */
+export function errorLocation(e: unknown): { file?: string; line?: number; detail?: string } {
+  const x = e as { file?: unknown; line?: unknown; detail?: unknown } | null;
   return {
     file: typeof x?.file === 'string' ? x.file : undefined,
     line: typeof x?.line === 'number' ? x.line : undefined,
+    detail: typeof x?.detail === 'string' ? x.detail : undefined,
   };
 }
 
@@ -111,8 +265,23 @@ export function parseJsonLimited(file: string, text: string, maxDepth: number): 
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw importError('bad-json', file, `not valid JSON (${e instanceof Error ? e.message : String(e)}).`, { cause: e });
+    throw importError('bad-json', file, `not valid JSON (${echo(e instanceof Error ? e.message : String(e), 160)}).`, { cause: e });
   }
+}
+
+/**
+ * The string stored under `key` as the object's own property, if any: never an inherited member
+ * (`constructor`, `toString`, `__proto__`) of a dictionary keyed by input.
+ */
+export function ownString(rec: Record<string, unknown> | undefined, key: string): string | undefined {
+  if (!rec || !Object.prototype.hasOwnProperty.call(rec, key)) return undefined;
+  const v = rec[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** An empty dictionary for keys that come from input (no prototype, so no inherited members). */
+export function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -123,5 +292,5 @@ export function isRecord(x: unknown): x is Record<string, unknown> {
 export function toImportError(e: unknown, file: string): StudioError {
   if (e instanceof StudioError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return importError('unreadable', file, `could not be read (${msg}).`, { cause: e });
+  return importError('unreadable', file, `could not be read (${echo(msg, 200)}).`, { cause: e });
 }

@@ -13,8 +13,8 @@ import type { OpOptions } from '../../core/progress.ts';
 import { throwIfAborted } from '../../core/errors.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { parseCommonCsv } from './common-csv.ts';
-import { type FileError, writeDatasetFolder } from './dataset-folder.ts';
-import { type ImportLimits, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
+import { type FileError, fileError, writeDatasetFolder } from './dataset-folder.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, echo, importError, isRecord, parseJsonLimited, quoted, shownPath, toImportError, withLimits } from './limits.ts';
 import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
 import { ProjectJsonSchema } from './project-schema.ts';
@@ -191,6 +191,8 @@ export interface ReadArchiveResult {
 export interface ReadArchiveOptions extends OpOptions {
   limits?: Partial<ImportLimits>;
   strict?: boolean;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
 }
 
 /** True when the zip holds a project.json (the caller then reads it with `readProjectArchive`). */
@@ -205,18 +207,24 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
   const pjEntry = zip.find('project.json');
   if (!pjEntry) throw importError('not-a-project', fileName, 'has no project.json.');
   const where = `${fileName}/project.json`;
-  if (pjEntry.size > limits.maxFileBytes) throw importError('too-large', where, 'project.json is too large.');
+  if (pjEntry.size > Math.min(limits.maxFileBytes, limits.maxJsonBytes)) throw importError('too-large', where, 'project.json is too large.');
   const pj = upgradeProjectJson(where, parseJsonLimited(where, zip.readText(pjEntry), limits.maxJsonDepth));
   const warnings: string[] = [];
   const errors: FileError[] = [];
+  const budget = budgetOf(limits, opts.budget);
   const fail = (e: unknown, file: string): void => {
     const se = toImportError(e, file);
-    if (opts.strict) throw se;
-    const loc = errorLocation(se);
-    errors.push({ file: loc.file ?? file, line: loc.line, code: se.code, message: se.message });
+    if (opts.strict || se.code === 'over-budget') throw se;
+    errors.push(fileError(se, file));
   };
   const recordings: ArchiveRecording[] = [];
   const names = new Set<string>();
+  // Each entry is read once: a second listing of the same file is an error, not a second inflate.
+  const used = new Set<string>();
+  const claim = (file: string, path: string): void => {
+    if (used.has(file)) throw importError('listed-twice', path, 'is listed more than once in project.json; it was read once.');
+    used.add(file);
+  };
   pj.samples.forEach((s, i) => {
     throwIfAborted(opts.signal, 'import');
     opts.onProgress?.({ stage: 'import', fraction: i / pj.samples.length, detail: s.file });
@@ -225,17 +233,25 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
       if (!/^samples\/[^/]+\.csv$/.test(s.file)) throw importError('bad-project', path, 'sample files must be samples/<name>.csv.');
       const entry = zip.find(s.file);
       if (!entry) throw importError('missing-file', path, 'is listed in project.json but not in the archive.');
-      const units: Record<string, string> = {};
+      claim(s.file, path);
+      const units = dict<string>();
       for (const a of s.axes) units[a.name] = a.units;
       const parsed = parseCommonCsv(path, zip.readText(entry), {
         limits,
+        budget,
         sidecar: { intervalMs: s.intervalMs, units, label: s.label, category: s.category, deviceName: s.deviceName, createdAt: s.createdAt },
       });
       const rec: ArchiveRecording = { ...parsed.recording, name: s.name, id: s.id };
-      if (s.axes.length && s.axes.map((a) => a.name).join('\u0000') !== rec.axes.map((a) => a.name).join('\u0000')) {
-        throw importError('bad-project', path, 'its columns do not match the axes listed in project.json.');
+      try {
+        checkRecordingNames(path, rec, limits);
+        if (s.axes.length && s.axes.map((a) => a.name).join('\u0000') !== rec.axes.map((a) => a.name).join('\u0000')) {
+          throw importError('bad-project', path, 'its columns do not match the axes listed in project.json.');
+        }
+        if (names.has(rec.name)) throw importError('duplicate', path, `a second sample named ${quoted(rec.name)}.`);
+      } catch (e) {
+        budget.release(rec.values.length * 4);
+        throw e;
       }
-      if (names.has(rec.name)) throw importError('duplicate', path, `a second sample named "${rec.name}".`);
       names.add(rec.name);
       recordings.push(rec);
       warnings.push(...parsed.warnings.filter((w) => !w.includes('dataset.json used')));
@@ -246,12 +262,13 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
   });
   const models: ArchiveModel[] = [];
   for (const m of pj.models ?? []) {
-    const files: Record<string, Uint8Array> = {};
+    const files = dict<Uint8Array>();
     try {
       for (const [kind, p] of Object.entries(m.files)) {
         if (!/^models\/[^/]+$/.test(p)) throw importError('bad-project', `${fileName}/${p}`, 'model files must be under models/.');
         const entry = zip.find(p);
         if (!entry) throw importError('missing-file', `${fileName}/${p}`, 'is listed in project.json but not in the archive.');
+        claim(p, `${fileName}/${p}`);
         files[kind] = zip.read(entry);
       }
       const am: ArchiveModel = { id: m.id, name: m.name, createdAt: m.createdAt, files };
@@ -264,9 +281,13 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
   }
   const listed = new Set([...pj.samples.map((s) => s.file), 'samples/dataset.json', 'project.json', ...(pj.models ?? []).flatMap((m) => Object.values(m.files))]);
   const extra = zip.entries.filter((e) => !listed.has(e.name)).length;
-  if (extra) warnings.push(`${fileName}: ${extra} file(s) not listed in project.json were ignored.`);
+  if (extra) warnings.push(`${shownPath(fileName)}: ${extra} file(s) not listed in project.json were ignored.`);
   opts.onProgress?.({ stage: 'import', fraction: 1 });
-  const project: ProjectArchive = { name: pj.name, labels: pj.labels, recordings, models };
+  // Names shown in the preview are bounded like every other name from input.
+  const labels = pj.labels.filter((l) => l.length <= limits.maxNameLength).slice(0, 10_000);
+  if (labels.length < pj.labels.length) warnings.push(`${shownPath(fileName)}: ${pj.labels.length - labels.length} label(s) in project.json longer than ${limits.maxNameLength} characters (or past the first 10,000) were ignored.`);
+  const name = pj.name.length <= limits.maxNameLength ? pj.name : `${echo(pj.name, 60)}`;
+  const project: ProjectArchive = { name, labels, recordings, models };
   if (pj.impulse) project.impulse = pj.impulse;
   return { project, warnings, errors };
 }

@@ -1,7 +1,9 @@
 /**
  * Self-made recordings for the data import/export tests (no shared data needed). DOM-free core module.
  */
+import { deflateSync } from 'fflate';
 import { mulberry32 } from '../../core/prng.ts';
+import { crc32 } from './safe-zip.ts';
 import type { Category, RawRecording } from '../sample.ts';
 
 /** Re-exported for the io tests; the PRNG lives in src/core/prng.ts. */
@@ -138,4 +140,35 @@ export function rawZip(entries: { name: string; data: Uint8Array; method?: numbe
     p += c.length;
   }
   return z;
+}
+
+/**
+ * The zip bomb of the import hardening work: `entries` CSV entries of about `entryBytes` each, rows of
+ * 60 zeros (with a 10 ms timestamp column when `withTime`, which keeps the compression ratio near 45:1)
+ * plus a dataset.json at 100 Hz. One entry is compressed once and stored under every name.
+ */
+export function csvBombZip(entryBytes: number, entries: number, withTime: boolean): { zip: Uint8Array; entryBytes: number; rows: number } {
+  const AXES = 60;
+  const enc = new TextEncoder();
+  const header = (withTime ? 'timestamp_ms,' : '') + Array.from({ length: AXES }, (_, a) => `a${a}`).join(',') + '\n';
+  const zb = enc.encode(Array(AXES).fill('0').join(',') + '\n');
+  const rowLen = zb.length + (withTime ? 10 : 0);
+  const rows = Math.floor((entryBytes - header.length) / rowLen);
+  const csv = new Uint8Array(header.length + rows * rowLen + 64);
+  csv.set(enc.encode(header), 0);
+  let o = header.length;
+  for (let i = 0; i < rows; i++) {
+    if (withTime) o += enc.encodeInto(`${i * 10},`, csv.subarray(o)).written;
+    csv.set(zb, o);
+    o += zb.length;
+  }
+  const body = csv.subarray(0, o);
+  const deflated = deflateSync(body, { level: 6 });
+  const crc = crc32(body);
+  const sidecar = enc.encode(JSON.stringify({ sample_rate_hz: 100 }));
+  const zip = rawZip([
+    { name: 'dataset.json', data: sidecar, method: 0, crc: crc32(sidecar) },
+    ...Array.from({ length: entries }, (_, i) => ({ name: `idle.${i}.csv`, data: deflated, method: 8, size: body.length, crc })),
+  ]);
+  return { zip, entryBytes: body.length, rows };
 }

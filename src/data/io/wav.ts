@@ -7,13 +7,17 @@
  * float32 WAV keeps every value bit-exact.
  */
 import type { Category, RawRecording } from '../sample.ts';
-import { type ImportLimits, checkSize, importError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkName, checkSize, fmtBytes, importError, shownPath, withLimits } from './limits.ts';
 import { baseName, splitName } from './names.ts';
 
 export interface ParseWavOptions {
   limits?: Partial<ImportLimits>;
   category?: Category;
   label?: string;
+  /** The import's memory budget (shared by all files of one import); a fresh one when absent. */
+  budget?: ImportBudget;
+  /** Notes about the file (a truncated data chunk) are added here. */
+  warnings?: string[];
 }
 
 const FULL_SCALE = 'FS';
@@ -30,6 +34,7 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   let p = 12;
   let fmt: { format: number; channels: number; rate: number; bits: number; blockAlign: number } | undefined;
   let body: Uint8Array | undefined;
+  let declared = 0;
   while (p + 8 <= data.length) {
     const id = tag(p);
     const size = dv.getUint32(p + 4, true);
@@ -50,6 +55,7 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
     } else if (id === 'data') {
       // A truncated data chunk (common in streamed recordings) is read up to the end of the file.
       body = data.subarray(start, Math.min(end, data.length));
+      declared = size;
       break;
     }
     p = end + (size & 1);
@@ -67,15 +73,27 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   const frames = Math.floor(body.length / frameBytes);
   if (frames === 0) return bad('the data chunk holds no samples.');
   if (frames > limits.maxRows) return bad(`${frames} frames, more than the limit of ${limits.maxRows}.`);
-  const values = new Float32Array(frames * channels);
-  const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  if (body.length < declared || body.length % frameBytes !== 0) {
+    // Streamed or interrupted recordings end early; what is there is imported, and the person is told.
+    opts.warnings?.push(
+      `${shownPath(fileName)}: the file is truncated (its data chunk declares ${fmtBytes(declared)} but ${fmtBytes(body.length)} are present); the ${frames} complete frames (${((frames * 1000) / rate).toFixed(1)} ms) were imported.`,
+    );
+  }
+  const b = baseName(fileName);
+  const stem = b.toLowerCase().endsWith('.wav') ? b.slice(0, -4) : b;
+  checkName(fileName, 'file name', stem, limits);
   const n = frames * channels;
+  const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (isFloat) {
     for (let i = 0; i < n; i++) {
       const v = bv.getFloat32(i * 4, true);
       if (!Number.isFinite(v)) return bad(`sample ${Math.floor(i / channels)} of channel ${i % channels} is ${v}.`);
-      values[i] = v;
     }
+  }
+  budgetOf(limits, opts.budget).reserve(fileName, n * 4);
+  const values = new Float32Array(n);
+  if (isFloat) {
+    for (let i = 0; i < n; i++) values[i] = bv.getFloat32(i * 4, true);
   } else if (bits === 8) {
     for (let i = 0; i < n; i++) values[i] = (body[i] - 128) / 128;
   } else if (bits === 16) {
@@ -89,8 +107,6 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   } else {
     for (let i = 0; i < n; i++) values[i] = bv.getInt32(i * 4, true) / 2147483648;
   }
-  const b = baseName(fileName);
-  const stem = b.toLowerCase().endsWith('.wav') ? b.slice(0, -4) : b;
   const axes = Array.from({ length: channels }, (_, c) => ({ name: channels === 1 ? 'audio' : `audio${c}`, units: FULL_SCALE }));
   return {
     name: stem,

@@ -12,6 +12,7 @@
  *   and reported but never emitted as readings; lines over `maxLineLength` are dropped as "too-long".
  * The result is the same however the bytes are chunked.
  */
+import { MAX_SCANNED_EXPONENT, fastDecimal } from '../../core/decimal.ts';
 import { StudioError } from '../../core/errors.ts';
 import { LineSplitter, type LineSink } from './line-splitter.ts';
 
@@ -62,7 +63,6 @@ export interface CsvParserOptions {
   skipFirstLine?: boolean;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const td = new TextDecoder('utf-8', { fatal: false });
 
 function isValidUtf8(b: Uint8Array, s: number, e: number): boolean {
@@ -101,7 +101,8 @@ export function lineExcerpt(b: Uint8Array, s: number, e: number): string {
 
 /**
  * Parses the numbers of one line into `out`; returns the count, or -1 when a field is not a number.
- * Fast path (≤ 15 significant digits, |10^exp| ≤ 1e22) is exact like parseFloat; otherwise parseFloat.
+ * Values come from `fastDecimal` (src/core/decimal.ts, shared with the file importers) or parseFloat:
+ * the same value as parseFloat either way.
  */
 export function parseNumbers(b: Uint8Array, s: number, e: number, out: number[]): number {
   let i = s;
@@ -148,7 +149,7 @@ export function parseNumbers(b: Uint8Array, s: number, e: number, out: number[])
       let ed = 0;
       while (i < e && b[i] >= 48 && b[i] <= 57) {
         exp = exp * 10 + (b[i] - 48);
-        if (exp > 9999) exp = 9999;
+        if (exp > MAX_SCANNED_EXPONENT) exp = MAX_SCANNED_EXPONENT;
         ed++;
         i++;
       }
@@ -167,15 +168,9 @@ export function parseNumbers(b: Uint8Array, s: number, e: number, out: number[])
         if (i >= e) return -1; // trailing comma: empty field
       }
     }
-    let v: number;
-    const e10 = exp - frac;
-    if (sig <= 15 && digits <= 22 && e10 >= -22 && e10 <= 22) {
-      v = e10 < 0 ? mant / POW10[-e10] : mant * POW10[e10];
-      if (e10 > 0 && mant * POW10[e10] > 9007199254740991) v = parseFloat(td.decode(b.subarray(numStart, numEnd)));
-      else if (neg) v = -v;
-    } else {
-      v = parseFloat(td.decode(b.subarray(numStart, numEnd)));
-    }
+    let v = fastDecimal(mant, sig, digits, exp - frac);
+    if (v !== v) v = parseFloat(td.decode(b.subarray(numStart, numEnd)));
+    else if (neg) v = -v;
     out.push(v);
     count++;
     if (i >= e) return count;

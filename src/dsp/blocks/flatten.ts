@@ -27,8 +27,18 @@ const params: ParamSchema[] = [
   ),
 ];
 
+/** Most frames one window may hold (2^24: 28 minutes at 10 kHz); longer windows are refused, not allocated. */
+export const MAX_WINDOW_FRAMES = 1 << 24;
+
 function selected(ctx: DspContext): { scale: number; stats: Stat[] } {
   checkContext(ctx);
+  if (ctx.windowFrames > MAX_WINDOW_FRAMES || ctx.frequencyHz > 1_000_000) {
+    throw dspError(
+      'window-too-large',
+      `A window of ${ctx.windowFrames} frames at ${ctx.frequencyHz} Hz is more than the ${MAX_WINDOW_FRAMES} frames (and 1 MHz) a window may hold.`,
+      'Check the sample rate of the data and shorten the window.',
+    );
+  }
   const p = resolveParams(params, ctx.params);
   const stats = STATS.filter(([n]) => p[n] === true).map(([n]) => n);
   if (stats.length === 0) {
