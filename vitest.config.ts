@@ -17,6 +17,7 @@ export const SLOW_TESTS = [
   'src/ml/export/arduino-sketch-host.test.ts',
   'src/cli/commands/train.int8.test.ts',
   'src/cli/cli-contract.test.ts',
+  'src/data/io/import-memory.test.ts',
   '**/*.shared.test.ts',
 ];
 

@@ -35,9 +35,12 @@ export function listInputFiles(path: string, maxFiles = 100_000): InputFile[] {
   const out: InputFile[] = [];
   const walk = (dir: string): void => {
     for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (ent.name.startsWith('.')) continue;
       const abs = join(dir, ent.name);
-      if (ent.isDirectory()) walk(abs);
+      // Hidden folders (.git, .cache) are not data. Hidden files are passed on: the importers skip
+      // them with a note, so nothing disappears without a word.
+      if (ent.isDirectory()) {
+        if (!ent.name.startsWith('.')) walk(abs);
+      }
       else if (ent.isFile()) {
         if (out.length >= maxFiles) {
           throw new StudioError({ family: 'import', code: 'too-many-files', message: `${path} holds more than ${maxFiles} files.`, remedy: 'Convert it in parts.' });

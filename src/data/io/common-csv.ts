@@ -10,7 +10,8 @@
 import { MAX_SCANNED_EXPONENT, fastDecimal } from '../../core/decimal.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFixed, formatFloat32 } from './float-format.ts';
-import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, ownString, quoted, shownPath, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, ownString, withLimits } from './limits.ts';
+import { echo, shownPath } from '../../core/echo.ts';
 import { baseName, csvTextCell, splitCsvLine, splitName, unescapeTextCell } from './names.ts';
 
 /** What a sidecar (dataset.json) says about one recording. */
@@ -126,7 +127,7 @@ export function numberAt(s: string, i = 0): { value: number; end: number } {
 
 function cellNumberError(cell: string, file: string, line: number, column: string): never {
   const what = /^\s*[+-]?(nan|inf|infinity)\s*$/i.test(cell) ? 'NaN/Infinity is not allowed' : 'not a number';
-  throw importError('bad-cell', file, `column ${quoted(column)} has ${quoted(cell)}: ${what}.`, { line });
+  throw importError('bad-cell', file, `column ${echo(column)} has ${echo(cell)}: ${what}.`, { line });
 }
 
 /** End of the line starting at `pos`: the next CR or LF (or the end of the text). */
@@ -171,7 +172,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const stem = base.toLowerCase().endsWith('.csv') ? base.slice(0, -4) : base;
   checkName(fileName, 'file name', stem, limits);
   const parts = splitName(stem);
-  if (parts.id === stem && !sidecar.label) warnings.push(`${shownPath(fileName)}: no "<label>.<id>" in the file name; label ${quoted(stem)} used.`);
+  if (parts.id === stem && !sidecar.label) warnings.push(`${shownPath(fileName)}: no "<label>.<id>" in the file name; label ${echo(stem)} used.`);
 
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
@@ -180,7 +181,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
       const end = lineEnd(text, pos);
       // A header longer than any sensible one is refused before it is copied and split.
       if (end - pos > (limits.maxAxes + 1) * (limits.maxNameLength + 3)) {
-        throw importError('bad-header', fileName, `the first line is ${(end - pos).toLocaleString('en-US')} characters long, too long for a header of at most ${limits.maxAxes} axes with names up to ${limits.maxNameLength} characters (it starts ${quoted(text.slice(pos, pos + 80))}).`, { line: lineNo + 1 });
+        throw importError('bad-header', fileName, `the first line is ${(end - pos).toLocaleString('en-US')} characters long, too long for a header of at most ${limits.maxAxes} axes with names up to ${limits.maxNameLength} characters (it starts ${echo(text.slice(pos, pos + 80))}).`, { line: lineNo + 1 });
       }
       const line = text.slice(pos, end);
       pos = afterEnd(text, end);
@@ -196,7 +197,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   const first = header[0].toLowerCase();
   const hasTime = first === 'timestamp_ms' || first === 'timestamp';
   if (!hasTime && sidecar.intervalMs === undefined) {
-    throw importError('no-timestamp', fileName, `the first column is ${quoted(header[0])}, expected "timestamp_ms" or "timestamp".`, {
+    throw importError('no-timestamp', fileName, `the first column is ${echo(header[0])}, expected "timestamp_ms" or "timestamp".`, {
       line: lineNo,
       remedy: 'Add a timestamp_ms column, or a dataset.json with sample_rate_hz next to the files.',
     });
@@ -210,7 +211,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
   for (const a of axisNames) {
     if (!a) throw importError('bad-header', fileName, 'an axis column has no name.', { line: lineNo });
     checkName(fileName, 'axis name', a, limits, lineNo);
-    if (seen.has(a)) throw importError('bad-header', fileName, `axis ${quoted(a)} appears twice in the header.`, { line: lineNo });
+    if (seen.has(a)) throw importError('bad-header', fileName, `axis ${echo(a)} appears twice in the header.`, { line: lineNo });
     seen.add(a);
   }
   const nAxes = axisNames.length;
@@ -239,7 +240,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
     const cellText = (at: number): string => {
       let e = at;
       while (e < len && text.charCodeAt(e) !== 44 && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
-      return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX_CHARS of it
+      return text.slice(at, e); // a view, not a copy; messages show at most ECHO_MAX of it
     };
     const lineCells = (lineStart: number): number => {
       const e = lineEnd(text, lineStart);
@@ -285,7 +286,7 @@ export function parseCommonCsv(fileName: string, text: string, opts: ParseCsvOpt
         } else {
           const f = Math.fround(v);
           if (f === Infinity || f === -Infinity) {
-            throw importError('bad-cell', fileName, `column ${quoted(column)} has ${quoted(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
+            throw importError('bad-cell', fileName, `column ${echo(column)} has ${echo(cellText(i).trim())}, out of the float32 range.`, { line: lineNo });
           }
           vals[o + col - (hasTime ? 1 : 0)] = f;
         }

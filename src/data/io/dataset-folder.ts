@@ -10,23 +10,8 @@ import { throwIfAborted } from '../../core/errors.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import type { Category, RawRecording } from '../sample.ts';
 import { type CsvSidecar, type TimingReport, parseCommonCsv, writeCommonCsv } from './common-csv.ts';
-import {
-  type ImportBudget,
-  type ImportLimits,
-  budgetOf,
-  checkInterval,
-  checkRecordingNames,
-  decodeText,
-  dict,
-  errorLocation,
-  importError,
-  isRecord,
-  parseJsonLimited,
-  quoted,
-  shownPath,
-  toImportError,
-  withLimits,
-} from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkRecordingNames, decodeText, dict, errorLocation, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
+import { echo, shownPath } from '../../core/echo.ts';
 import { baseName, idPart, safeStem, splitName } from './names.ts';
 
 /** A file as importers take it; a browser `File` fits. */
@@ -174,7 +159,7 @@ export function parseSidecar(file: string, text: string, limits: ImportLimits, w
       if (typeof m.label === 'string') fm.label = m.label;
       if (m.category === 'training' || m.category === 'testing') fm.category = m.category;
       if (posNum(m.interval_ms) !== undefined) {
-        checkInterval(file, m.interval_ms as number, `files[${quoted(stem)}].interval_ms`, limits);
+        checkInterval(file, m.interval_ms as number, `files[${echo(stem)}].interval_ms`, limits);
         fm.interval_ms = m.interval_ms as number;
       }
       if (isRecord(m.units)) fm.units = strMap(m.units);
@@ -264,7 +249,7 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
       const key = parsed.recording.name;
       try {
         checkRecordingNames(f.name, parsed.recording, limits);
-        if (names.has(key)) throw importError('duplicate', f.name, `a recording named ${quoted(key)} was already imported from another file.`);
+        if (names.has(key)) throw importError('duplicate', f.name, `a recording named ${echo(key)} was already imported from another file.`);
       } catch (e) {
         budget.release(parsed.recording.values.length * 4);
         throw e;
@@ -285,7 +270,7 @@ export async function readDatasetFolder(files: InputFile[], opts: ReadFolderOpti
   let unmatched = 0;
   for (const id of sc.testIds) {
     if (stems.has(id)) continue;
-    if (unmatched++ < 20) warnings.push(`dataset.json lists test recording ${quoted(id)} but no such file was imported.`);
+    if (unmatched++ < 20) warnings.push(`dataset.json lists test recording ${echo(id)} but no such file was imported.`);
   }
   if (unmatched > 20) warnings.push(`…and ${unmatched - 20} more test recordings listed in dataset.json were not imported.`);
   return { recordings, info: describeRecordings(recordings, sc), warnings, errors, timing };

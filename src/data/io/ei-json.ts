@@ -9,21 +9,8 @@
  */
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { formatFloat32 } from './float-format.ts';
-import {
-  type ImportBudget,
-  type ImportLimits,
-  budgetOf,
-  checkInterval,
-  checkName,
-  checkSize,
-  echo,
-  importError,
-  isRecord,
-  parseJsonLimited,
-  quoted,
-  shownPath,
-  withLimits,
-} from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkInterval, checkName, checkSize, importError, isRecord, parseJsonLimited, withLimits } from './limits.ts';
+import { echo, escapeText, shownPath } from '../../core/echo.ts';
 import type { OutputFile } from './dataset-folder.ts';
 import { baseName, idPart, safeStem, splitName } from './names.ts';
 
@@ -51,7 +38,7 @@ function shownJson(v: unknown): string {
   } catch {
     s = undefined;
   }
-  return echo(s ?? String(v), 40);
+  return escapeText(s ?? String(v), 40);
 }
 
 function stemOf(fileName: string): string {
@@ -76,7 +63,7 @@ export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions
   const prot = isRecord(j.protected) ? j.protected : {};
   const alg = typeof prot.alg === 'string' ? prot.alg : 'none';
   if (alg !== 'none') {
-    warnings.push(`${shownPath(fileName)}: signed with ${quoted(alg, 40)}; the signature was not verified (the signing key is not known here).`);
+    warnings.push(`${shownPath(fileName)}: signed with ${echo(alg, 40)}; the signature was not verified (the signing key is not known here).`);
   }
   const interval = p.interval_ms;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
@@ -91,10 +78,10 @@ export function parseEiJson(fileName: string, text: string, opts: ParseEiOptions
     const s: unknown = p.sensors[i];
     if (!isRecord(s) || typeof s.name !== 'string' || s.name === '') return bad(`sensor ${i} has no name.`);
     checkName(fileName, 'sensor name', s.name, limits);
-    if (seen.has(s.name)) return bad(`sensor ${quoted(s.name)} appears twice.`);
+    if (seen.has(s.name)) return bad(`sensor ${echo(s.name)} appears twice.`);
     seen.add(s.name);
     const units = typeof s.units === 'string' ? s.units : '';
-    checkName(fileName, `units of sensor ${quoted(s.name)}`, units, limits);
+    checkName(fileName, `units of sensor ${echo(s.name)}`, units, limits);
     axes.push({ name: s.name, units });
   }
   const rows = p.values;

@@ -11,7 +11,8 @@ import { parseCommonCsv, writeCommonCsv } from './common-csv.ts';
 import { parseSidecar, readDatasetFolder, writeDatasetFolder } from './dataset-folder.ts';
 import { parseEiJson, writeEiJson } from './ei-json.ts';
 import { detectAndImport } from './import.ts';
-import { ECHO_MAX_CHARS, echo, withLimits } from './limits.ts';
+import { withLimits } from './limits.ts';
+import { ECHO_MAX, escapeText } from '../../core/echo.ts';
 import { readProjectArchive } from './project-archive.ts';
 import { SafeZip, crc32, writeZip } from './safe-zip.ts';
 import { makeRecording, memFile, rawZip } from './test-fixtures.ts';
@@ -211,18 +212,25 @@ describe('echoed input', () => {
     expect(p.errors.map((e) => e.code)).toEqual(['name-too-long']);
   });
 
-  it('a project archive with a 10 MB label or name shows neither whole', () => {
+  it('a project archive with a 10 MB label or name is refused by its schema without showing either whole', () => {
     const pj = { format: 'tinyml-studio-project', version: 1, name: 'N'.repeat(10_000_000), labels: ['ok', 'L'.repeat(10_000_000)], samples: [] };
-    const r = readProjectArchive(writeZip([{ name: 'project.json', data: enc.encode(JSON.stringify(pj)) }], { level: 0 }), 'p.zip');
-    expect(r.project.labels).toEqual(['ok']);
-    expect(r.project.name.length).toBeLessThan(100);
-    expect(r.warnings.join('\n')).toMatch(/1 label\(s\) in project\.json longer than 256 characters/);
+    for (const bad of [pj, { ...pj, name: 'ok' }]) {
+      let err: unknown;
+      try {
+        readProjectArchive(writeZip([{ name: 'project.json', data: enc.encode(JSON.stringify(bad)) }], { level: 0 }), 'p.zip');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ family: 'import', code: 'bad-project' });
+      expect((err as Error).message.length).toBeLessThan(400);
+      expect((err as Error).message).toMatch(/10,000,000 characters/);
+    }
   });
 
-  it('echo escapes control characters and cuts at ECHO_MAX_CHARS', () => {
-    expect(echo('a\nb\u0000c\u202ed')).toBe('a\\nb\\u0000c\\u202ed');
-    const long = echo('z'.repeat(1000));
-    expect(long.startsWith('z'.repeat(ECHO_MAX_CHARS) + '…')).toBe(true);
+  it('echo escapes control characters and cuts at ECHO_MAX', () => {
+    expect(escapeText('a\nb\u0000c\u202ed')).toBe('a\\nb\\u0000c\\u202ed');
+    const long = escapeText('z'.repeat(1000));
+    expect(long.startsWith('z'.repeat(ECHO_MAX) + '…')).toBe(true);
     expect(long).toMatch(/\(1,000 characters\)$/);
   });
 

@@ -14,7 +14,8 @@ import type { Category } from '../sample.ts';
 import type { TimingReport } from './common-csv.ts';
 import { type DatasetInfo, type FileError, type InputFile, fileError, hiddenNote, inputText, isHiddenPath, readDatasetFolder } from './dataset-folder.ts';
 import { type InfoLabelsEntry, parseEiJson, parseInfoLabels } from './ei-json.ts';
-import { ImportBudget, type ImportLimits, checkRecordingNames, checkSize, importError, quoted, shownPath, toImportError, withLimits } from './limits.ts';
+import { ImportBudget, type ImportLimits, checkRecordingNames, checkSize, importError, toImportError, withLimits } from './limits.ts';
+import { echo, shownPath } from '../../core/echo.ts';
 import { baseName, extension } from './names.ts';
 import { type ArchiveModel, type ArchiveRecording, isProjectArchive, readProjectArchive } from './project-archive.ts';
 import type { ImpulseConfig } from '../../core/impulse.ts';
@@ -133,7 +134,7 @@ class Collector {
     try {
       checkRecordingNames(file, r, limits);
       if (this.names.has(r.name)) {
-        throw importError('duplicate', file, `a recording named ${quoted(r.name)} was already imported from another file; this one was skipped.`);
+        throw importError('duplicate', file, `a recording named ${echo(r.name)} was already imported from another file; this one was skipped.`);
       }
     } catch (e) {
       this.budget.release(r.values.length * 4);

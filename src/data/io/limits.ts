@@ -4,6 +4,7 @@
  * Imports are untrusted: every reader checks sizes and counts against `ImportLimits` before and while
  * it works, and reports problems as `StudioError`s of family 'import' naming the file (and line).
  */
+import { echo, escapeText, shownPath } from '../../core/echo.ts';
 import { StudioError, type ErrorCode } from '../../core/errors.ts';
 
 export interface ImportLimits {
@@ -55,8 +56,6 @@ export const MAX_RATE_HZ = 1_000_000;
 /** Longest name (axis, label, recording, device) an import accepts. */
 export const MAX_NAME_LENGTH = 256;
 /** Characters of an input cell or name quoted in a message. */
-export const ECHO_MAX_CHARS = 80;
-
 export const DEFAULT_LIMITS: ImportLimits = {
   maxFileBytes: 256 * 1024 * 1024,
   maxRows: 10_000_000,
@@ -79,44 +78,10 @@ export function withLimits(partial?: Partial<ImportLimits>): ImportLimits {
   return { ...DEFAULT_LIMITS, ...(partial ?? {}) };
 }
 
-/**
- * Text from an input file made safe to show: control characters (C0, DEL, C1, bidi overrides, line and
- * paragraph separators) escaped as `\n`, `\u0000`…, and cut to `max` characters with an ellipsis and
- * the full length. The one helper every importer message uses for echoed cells and names.
- */
-export function echo(s: string, max = ECHO_MAX_CHARS): string {
-  const cut = s.length > max ? s.slice(0, max) : s;
-  // eslint-disable-next-line no-control-regex -- matching control characters is this function's purpose
-  let out = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-  // Never end on half of a surrogate pair.
-  if (s.length > max) {
-    const last = out.charCodeAt(out.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) out = out.slice(0, -1);
-    out += `… (${s.length.toLocaleString('en-US')} characters)`;
-  }
-  return out;
-}
-
-/** `echo` in double quotes, for a cell or a name inside a sentence. */
-export function quoted(s: string, max = ECHO_MAX_CHARS): string {
-  return `"${echo(s, max)}"`;
-}
-
-/** A file path from the input made safe to show: escaped, and long paths keep their start and end. */
-export function shownPath(p: string): string {
-  if (p.length <= 160) return echo(p, 160);
-  return `${echo(p.slice(0, 60), 60)}…${echo(p.slice(-90), 90)}`;
-}
-
 /** Refuses a name (axis, label, …) that is empty or longer than the limit. */
 export function checkName(file: string, what: string, name: string, limits: ImportLimits, line?: number): void {
   if (name.length > limits.maxNameLength) {
-    throw importError('name-too-long', file, `the ${what} ${quoted(name)} is longer than ${limits.maxNameLength} characters.`, {
+    throw importError('name-too-long', file, `the ${what} ${echo(name)} is longer than ${limits.maxNameLength} characters.`, {
       line,
       remedy: 'Shorten it and import again; nothing from this file was imported.',
     });
@@ -130,7 +95,7 @@ export function checkRecordingNames(file: string, r: { name: string; label: stri
   if (r.deviceName !== undefined) checkName(file, 'device name', r.deviceName, limits);
   for (const a of r.axes) {
     checkName(file, 'axis name', a.name, limits);
-    checkName(file, `units of axis ${quoted(a.name)}`, a.units, limits);
+    checkName(file, `units of axis ${echo(a.name)}`, a.units, limits);
   }
 }
 
@@ -265,7 +230,7 @@ export function parseJsonLimited(file: string, text: string, maxDepth: number): 
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw importError('bad-json', file, `not valid JSON (${echo(e instanceof Error ? e.message : String(e), 160)}).`, { cause: e });
+    throw importError('bad-json', file, `not valid JSON (${escapeText(e instanceof Error ? e.message : String(e), 160)}).`, { cause: e });
   }
 }
 
@@ -292,5 +257,5 @@ export function isRecord(x: unknown): x is Record<string, unknown> {
 export function toImportError(e: unknown, file: string): StudioError {
   if (e instanceof StudioError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return importError('unreadable', file, `could not be read (${echo(msg, 200)}).`, { cause: e });
+  return importError('unreadable', file, `could not be read (${escapeText(msg, 200)}).`, { cause: e });
 }

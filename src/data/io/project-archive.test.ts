@@ -126,7 +126,7 @@ describe('project archive', () => {
     refuse({ impulse: { ...impulse, windowing: { ...impulse.windowing, windowMs: -1, strideMs: 'x' }, dsp: 5 } }, /evil\.zip\/project\.json: project\.impulse\.windowing\.windowMs must be a number above 0 .*\(found -1\)/);
     refuse({ impulse: { ...impulse, dsp: 5 } }, /project\.impulse\.dsp .*found 5/);
     refuse({ models: [{ id: 'm', files: {}, impulse: { ...impulse, labels: ['a', 'a'] } }] }, /project\.models\[0\]\.impulse\.labels must not list the same label twice/);
-    refuse({ models: [{ id: 'm', files: {}, metrics: { float: { accuracy: 'y'.repeat(10_000), confusion: [], per_class: {} } } }] }, /project\.models\[0\]\.metrics\.float\.accuracy .*yyyy… \(10000 characters\)/);
+    refuse({ models: [{ id: 'm', files: {}, metrics: { float: { accuracy: 'y'.repeat(10_000), confusion: [], per_class: {} } } }] }, /project\.models\[0\]\.metrics\.float\.accuracy .*yyyy… \(10,000 characters\)/);
     refuse({ impulse: { ...impulse, training: { ...impulse.training, epochs: 1e300 } } }, /project\.impulse\.training\.epochs must be a whole number/);
     // A valid impulse and metrics still come through unchanged.
     const ok = upgradeProjectJson('p', { ...base, impulse, models: [{ id: 'm', files: {}, impulse, metrics: { float: { accuracy: 1, confusion: [[1]], per_class: {} }, extra: 'kept' } }] });

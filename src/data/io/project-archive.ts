@@ -14,12 +14,12 @@ import { throwIfAborted } from '../../core/errors.ts';
 import type { Category, RawRecording, SensorAxis } from '../sample.ts';
 import { parseCommonCsv } from './common-csv.ts';
 import { type FileError, fileError, writeDatasetFolder } from './dataset-folder.ts';
-import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, echo, importError, isRecord, parseJsonLimited, quoted, shownPath, toImportError, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
+import { echo, echoValue, escapeText, shownPath } from '../../core/echo.ts';
 import { idFromName, safePart } from './names.ts';
 import { SafeZip, writeZip } from './safe-zip.ts';
 import { ProjectJsonSchema } from './project-schema.ts';
 import { checkValue } from '../../core/schema-check.ts';
-import { echoValue } from '../../core/echo.ts';
 
 export const PROJECT_FORMAT = 'tinyml-studio-project';
 export const PROJECT_VERSION = 1;
@@ -247,7 +247,7 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
         if (s.axes.length && s.axes.map((a) => a.name).join('\u0000') !== rec.axes.map((a) => a.name).join('\u0000')) {
           throw importError('bad-project', path, 'its columns do not match the axes listed in project.json.');
         }
-        if (names.has(rec.name)) throw importError('duplicate', path, `a second sample named ${quoted(rec.name)}.`);
+        if (names.has(rec.name)) throw importError('duplicate', path, `a second sample named ${echo(rec.name)}.`);
       } catch (e) {
         budget.release(rec.values.length * 4);
         throw e;
@@ -286,7 +286,7 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
   // Names shown in the preview are bounded like every other name from input.
   const labels = pj.labels.filter((l) => l.length <= limits.maxNameLength).slice(0, 10_000);
   if (labels.length < pj.labels.length) warnings.push(`${shownPath(fileName)}: ${pj.labels.length - labels.length} label(s) in project.json longer than ${limits.maxNameLength} characters (or past the first 10,000) were ignored.`);
-  const name = pj.name.length <= limits.maxNameLength ? pj.name : `${echo(pj.name, 60)}`;
+  const name = pj.name.length <= limits.maxNameLength ? pj.name : `${escapeText(pj.name, 60)}`;
   const project: ProjectArchive = { name, labels, recordings, models };
   if (pj.impulse) project.impulse = pj.impulse;
   return { project, warnings, errors };

@@ -11,7 +11,8 @@
  */
 import { Inflate, zipSync, type Zippable } from 'fflate';
 import type { ImportLimits } from './limits.ts';
-import { decodeText, fmtBytes, importError, quoted, withLimits } from './limits.ts';
+import { decodeText, fmtBytes, importError, withLimits } from './limits.ts';
+import { echo } from '../../core/echo.ts';
 
 export interface ZipEntry {
   /** Normalised path inside the zip ('/' separators). */
@@ -50,7 +51,7 @@ export function checkEntryName(zipName: string, raw: string): string {
     name.includes('\0') ||
     name.split('/').some((p) => p === '..');
   if (bad) {
-    throw importError('unsafe-path', zipName, `contains an entry with an unsafe path (${quoted(raw)}).`, {
+    throw importError('unsafe-path', zipName, `contains an entry with an unsafe path (${echo(raw)}).`, {
       remedy: 'This archive tries to write outside its folder; it was refused. Only import archives from sources you trust.',
     });
   }
@@ -132,14 +133,14 @@ export class SafeZip {
       }
       const name = checkEntryName(this.fileName, raw);
       if (flags & 1) {
-        throw importError('encrypted', this.fileName, `entry ${quoted(name)} is encrypted.`, { remedy: 'Export the archive again without a password.' });
+        throw importError('encrypted', this.fileName, `entry ${echo(name)} is encrypted.`, { remedy: 'Export the archive again without a password.' });
       }
       if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {
-        throw importError('zip64', this.fileName, `entry ${quoted(name)} uses ZIP64 sizes, which are not supported.`);
+        throw importError('zip64', this.fileName, `entry ${echo(name)} uses ZIP64 sizes, which are not supported.`);
       }
-      if (seen.has(name)) throw importError('duplicate-entry', this.fileName, `has two entries named ${quoted(name)}.`);
+      if (seen.has(name)) throw importError('duplicate-entry', this.fileName, `has two entries named ${echo(name)}.`);
       if (method !== 0 && size >= 1024 * 1024 && size > this.limits.maxCompressionRatio * compressedSize) {
-        throw importError('zip-bomb', this.fileName, `entry ${quoted(name)} claims to unpack ${fmtBytes(compressedSize)} to ${fmtBytes(size)}, more than ${this.limits.maxCompressionRatio} times its size; the archive was refused unread.`, {
+        throw importError('zip-bomb', this.fileName, `entry ${echo(name)} claims to unpack ${fmtBytes(compressedSize)} to ${fmtBytes(size)}, more than ${this.limits.maxCompressionRatio} times its size; the archive was refused unread.`, {
           remedy: 'This looks like a zip bomb (an archive built to exhaust memory). Nothing from it was imported; if the data is genuine, zip it without such extreme compression or import the files unzipped.',
         });
       }
@@ -165,14 +166,14 @@ export class SafeZip {
    */
   read(e: ZipEntry): Uint8Array {
     if (this.done.has(e)) {
-      throw importError('entry-read-twice', this.fileName, `entry ${quoted(e.name)} is used more than once; it is read only once.`, {
+      throw importError('entry-read-twice', this.fileName, `entry ${echo(e.name)} is used more than once; it is read only once.`, {
         remedy: 'Each file of an archive can be imported once; list it once.',
       });
     }
     this.done.add(e);
     const lim = Math.min(this.limits.maxEntryBytes, this.limits.maxTotalBytes - this.inflated);
     if (e.size > this.limits.maxEntryBytes) {
-      throw importError('zip-too-large', this.fileName, `entry ${quoted(e.name)} would unpack to ${fmtBytes(e.size)}, more than the limit of ${fmtBytes(this.limits.maxEntryBytes)}.`, {
+      throw importError('zip-too-large', this.fileName, `entry ${echo(e.name)} would unpack to ${fmtBytes(e.size)}, more than the limit of ${fmtBytes(this.limits.maxEntryBytes)}.`, {
         remedy: 'This may be a zip bomb; it was refused.',
       });
     }
@@ -183,20 +184,20 @@ export class SafeZip {
     }
     const dv = this.dv;
     const lo = e.localOffset;
-    if (lo + 30 > this.data.length || dv.getUint32(lo, true) !== 0x04034b50) this.corrupt(`bad local header for ${quoted(e.name)}`);
+    if (lo + 30 > this.data.length || dv.getUint32(lo, true) !== 0x04034b50) this.corrupt(`bad local header for ${echo(e.name)}`);
     const start = lo + 30 + dv.getUint16(lo + 26, true) + dv.getUint16(lo + 28, true);
     const end = start + e.compressedSize;
-    if (end > this.data.length) this.corrupt(`entry ${quoted(e.name)} is truncated`);
+    if (end > this.data.length) this.corrupt(`entry ${echo(e.name)} is truncated`);
     const src = this.data.subarray(start, end);
     let out: Uint8Array;
     if (e.method === 0) {
-      if (e.compressedSize !== e.size) this.corrupt(`stored entry ${quoted(e.name)} has inconsistent sizes`);
+      if (e.compressedSize !== e.size) this.corrupt(`stored entry ${echo(e.name)} has inconsistent sizes`);
       out = src.slice();
     } else if (e.method === 8) {
       out = new Uint8Array(e.size);
       let n = 0;
       const tooBig = (): never => {
-        throw importError('zip-bomb', this.fileName, `entry ${quoted(e.name)} unpacks to more than its declared ${fmtBytes(e.size)}; refused.`, {
+        throw importError('zip-bomb', this.fileName, `entry ${echo(e.name)} unpacks to more than its declared ${fmtBytes(e.size)}; refused.`, {
           remedy: 'The archive is damaged or built to exhaust memory (a zip bomb). Nothing from it was imported.',
         });
       };
@@ -211,13 +212,13 @@ export class SafeZip {
         if (src.length === 0) inf.push(new Uint8Array(0), true);
       } catch (err) {
         if (err instanceof Error && err.name === 'StudioError') throw err;
-        this.corrupt(`entry ${quoted(e.name)} does not inflate: ${err instanceof Error ? err.message : String(err)}`);
+        this.corrupt(`entry ${echo(e.name)} does not inflate: ${err instanceof Error ? err.message : String(err)}`);
       }
-      if (n !== e.size) this.corrupt(`entry ${quoted(e.name)} unpacks to ${n} bytes, not the declared ${e.size}`);
+      if (n !== e.size) this.corrupt(`entry ${echo(e.name)} unpacks to ${n} bytes, not the declared ${e.size}`);
     } else {
-      throw importError('zip-method', this.fileName, `entry ${quoted(e.name)} uses compression method ${e.method}; only stored and deflate are supported.`);
+      throw importError('zip-method', this.fileName, `entry ${echo(e.name)} uses compression method ${e.method}; only stored and deflate are supported.`);
     }
-    if (crc32(out) !== e.crc) this.corrupt(`checksum mismatch in ${quoted(e.name)}`);
+    if (crc32(out) !== e.crc) this.corrupt(`checksum mismatch in ${echo(e.name)}`);
     this.inflated += out.length;
     return out;
   }

@@ -7,7 +7,8 @@
  * float32 WAV keeps every value bit-exact.
  */
 import type { Category, RawRecording } from '../sample.ts';
-import { type ImportBudget, type ImportLimits, budgetOf, checkName, checkSize, fmtBytes, importError, shownPath, withLimits } from './limits.ts';
+import { type ImportBudget, type ImportLimits, budgetOf, checkName, checkSize, fmtBytes, importError, withLimits } from './limits.ts';
+import { shownPath } from '../../core/echo.ts';
 import { baseName, splitName } from './names.ts';
 
 export interface ParseWavOptions {
