@@ -28,7 +28,7 @@ export const connection = new ConnectionManager();
 class DeviceState {
   status = $state<DeviceStatus>('disconnected');
   name = $state('');
-  mode = $state<'csv' | 'framed' | null>(null);
+  mode = $state<'csv' | 'framed' | 'phone' | null>(null);
   axes = $state.raw<SensorAxis[]>([]);
   rateHz = $state(0);
   stats = $state.raw<StreamStats | null>(null);
