@@ -96,7 +96,13 @@ export class PhoneDevice implements Transport {
       }
       this.take(r);
     };
-    const onError = (e: Error) => this.fail(e);
+    let early: Error | null = null;
+    const onError = (e: Error) => {
+      if (detecting) {
+        early = e;
+        gotFirst();
+      } else this.fail(e);
+    };
     this.failure = null;
     try {
       await this.source.start(onReading, onError);
@@ -107,6 +113,18 @@ export class PhoneDevice implements Transport {
     let timer = 0;
     const timedOut = await Promise.race([arrived.then(() => false), new Promise<boolean>((r) => (timer = this.clock.setTimeout(() => r(true), wait)))]);
     this.clock.clearTimeout(timer);
+    const startError = early as Error | null;
+    if (startError && first.length === 0) {
+      this.source.stop();
+      const denied = startError.name === 'NotAllowedError';
+      throw new StudioError({
+        family: 'device',
+        code: denied ? 'permission-denied' : 'no-sensor',
+        message: denied ? 'Motion sensor access was refused.' : `The motion sensor could not be read (${startError.name}: ${startError.message}).`,
+        remedy: denied ? 'Allow motion sensors for this site in the browser settings, then try again — or use the simulated board.' : 'On a computer, use the simulated board instead.',
+        cause: startError,
+      });
+    }
     if (timedOut && first.length === 0) {
       this.source.stop();
       throw noSensor(this.source.api);
