@@ -24,9 +24,11 @@ export interface DriverLog {
 
 /** Installs the driver (before the app loads); it starts when the page calls `__phone.start()`. */
 export async function installMotionDriver(page: Page, opts: { hz?: number; jitterMs?: number; requestPermission?: 'granted' | 'denied' } = {}): Promise<void> {
+  // The same signal function in the page (init scripts run in order).
+  await page.addInitScript({ content: `window.__phoneSignal = ${phoneSignal.toString()};` });
   await page.addInitScript(
-    ({ hz, jitterMs, perm, signalSrc }) => {
-      const signal = new Function(`return (${signalSrc})`)() as (a: number, t: number) => number;
+    ({ hz, jitterMs, perm }) => {
+      const signal = (window as unknown as { __phoneSignal: (a: number, t: number) => number }).__phoneSignal;
       const times: number[] = [];
       let gapUntil = 0;
       let running = false;
@@ -70,6 +72,6 @@ export async function installMotionDriver(page: Page, opts: { hz?: number; jitte
         times,
       };
     },
-    { hz: opts.hz ?? 60, jitterMs: opts.jitterMs ?? 4, perm: opts.requestPermission ?? null, signalSrc: phoneSignal.toString() },
+    { hz: opts.hz ?? 60, jitterMs: opts.jitterMs ?? 4, perm: opts.requestPermission ?? null },
   );
 }
