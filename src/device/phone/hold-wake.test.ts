@@ -27,7 +27,7 @@ function fakeEnv(opts: { api?: boolean; refuse?: boolean } = {}) {
     wakeLock: opts.api === false ? undefined : {
       request: async () => {
         if (opts.refuse) throw new Error('NotAllowedError: battery saver');
-        const s = { released: false, release: async () => void (s.released = true) } satisfies WakeLockSentinelLike & { released: boolean };
+        const s: WakeLockSentinelLike & { released: boolean } = { released: false, release: async () => void (s.released = true) };
         sentinels.push(s);
         return s;
       },
