@@ -18,7 +18,7 @@ import { CsvLineParser, diagnoseCsv, type CsvReading } from './serial/csv-line-p
 import { detectStream, RateMonitor, type StreamShape } from './serial/stream-detector.ts';
 import { defaultAxes } from './serial/axis-presets.ts';
 import { realClock, type Clock } from '../core/clock.ts';
-import type { ResamplingInfo } from './phone/phone-device.ts';
+import type { ResamplingInfo } from './phone/resampling-info.ts';
 
 export interface ReadingBatch {
   /** Interleaved frames × axes. */

@@ -19,22 +19,11 @@ import { StudioError } from '../../core/errors.ts';
 import { realClock, type Clock } from '../../core/clock.ts';
 import type { DeviceStream, DeviceStreamInfo, OpenStreamOptions, ReadingBatch, StreamStats } from '../connection.ts';
 import type { Transport, TransportInfo } from '../transport.ts';
-import { Resampler, type ResampleMethod, type ResampledChunk } from './resampler.ts';
-import { PHONE_AXES, type MotionApi, type MotionReading, type MotionSource } from './motion.ts';
+import { Resampler, type ResampledChunk } from './resampler.ts';
+import type { ResamplingInfo } from './resampling-info.ts';
 
-/** How a stream's fixed-rate frames were made from uneven events (kept live; snapshot it per sample). */
-export interface ResamplingInfo {
-  source: MotionApi;
-  /** Rate measured from event timestamps (median interval), Hz; 0 until known. */
-  measuredHz: number;
-  /** Robust standard deviation of the event intervals, ms. */
-  jitterMs: number;
-  resampledToHz: number;
-  method: ResampleMethod;
-  events: number;
-  gaps: number;
-  gapMs: number;
-}
+export type { ResamplingInfo } from './resampling-info.ts';
+import { PHONE_AXES, type MotionApi, type MotionReading, type MotionSource } from './motion.ts';
 
 export interface PhoneDeviceOptions {
   /** The fixed output rate, Hz. */
