@@ -32,6 +32,9 @@ export async function installMotionDriver(page: Page, opts: { hz?: number; jitte
       const times: number[] = [];
       let gapUntil = 0;
       let running = false;
+      // 'signal': phoneSignal; 'still': the phone held upright and steady (gravity on y, sensor noise).
+      let mode: 'signal' | 'still' = 'signal';
+      const values = (a: number, t: number) => (mode === 'signal' ? signal(a, t) : (a === 1 ? 9.78 : a === 2 ? 0.6 : 0) + 0.03 * Math.sin(t * 0.37 + a * 1.3));
       const w = window as unknown as { __phone: unknown; DeviceMotionEvent: { requestPermission?: () => Promise<string> } };
       if (perm) {
         const asked = { n: 0 };
@@ -49,8 +52,8 @@ export async function installMotionDriver(page: Page, opts: { hz?: number; jitte
         if (now >= gapUntil) {
           const t = performance.now();
           const ev = new DeviceMotionEvent('devicemotion', {
-            accelerationIncludingGravity: { x: signal(0, t), y: signal(1, t), z: signal(2, t) },
-            rotationRate: { beta: signal(3, t), gamma: signal(4, t), alpha: signal(5, t) },
+            accelerationIncludingGravity: { x: values(0, t), y: values(1, t), z: values(2, t) },
+            rotationRate: { beta: values(3, t), gamma: values(4, t), alpha: values(5, t) },
             interval: 1000 / hz,
           });
           // Values were computed at t; the event's own timestamp is read back for the log.
@@ -68,6 +71,9 @@ export async function installMotionDriver(page: Page, opts: { hz?: number; jitte
         },
         gap(ms: number) {
           gapUntil = performance.now() + ms;
+        },
+        mode(m: 'signal' | 'still') {
+          mode = m;
         },
         times,
       };

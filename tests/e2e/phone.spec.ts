@@ -200,3 +200,46 @@ test('a browser without motion sensors (this desktop Chromium) says so and offer
   await press(page.getByTestId('phone-use-sim'));
   await expect(page.getByTestId('stream-info')).toContainText('Simulated');
 });
+
+test('phone data end to end: record two motions, train in the worker, classify the phone live', async ({ page }) => {
+  test.setTimeout(240_000);
+  await installMotionDriver(page, { hz: 60, jitterMs: 4 });
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  // A project of its own (buttons pressed directly: see `press`).
+  await press(page.getByRole('button', { name: 'New project' }));
+  await page.getByLabel('New project name').fill('Phone gestures');
+  await press(page.getByRole('button', { name: 'Create' }));
+  await expect(page.getByLabel('Project', { exact: true }).locator('option:checked')).toHaveText('Phone gestures');
+  await studio.step('device');
+  const driver = (m: 'signal' | 'still') => page.evaluate((mode) => (window as unknown as { __phone: { mode(x: string): void } }).__phone.mode(mode), m);
+  await page.evaluate(() => (window as unknown as { __phone: { start(): void } }).__phone.start());
+  await press(page.getByTestId('phone-connect'));
+  await expect(page.getByTestId('stream-info')).toContainText('motion sensors');
+  await page.getByTestId('rec-length').fill('2000');
+  for (const [label, mode] of [['move', 'signal'], ['still', 'still']] as const) {
+    await driver(mode);
+    await page.getByTestId('rec-label').fill(label);
+    for (let i = 0; i < 5; i++) {
+      const count = page.getByTestId('sample-count');
+      const before = Number(await count.getAttribute('data-count'));
+      await press(page.getByTestId('rec-start'));
+      await expect(count).toHaveAttribute('data-count', String(before + 1), { timeout: 20_000 });
+      await expect(page.getByTestId('rec-start')).toHaveText('Start recording');
+    }
+  }
+  // Train with the default impulse, in the worker.
+  await press(page.locator('nav button[data-step="train"]'));
+  await press(page.getByTestId('train-start'));
+  await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('train-error')).toHaveCount(0);
+  // Live classification of the phone's motion.
+  await press(page.locator('nav button[data-step="test"]'));
+  await press(page.getByTestId('live-start'));
+  await expect(page.getByTestId('live-stop')).toBeVisible({ timeout: 20_000 });
+  for (const [label, mode] of [['still', 'still'], ['move', 'signal'], ['still', 'still']] as const) {
+    await driver(mode);
+    await expect.poll(async () => (await page.getByTestId('live-decision').getAttribute('data-decision')) ?? '', { timeout: 15_000, intervals: [250] }).toBe(label);
+  }
+  await press(page.getByTestId('live-stop'));
+});
