@@ -243,3 +243,41 @@ test('phone data end to end: record two motions, train in the worker, classify t
   }
   await press(page.getByTestId('live-stop'));
 });
+
+test('Generic Sensor API path: Chromium sensor emulation (CDP) feeds Accelerometer and Gyroscope', async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  const ok = await cdp
+    .send('Emulation.setSensorOverrideEnabled', { enabled: true, type: 'accelerometer' })
+    .then(() => cdp.send('Emulation.setSensorOverrideEnabled', { enabled: true, type: 'gyroscope' }))
+    .then(() => true)
+    .catch((e: unknown) => String(e));
+  test.skip(ok !== true, `this Chromium has no sensor emulation over CDP (${String(ok)})`);
+  // Phone lying face up, turning slowly about z (0.5 rad/s ≈ 28.6 deg/s). Chromium delivers a reading
+  // when the emulated value changes, so the readings are fed as a stream with a little noise.
+  let feeding = true;
+  let i = 0;
+  const feed = (async () => {
+    while (feeding) {
+      const e = (i++ % 7) * 0.001;
+      await cdp.send('Emulation.setSensorOverrideReadings', { type: 'accelerometer', reading: { xyz: { x: 0.2 + e, y: 0.3, z: 9.8 } } });
+      await cdp.send('Emulation.setSensorOverrideReadings', { type: 'gyroscope', reading: { xyz: { x: 0, y: 0, z: 0.5 + e / 100 } } });
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  })();
+  await openOnPhone(page);
+  await page.getByLabel('Phone sensor API').selectOption('generic-sensor');
+  await press(page.getByTestId('phone-connect'));
+  await expect(page.getByTestId('stream-info')).toContainText('accX, accY, accZ, gyrX, gyrY, gyrZ · 62.5 Hz');
+  await expect(page.getByTestId('phone-hold')).toContainText('flat, screen up');
+  await expect(page.getByTestId('phone-rate-info')).toContainText(/Events at \d+\.\d Hz .* resampled to 62.5 Hz/);
+  // The ring holds the converted values: accZ in m/s², gyrZ in deg/s.
+  const last = await page.evaluate(() => {
+    const d = (window as unknown as { __tinyml: { device: { ring: { latest(n: number): Float32Array } } } }).__tinyml.device;
+    return Array.from(d.ring.latest(1));
+  });
+  feeding = false;
+  await feed;
+  expect(last[2]).toBeCloseTo(9.8, 2);
+  expect(last[5]).toBeGreaterThan(28.6);
+  expect(last[5]).toBeLessThan(28.7);
+});
