@@ -278,6 +278,7 @@ test('Generic Sensor API path: Chromium sensor emulation (CDP) feeds Acceleromet
   feeding = false;
   await feed;
   expect(last[2]).toBeCloseTo(9.8, 2);
-  expect(last[5]).toBeGreaterThan(28.6);
-  expect(last[5]).toBeLessThan(28.7);
+  // Chromium rounds sensor readings (privacy) to about 0.1 m/s² and 0.1 deg/s: 28.65 deg/s reads 28.6–28.7.
+  expect(last[5]).toBeGreaterThan(28.55);
+  expect(last[5]).toBeLessThan(28.75);
 });
