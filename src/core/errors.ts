@@ -50,6 +50,7 @@ export const ERROR_CODES = {
     'not-allowed': 'grant-access',
     'not-numeric': 'fix-input',
     'not-open': 'reconnect',
+    'permission-denied': 'grant-access',
     'port-busy': 'retry',
     'port-open': 'retry',
     'port-request': 'grant-access',

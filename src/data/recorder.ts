@@ -8,7 +8,7 @@
  * whether to keep (`keep()`), trim (`keep({from, to})`) or discard (`discard()`) it.
  */
 import { StudioError } from '../core/errors.ts';
-import type { SampleMeta } from './sample.ts';
+import type { CaptureInfo, GapInfo, SampleMeta } from './sample.ts';
 import type { RecordingStart, StudioStore } from './store/studio-store.ts';
 
 export interface RecorderOptions {
@@ -16,6 +16,8 @@ export interface RecorderOptions {
   /** How much data is buffered in memory before it is written (ms). */
   chunkMs?: number;
   onProgress?: (capturedMs: number) => void;
+  /** Resampled sources: the capture figures at the end of the recording (measured rate, jitter). */
+  captureAtEnd?: () => CaptureInfo | undefined;
 }
 
 export type RecorderState = 'recording' | 'interrupted' | 'finished' | 'failed';
@@ -65,10 +67,22 @@ export class Recorder {
     return this.captured * this.meta.intervalMs;
   }
 
-  /** Adds interleaved frames (frames × axes). Frames past the requested length are ignored. */
-  push(frames: Float32Array): void {
+  private gaps: GapInfo[] = [];
+  private expectT0 = NaN;
+
+  /**
+   * Adds interleaved frames (frames × axes). Frames past the requested length are ignored. With the
+   * batch's stream time `t0`, a jump past the expected time (a phone's events stopped, a board dropped
+   * frames) is recorded in the sample's `gaps`: the values either side are joined, nothing is made up.
+   */
+  push(frames: Float32Array, t0?: number): void {
     if (this.state !== 'recording') return;
     if (frames.length % this.axes !== 0) return;
+    if (t0 !== undefined) {
+      const dt = this.meta.intervalMs;
+      if (this.captured > 0 && t0 - this.expectT0 > dt / 2) this.gaps.push({ atFrame: this.captured, missingMs: t0 - this.expectT0 });
+      this.expectT0 = t0 + (frames.length / this.axes) * dt;
+    }
     const room = this.targetFrames - this.captured;
     const n = Math.min(room, frames.length / this.axes);
     if (n <= 0) return;
@@ -81,12 +95,23 @@ export class Recorder {
       this.flush();
       this.state = 'finished';
       this.writes.then(
-        () => this.store.finishRecording(this.meta.id).then(this.resolveDone, this.rejectDone),
+        () => this.store.finishRecording(this.meta.id, undefined, this.finalMeta()).then(this.resolveDone, this.rejectDone),
         (e) => this.rejectDone(e),
       );
     } else if (this.pendingFrames >= this.chunkFrames) {
       this.flush();
     }
+  }
+
+  /** Gaps seen so far (frame index in the sample, missing ms). */
+  get gapList(): readonly GapInfo[] {
+    return this.gaps;
+  }
+
+  /** Metadata known only at the end: the gaps, and the capture figures measured until now. */
+  private finalMeta(): Pick<SampleMeta, 'capture' | 'gaps'> {
+    const capture = this.opts.captureAtEnd?.();
+    return { ...(capture ? { capture } : {}), ...(this.gaps.length ? { gaps: this.gaps.map((g) => ({ ...g })) } : {}) };
   }
 
   private flush(): void {
@@ -126,7 +151,7 @@ export class Recorder {
   /** Keeps the captured part (optionally only frames [from, to)) as a complete sample. */
   async keep(range?: { from: number; to: number }): Promise<SampleMeta | undefined> {
     await this.interrupt();
-    const m = await this.store.finishRecording(this.meta.id, range);
+    const m = await this.store.finishRecording(this.meta.id, range, this.finalMeta());
     this.resolveDone(m);
     return m;
   }

@@ -13,6 +13,31 @@ export interface SensorAxis {
 
 export type Category = 'training' | 'testing';
 
+/**
+ * How a sample's fixed-rate values were made from a sensor with uneven timing (a phone's motion
+ * events, src/device/phone/resampler.ts): what was measured and which method resampled it.
+ */
+export interface CaptureInfo {
+  /** The browser API that delivered the readings, e.g. "devicemotion", "generic-sensor". */
+  source: string;
+  /** Event rate measured from the events' timestamps (median interval), Hz. */
+  measuredHz: number;
+  /** Robust standard deviation of the event intervals, ms. */
+  jitterMs: number;
+  /** The rate the values were resampled to (= 1000 / intervalMs), Hz. */
+  resampledToHz: number;
+  /** "linear" or "window-mean" (see resampler.ts). */
+  method: string;
+}
+
+/** Where a recording has no data (events stopped, frames dropped): the values on either side were joined, not invented. */
+export interface GapInfo {
+  /** Frame index where the missing stretch would have started. */
+  atFrame: number;
+  /** Length of the missing stretch, ms. */
+  missingMs: number;
+}
+
 export interface SampleMeta {
   id: string;
   projectId: string;
@@ -33,6 +58,12 @@ export interface SampleMeta {
   sourceName?: string;
   /** False while a recording is still streaming into storage. */
   complete: boolean;
+  /** Who recorded it (kept when several people's projects are imported into one). */
+  person?: string;
+  /** Set when the values were resampled from unevenly timed readings (phones). */
+  capture?: CaptureInfo;
+  /** Stretches with no data inside the recording. */
+  gaps?: GapInfo[];
 }
 
 export interface Sample {
@@ -51,6 +82,10 @@ export interface RawRecording {
   values: Float32Array;
   deviceName?: string;
   createdAt?: number;
+  deviceType?: string;
+  person?: string;
+  capture?: CaptureInfo;
+  gaps?: GapInfo[];
 }
 
 export function frameCount(values: Float32Array, axisCount: number): number {

@@ -60,6 +60,8 @@ export interface ConnectOptions extends Omit<OpenStreamOptions, 'baudRate' | 'cl
   baudRate?: number;
   /** The simulated board behind `transport`, kept for its control API. */
   sim?: SimulatedBoard;
+  /** Opens the stream instead of byte-level detection (a phone's typed motion stream). */
+  open?: (transport: Transport, opts: OpenStreamOptions) => Promise<DeviceStream>;
 }
 
 export interface ReconnectOptions {
@@ -147,7 +149,7 @@ export class ConnectionManager {
     this.emit('connecting', { name: transport.info.name });
     let stream: DeviceStream;
     try {
-      stream = await openDeviceStream(transport, { ...opts, baudRate: opts.baudRate ?? 115200, clock: this.clock });
+      stream = await (opts.open ?? openDeviceStream)(transport, { ...opts, baudRate: opts.baudRate ?? 115200, clock: this.clock });
     } catch (e) {
       const err = asStudioError(e, 'Could not connect');
       await transport.close().catch(() => undefined);

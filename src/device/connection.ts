@@ -18,6 +18,7 @@ import { CsvLineParser, diagnoseCsv, type CsvReading } from './serial/csv-line-p
 import { detectStream, RateMonitor, type StreamShape } from './serial/stream-detector.ts';
 import { defaultAxes } from './serial/axis-presets.ts';
 import { realClock, type Clock } from '../core/clock.ts';
+import type { ResamplingInfo } from './phone/resampling-info.ts';
 
 export interface ReadingBatch {
   /** Interleaved frames × axes. */
@@ -42,13 +43,16 @@ export interface StreamStats {
 }
 
 export interface DeviceStreamInfo {
-  mode: 'csv' | 'framed';
+  /** `phone`: a phone's motion sensors, resampled to `rateHz` (src/device/phone/). */
+  mode: 'csv' | 'framed' | 'phone';
   deviceName: string;
   axes: SensorAxis[];
   rateHz: number;
   /** How the CSV rate was obtained. */
   rateSource?: 'arrival' | 'timestamp' | 'user' | 'device';
   firmwareVersion?: string;
+  /** Phone streams: measured event rate, jitter and gaps behind the fixed rate (updated live). */
+  resampling?: ResamplingInfo;
 }
 
 export interface DeviceStream {

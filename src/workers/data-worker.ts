@@ -142,6 +142,10 @@ async function collect(projectId: string, ids: string[] | undefined, signal: Abo
       deviceName: m.deviceName,
       createdAt: m.createdAt,
     };
+    if (m.deviceType !== undefined) rec.deviceType = m.deviceType;
+    if (m.person !== undefined) rec.person = m.person;
+    if (m.capture) rec.capture = m.capture;
+    if (m.gaps?.length) rec.gaps = m.gaps;
     recs.push(rec);
   }
   return { recs, metas };
@@ -246,6 +250,11 @@ const api = {
           deviceName: r.deviceName ?? 'imported',
           // Keep the file order visible in a "newest last" list.
           createdAt: r.createdAt ?? now + i,
+          // Who recorded it and on what (many people's projects merged into one keep them apart).
+          deviceType: r.deviceType,
+          person: r.person,
+          capture: r.capture,
+          gaps: r.gaps,
         };
         try {
           const meta = await s.addSample(projectId, rec);

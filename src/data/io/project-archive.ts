@@ -11,7 +11,7 @@
 import type { ImpulseConfig } from '../../core/impulse.ts';
 import type { OpOptions } from '../../core/progress.ts';
 import { throwIfAborted } from '../../core/errors.ts';
-import type { Category, RawRecording, SensorAxis } from '../sample.ts';
+import type { CaptureInfo, Category, GapInfo, RawRecording, SensorAxis } from '../sample.ts';
 import { parseCommonCsv } from './common-csv.ts';
 import { type FileError, fileError, writeDatasetFolder } from './dataset-folder.ts';
 import { type ImportBudget, type ImportLimits, budgetOf, checkRecordingNames, dict, importError, isRecord, parseJsonLimited, toImportError, withLimits } from './limits.ts';
@@ -56,6 +56,11 @@ export interface ProjectSampleEntry {
   intervalMs: number;
   deviceName?: string;
   createdAt?: number;
+  /** Who recorded it, the kind of device ("phone", "csv", "framed"), resampling figures and gaps. */
+  deviceType?: string;
+  person?: string;
+  capture?: CaptureInfo;
+  gaps?: GapInfo[];
 }
 
 export interface ProjectJson {
@@ -83,6 +88,10 @@ export function writeProjectArchive(p: ProjectArchive, opts: { level?: 0 | 1 | 3
     };
     if (r.deviceName !== undefined) e.deviceName = r.deviceName;
     if (r.createdAt !== undefined) e.createdAt = r.createdAt;
+    if (r.deviceType !== undefined) e.deviceType = r.deviceType;
+    if (r.person !== undefined) e.person = r.person;
+    if (r.capture) e.capture = r.capture;
+    if (r.gaps?.length) e.gaps = r.gaps;
     return e;
   });
   const bins: { name: string; data: Uint8Array }[] = [];
@@ -109,6 +118,40 @@ export function writeProjectArchive(p: ProjectArchive, opts: { level?: 0 | 1 | 3
 
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
+const MAX_META_TEXT = 200;
+
+/** The optional per-sample fields (device type, person, capture figures, gaps); malformed ones are dropped. */
+function carriedFields(s: Record<string, unknown>): Pick<ProjectSampleEntry, 'deviceType' | 'person' | 'capture' | 'gaps'> {
+  const out: Pick<ProjectSampleEntry, 'deviceType' | 'person' | 'capture' | 'gaps'> = {};
+  const text = (x: unknown) => (typeof x === 'string' && x.length <= MAX_META_TEXT ? x : undefined);
+  const dt = text(s.deviceType);
+  const pe = text(s.person);
+  if (dt !== undefined) out.deviceType = dt;
+  if (pe !== undefined) out.person = pe;
+  const c = s.capture;
+  if (isRecord(c)) {
+    const source = text(c.source);
+    const method = text(c.method);
+    const measuredHz = num(c.measuredHz);
+    const jitterMs = num(c.jitterMs);
+    const resampledToHz = num(c.resampledToHz);
+    if (source !== undefined && method !== undefined && measuredHz !== undefined && jitterMs !== undefined && resampledToHz !== undefined) {
+      out.capture = { source, method, measuredHz, jitterMs, resampledToHz };
+    }
+  }
+  if (Array.isArray(s.gaps)) {
+    const gaps: GapInfo[] = [];
+    for (const g of (s.gaps as unknown[]).slice(0, 10_000)) {
+      if (!isRecord(g)) continue;
+      const atFrame = num(g.atFrame);
+      const missingMs = num(g.missingMs);
+      if (atFrame !== undefined && missingMs !== undefined && Number.isInteger(atFrame) && atFrame >= 0 && missingMs > 0) gaps.push({ atFrame, missingMs });
+    }
+    if (gaps.length) out.gaps = gaps;
+  }
+  return out;
+}
 
 function category(x: unknown): Category {
   return x === 'testing' || x === 'test' ? 'testing' : 'training';
@@ -160,6 +203,7 @@ export function upgradeProjectJson(file: string, raw: unknown): ProjectJson {
     const ca = num(s.createdAt) ?? num(s.created_at);
     if (dn !== undefined) e.deviceName = dn;
     if (ca !== undefined) e.createdAt = ca;
+    Object.assign(e, carriedFields(s));
     samples.push(e);
   });
   // Project fields, impulse, model versions and their metrics: checked with their schemas, never cast.
@@ -242,6 +286,10 @@ export function readProjectArchive(source: Uint8Array | SafeZip, fileName: strin
         sidecar: { intervalMs: s.intervalMs, units, label: s.label, category: s.category, deviceName: s.deviceName, createdAt: s.createdAt },
       });
       const rec: ArchiveRecording = { ...parsed.recording, name: s.name, id: s.id };
+      if (s.deviceType !== undefined) rec.deviceType = s.deviceType;
+      if (s.person !== undefined) rec.person = s.person;
+      if (s.capture) rec.capture = s.capture;
+      if (s.gaps) rec.gaps = s.gaps;
       try {
         checkRecordingNames(path, rec, limits);
         if (s.axes.length && s.axes.map((a) => a.name).join('\u0000') !== rec.axes.map((a) => a.name).join('\u0000')) {

@@ -11,7 +11,7 @@
  */
 import { checkedModel, checkedProject, checkImpulseToStore, modelProblem } from './record-checks.ts';
 import { StudioError } from '../../core/errors.ts';
-import type { Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
+import type { CaptureInfo, Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
 import type { ChunkRecord, FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
 import { newId } from './ids.ts';
 
@@ -29,6 +29,18 @@ export interface RecordingStart {
   intervalMs: number;
   deviceName: string;
   deviceType?: string;
+  person?: string;
+  capture?: CaptureInfo;
+}
+
+/** The optional metadata an imported or generated sample keeps (device type, person, capture, gaps). */
+function carriedMeta(rec: RawRecording): Partial<SampleMeta> {
+  const m: Partial<SampleMeta> = {};
+  if (rec.deviceType) m.deviceType = rec.deviceType;
+  if (rec.person) m.person = rec.person;
+  if (rec.capture) m.capture = { ...rec.capture };
+  if (rec.gaps?.length) m.gaps = rec.gaps.map((g) => ({ ...g }));
+  return m;
 }
 
 export function wrapStorageError(e: unknown, what: string): StudioError {
@@ -197,6 +209,7 @@ export class StudioStore {
       version: 1,
       sourceName: rec.name,
       complete: true,
+      ...carriedMeta(rec),
     };
     try {
       const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
@@ -218,7 +231,7 @@ export class StudioStore {
         id: newId(), projectId, label: rec.label, category: rec.category,
         axes: rec.axes.map((a) => ({ name: a.name, units: a.units })), intervalMs: rec.intervalMs,
         length: rec.values.length / axesCount, deviceName: rec.deviceName ?? 'imported', createdAt: rec.createdAt ?? Date.now(),
-        version: 1, sourceName: rec.name, complete: true,
+        version: 1, sourceName: rec.name, complete: true, ...carriedMeta(rec),
       };
     });
     try {
@@ -318,6 +331,8 @@ export class StudioStore {
       length: 0,
       deviceName: start.deviceName,
       deviceType: start.deviceType,
+      ...(start.person ? { person: start.person } : {}),
+      ...(start.capture ? { capture: { ...start.capture } } : {}),
       createdAt: Date.now(),
       version: 1,
       complete: false,
@@ -348,7 +363,7 @@ export class StudioStore {
    * Joins a recording's chunks into its values and marks it complete, optionally keeping only
    * frames [from, to). Returns undefined (and deletes the sample) when nothing was captured.
    */
-  async finishRecording(sampleId: string, keep?: { from: number; to: number }): Promise<SampleMeta | undefined> {
+  async finishRecording(sampleId: string, keep?: { from: number; to: number }, patch?: Pick<SampleMeta, 'capture' | 'gaps'>): Promise<SampleMeta | undefined> {
     const tx = this.db.transaction(['samples', 'sampleData', 'chunks'], 'readwrite');
     const meta = await tx.objectStore('samples').get(sampleId);
     if (!meta) {
@@ -366,11 +381,13 @@ export class StudioStore {
       off += c.values.length;
     }
     const axes = meta.axes.length;
+    let gaps = patch?.gaps ?? meta.gaps;
     if (keep) {
       const frames = total / axes;
       const from = Math.max(0, Math.min(frames, Math.floor(keep.from)));
       const to = Math.max(from, Math.min(frames, Math.floor(keep.to)));
       values = values.slice(from * axes, to * axes);
+      gaps = gaps?.filter((g) => g.atFrame > from && g.atFrame < to).map((g) => ({ ...g, atFrame: g.atFrame - from }));
     }
     await tx.objectStore('chunks').delete(range);
     if (values.length === 0) {
@@ -378,7 +395,9 @@ export class StudioStore {
       await tx.done;
       return undefined;
     }
-    const next: SampleMeta = { ...meta, length: values.length / axes, complete: true };
+    const next: SampleMeta = { ...meta, ...(patch?.capture ? { capture: patch.capture } : {}), length: values.length / axes, complete: true };
+    if (gaps?.length) next.gaps = gaps;
+    else delete next.gaps;
     await tx.objectStore('samples').put(next);
     await tx.objectStore('sampleData').put({ id: sampleId, values });
     await tx.done;

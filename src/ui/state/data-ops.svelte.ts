@@ -202,12 +202,20 @@ class DataOps {
 
   /** Exports the project (or the given samples) and downloads it. */
   async exportData(kind: ExportKind, ids?: string[]): Promise<void> {
+    const r = await this.exportFile(kind, ids);
+    if (!r) return;
+    download(r.data, r.fileName, r.mime);
+    this.message = { kind: 'success', text: `Exported ${r.samples} sample(s) as ${r.fileName} (${fmtBytes(r.data.length)}).` };
+  }
+
+  /** Makes the export file (progress in `exporting`); null when it failed (the message says why). */
+  async exportFile(kind: ExportKind, ids?: string[]): Promise<{ data: Uint8Array; fileName: string; mime: string; samples: number } | null> {
     const project = studio.project;
-    if (!project || this.exporting) return;
+    if (!project || this.exporting) return null;
     this.message = null;
     this.exporting = { stage: 'read', fraction: 0 };
     try {
-      const r = await dataWorker().exportData(
+      return await dataWorker().exportData(
         project.id,
         kind,
         ids,
@@ -215,10 +223,9 @@ class DataOps {
           if (this.exporting) this.exporting = pr;
         }),
       );
-      download(r.data, r.fileName, r.mime);
-      this.message = { kind: 'success', text: `Exported ${r.samples} sample(s) as ${r.fileName} (${fmtBytes(r.data.length)}).` };
     } catch (e) {
       this.message = { kind: 'error', text: `Export failed: ${describe(e)}` };
+      return null;
     } finally {
       this.exporting = null;
     }

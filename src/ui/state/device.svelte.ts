@@ -20,6 +20,10 @@ import { performancePlan, performerOptions } from '../../device/sim/performance-
 import { studio } from './studio.svelte.ts';
 
 const SIM_KEY = 'tinyml-studio.simulated-board';
+import type { CaptureInfo } from '../../data/sample.ts';
+import type { DeviceStream, OpenStreamOptions } from '../../device/connection.ts';
+import { PhoneDevice, type ResamplingInfo } from '../../device/phone/phone-device.ts';
+import { browserMotionEnv, createMotionSource, detectMotionSupport } from '../../device/phone/adapters.ts';
 
 export type DeviceStatus = 'disconnected' | 'connecting' | 'streaming';
 
@@ -32,7 +36,7 @@ export const connection = new ConnectionManager();
 class DeviceState {
   status = $state<DeviceStatus>('disconnected');
   name = $state('');
-  mode = $state<'csv' | 'framed' | null>(null);
+  mode = $state<'csv' | 'framed' | 'phone' | null>(null);
   axes = $state.raw<SensorAxis[]>([]);
   rateHz = $state(0);
   stats = $state.raw<StreamStats | null>(null);
@@ -46,6 +50,8 @@ class DeviceState {
   needsRate = $state(false);
   /** The stream is stopped while another step has the board to itself (Deploy uploading a model). */
   paused = $state(false);
+  /** Phone streams: measured event rate, jitter and gaps behind the fixed rate (a copy, refreshed per batch). */
+  resampling = $state.raw<ResamplingInfo | null>(null);
 
   constructor(private readonly conn: ConnectionManager) {
     conn.addEventListener('connecting', (e) => {
@@ -65,6 +71,7 @@ class DeviceState {
       this.ring = new FrameRing(e.info.axes.length, Math.ceil(e.info.rateHz * 12));
       this.stats = conn.stats ? { ...conn.stats } : null;
       this.paused = false;
+      this.resampling = e.info.resampling ? { ...e.info.resampling } : null;
       this.status = 'streaming';
     });
     conn.addEventListener('info', (e) => {
@@ -78,6 +85,8 @@ class DeviceState {
       this.ring?.push(batch.frames, batch.t0, 1000 / this.rateHz);
       const s = conn.stats;
       if (s) this.stats = { ...s };
+      const r = conn.info?.resampling;
+      if (r) this.resampling = { ...r };
     });
     conn.addEventListener('paused', (e) => (this.paused = e.paused));
     conn.addEventListener('disconnected', (e) => this.ended(e.reason));
@@ -106,6 +115,32 @@ class DeviceState {
     return this.conn.addEventListener('disconnected', (e) => fn(e.reason === 'unplugged' || e.reason === 'reset' ? 'unplugged' : 'closed'));
   }
 
+  /** What a sample recorded now should keep about resampling (phones), else undefined. */
+  captureInfo(): CaptureInfo | undefined {
+    const r = this.conn.info?.resampling;
+    if (!r) return undefined;
+    return { source: r.source, measuredHz: Math.round(r.measuredHz * 100) / 100, jitterMs: Math.round(r.jitterMs * 100) / 100, resampledToHz: this.rateHz, method: r.method };
+  }
+
+  /**
+   * Connects this phone's motion sensors, resampled to `rateHz`. On iOS, motion permission must be
+   * granted first, from the click itself (PhoneSource asks before calling this). Errors are shown and
+   * kept in `lastError`; returns whether it streams.
+   */
+  async connectPhone(opts: { rateHz?: number; api?: 'devicemotion' | 'generic-sensor' } = {}): Promise<boolean> {
+    await this.disconnect();
+    const env = browserMotionEnv();
+    const support = detectMotionSupport(env, opts.api);
+    if (support.kind !== 'available') {
+      this.lastError = support.kind === 'insecure' ? 'Motion sensors need a secure page (https:// or localhost).' : 'This browser has no motion sensor API.';
+      return false;
+    }
+    const rateHz = opts.rateHz ?? 62.5;
+    const phone = new PhoneDevice(createMotionSource(env, support.api, Math.max(60, 2 * rateHz)), { rateHz });
+    await this.connect(phone, { open: phone.openStream });
+    return this.status === 'streaming';
+  }
+
   get intervalMs(): number {
     return this.rateHz > 0 ? 1000 / this.rateHz : 0;
   }
@@ -132,10 +167,10 @@ class DeviceState {
     if (this.sim === sim) globalThis.localStorage?.setItem(SIM_KEY, '1');
   }
 
-  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number; sim?: SimulatedBoard } = {}): Promise<void> {
+  async connect(transport: Transport, opts: { baudRate?: number; simulated?: boolean; axisNames?: string[]; axes?: SensorAxis[]; rateHz?: number; sim?: SimulatedBoard; open?: (t: Transport, o: OpenStreamOptions) => Promise<DeviceStream> } = {}): Promise<void> {
     if (!opts.sim) globalThis.localStorage?.removeItem(SIM_KEY);
     try {
-      await this.conn.connect(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz, sim: opts.sim });
+      await this.conn.connect(transport, { baudRate: opts.baudRate ?? 115200, axisNames: opts.axisNames, axes: opts.axes, rateHz: opts.rateHz, sim: opts.sim, open: opts.open });
     } catch (e) {
       this.status = 'disconnected';
       this.lastError = e instanceof StudioError ? e.describe() : String(e);

@@ -6,6 +6,7 @@ import type { Category } from '../../data/sample.ts';
 import { studio } from './studio.svelte.ts';
 import { device } from './device.svelte.ts';
 import { notices } from './notices.svelte.ts';
+import { ScreenKeeper } from '../../device/phone/wake-lock.ts';
 
 class RecordingState {
   label = $state('idle');
@@ -13,6 +14,10 @@ class RecordingState {
   category = $state<Category | 'auto'>('auto');
   active = $state.raw<Recorder | null>(null);
   capturedMs = $state(0);
+  /** Who records (kept in each sample's metadata when set; a class merges several people's data). */
+  person = $state('');
+  /** A wake-lock problem while recording on a phone (the screen may lock). */
+  screenProblem = $state<string | null>(null);
   /** A recording cut short by an unplug, waiting for keep / trim / discard. */
   interrupted = $state.raw<Recorder | null>(null);
 
@@ -47,8 +52,8 @@ class RecordingState {
     try {
       rec = await Recorder.start(
         studio.s,
-        { projectId, label, category: this.pickCategory(), axes: device.axes, intervalMs: device.intervalMs, deviceName: device.name, deviceType: device.mode ?? undefined },
-        { lengthMs: this.lengthMs, onProgress: (ms) => (this.capturedMs = ms) },
+        { projectId, label, category: this.pickCategory(), axes: device.axes, intervalMs: device.intervalMs, deviceName: device.name, deviceType: device.mode ?? undefined, person: this.person.trim() || undefined, capture: device.captureInfo() },
+        { lengthMs: this.lengthMs, onProgress: (ms) => (this.capturedMs = ms), captureAtEnd: () => device.captureInfo() },
       );
     } catch (e) {
       notices.error(e, 'Recording did not start');
@@ -56,7 +61,10 @@ class RecordingState {
     }
     this.active = rec;
     this.capturedMs = 0;
-    const offBatch = device.onBatch((b) => rec.push(b.frames));
+    const offBatch = device.onBatch((b) => rec.push(b.frames, b.t0));
+    // A phone that dims and locks stops its motion events: keep the screen on while recording.
+    const keeper = device.mode === 'phone' ? new ScreenKeeper() : null;
+    if (keeper) void keeper.hold().then(() => (this.screenProblem = keeper.problem));
     const offEnd = device.onEnd((reason) => {
       if (reason === 'unplugged' && rec.state === 'recording') {
         void rec.interrupt().then(() => {
@@ -75,6 +83,7 @@ class RecordingState {
     } finally {
       offBatch();
       offEnd();
+      void keeper?.release();
       if (this.active === rec) this.active = null;
       await studio.samplesChanged();
     }
