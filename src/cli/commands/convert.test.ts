@@ -84,6 +84,23 @@ describe('tinyml convert', () => {
   });
 });
 
+describe('hidden files in a dataset folder', () => {
+  it('are named in a note, not dropped without a word; hidden folders (.git) are not read', async () => {
+    const dir = join(tmp, 'hidden');
+    writeDir(dir, [
+      { name: 'idle.1.csv', data: new TextEncoder().encode('timestamp_ms,x\n0,1\n10,2\n') },
+      { name: '.idle.2.csv', data: new TextEncoder().encode('timestamp_ms,x\n0,1\n10,2\n') },
+    ]);
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const r = await loadDatasetDir(dir);
+    expect(r.recordings.map((x) => x.name)).toEqual(['idle.1']);
+    const notes = r.warnings.join('\n');
+    expect(notes).toMatch(/1 hidden file\(s\) skipped \(\.idle\.2\.csv\)/);
+    expect(notes).not.toMatch(/HEAD/);
+  });
+});
+
 for (const ds of ['xiao_ei_motion', 'arduino_punch_flex']) {
   const dir = sharedPath(`datasets/${ds}`);
   describe.skipIf(!dir)(`convert shared ${ds} (${dir ? 'present' : skipReason(`datasets/${ds}`)})`, () => {
