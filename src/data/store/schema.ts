@@ -34,6 +34,8 @@ export interface ProjectRecord {
   demo?: boolean;
   /** Last model sequence number deployed from this project (the board reports it back in INFO). */
   deploySequence?: number;
+  /** The impulse tuner's last run (src/ml/tune/tuner.ts TunerState, plain JSON): its trials and where to resume. */
+  tunerState?: unknown;
 }
 
 export interface SampleDataRecord {

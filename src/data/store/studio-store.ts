@@ -13,6 +13,7 @@ import { StudioError } from '../../core/errors.ts';
 import type { Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
 import type { ChunkRecord, FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
 import { newId } from './ids.ts';
+import type { TunerState } from '../../ml/tune/tuner.ts';
 
 export interface LabelTotals {
   label: string;
@@ -122,6 +123,19 @@ export class StudioStore {
     await tx.store.put({ ...cur, deploySequence: seq });
     await tx.done;
     return seq;
+  }
+
+  /** Saves the impulse tuner's state with the project (without touching updatedAt). */
+  async saveTunerState(id: string, state: TunerState): Promise<void> {
+    const tx = this.db.transaction('projects', 'readwrite');
+    const cur = await tx.store.get(id);
+    if (!cur) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
+    await tx.store.put({ ...cur, tunerState: structuredClone(state) });
+    await tx.done;
+  }
+
+  async getTunerState(id: string): Promise<TunerState | undefined> {
+    return (await this.db.get('projects', id))?.tunerState as TunerState | undefined;
   }
 
   async deleteProject(id: string): Promise<void> {

@@ -46,6 +46,8 @@ export interface TunerState {
   trials: TrialResult[];
   /** Time spent across runs, ms. */
   elapsedMs: number;
+  /** Labels of the training recordings the run tuned on (a resume on other labels is refused). */
+  labels: string[];
 }
 
 export type TrialRunner = (job: TrialJob, signal: AbortSignal) => Promise<TrialResult>;
@@ -96,7 +98,7 @@ function fullSettings(s: TunerSettings): Required<TunerSettings> {
 }
 
 export function newTunerState(settings: TunerSettings): TunerState {
-  return { version: TUNER_STATE_VERSION, settings: fullSettings(settings), nextCandidate: 0, candidates: [], requeue: [], trials: [], elapsedMs: 0 };
+  return { version: TUNER_STATE_VERSION, settings: fullSettings(settings), nextCandidate: 0, candidates: [], requeue: [], trials: [], elapsedMs: 0, labels: [] };
 }
 
 /** Orders results: int8 accuracy, then float accuracy, then smaller RAM, flash, latency, then id. */
@@ -162,6 +164,10 @@ function nextJob(state: TunerState, running: Set<string>, data: TuneData): Trial
 export async function tune(data: TuneData, settings: TunerSettings, opts: TuneOptions = {}): Promise<TuneResult> {
   const state: TunerState = opts.resume ? structuredClone(opts.resume) : newTunerState(settings);
   if (state.version !== TUNER_STATE_VERSION) throw new StudioError({ family: 'config', code: 'bad-tuner-state', message: `Tuner state version ${String(state.version)} is not supported.`, remedy: 'Start a new tuner run.' });
+  if (opts.resume && opts.resume.trials.length && opts.resume.labels.join('\n') !== data.shape.labels.join('\n')) {
+    throw new StudioError({ family: 'config', code: 'tuner-data-changed', message: `The saved tuner run was made on labels ${opts.resume.labels.join(', ')}, not ${data.shape.labels.join(', ')}.`, remedy: 'Start a new tuner run.' });
+  }
+  state.labels = data.shape.labels.slice();
   const now = opts.now ?? (() => performance.now());
   const cache = new FeatureCache();
   const runner: TrialRunner = opts.runner ?? ((job, signal) => runTrial(data, job, cache, signal));
