@@ -56,7 +56,7 @@ describe('tinyml tune', () => {
 
   it('writes tuner.csv, tuner.json and an impulse.json that tinyml train --config trains', async () => {
     const out = join(tmp, 'tune');
-    expect(await main(['tune', '--data', data, '--board', 'rp2040', '--budget-s', '3', '--out', out, '--backend', 'cpu', '--k', '3', '--quiet'])).toBe(0);
+    expect(await main(['tune', '--data', data, '--board', 'rp2040', '--budget-s', '3', '--out', out, '--backend', 'cpu', '--k', '3', '--workers', '1', '--quiet'])).toBe(0);
     for (const f of ['tuner.csv', 'tuner.json', 'impulse.json']) expect(existsSync(join(out, f)), f).toBe(true);
     const tj = JSON.parse(readFileSync(join(out, 'tuner.json'), 'utf8'));
     expect(tj.state.trials.length).toBeGreaterThan(0);
@@ -78,7 +78,7 @@ describe('tinyml tune', () => {
 
     // resume continues the saved state with a fresh budget
     const before = tj.state.trials.length;
-    expect(await main(['tune', '--data', data, '--board', 'rp2040', '--budget-s', '1', '--out', out, '--backend', 'cpu', '--resume', join(out, 'tuner.json'), '--quiet'])).toBe(0);
+    expect(await main(['tune', '--data', data, '--board', 'rp2040', '--budget-s', '1', '--out', out, '--backend', 'cpu', '--resume', join(out, 'tuner.json'), '--workers', '2', '--quiet'])).toBe(0);
     const tj2 = JSON.parse(readFileSync(join(out, 'tuner.json'), 'utf8'));
     expect(tj2.state.trials.length).toBeGreaterThanOrEqual(before);
     expect(tj2.state.trials.slice(0, before)).toEqual(tj.state.trials);

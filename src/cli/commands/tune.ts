@@ -10,10 +10,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { TARGETS } from '../../ml/export/estimate.ts';
 import { useBackend } from '../../ml/train/backend.ts';
 import { tuneRecordings, type TunedEntry, type TunerState, type TuneResult } from '../../ml/tune/tuner.ts';
+import { createTrialPool, tuneWorkerCount } from '../../workers/tune-protocol.ts';
+import { spawnNodeTuneWorker } from '../../workers/tune-node-worker.ts';
 import { EXIT } from '../exit-codes.ts';
 import { applySplit, badInput, loadDataset, parseSeed, usageError } from '../impulse-args.ts';
 import { csvField } from './csv-out.ts';
@@ -28,6 +31,7 @@ board, by grouped cross-validation on the training recordings (the test split is
   --budget-s S           time budget in seconds (default 120)
   --seed N               search and training seed (default 0)
   --k N                  folds of the cross-validation by recording (default 4)
+  --workers N            trials in parallel worker threads (default: the cores available, at most 8; 1 = in this thread)
   --resume FILE          continue the run saved in a tuner.json
   --backend NAME         wasm | cpu (default: wasm when it initialises, else cpu)
   --quiet                no per-trial lines`;
@@ -36,11 +40,11 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 function csv(result: TuneResult): string {
   const front = new Set(result.front.map((e) => e.candidate.id));
-  const head = ['candidate', 'rung', 'cv_int8_acc', 'cv_float_acc', 'folds', 'flash_bytes', 'ram_bytes', 'arena_bytes', 'latency_ms', 'fits', 'pareto', 'chosen', 'window_ms', 'stride_ms', 'dsp', 'learn', 'learning_rate', 'description'];
+  const head = ['candidate', 'rung', 'cv_int8_acc', 'cv_float_acc', 'cv_float_loss', 'folds', 'flash_bytes', 'ram_bytes', 'arena_bytes', 'latency_ms', 'fits', 'pareto', 'chosen', 'window_ms', 'stride_ms', 'dsp', 'learn', 'learning_rate', 'description'];
   const rows = result.ranked.map((e: TunedEntry) => {
     const r = e.result;
     const c = e.candidate;
-    return [c.id, r.rung, r.int8Acc.toFixed(4), r.floatAcc.toFixed(4), r.foldAcc.length, r.flashBytes, r.ramBytes, r.arenaBytes, r.latencyMs.toFixed(3), r.fits, front.has(c.id), result.chosen?.candidate.id === c.id, c.windowMs, c.strideMs, c.dsp.block, c.learn.block, c.learningRate, csvField(e.description)].join(',');
+    return [c.id, r.rung, r.int8Acc.toFixed(4), r.floatAcc.toFixed(4), r.floatLoss.toFixed(4), r.foldAcc.length, r.flashBytes, r.ramBytes, r.arenaBytes, r.latencyMs.toFixed(3), r.fits, front.has(c.id), result.chosen?.candidate.id === c.id, c.windowMs, c.strideMs, c.dsp.block, c.learn.block, c.learningRate, csvField(e.description)].join(',');
   });
   return [head.join(','), ...rows].join('\n') + '\n';
 }
@@ -68,6 +72,7 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: 'string' },
       k: { type: 'string' },
       resume: { type: 'string' },
+      workers: { type: 'string' },
       backend: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -89,6 +94,8 @@ export async function run(args: string[]): Promise<number> {
   const k = values.k === undefined ? 4 : Number(values.k);
   if (!Number.isInteger(k) || k < 2) throw usageError(`--k must be a whole number of at least 2, got "${values.k}".`);
   const seed = parseSeed(values.seed) ?? 0;
+  const workers = values.workers === undefined ? tuneWorkerCount(availableParallelism()) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw usageError(`--workers must be a whole number from 1 to 64, got "${values.workers}".`);
   if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError(`--backend must be wasm or cpu, got "${values.backend}".`);
   const resume = values.resume ? readState(values.resume) : undefined;
   if (resume) resume.settings.budgetMs = resume.elapsedMs + budgetS * 1000;
@@ -101,16 +108,20 @@ export async function run(args: string[]): Promise<number> {
   const nTest = recordings.filter((r) => r.category === 'testing').length;
   console.log(`backend: ${backend}`);
   console.log(`dataset: ${recordings.length - nTest} training recordings tuned on; ${nTest} test recordings left out (split: ${source})`);
-  console.log(`tuning for ${values.board}, budget ${budgetS} s, seed ${seed}, ${k}-fold cross-validation by recording`);
+  console.log(`tuning for ${values.board}, budget ${budgetS} s, seed ${seed}, ${k}-fold cross-validation by recording, ${workers} worker(s)`);
 
-  const result = await tuneRecordings(recordings, { board: values.board, budgetMs: budgetS * 1000, seed, k }, {
+  const training = recordings.filter((r) => r.category !== 'testing');
+  const pool = workers > 1 ? await createTrialPool(workers, spawnNodeTuneWorker, training, { backend }) : undefined;
+  const result = await tuneRecordings(training, { board: values.board, budgetMs: budgetS * 1000, seed, k }, {
     resume,
+    concurrency: pool?.size ?? 1,
+    runner: pool?.runner,
     onTrial: (r) => {
       if (values.quiet) return;
       const what = r.error ? `error: ${r.error}` : `cv int8 ${pct(r.int8Acc)} float ${pct(r.floatAcc)}, RAM ${r.arenaBytes} B, ${r.latencyMs.toFixed(2)} ms${r.fits ? '' : ' (does not fit)'}`;
       console.log(`trial candidate ${r.candidateId} rung ${r.rung}: ${what} (${(r.ms / 1000).toFixed(1)} s)`);
     },
-  });
+  }).finally(() => pool?.close());
 
   const out = values.out;
   mkdirSync(out, { recursive: true });

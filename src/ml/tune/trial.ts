@@ -68,6 +68,8 @@ export interface TrialResult {
   floatAcc: number;
   /** The same windows through the int8 model. */
   int8Acc: number;
+  /** Mean cross-entropy of the float model on the validated windows (breaks ties between equal accuracies). */
+  floatLoss: number;
   /** Per fold, float. */
   foldAcc: number[];
   windows: number;
@@ -112,6 +114,12 @@ function subset(d: TrainData, idx: number[]): TrainData {
   return { x, inputShape: d.inputShape, labels: d.labels, y: Int32Array.from(idx, (i) => d.y[i]), groups: Int32Array.from(idx, (i) => d.groups![i]) };
 }
 
+function crossEntropy(probs: Float32Array, y: ArrayLike<number>, k: number): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(1e-7, probs[i * k + y[i]]));
+  return s;
+}
+
 function correct(probs: Float32Array, y: ArrayLike<number>, k: number): number {
   let c = 0;
   for (let i = 0; i < y.length; i++) if (argmaxRow(probs, i, k) === y[i]) c++;
@@ -122,7 +130,7 @@ function correct(probs: Float32Array, y: ArrayLike<number>, k: number): number {
 export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCache, signal?: AbortSignal): Promise<TrialResult> {
   const t0 = performance.now();
   const c = job.candidate;
-  const empty = { candidateId: c.id, rung: job.rung, floatAcc: 0, int8Acc: 0, foldAcc: [], windows: 0, flashBytes: 0, ramBytes: 0, arenaBytes: 0, latencyMs: 0, fits: false };
+  const empty = { candidateId: c.id, rung: job.rung, floatAcc: 0, int8Acc: 0, floatLoss: 0, foldAcc: [], windows: 0, flashBytes: 0, ramBytes: 0, arenaBytes: 0, latencyMs: 0, fits: false };
   try {
     const target = boardTarget(job.board);
     const fs = await cache.get(data, c, signal);
@@ -134,6 +142,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
     const settings = candidateTraining(c, job.seed, c.epochs * job.rungSpec.epochFraction);
     const size = all.inputShape.reduce((a, b) => a * b, 1);
     let nf = 0;
+    let loss = 0;
     let nq = 0;
     let n = 0;
     const foldAcc: number[] = [];
@@ -145,6 +154,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
       try {
         const pf = predictProbs(r.model, va.x, va.inputShape, r.normalization);
         const cf = correct(pf, va.y, labels.length);
+        loss += crossEntropy(pf, va.y, labels.length);
         const ex = exportTflite(toFloatModel(r.model, labels), tr.x, r.normalization, { signal });
         const pq = runTflite(ex.int8Tflite, va.x, size, r.normalization);
         nq += correct(pq, va.y, labels.length);
@@ -161,7 +171,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
       }
       throwIfAborted(signal, 'model');
     }
-    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, foldAcc, windows: n, ms: performance.now() - t0 };
+    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, floatLoss: loss / n, foldAcc, windows: n, ms: performance.now() - t0 };
   } catch (e) {
     if (isCancelled(e) || signal?.aborted) throw e;
     return { ...empty, ms: performance.now() - t0, error: e instanceof Error ? e.message : String(e) };

@@ -84,7 +84,7 @@ describe('impulse tuner', () => {
       now: () => t,
       runner: async (job) => {
         t += 10_000;
-        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.5 + job.candidate.id / 100, int8Acc: 0.5, foldAcc: [], windows: 1, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 10_000 };
+        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.5 + job.candidate.id / 100, int8Acc: 0.5, floatLoss: 1, foldAcc: [], windows: 1, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 10_000 };
       },
     });
     expect(r.state.trials).toHaveLength(3);

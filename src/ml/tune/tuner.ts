@@ -101,9 +101,9 @@ export function newTunerState(settings: TunerSettings): TunerState {
   return { version: TUNER_STATE_VERSION, settings: fullSettings(settings), nextCandidate: 0, candidates: [], requeue: [], trials: [], elapsedMs: 0, labels: [] };
 }
 
-/** Orders results: int8 accuracy, then float accuracy, then smaller RAM, flash, latency, then id. */
+/** Orders results: int8 accuracy, then float accuracy, then lower validation loss, smaller RAM, flash, latency, then id. */
 export function compareResults(a: TrialResult, b: TrialResult): number {
-  return b.int8Acc - a.int8Acc || b.floatAcc - a.floatAcc || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs || a.candidateId - b.candidateId;
+  return b.int8Acc - a.int8Acc || b.floatAcc - a.floatAcc || a.floatLoss - b.floatLoss || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs || a.candidateId - b.candidateId;
 }
 
 function dominates(a: TrialResult, b: TrialResult): boolean {
