@@ -73,3 +73,33 @@ describe('exportTflite with the impulse input standardisation', () => {
     expect(ex.input.scale).toBeLessThan(1); // calibrated on standardised values, not on ±40-sized raw ones
   });
 });
+
+describe('exportTflite calibration', () => {
+  /** Standardised inputs where one feature is near 0 except in 1 window of 150, where it is 40 σ out (a kurtosis-like feature). */
+  function heavyTail() {
+    const { base, mean } = scenario();
+    const n = mean.length;
+    const r = mulberry32(21);
+    const z = () => r() + r() + r() - 1.5;
+    const rows = Array.from({ length: 600 }, (_, k) => Float32Array.from({ length: n }, (_, i) => (i === 5 ? (k % 150 === 0 ? 40 : 0.1 * z()) : z())));
+    const x = new Float32Array(rows.length * n);
+    rows.forEach((row, i) => x.set(row, i * n));
+    return { base, x, rows, n };
+  }
+
+  it('auto keeps the calibration whose int8 model agrees best with float: a clipped range when a rare outlier stretches min/max', () => {
+    const { base, x, rows, n } = heavyTail();
+    const float = rows.map((row) => argmax(floatForward(base, row)));
+    const agree = (p: Float32Array) => float.filter((c, i) => argmax(p.subarray(i * 4, i * 4 + 4)) === c).length / rows.length;
+    const mm = exportTflite(base, x, undefined, { calibration: 'minmax' });
+    const auto = exportTflite(base, x, undefined);
+    expect(mm.calibration).toBe('minmax');
+    expect(auto.calibration).not.toBe('minmax');
+    console.log(`auto chose ${auto.calibration}: input scale ${auto.input.scale} (min/max ${mm.input.scale})`);
+    const a = agree(runTflite(auto.int8Tflite, x, n));
+    const m = agree(runTflite(mm.int8Tflite, x, n));
+    console.log(`int8 top-1 agreement with float: min/max ${m}, auto (${auto.calibration}) ${a}`);
+    expect(a).toBeGreaterThan(m);
+    expect(auto.calibrationAgreement).toBeGreaterThanOrEqual(mm.calibrationAgreement);
+  });
+});

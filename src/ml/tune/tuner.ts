@@ -3,7 +3,7 @@
  * board's flash, RAM and latency, within a time budget. DOM-free core module.
  *
  * Strategy: asynchronous successive halving over a seeded candidate sequence (space.ts), cheap and
- * usually good candidates first. Rung 0 trains one fold of the grouped k-fold cross-validation for
+ * usually good candidates first. Rung 0 trains two folds of the grouped k-fold cross-validation for
  * part of the epochs; a candidate is promoted to the next rung (all k folds, all epochs) when it is in
  * the top 1/eta of the candidates finished at its rung. Trials run `concurrency` at a time through a
  * `TrialRunner` (in this thread by default; the app passes a pool of workers). The state (which
@@ -86,7 +86,7 @@ export interface TuneResult {
 }
 
 export const RUNGS: Rung[] = [
-  { folds: 1, epochFraction: 0.5 },
+  { folds: 2, epochFraction: 0.5 },
   { folds: Number.POSITIVE_INFINITY, epochFraction: 1 },
 ];
 
@@ -101,9 +101,14 @@ export function newTunerState(settings: TunerSettings): TunerState {
   return { version: TUNER_STATE_VERSION, settings: fullSettings(settings), nextCandidate: 0, candidates: [], requeue: [], trials: [], elapsedMs: 0, labels: [] };
 }
 
-/** Orders results: int8 accuracy, then float accuracy, then lower validation loss, smaller RAM, flash, latency, then id. */
+/**
+ * Orders results: int8 accuracy (a difference of one validation window or less counts as a tie: near
+ * 100 % a window more or less is noise), then lower validation loss, then float accuracy,
+ * smaller RAM, flash, latency, then id.
+ */
 export function compareResults(a: TrialResult, b: TrialResult): number {
-  return b.int8Acc - a.int8Acc || b.floatAcc - a.floatAcc || a.floatLoss - b.floatLoss || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs || a.candidateId - b.candidateId;
+  const tie = Math.abs(a.int8Acc - b.int8Acc) <= 1 / Math.max(1, Math.min(a.windows, b.windows));
+  return (tie ? 0 : b.int8Acc - a.int8Acc) || a.floatLoss - b.floatLoss || b.floatAcc - a.floatAcc || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs || a.candidateId - b.candidateId;
 }
 
 function dominates(a: TrialResult, b: TrialResult): boolean {
