@@ -100,3 +100,19 @@ describe('impulse tuner', () => {
     for (const c of Array.from({ length: 40 }, (_, i) => candidateAt(i, 5, shape))) expect(c.windowMs).toBeLessThanOrEqual(shape.shortestRecordingMs);
   });
 });
+
+describe('tuner budget', () => {
+  it('a budget shorter than the first trial still gives one scored candidate (the defaults)', async () => {
+    const data = tuneData(training);
+    const r = await tune(data, { ...settings, budgetMs: 1, maxCandidates: 50 }, {
+      runner: async (job, signal) => {
+        await new Promise((res) => setTimeout(res, 30));
+        expect(signal.aborted).toBe(false);
+        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.9, int8Acc: 0.9, floatLoss: 1, foldAcc: [0.9], windows: 10, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 30 };
+      },
+    });
+    expect(r.state.trials).toHaveLength(1);
+    expect(r.chosen?.candidate.id).toBe(0);
+    expect(r.impulse).toBeDefined();
+  });
+});

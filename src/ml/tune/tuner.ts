@@ -183,12 +183,16 @@ export async function tune(data: TuneData, settings: TunerSettings, opts: TuneOp
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort);
-  const timer = setTimeout(() => stop.abort(), Math.max(0, deadline - start));
+  // At the deadline running trials are stopped, except while no trial has a result yet: then the
+  // first result ends the run (a run always has at least one scored candidate to offer).
+  let overdue = false;
+  const scored = () => state.trials.some((t) => !t.error);
+  const timer = setTimeout(() => (scored() ? stop.abort() : (overdue = true)), Math.max(0, deadline - start));
   const running = new Map<string, Promise<void>>();
   let cancelled = false;
   try {
     for (;;) {
-      while (running.size < concurrency && !stop.signal.aborted && now() < deadline) {
+      while (running.size < concurrency && !stop.signal.aborted && !overdue && now() < deadline) {
         const job = nextJob(state, new Set(running.keys()), data);
         if (!job) break;
         const key = `${job.candidate.id}:${job.rung}`;
@@ -198,6 +202,7 @@ export async function tune(data: TuneData, settings: TunerSettings, opts: TuneOp
             state.trials.push(r);
             state.elapsedMs = spentBefore + (now() - start);
             opts.onTrial?.(r, state);
+            if (overdue && scored()) stop.abort();
           },
           (e) => {
             if (!(isCancelled(e) || stop.signal.aborted)) throw e;
