@@ -13,7 +13,7 @@ import { createTrialPool, tuneWorkerCount, tuneWorkerHandler, type TuneEndpoint,
 
 const recs = makeDemoDataset({ seed: 4, perLabel: 4, durationMs: 2500, testFraction: 0.25, startTime: 1_700_000_000_000, labels: ['idle', 'wave', 'shake'] });
 const training = recs.filter((r) => r.category === 'training');
-const settings = { board: 'nrf52840', budgetMs: 120_000, seed: 1, k: 3, maxCandidates: 3 };
+const settings = { board: 'nrf52840', budgetMs: 120_000, seed: 1, k: 3, maxCandidates: 3, epochScale: 0.5 };
 
 /** A worker in this thread: messages cross as structured clones, asynchronously, both ways. */
 function cloneEndpoint(log: string[]): TuneEndpoint {

@@ -14,7 +14,7 @@ import { paretoFront, tune, tuneRecordings, type TuneResult } from './tuner.ts';
 const recs = makeDemoDataset({ seed: 2, perLabel: 5, durationMs: 2500, testFraction: 0.4, startTime: 1_700_000_000_000, labels: ['idle', 'wave', 'shake'] });
 const training = recs.filter((r) => r.category === 'training');
 // Enough budget to finish every candidate: the outcome then depends on the data only, not on timing.
-const settings = { board: 'rp2040', budgetMs: 120_000, seed: 3, k: 3, maxCandidates: 3 };
+const settings = { board: 'rp2040', budgetMs: 120_000, seed: 3, k: 3, maxCandidates: 3, epochScale: 0.5 };
 
 function pick(r: TuneResult) {
   return { chosen: r.chosen?.candidate.id, trials: r.state.trials.map((t) => [t.candidateId, t.rung, t.floatAcc, t.int8Acc, t.flashBytes, t.arenaBytes]) };

@@ -32,6 +32,8 @@ export interface TunerSettings {
   eta?: number;
   /** Upper bound on candidates drawn, default 200. */
   maxCandidates?: number;
+  /** Scales every candidate's epochs (default 1; below 1 for quick looks and tests). */
+  epochScale?: number;
 }
 
 export interface TunerState {
@@ -94,7 +96,7 @@ function fullSettings(s: TunerSettings): Required<TunerSettings> {
   boardTarget(s.board);
   const budgetMs = s.budgetMs ?? 120_000;
   if (!(budgetMs > 0)) throw new StudioError({ family: 'config', code: 'bad-budget', message: `The tuner's time budget must be above 0, got ${budgetMs} ms.`, remedy: 'Give a budget in seconds, e.g. 120.' });
-  return { board: s.board, budgetMs, seed: s.seed ?? 0, k: Math.max(2, s.k ?? 4), eta: Math.max(2, s.eta ?? 3), maxCandidates: s.maxCandidates ?? 200 };
+  return { board: s.board, budgetMs, seed: s.seed ?? 0, k: Math.max(2, s.k ?? 4), eta: Math.max(2, s.eta ?? 3), maxCandidates: s.maxCandidates ?? 200, epochScale: s.epochScale ?? 1 };
 }
 
 export function newTunerState(settings: TunerSettings): TunerState {
@@ -139,6 +141,8 @@ export function summarize(state: TunerState): Omit<TuneResult, 'state' | 'cancel
   return { ranked, front: paretoFront(fitting), chosen, maxRung };
 }
 
+const scaled = (r: Rung, epochScale: number): Rung => ({ ...r, epochFraction: r.epochFraction * epochScale });
+
 /** The next job: a promotion (ASHA) when one is due, else the next new candidate; null when none. */
 function nextJob(state: TunerState, running: Set<string>, data: TuneData): TrialJob | null {
   const s = state.settings;
@@ -150,7 +154,7 @@ function nextJob(state: TunerState, running: Set<string>, data: TuneData): Trial
       const key = `${t.candidateId}:${rung + 1}`;
       if (running.has(key) || done.some((d) => d.candidateId === t.candidateId && d.rung === rung + 1)) continue;
       const candidate = state.candidates.find((c) => c.id === t.candidateId)!;
-      return { candidate, rung: rung + 1, seed: s.seed, k: s.k, rungSpec: RUNGS[rung + 1], board: s.board };
+      return { candidate, rung: rung + 1, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[rung + 1], s.epochScale), board: s.board };
     }
   }
   let index: number;
@@ -159,7 +163,7 @@ function nextJob(state: TunerState, running: Set<string>, data: TuneData): Trial
   else return null;
   const candidate = candidateAt(index, s.seed, data.shape);
   state.candidates.push(candidate);
-  return { candidate, rung: 0, seed: s.seed, k: s.k, rungSpec: RUNGS[0], board: s.board };
+  return { candidate, rung: 0, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[0], s.epochScale), board: s.board };
 }
 
 /**
