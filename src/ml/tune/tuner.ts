@@ -104,13 +104,14 @@ export function newTunerState(settings: TunerSettings): TunerState {
 }
 
 /**
- * Orders results: int8 accuracy (a difference of one validation window or less counts as a tie: near
- * 100 % a window more or less is noise), then lower validation loss, then float accuracy,
- * smaller RAM, flash, latency, then id.
+ * Orders results: int8 accuracy, where a difference of one validation window or less counts as a tie
+ * (near 100 % a window more or less is noise); ties go to the earlier candidate of the sequence (the
+ * defaults first, then the cheap known-good ones: a candidate must beat them, not just match them),
+ * then lower validation loss, float accuracy, smaller RAM, flash, latency.
  */
 export function compareResults(a: TrialResult, b: TrialResult): number {
   const tie = Math.abs(a.int8Acc - b.int8Acc) <= 1 / Math.max(1, Math.min(a.windows, b.windows));
-  return (tie ? 0 : b.int8Acc - a.int8Acc) || a.floatLoss - b.floatLoss || b.floatAcc - a.floatAcc || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs || a.candidateId - b.candidateId;
+  return (tie ? 0 : b.int8Acc - a.int8Acc) || a.candidateId - b.candidateId || a.floatLoss - b.floatLoss || b.floatAcc - a.floatAcc || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs;
 }
 
 function dominates(a: TrialResult, b: TrialResult): boolean {
