@@ -40,6 +40,42 @@ function estimatorOf(c: Exclude<Calibration, 'auto'>): RangeEstimator {
 
 export interface ExportOptions extends OpOptions {
   calibration?: Calibration;
+  /**
+   * Class index per row of `trainX`: the calibration rows are then drawn evenly from every class (a
+   * class with few windows still sets the ranges its activations need, instead of saturating in int8).
+   */
+  classes?: ArrayLike<number>;
+}
+
+/**
+ * Up to `max` calibration rows: evenly spaced over all rows, or with `classes` an equal share per
+ * class (each class's rows evenly spaced; a class with fewer rows than its share gives all of them).
+ */
+export function calibrationRows(x: Float32Array, size: number, classes?: ArrayLike<number>, max = 500): Float32Array[] {
+  const n = Math.floor(x.length / size);
+  if (!classes || classes.length !== n) return sampleRows(x, size, max);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const l = byClass.get(classes[i]) ?? [];
+    l.push(i);
+    byClass.set(classes[i], l);
+  }
+  const groups = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, idx]) => idx);
+  const out: Float32Array[] = [];
+  // Small classes first: what they leave of their share goes to the larger ones.
+  let left = max;
+  const bySize = groups.slice().sort((a, b) => a.length - b.length);
+  bySize.forEach((idx, j) => {
+    const share = Math.floor(left / (bySize.length - j));
+    const take = Math.min(idx.length, share);
+    const step = idx.length / Math.max(1, take);
+    for (let k = 0; k < take; k++) {
+      const i = idx[Math.floor(k * step)];
+      out.push(x.slice(i * size, (i + 1) * size));
+    }
+    left -= take;
+  });
+  return out;
 }
 
 /** Evenly spaced rows (at most `max`) of an N × size matrix, as separate arrays. */
@@ -61,7 +97,7 @@ export function sampleRows(x: Float32Array, size: number, max = 500): Float32Arr
 export function exportTflite(fm: FloatModel, trainX: Float32Array, normalization: InputNormalization | undefined, opts: ExportOptions = {}): TfliteExport {
   const size = fm.inputShape.reduce((a, b) => a * b, 1);
   const x = normalization ? standardizeFeatures(trainX, normalization) : trainX;
-  const rows = sampleRows(x, size);
+  const rows = calibrationRows(x, size, opts.classes);
   const f = toFloatTflite(fm);
   const mode = opts.calibration ?? 'auto';
   const kinds = mode === 'auto' ? AUTO_CALIBRATIONS : [mode];

@@ -155,7 +155,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
         const pf = predictProbs(r.model, va.x, va.inputShape, r.normalization);
         const cf = correct(pf, va.y, labels.length);
         loss += crossEntropy(pf, va.y, labels.length);
-        const ex = exportTflite(toFloatModel(r.model, labels), tr.x, r.normalization, { signal });
+        const ex = exportTflite(toFloatModel(r.model, labels), tr.x, r.normalization, { signal, classes: tr.y });
         const pq = runTflite(ex.int8Tflite, va.x, size, r.normalization);
         nq += correct(pq, va.y, labels.length);
         nf += cf;
