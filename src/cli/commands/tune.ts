@@ -93,11 +93,12 @@ export async function run(args: string[]): Promise<number> {
   if (!(budgetS > 0) || !Number.isFinite(budgetS)) throw usageError(`--budget-s must be a positive number of seconds, got "${values['budget-s']}".`);
   const k = values.k === undefined ? 4 : Number(values.k);
   if (!Number.isInteger(k) || k < 2) throw usageError(`--k must be a whole number of at least 2, got "${values.k}".`);
-  const seed = parseSeed(values.seed) ?? 0;
+  const resume = values.resume ? readState(values.resume) : undefined;
+  // A resumed run keeps its seed (and so its test split and candidate sequence).
+  const seed = resume?.settings.seed ?? parseSeed(values.seed) ?? 0;
   const workers = values.workers === undefined ? tuneWorkerCount(availableParallelism()) : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw usageError(`--workers must be a whole number from 1 to 64, got "${values.workers}".`);
   if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') throw usageError(`--backend must be wasm or cpu, got "${values.backend}".`);
-  const resume = values.resume ? readState(values.resume) : undefined;
   if (resume) resume.settings.budgetMs = resume.elapsedMs + budgetS * 1000;
 
   const ds = await loadDataset(values.data);
