@@ -9,6 +9,7 @@
  *   BENCH tuner.accuracy_<set>              tuned float test accuracy, mean of the seeds (spread printed beside)
  *   BENCH tuner.accuracy_int8_<set>         the same for int8
  *   BENCH tuner.int8_gap_<set>              int8 − float, mean of the seeds, points
+ *   BENCH tuner.int8_worst_class_<set>      the worst class's int8 − float recall (TFLite float vs int8), over the seeds, points
  * A set missing from ../shared/datasets is skipped with a reason. TUNER_BENCH_SETS=a,b limits the sets.
  * Run: nice -n 10 npx tsx bench/tuner.bench.ts
  */
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     const ds = await readDatasetFolder(files);
     const float: number[] = [];
     const int8: number[] = [];
+    const worstClass: number[] = [];
     for (const seed of SEEDS) {
       const { recordings } = applySplit(ds.recordings, seed);
       const training = recordings.filter((r) => r.category !== 'testing');
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
         continue;
       }
       const job = await trainImpulse(recordings, tuned.impulse);
+      const cmp = job.metrics.comparison;
+      if (cmp) worstClass.push(Math.min(0, ...Object.keys(cmp.float.per_class).map((l) => (cmp.int8.per_class[l].recall - cmp.float.per_class[l].recall) * 100)));
       const f = (job.metrics.float?.accuracy ?? NaN) * 100;
       const q = (job.metrics.int8?.accuracy ?? NaN) * 100;
       job.model?.dispose();
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
     bench(`accuracy_${set}`, mean(float), '%', spread(float));
     bench(`accuracy_int8_${set}`, mean(int8), '%', spread(int8));
     bench(`int8_gap_${set}`, mean(int8.map((q, i) => q - float[i])), 'points', `budget ${BUDGET_S} s`);
+    if (worstClass.length) bench(`int8_worst_class_${set}`, Math.min(...worstClass), 'points', 'worst class recall, int8 − float, over the seeds');
   }
   if (minutes > 0) bench('trials_per_min', trials / minutes, 'trials/min', `${WORKERS} worker(s), budget ${BUDGET_S} s`);
 }
