@@ -73,6 +73,8 @@ export interface TrialResult {
   /** Per fold, float. */
   foldAcc: number[];
   windows: number;
+  /** Recordings validated (over the folds). */
+  recordings: number;
   /** Deployment figures for the board, from the first fold's int8 model. */
   flashBytes: number;
   ramBytes: number;
@@ -130,7 +132,7 @@ function correct(probs: Float32Array, y: ArrayLike<number>, k: number): number {
 export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCache, signal?: AbortSignal): Promise<TrialResult> {
   const t0 = performance.now();
   const c = job.candidate;
-  const empty = { candidateId: c.id, rung: job.rung, floatAcc: 0, int8Acc: 0, floatLoss: 0, foldAcc: [], windows: 0, flashBytes: 0, ramBytes: 0, arenaBytes: 0, latencyMs: 0, fits: false };
+  const empty = { candidateId: c.id, rung: job.rung, floatAcc: 0, int8Acc: 0, floatLoss: 0, foldAcc: [], windows: 0, recordings: 0, flashBytes: 0, ramBytes: 0, arenaBytes: 0, latencyMs: 0, fits: false };
   try {
     const target = boardTarget(job.board);
     const fs = await cache.get(data, c, signal);
@@ -143,6 +145,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
     const size = all.inputShape.reduce((a, b) => a * b, 1);
     let nf = 0;
     let loss = 0;
+    let recs = 0;
     let nq = 0;
     let n = 0;
     const foldAcc: number[] = [];
@@ -160,6 +163,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
         nq += correct(pq, va.y, labels.length);
         nf += cf;
         n += va.y.length;
+        recs += new Set(va.groups!).size;
         foldAcc.push(cf / va.y.length);
         if (!deploy) {
           const est = estimateDeployment(ex.int8Tflite, { targets: [target], dspInputValues: Math.round((c.windowMs * data.shape.frequencyHz) / 1000) * data.shape.axes.length });
@@ -171,7 +175,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
       }
       throwIfAborted(signal, 'model');
     }
-    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, floatLoss: loss / n, foldAcc, windows: n, ms: performance.now() - t0 };
+    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, floatLoss: loss / n, foldAcc, windows: n, recordings: recs, ms: performance.now() - t0 };
   } catch (e) {
     if (isCancelled(e) || signal?.aborted) throw e;
     return { ...empty, ms: performance.now() - t0, error: e instanceof Error ? e.message : String(e) };

@@ -84,7 +84,7 @@ describe('impulse tuner', () => {
       now: () => t,
       runner: async (job) => {
         t += 10_000;
-        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.5 + job.candidate.id / 100, int8Acc: 0.5, floatLoss: 1, foldAcc: [], windows: 1, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 10_000 };
+        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.5 + job.candidate.id / 100, int8Acc: 0.5, floatLoss: 1, foldAcc: [], windows: 1, recordings: 1, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 10_000 };
       },
     });
     expect(r.state.trials).toHaveLength(3);
@@ -108,7 +108,7 @@ describe('tuner budget', () => {
       runner: async (job, signal) => {
         await new Promise((res) => setTimeout(res, 30));
         expect(signal.aborted).toBe(false);
-        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.9, int8Acc: 0.9, floatLoss: 1, foldAcc: [0.9], windows: 10, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 30 };
+        return { candidateId: job.candidate.id, rung: job.rung, floatAcc: 0.9, int8Acc: 0.9, floatLoss: 1, foldAcc: [0.9], windows: 10, recordings: 2, flashBytes: 1, ramBytes: 1, arenaBytes: 1, latencyMs: 1, fits: true, ms: 30 };
       },
     });
     expect(r.state.trials).toHaveLength(1);

@@ -104,13 +104,15 @@ export function newTunerState(settings: TunerSettings): TunerState {
 }
 
 /**
- * Orders results: int8 accuracy, where a difference of one validation window or less counts as a tie
- * (near 100 % a window more or less is noise); ties go to the earlier candidate of the sequence (the
- * defaults first, then the cheap known-good ones: a candidate must beat them, not just match them),
- * then lower validation loss, float accuracy, smaller RAM, flash, latency.
+ * Orders results: int8 accuracy, where a difference of one validation recording or less counts as a
+ * tie (windows of one recording are not independent: a recording more or less right is noise); ties
+ * go to the earlier candidate of the sequence (the defaults first, then the cheap known-good ones: a
+ * candidate must beat them by more than one recording, not just match them), then lower validation
+ * loss, float accuracy, smaller RAM, flash, latency.
  */
 export function compareResults(a: TrialResult, b: TrialResult): number {
-  const tie = Math.abs(a.int8Acc - b.int8Acc) <= 1 / Math.max(1, Math.min(a.windows, b.windows));
+  const units = Math.min(a.recordings || a.windows, b.recordings || b.windows);
+  const tie = Math.abs(a.int8Acc - b.int8Acc) <= 1 / Math.max(1, units);
   return (tie ? 0 : b.int8Acc - a.int8Acc) || a.candidateId - b.candidateId || a.floatLoss - b.floatLoss || b.floatAcc - a.floatAcc || a.arenaBytes - b.arenaBytes || a.flashBytes - b.flashBytes || a.latencyMs - b.latencyMs;
 }
 
