@@ -5,7 +5,7 @@
  * trained with the one train job and scored on the set's own test split (dataset.json test_ids, else
  * the seeded stratified split `tinyml train` makes), float and int8 per window.
  * Prints:
- *   BENCH tuner.trials_per_min              over every run
+ *   BENCH tuner.trials_per_min              scored trials (errors excluded) per minute, over every run
  *   BENCH tuner.accuracy_<set>              tuned float test accuracy, mean of the seeds (spread printed beside)
  *   BENCH tuner.accuracy_int8_<set>         the same for int8
  *   BENCH tuner.int8_gap_<set>              int8 − float, mean of the seeds, points
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
       const training = recordings.filter((r) => r.category !== 'testing');
       const pool = WORKERS > 1 ? await createTrialPool(WORKERS, spawnNodeTuneWorker, training, { backend: 'wasm' }) : undefined;
       const tuned = await tuneRecordings(training, { board: BOARD, budgetMs: BUDGET_S * 1000, seed }, { concurrency: pool?.size ?? 1, runner: pool?.runner }).finally(() => pool?.close());
-      trials += tuned.state.trials.length;
+      // Trials that ended in an error (a candidate the data cannot take) are quick and not counted.
+      trials += tuned.state.trials.filter((t) => !t.error).length;
       minutes += tuned.state.elapsedMs / 60_000;
       if (!tuned.impulse) {
         console.log(`${set} seed ${seed}: no candidate finished in ${BUDGET_S} s`);
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
       float.push(f);
       int8.push(q);
       const c = tuned.chosen!;
-      console.log(`${set} seed ${seed}: ${tuned.state.trials.length} trials; chose ${c.description} (cv int8 ${(c.result.int8Acc * 100).toFixed(1)} % over ${c.result.foldAcc.length} folds); test float ${f.toFixed(1)} %, int8 ${q.toFixed(1)} %`);
+      const errors = tuned.state.trials.filter((t) => t.error);
+      if (errors.length) console.log(`${set} seed ${seed}: ${errors.length} trials ended in an error, e.g. ${errors[0].error}`);
+      console.log(`${set} seed ${seed}: ${tuned.state.trials.length - errors.length} scored trials; chose ${c.description} (cv int8 ${(c.result.int8Acc * 100).toFixed(1)} % over ${c.result.foldAcc.length} folds); test float ${f.toFixed(1)} %, int8 ${q.toFixed(1)} %`);
     }
     if (!float.length) continue;
     bench(`accuracy_${set}`, mean(float), '%', spread(float));
