@@ -15,6 +15,7 @@ const commands = new Map<string, Entry>([
   ['features', { summary: 'compute DSP features for every window of a dataset', load: () => import('./commands/features.ts') }],
   ['predict', { summary: 'classify a dataset folder with a trained model', load: () => import('./commands/predict.ts') }],
   ['convert', { summary: 'convert datasets between CSV layout, EI JSON and project zip', load: () => import('./commands/convert.ts') }],
+  ['tune', { summary: 'search the impulse with the best int8 accuracy that fits a board', load: () => import('./commands/tune.ts') }],
   ['uf2', { summary: 'wrap a binary image into a UF2 file', load: () => import('./commands/uf2.ts') }],
   ['deploy', { summary: 'write a trained model as a UF2 or model-slot file for a board', load: () => import('./commands/deploy.ts') }],
 ]);

@@ -36,6 +36,8 @@ export interface ProjectRecord {
   deploySequence?: number;
   /** Set when read: the stored impulse did not fit its schema and was left out (never stored). */
   impulseProblem?: string;
+  /** The impulse tuner's last run (src/ml/tune/tuner.ts TunerState, plain JSON): its trials and where to resume. */
+  tunerState?: unknown;
 }
 
 export interface SampleDataRecord {

@@ -143,6 +143,19 @@ export class StudioStore {
     return seq;
   }
 
+  /** Saves the impulse tuner's state with the project (without touching updatedAt). */
+  async saveTunerState(id: string, state: unknown): Promise<void> {
+    const tx = this.db.transaction('projects', 'readwrite');
+    const cur = await tx.store.get(id);
+    if (!cur) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That project no longer exists.' });
+    await tx.store.put({ ...cur, tunerState: structuredClone(state) });
+    await tx.done;
+  }
+
+  async getTunerState<T = unknown>(id: string): Promise<T | undefined> {
+    return (await this.db.get('projects', id))?.tunerState as T | undefined; // the tuner's own plain-JSON state (ml/tune), kept opaque here
+  }
+
   async deleteProject(id: string): Promise<void> {
     const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'models', 'features'], 'readwrite');
     const ids = await tx.objectStore('samples').index('by-project').getAllKeys(id);

@@ -36,7 +36,9 @@ export function toTrainData(fs: FeatureSet, labels: string[], block: LearnBlockI
     }
     y[i] = k;
   });
-  return { x: fs.data, inputShape: inputShapeFor(block, fs), y, labels };
+  // Each window's recording: validation and cross-validation split by recording, never by window.
+  const groups = Int32Array.from(fs.windows, (w) => w.recording);
+  return { x: fs.data, inputShape: inputShapeFor(block, fs), y, labels, groups };
 }
 
 export interface Evaluation {

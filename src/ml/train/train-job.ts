@@ -1,6 +1,7 @@
 /**
  * The one train job: recordings + impulse → everything a model version is made of. Features → train
- * (on standardised features) → int8 + float TFLite (calibrated on the standardised training windows)
+ * (on standardised features) → int8 + float TFLite (calibrated on the standardised training windows,
+ * an equal share per class, with the range estimator that keeps int8 closest to float, int8-export.ts)
  * → evaluate (float per window and per sample, int8 per window, int8 vs float as Deploy shows it) →
  * package (TF.js float model serialised, sizes). This module alone orders quantize → evaluate →
  * package and alone decides what happens when int8 fails (the version keeps its float model, the
@@ -181,7 +182,8 @@ export async function trainImpulse<R extends PipelineRecording = RawRecording>(r
   let int8Tflite: Uint8Array | undefined;
   let floatTflite: Uint8Array | undefined;
   try {
-    const ex = exportTflite(toFloatModel(cls.model, labels), res.train.data, imp.normalization, { signal: opts.signal });
+    const classes = res.train.windows.map((w) => labels.indexOf(w.label));
+    const ex = exportTflite(toFloatModel(cls.model, labels), res.train.data, imp.normalization, { signal: opts.signal, classes });
     int8Tflite = ex.int8Tflite;
     floatTflite = ex.floatTflite;
     imp.quantization = { input: ex.input, output: ex.output };

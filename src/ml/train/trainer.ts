@@ -6,6 +6,8 @@
  * backend. A custom loop (not model.fit) keeps that control and reads the device once per epoch.
  * Inputs are standardised per channel (statistics of the training part, input-normalization.ts) and
  * the returned model takes standardised input: `normalization` travels with it in the impulse.
+ * The validation split is drawn by recording when the data says which recording each window came
+ * from (`groups`, grouped-split.ts), so validation never sees a recording the model trained on.
  * Early stopping watches the validation loss (training loss when there is no validation split) and
  * restores the best weights. Cancel with `signal`; progress per epoch via `onEpoch`.
  */
@@ -17,6 +19,7 @@ import { buildClassifier } from '../models/build-model.ts';
 import { computeInputNormalization, standardizeFeatures, type InputNormalization } from '../models/input-normalization.ts';
 import { SeededDropout } from '../models/seeded-dropout.ts';
 import { augmentationActive, augmentExample } from './augment.ts';
+import { groupedHoldout } from './grouped-split.ts';
 import { createRng } from './rng.ts';
 
 export interface TrainData {
@@ -26,6 +29,12 @@ export interface TrainData {
   /** Class index per example. */
   y: Int32Array | number[];
   labels: string[];
+  /**
+   * The recording (sample) each example came from. When given, the validation split is drawn by
+   * recording (all windows of one recording on the same side), stratified by class; without it each
+   * example counts as its own recording.
+   */
+  groups?: Int32Array | number[];
 }
 
 export interface EpochLog {
@@ -88,6 +97,7 @@ function checkData(data: TrainData, settings: TrainingSettings): void {
   if (n === 0) throw fail('There are no training windows.', 'Add training samples at least one window long.');
   if (size <= 0 || data.x.length !== n * size) throw fail(`Training data has ${data.x.length} values for ${n} windows of ${size}.`, 'Recompute the features.');
   for (let i = 0; i < n; i++) if (!(data.y[i] >= 0 && data.y[i] < data.labels.length)) throw fail(`Window ${i} has label index ${data.y[i]}.`, 'Recompute the features.');
+  if (data.groups && data.groups.length !== n) throw fail(`Training data has ${data.groups.length} recording ids for ${n} windows.`, 'Recompute the features.');
   for (let i = 0; i < data.x.length; i++) if (!Number.isFinite(data.x[i])) throw fail('The features contain NaN or infinite values.', 'Check the DSP parameters or remove broken samples.');
   const s = settings;
   if (!(s.epochs >= 1 && s.epochs <= 10000 && Number.isInteger(s.epochs))) throw badSetting('epochs', 'an integer from 1 to 10000');
@@ -139,7 +149,7 @@ export async function trainClassifier(data: TrainData, learn: LearnConfig, setti
   const size = exampleSize(data.inputShape);
   const channels = data.inputShape[data.inputShape.length - 1];
   const k = data.labels.length;
-  const { train: trainIdx, val: valIdx } = stratifiedHoldout(data.y, settings.validationSplit, settings.seed);
+  const { train: trainIdx, val: valIdx } = data.groups ? groupedHoldout(data.y, data.groups, settings.validationSplit, settings.seed) : stratifiedHoldout(data.y, settings.validationSplit, settings.seed);
   if (trainIdx.length === 0) throw new StudioError({ family: 'import', code: 'bad-training-data', message: 'No windows left for training after the validation split.', remedy: 'Lower the validation split or add data.' });
 
   // Standardisation from the training part only.
