@@ -18,6 +18,8 @@ export const SLOW_TESTS = [
   'src/cli/commands/train.int8.test.ts',
   'src/cli/cli-contract.test.ts',
   'src/data/io/import-memory.test.ts',
+  'src/cli/commands/tune.test.ts',
+  'src/workers/tune-protocol.test.ts',
   '**/*.shared.test.ts',
 ];
 
