@@ -221,7 +221,12 @@ export class DeviceClient {
       });
       p.catch(() => undefined); // rejection is delivered by the await below
       try {
-        await this.transport.write(encodeFrame(type, seq, payload));
+        // A leading 0x00 closes whatever half-frame or line noise the board may be holding, so this
+        // command is never glued onto it (the board treats the empty block as idle fill).
+        const frame = encodeFrame(type, seq, payload);
+        const wire = new Uint8Array(frame.length + 1);
+        wire.set(frame, 1);
+        await this.transport.write(wire);
         return await p;
       } finally {
         if (timer !== undefined) this.clock.clearTimeout(timer);
