@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Slow unit tests: the emulated RP2040 running the real firmware, g++ host builds (under sanitizers),
- * and cases that train or import the shared recordings (`*.shared.test.ts`). They run in the `slow`
+ * cases that train or import the shared recordings (`*.shared.test.ts`), the tuner's searches and the
+ * property-based tests (`*.fuzz.test.ts`, 200 cases each here; `npm run fuzz` runs 10,000). They run in the `slow`
  * project (vitest.slow.config.ts, `npm run test:slow`); `npm test` and CI run both projects once.
  * Everything else is the fast project: `npx vitest run` stays under 30 s on 2 cores (bench/dev.bench.ts).
  */
@@ -19,6 +21,8 @@ export const SLOW_TESTS = [
   'src/cli/cli-contract.test.ts',
   'src/data/io/import-memory.test.ts',
   'src/cli/commands/tune.test.ts',
+  'src/ml/tune/tuner.test.ts',
+  '**/*.fuzz.test.ts',
   'src/workers/tune-protocol.test.ts',
   '**/*.shared.test.ts',
 ];
@@ -48,6 +52,8 @@ const shared = { environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, 
 
 export default defineConfig({
   test: {
+    // One fork per core (vitest's default leaves one core free, which on 2 cores means one fork).
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       { test: { ...shared, name: 'fast', include: UNIT_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS, ...ISOLATED_TESTS], isolate: false } },
       { test: { ...shared, name: 'fast-isolated', include: ISOLATED_TESTS, exclude: ['**/node_modules/**', ...SLOW_TESTS] } },
