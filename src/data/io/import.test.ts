@@ -23,7 +23,8 @@ describe('detectAndImport', () => {
   it('routes CSV, EI JSON, WAV, an EI export zip and a project archive in one go, with a summary', async () => {
     const csv = makeRecording('idle', 'c1');
     const ei = makeRecording('wave', 'e1');
-    const wav = makeRecording('noise', 'w1', { axes: ['audio'], units: 'FS', rateHz: 8000 });
+    const wavMade = makeRecording('noise', 'w1', { axes: ['audio'], units: 'int16', rateHz: 8000 });
+    const wav = { ...wavMade, values: Float32Array.from(wavMade.values, (_, i) => ((i * 7919) % 65536) - 32768) };
     const eiZipRecs = [makeRecording('wave', 'z1'), makeRecording('idle', 'z2', { category: 'testing' })];
     const projRecs = [{ ...makeRecording('idle', 'p1'), id: 'p1' }];
     const files = [

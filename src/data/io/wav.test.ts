@@ -39,24 +39,30 @@ function pcmWav(format: number, bits: number, channels: number, rate: number, sa
 }
 
 describe('WAV', () => {
-  it('reads 8/16/24/32-bit PCM into full-scale values', () => {
-    expect(Array.from(parseWav('yes.1.wav', pcmWav(1, 8, 1, 8000, [-128, 0, 64])).values)).toEqual([-1, 0, 0.5]);
+  it('reads 8/16/24/32-bit PCM and float into int16 units, as the microphone records and the audio blocks expect', () => {
+    expect(Array.from(parseWav('yes.1.wav', pcmWav(1, 8, 1, 8000, [-128, 0, 64])).values)).toEqual([-32768, 0, 16384]);
     const r16 = parseWav('yes.1.wav', pcmWav(1, 16, 2, 16000, [-32768, 16384, 0, 32767]));
-    expect(r16.axes.map((a) => a.name)).toEqual(['audio0', 'audio1']);
-    expect(Array.from(r16.values)).toEqual([-1, 0.5, 0, Math.fround(32767 / 32768)]);
+    expect(r16.axes).toEqual([{ name: 'audio0', units: 'int16' }, { name: 'audio1', units: 'int16' }]);
+    expect(Array.from(r16.values)).toEqual([-32768, 16384, 0, 32767]);
     expect(r16.intervalMs).toBe(1000 / 16000);
     expect(r16.label).toBe('yes');
-    expect(Array.from(parseWav('a.wav', pcmWav(1, 24, 1, 16000, [-8388608, 4194304, -1])).values)).toEqual([-1, 0.5, Math.fround(-1 / 8388608)]);
-    expect(Array.from(parseWav('a.wav', pcmWav(1, 32, 1, 16000, [-2147483648, 1073741824])).values)).toEqual([-1, 0.5]);
-    expect(Array.from(parseWav('a.wav', pcmWav(1, 16, 1, 16000, [16384], true)).values)).toEqual([0.5]);
+    expect(Array.from(parseWav('a.wav', pcmWav(1, 24, 1, 16000, [-8388608, 4194304, -1])).values)).toEqual([-32768, 16384, -1 / 256]);
+    expect(Array.from(parseWav('a.wav', pcmWav(1, 32, 1, 16000, [-2147483648, 1073741824])).values)).toEqual([-32768, 16384]);
+    expect(Array.from(parseWav('a.wav', pcmWav(1, 16, 1, 16000, [16384], true)).values)).toEqual([16384]);
+    expect(Array.from(parseWav('f.wav', pcmWav(3, 32, 1, 16000, [-1, 0.5])).values)).toEqual([-32768, 16384]);
   });
 
-  it('round-trips float32 WAV bit-exact', () => {
-    const rec = makeRecording('noise', 'w1', { axes: ['audio'], rateHz: 16000, frames: 4000, units: 'FS' });
-    const back = parseWav('noise.w1.wav', writeWav(rec));
+  it('round-trips int16-unit audio through a float32 WAV bit-exact (full scale in the file)', () => {
+    const made = makeRecording('noise', 'w1', { axes: ['audio'], rateHz: 16000, frames: 4000, units: 'int16' });
+    // Audio in int16 units, fractions included (a resampled microphone stream has them).
+    const rec = { ...made, values: Float32Array.from(made.values, (_, i) => ((i * 7919) % 65536) - 32768 + (i % 4) / 8) };
+    const file = writeWav(rec);
+    const back = parseWav('noise.w1.wav', file);
     expect(sameBits(back.values, rec.values)).toBe(true);
     expect(back.intervalMs).toBe(rec.intervalMs);
-    expect(back.axes).toEqual([{ name: 'audio', units: 'FS' }]);
+    expect(back.axes).toEqual([{ name: 'audio', units: 'int16' }]);
+    // In the file the values are full scale: int16 units divided by 32768.
+    expect(new DataView(file.buffer, file.byteOffset).getFloat32(44, true)).toBe(Math.fround(rec.values[0] / 32768));
   });
 
   it('rejects garbage, truncation, unsupported formats and NaN with clear import errors', () => {

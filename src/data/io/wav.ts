@@ -2,9 +2,12 @@
  * WAV audio as recordings: reads PCM 8/16/24/32-bit integer and 32-bit float files (mono or
  * multi-channel, including WAVE_FORMAT_EXTENSIBLE) and writes 32-bit float WAV. DOM-free core module.
  *
- * Samples become values in full-scale units (−1 ≤ v < 1 for integer PCM; float files as stored), one
- * axis per channel named `audio` (mono) or `audio0`, `audio1`, … at interval 1000/rate ms. Writing
- * float32 WAV keeps every value bit-exact.
+ * Samples become values in int16 units, as the microphone records them and as the audio blocks (MFE,
+ * MFCC, spectrogram, like Edge Impulse's) expect: −32768 ≤ v < 32768, full scale of any integer PCM width
+ * or a float file's ±1 mapped there (a power-of-two scale, so no value changes but its exponent). One
+ * axis per channel named `audio` (mono) or `audio0`, `audio1`, … at interval 1000/rate ms, units `int16`.
+ * Writing gives a 32-bit float WAV in full scale (int16 units divided by 32768; recordings in other units
+ * as stored), so an import → export round trip keeps every value bit-exact.
  */
 import type { Category, RawRecording } from '../sample.ts';
 import { type ImportBudget, type ImportLimits, budgetOf, checkName, checkSize, fmtBytes, importError, withLimits } from './limits.ts';
@@ -21,7 +24,11 @@ export interface ParseWavOptions {
   warnings?: string[];
 }
 
-const FULL_SCALE = 'FS';
+/** Units of audio values: int16 full scale (the microphone's AUDIO_AXIS uses the same). */
+export const AUDIO_UNITS = 'int16';
+const INT16_SCALE = 32768;
+/** Largest float sample accepted (full scale is 1): far above any clipped signal, far below float32 overflow. */
+const MAX_FLOAT_SAMPLE = 1e30;
 
 export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptions = {}): RawRecording {
   const limits = withLimits(opts.limits);
@@ -88,27 +95,28 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   if (isFloat) {
     for (let i = 0; i < n; i++) {
       const v = bv.getFloat32(i * 4, true);
-      if (!Number.isFinite(v)) return bad(`sample ${Math.floor(i / channels)} of channel ${i % channels} is ${v}.`);
+      // Float audio is full scale (±1); far beyond it the int16-unit value would overflow float32.
+      if (!Number.isFinite(v) || Math.abs(v) > MAX_FLOAT_SAMPLE) return bad(`sample ${Math.floor(i / channels)} of channel ${i % channels} is ${v}, not audio (a float WAV holds values around ±1).`);
     }
   }
   budgetOf(limits, opts.budget).reserve(fileName, n * 4);
   const values = new Float32Array(n);
   if (isFloat) {
-    for (let i = 0; i < n; i++) values[i] = bv.getFloat32(i * 4, true);
+    for (let i = 0; i < n; i++) values[i] = bv.getFloat32(i * 4, true) * INT16_SCALE;
   } else if (bits === 8) {
-    for (let i = 0; i < n; i++) values[i] = (body[i] - 128) / 128;
+    for (let i = 0; i < n; i++) values[i] = (body[i] - 128) * 256;
   } else if (bits === 16) {
-    for (let i = 0; i < n; i++) values[i] = bv.getInt16(i * 2, true) / 32768;
+    for (let i = 0; i < n; i++) values[i] = bv.getInt16(i * 2, true);
   } else if (bits === 24) {
     for (let i = 0; i < n; i++) {
       const o = i * 3;
       const u = body[o] | (body[o + 1] << 8) | (body[o + 2] << 16);
-      values[i] = ((u << 8) >> 8) / 8388608;
+      values[i] = ((u << 8) >> 8) / 256;
     }
   } else {
-    for (let i = 0; i < n; i++) values[i] = bv.getInt32(i * 4, true) / 2147483648;
+    for (let i = 0; i < n; i++) values[i] = bv.getInt32(i * 4, true) / 65536;
   }
-  const axes = Array.from({ length: channels }, (_, c) => ({ name: channels === 1 ? 'audio' : `audio${c}`, units: FULL_SCALE }));
+  const axes = Array.from({ length: channels }, (_, c) => ({ name: channels === 1 ? 'audio' : `audio${c}`, units: AUDIO_UNITS }));
   return {
     name: stem,
     label: opts.label ?? splitName(stem).label,
@@ -119,7 +127,7 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   };
 }
 
-/** The recording as a 32-bit float WAV; the sample rate is 1000/intervalMs rounded to whole Hz. */
+/** The recording as a 32-bit float WAV (int16 units back to full scale); the rate is 1000/intervalMs rounded to whole Hz. */
 export function writeWav(rec: RawRecording): Uint8Array {
   const ch = rec.axes.length;
   if (ch === 0) throw importError('no-axes', rec.name, 'the recording has no axes.');
@@ -144,6 +152,7 @@ export function writeWav(rec: RawRecording): Uint8Array {
   dv.setUint16(34, 32, true);
   put(36, 'data');
   dv.setUint32(40, dataBytes, true);
-  for (let i = 0; i < frames * ch; i++) dv.setFloat32(44 + i * 4, rec.values[i], true);
+  const scale = rec.axes.every((a) => a.units === AUDIO_UNITS) ? 1 / INT16_SCALE : 1;
+  for (let i = 0; i < frames * ch; i++) dv.setFloat32(44 + i * 4, rec.values[i] * scale, true);
   return out;
 }
