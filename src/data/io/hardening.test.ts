@@ -243,7 +243,8 @@ describe('echoed input', () => {
 
 describe('outcomes that were silent', () => {
   it('a truncated WAV imports the complete frames with a warning', async () => {
-    const wav = writeWav(makeRecording('noise', 'w1', { axes: ['audio'], rateHz: 8000, frames: 800 }));
+    const made = makeRecording('noise', 'w1', { axes: ['audio'], rateHz: 8000, frames: 800, units: 'int16' });
+    const wav = writeWav({ ...made, values: Float32Array.from(made.values, (_, i) => ((i * 7919) % 65536) - 32768) });
     const cut = wav.slice(0, wav.length - 1001); // declares 800 frames, holds 549 and a quarter
     const p = await detectAndImport([memFile('noise.w1.wav', cut)]);
     expect(p.errors).toEqual([]);
