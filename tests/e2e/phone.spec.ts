@@ -135,7 +135,9 @@ test('records a labelled sample from uneven 60 Hz motion events with a gap: fixe
       const h = bracket(t) / 1000;
       for (let a = 0; a < 6; a++) {
         const rel = Math.abs(s.values[j * 6 + a] - phoneSignal(a, t)) / amp[a];
-        const bound = (2 * Math.PI * hz[a] * h) ** 2 / 8 + 0.005;
+        // linear interpolation's error bound, plus 1 % of amplitude for the skew between the driver's
+        // clock and the events' timeStamp on a busy machine
+        const bound = (2 * Math.PI * hz[a] * h) ** 2 / 8 + 0.01;
         worst = Math.max(worst, rel / bound);
         if (track) worstRel = Math.max(worstRel, rel);
       }
