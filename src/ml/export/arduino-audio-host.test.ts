@@ -7,15 +7,23 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
 import type { ImpulseConfig, ParamValue } from '../../core/impulse.ts';
 import { dspContext, getDspBlock } from '../../dsp/registry.ts';
+import type { FloatModel } from '../float-model.ts';
+import { computeInputNormalization, standardizeFeatures } from '../models/input-normalization.ts';
+import { quantizeModel } from '../quantize/quantize.ts';
 import { mulberry32 } from '../quantize/test-support/fixtures.ts';
+import { Int8Interpreter } from '../tflite/interpreter.ts';
+import { makeArduinoLibraryFiles } from './arduino-library.ts';
+import { DEFAULT_CONTINUOUS, continuousPlan, recognizeStream } from './audio-recognizer-cpp.ts';
+import { quantizeFeatures } from './impulse-descriptor.ts';
+import { ARDUINO_HOST_HEADERS } from './test-support/arduino-host-stubs.ts';
 import { audioDspPlan, mfeLevel, mfeLevelThresholds, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
-import { AUDIO_HOST_MAIN, audioHostInput, type HostWindow } from './test-support/audio-host.ts';
+import { AUDIO_HOST_MAIN, AUDIO_SKETCH_HOST_HEADERS, AUDIO_SKETCH_HOST_MAIN, audioHostInput, type HostWindow } from './test-support/audio-host.ts';
 
 const gxx = spawnSync('g++', ['--version']).status === 0;
 const refDir = sharedPath('reference/audio');
@@ -202,4 +210,155 @@ describe.skipIf(!gxx)(`audio DSP kernels in C++ (g++ host build) vs the TypeScri
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+/** A keyword-ish stream: quiet noise with "yes" (a voiced harmonic burst) and "no" (a falling chirp) bursts. */
+function keywordStream(seconds: number, hz: number, seed: number): Int16Array {
+  const r = mulberry32(seed);
+  const n = Math.round(seconds * hz);
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = 150 * (r() + r() + r() - 1.5);
+  const burst = (at: number, kind: 'yes' | 'no') => {
+    const len = Math.round(0.45 * hz);
+    const s0 = Math.round(at * hz);
+    for (let i = 0; i < len && s0 + i < n; i++) {
+      const t = i / hz;
+      const env = Math.sin((Math.PI * i) / len) ** 2;
+      let v = 0;
+      if (kind === 'yes') for (let h = 1; h <= 8; h++) v += Math.sin(2 * Math.PI * 190 * h * t) * (h === 3 || h === 12 ? 1 : 0.4 / h);
+      else v = Math.sin(2 * Math.PI * (1800 * t - 1400 * t * t)) + 0.5 * Math.sin(2 * Math.PI * 3100 * t);
+      x[s0 + i] += 9000 * env * v;
+    }
+  };
+  burst(1.3, 'yes');
+  burst(3.1, 'no');
+  burst(4.6, 'yes');
+  burst(6.2, 'no');
+  return Int16Array.from(x, clip16);
+}
+
+/** A conv1d keyword model over [frames, values per frame] with seeded weights (int8 through the app's quantizer). */
+function keywordModel(frames: number, per: number, labels: string[], seed: number): FloatModel {
+  const r = mulberry32(seed);
+  const w = (n: number, fan: number) => Float32Array.from({ length: n }, () => (r() - 0.5) * Math.sqrt(12 / fan));
+  const l1 = Math.floor((frames - 3) / 2) + 1;
+  const l2 = Math.floor((l1 - 2) / 2) + 1;
+  return {
+    inputShape: [frames, per],
+    labels,
+    layers: [
+      { kind: 'conv1d', filters: 8, kernelSize: 3, inChannels: per, stride: 2, padding: 'valid', kernel: w(8 * 3 * per, 3 * per), bias: new Float32Array(8), activation: 'relu' },
+      { kind: 'maxpool1d', poolSize: 2, stride: 2, padding: 'valid' },
+      { kind: 'flatten' },
+      { kind: 'dense', units: labels.length, inUnits: l2 * 8, kernel: w(labels.length * l2 * 8, l2 * 8 / 4), bias: new Float32Array(labels.length), activation: 'none' },
+      { kind: 'softmax' },
+    ],
+  };
+}
+
+/** Starts of the windows the sketch classifies (AudioWindows, the host driver's PDM chunks and loops). */
+function sketchWindowStarts(total: number, window: number, hop: number, chunk: number, chunksPerLoop: number): number[] {
+  const starts: number[] = [];
+  let pos = 0;
+  let eof = false;
+  let k = 0;
+  const step = () => {
+    if (pos < window + k * hop) return;
+    const newest = Math.floor((pos - window) / hop);
+    starts.push(newest * hop);
+    k = newest + 1;
+  };
+  while (!eof) {
+    for (let c = 0; c < chunksPerLoop && !eof; c++) {
+      const take = Math.min(chunk, total - pos);
+      pos += take;
+      if (take < chunk) eof = true;
+    }
+    step();
+  }
+  for (let i = 0; i < 4; i++) step();
+  return starts;
+}
+
+describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host (g++)${gxx ? '' : ' — skipped: g++ not found'}`, () => {
+  for (const block of ['mfe', 'mfcc'] as const) {
+    it(`${block.toUpperCase()}: every window's int8 tensor is the app's, the model outputs are the app interpreter's, detections equal the TypeScript recognizer's (also when the board is too slow for the hop)`, () => {
+      const labels = ['noise', 'yes', 'no'];
+      const cfg = audioImpulse(block, {}, 16000, 1000, labels);
+      const ctx = dspContext(cfg);
+      const runner = getDspBlock(block).createRunner(ctx);
+      const [frames, per] = getDspBlock(block).outputShape(ctx);
+      const stream = keywordStream(8, 16000, block === 'mfe' ? 3 : 4);
+      const W = ctx.windowFrames;
+      const hop = 4000;
+      const starts = Array.from({ length: Math.floor((stream.length - W) / hop) + 1 }, (_, k) => k * hop);
+      const feats = starts.map((s) => Float32Array.from(runner.run(Float32Array.from(stream.subarray(s, s + W)))));
+      const all = new Float32Array(feats.length * runner.dim);
+      feats.forEach((f, i) => all.set(f, i * runner.dim));
+      const norm = computeInputNormalization(all, [frames, per]);
+      expect(norm.mean).toHaveLength(runner.dim);
+      const std = feats.map((f) => standardizeFeatures(f, norm));
+      const q = quantizeModel(keywordModel(frames, per, labels, block === 'mfe' ? 5 : 6), std);
+      const interp = Int8Interpreter.load(q.tflite);
+      const tensors = std.map((f) => quantizeFeatures(f, q.input));
+      const outputs = tensors.map((t) => Int8Array.from(interp.invoke(t)));
+      const scale = Math.fround(q.output.scale);
+      const scores = outputs.map((o) => Array.from(o, (v) => Math.fround((v - q.output.zeroPoint) * scale)));
+      // a threshold some windows reach and others do not (the model's weights are seeded, not trained)
+      const best = scores.map((s) => Math.max(s[1], s[2])).sort((a, b) => a - b);
+      const threshold = Math.round(best[Math.floor(best.length * 0.6)] * 100) / 100;
+      const files = makeArduinoLibraryFiles({ tflite: q.tflite, impulse: cfg, input: q.input, output: q.output, normalization: norm, labels, projectName: `Keywords ${block}`, continuous: { threshold, averageWindows: 2, hopMs: 250, suppressionMs: 750 } });
+      const name = Object.keys(files)[0].split('/')[0];
+      const header = files[`${name}/src/${name}.h`];
+      expect(header).toContain('constexpr int kHopSamples = 4000;');
+      expect(header).toContain('static const bool kBackground[MODEL_LABEL_COUNT > 0 ? MODEL_LABEL_COUNT : 1] = {true, false, false};');
+      const ino = files[`${name}/examples/${name}_listen/${name}_listen.ino`];
+      expect(ino).toContain('PDM.onReceive(on_pdm_data);');
+      expect(ino).toContain('PDM.begin(1, 16000)');
+      const dir = mkdtempSync(join(tmpdir(), 'audio-sketch-'));
+      try {
+        for (const [p, text] of Object.entries({ ...ARDUINO_HOST_HEADERS, ...AUDIO_SKETCH_HOST_HEADERS })) {
+          mkdirSync(dirname(join(dir, 'stubs', p)), { recursive: true });
+          writeFileSync(join(dir, 'stubs', p), text);
+        }
+        for (const [p, text] of Object.entries(files)) {
+          mkdirSync(dirname(join(dir, 'lib', p)), { recursive: true });
+          writeFileSync(join(dir, 'lib', p), text);
+        }
+        writeFileSync(join(dir, 'sketch.cpp'), `#include <Arduino.h>\n${ino}`);
+        writeFileSync(join(dir, 'host_main.cpp'), AUDIO_SKETCH_HOST_MAIN);
+        writeFileSync(join(dir, 'outputs.txt'), tensors.map((t, i) => `${Array.from(t).join(' ')} | ${Array.from(outputs[i]).join(' ')} ;`).join('\n') + '\n');
+        const input = Array.from(stream).join('\n') + '\n';
+        for (const chunksPerLoop of [1, 20]) {
+          const bin = join(dir, `sketch_${chunksPerLoop}`);
+          const cc = spawnSync('g++', ['-std=gnu++11', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', ...(chunksPerLoop === 20 ? ['-DTML_PRINT_EVERY_WINDOW'] : []), `-DHOST_INPUT_SIZE=${runner.dim}`, `-DHOST_OUTPUT_SIZE=${labels.length}`, `-DHOST_CHUNKS_PER_LOOP=${chunksPerLoop}`, '-I', join(dir, 'stubs'), '-I', join(dir, 'lib', name, 'src'), '-I', dir, '-o', bin, join(dir, 'host_main.cpp')], { encoding: 'utf8' });
+          expect(cc.stderr).toBe('');
+          const r = spawnSync(bin, { input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 120_000, env: { ...process.env, HOST_OUTPUTS_FILE: join(dir, 'outputs.txt') } });
+          expect(r.status, r.stderr).toBe(0);
+          expect(r.stdout).toContain('PDM 1 16000');
+          expect(r.stdout).not.toContain('NOMATCH');
+          const want = sketchWindowStarts(stream.length, W, hop, 256, chunksPerLoop).map((s) => s / hop);
+          if (chunksPerLoop === 1) expect(want).toEqual(starts.map((_, k) => k));
+          else expect(want.length).toBeLessThan(starts.length * 0.9);
+          const got = r.stdout.split('\n').filter((l) => l.startsWith('Q ')).map((l) => l.slice(2).split(' ').map(Number));
+          expect(got).toHaveLength(want.length);
+          got.forEach((g, i) => expect(g, `window ${want[i]}`).toEqual(Array.from(tensors[want[i]])));
+          const events = recognizeStream(want.map((k) => scores[k]), labels, threshold, 2, continuousPlan({ ...DEFAULT_CONTINUOUS, hopMs: 250, suppressionMs: 750 }, 16000, W).suppressionWindows);
+          const heard = [...r.stdout.matchAll(/^Heard "(\w+)" \(([\d.]+)\) at ([\d.]+) s$/gm)].map((m) => ({ label: m[1], score: Number(m[2]), at: Number(m[3]) }));
+          expect(heard.map((h) => h.label)).toEqual(events.map((e) => labels[e.label]));
+          heard.forEach((h, i) => {
+            expect(Math.abs(h.score - events[i].score)).toBeLessThan(0.0051);
+            expect(Math.abs(h.at - (want[events[i].window] * hop + W) / 16000)).toBeLessThan(0.0006);
+          });
+          console.log(`${block} sketch, ${chunksPerLoop} PDM chunk(s) per loop: ${got.length} of ${starts.length} windows classified, ${heard.length} detections at threshold ${threshold}`);
+          if (chunksPerLoop === 1) {
+            expect(events.length).toBeGreaterThan(0);
+            expect(events.length).toBeLessThan(want.length);
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 300_000);
+  }
 });
