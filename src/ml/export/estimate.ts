@@ -166,7 +166,7 @@ export function audioDspCost(impulse: Pick<ImpulseConfig, 'windowing' | 'dsp'>):
     perFrameCompares = plan.filters * 9;
     perFrameFloat += plan.filters;
   } else {
-    perFrameLogs = plan.filters * plan.cep + 1;
+    perFrameLogs = plan.filters + 1;
     perFrameDouble += (m + 1) + 2 * plan.filters * plan.cep;
   }
   let doubleOps = perFrameDouble * plan.frames;

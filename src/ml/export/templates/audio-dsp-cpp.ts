@@ -401,9 +401,10 @@ static inline int impulse_audio_features(const impulse_audio_params* p, const im
     for (int k = 0; k < bins; k++) energy += s->power[k];
     if (energy == 0) energy = 1e-10;
     const int F = p->filters;
+    for (int f = 0; f < F; f++) s->mel[f] = log(s->mel[f]);  // once per filter (the same values as per product)
     for (int k = 0; k < p->cep; k++) {
       double acc = 0;
-      for (int f = 0; f < F; f++) acc += p->dct[k * F + f] * log(s->mel[f]);
+      for (int f = 0; f < F; f++) acc += p->dct[k * F + f] * s->mel[f];
       s->cep[t * p->cep + k] = acc;
     }
     s->cep[t * p->cep] = log(energy);

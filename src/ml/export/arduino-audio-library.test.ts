@@ -1,0 +1,143 @@
+import { describe, it, expect } from 'vitest';
+import { isStudioError } from '../../core/errors.ts';
+import type { ImpulseConfig, ParamValue } from '../../core/impulse.ts';
+import { dspContext, getDspBlock } from '../../dsp/registry.ts';
+import type { FloatModel } from '../float-model.ts';
+import { quantizeModel } from '../quantize/quantize.ts';
+import { mulberry32 } from '../quantize/test-support/fixtures.ts';
+import { makeArduinoLibraryFiles } from './arduino-library.ts';
+import { continuousPlan, DEFAULT_CONTINUOUS, isBackgroundLabel, recognizeStream } from './audio-recognizer-cpp.ts';
+import { audioDspCost, estimateDeployment, TARGETS } from './estimate.ts';
+import { audioDspPlan, makeAudioDspCpp } from './templates/audio-dsp-cpp.ts';
+
+function audioImpulse(block: 'mfe' | 'mfcc' | 'spectrogram', params: Record<string, ParamValue> = {}, hz = 16000, axes = ['audio']): ImpulseConfig {
+  return {
+    version: 1,
+    windowing: { windowMs: 1000, strideMs: 250, zeroPad: false, frequencyHz: hz, axes },
+    dsp: { block, params },
+    learn: { block: 'conv1d', params: {} },
+    training: { epochs: 1, learningRate: 0.001, batchSize: 32, validationSplit: 0.2, seed: 1, earlyStoppingPatience: 0, classWeighting: false, augmentation: { noise: 0, timeShift: 0, amplitudeScale: 0 } },
+    labels: ['_noise', 'yes', 'no', 'unknown'],
+  };
+}
+
+/** A dense model over the block's features (seeded weights), int8. */
+function modelFor(cfg: ImpulseConfig) {
+  const dim = getDspBlock(cfg.dsp.block).createRunner(dspContext(cfg)).dim;
+  const r = mulberry32(3);
+  const fm: FloatModel = {
+    inputShape: [dim],
+    labels: cfg.labels,
+    layers: [{ kind: 'dense', units: 4, inUnits: dim, kernel: Float32Array.from({ length: 4 * dim }, () => (r() - 0.5) * 0.05), bias: new Float32Array(4), activation: 'none' }, { kind: 'softmax' }],
+  };
+  return quantizeModel(fm, Array.from({ length: 8 }, () => Float32Array.from({ length: dim }, () => r())));
+}
+
+describe('Arduino library of an audio impulse', () => {
+  const cfg = audioImpulse('mfe');
+  const q = modelFor(cfg);
+  const files = makeArduinoLibraryFiles({ tflite: q.tflite, impulse: cfg, input: q.input, output: q.output, projectName: 'Yes No' });
+
+  it('holds the header with the generated MFE, the PDM sketch, and a README; depends on TFLM only', () => {
+    expect(Object.keys(files).sort()).toEqual(['Yes_No/README.md', 'Yes_No/examples/Yes_No_listen/Yes_No_listen.ino', 'Yes_No/library.properties', 'Yes_No/src/Yes_No.h']);
+    expect(files['Yes_No/library.properties']).toMatch(/^depends=Arduino_TensorFlowLite$/m);
+    expect(files['Yes_No/library.properties']).toContain('Listens for "yes, no"');
+    const h = files['Yes_No/src/Yes_No.h'];
+    expect(h).toContain('#define IMPULSE_FEATURE_COUNT 3960');
+    expect(h).toContain('static const double impulse_audio_mfe_levels[256]');
+    expect(h).toContain('class ContinuousRecognizer');
+    expect(h).toContain('constexpr int kRingSamples = 24000;');
+    expect(h).toContain('{true, false, false, true}'); // _noise and unknown are background
+    expect(h).toMatch(/#undef IMPULSE_FEATURE_COUNT/);
+    const ino = files['Yes_No/examples/Yes_No_listen/Yes_No_listen.ino'];
+    expect(ino).toContain('#include <PDM.h>');
+    expect(ino).not.toContain('#error "The impulse samples');
+    expect(files['Yes_No/README.md']).toMatch(/DSP \d+(\.\d)? ms \+ inference/);
+  });
+
+  it('refuses an audio block over two axes, and warns in the sketch when the rate is not the PDM microphone\'s', () => {
+    const two = audioImpulse('mfe', {}, 16000, ['left', 'right']);
+    try {
+      makeAudioDspCpp(two);
+      expect.unreachable();
+    } catch (e) {
+      expect(isStudioError(e)).toBe(true);
+    }
+    const c8 = audioImpulse('mfcc', { 'fft-length': 128 }, 8000);
+    const q8 = modelFor(c8);
+    const f8 = makeArduinoLibraryFiles({ tflite: q8.tflite, impulse: c8, input: q8.input, output: q8.output, projectName: 'Eight' });
+    expect(f8['Eight/examples/Eight_listen/Eight_listen.ino']).toContain('#error "The impulse samples at 8000 Hz');
+  });
+
+  it('refuses a model whose input does not fit the audio features', () => {
+    const other = audioImpulse('mfcc');
+    try {
+      makeArduinoLibraryFiles({ tflite: q.tflite, impulse: other, input: q.input, output: q.output });
+      expect.unreachable();
+    } catch (e) {
+      expect(isStudioError(e, 'export-feature-mismatch')).toBe(true);
+    }
+  });
+
+  it('plans have the blocks\' feature counts and tables of the right sizes', () => {
+    for (const c of [audioImpulse('mfe'), audioImpulse('mfcc'), audioImpulse('spectrogram'), audioImpulse('mfcc', { 'num-cepstral': 40, 'num-filters': 20 })]) {
+      const p = audioDspPlan(c);
+      expect(p.featureCount).toBe(getDspBlock(c.dsp.block).createRunner(dspContext(c)).dim);
+      expect(p.ur).toHaveLength(p.fftLength / 2 + 1);
+      expect(p.cr).toHaveLength(Math.max(1, p.fftLength / 4));
+      if (c.dsp.block !== 'spectrogram') expect(p.filterWeights.length).toBe(p.filterTo.reduce((s, t, i) => s + t - p.filterFrom[i], 0));
+      if (c.dsp.block === 'mfcc') expect(p.dct).toHaveLength(p.cep * p.filters);
+    }
+  });
+});
+
+describe('audio DSP cost in the estimates', () => {
+  it('counts the operations of a window and adds time, RAM and flash per target', () => {
+    const mfe = audioDspCost(audioImpulse('mfe'))!;
+    const mfcc = audioDspCost(audioImpulse('mfcc'))!;
+    expect(audioDspCost({ windowing: audioImpulse('mfe').windowing, dsp: { block: 'flatten', params: {} } })).toBeNull();
+    // 99 frames of a 256-point FFT: 64 × 7 butterflies of 10 operations each, at least
+    expect(mfe.doubleOps).toBeGreaterThan(99 * 64 * 7 * 10);
+    expect(mfe.logs).toBe(0); // the MFE quantises with thresholds, no log10
+    expect(mfcc.logs).toBe(50 * (32 + 1)); // 50 frames, a log per filter and one of the frame energy
+    // the microphone ring (window + 2 hops of 250 ms, int16) and the 3960 float features are in the RAM
+    expect(mfe.ramBytes).toBeGreaterThan(24000 * 2 + 3960 * 4);
+    expect(mfe.flashBytes).toBeGreaterThan(256 * 8);
+    const cfg = audioImpulse('mfe');
+    const q = modelFor(cfg);
+    const plain = estimateDeployment(q.tflite);
+    const withDsp = estimateDeployment(q.tflite, { dsp: cfg });
+    const nrf = withDsp.targets.find((t) => t.target.id === 'nrf52840')!;
+    const nrfPlain = plain.targets.find((t) => t.target.id === 'nrf52840')!;
+    expect(nrf.dspMs).toBeGreaterThan(100); // float64 in software on a Cortex-M4F
+    expect(nrf.ramBytes - nrfPlain.ramBytes).toBe(mfe.ramBytes);
+    expect(nrf.flashBytes - nrfPlain.flashBytes).toBe(mfe.flashBytes);
+    expect(nrf.notes.join(' ')).toContain('MFE in float64');
+    const m7 = withDsp.targets.find((t) => t.target.id === 'cortex-m7')!;
+    expect(m7.dspMs).toBeLessThan(nrf.dspMs / 50); // a double-precision FPU
+    expect(withDsp.targets.find((t) => t.target.id === 'rp2040')!.notes.join(' ')).toContain('does not run the MFE block');
+    for (const t of TARGETS) expect(t.audio).toBeDefined();
+  });
+});
+
+describe('continuous recognition rules', () => {
+  const labels = ['noise', 'yes', 'no'];
+  it('averages, thresholds, never reports background labels, and suppresses repeats', () => {
+    const s = (n: number, y: number, no: number) => [n, y, no];
+    const scores = [s(0.9, 0.1, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0, 0.95, 0.05), s(0, 0.95, 0.05), s(0.05, 0.05, 0.9), s(0, 0, 1), s(1, 0, 0)];
+    // average of 2, threshold 0.8, 2 windows suppressed after a detection
+    const ev = recognizeStream(scores, labels, 0.8, 2, 2);
+    expect(ev.map((e) => [e.window, labels[e.label]])).toEqual([
+      [2, 'yes'], // window 1 averages 0.5 with window 0
+      [5, 'yes'], // 3 and 4 suppressed
+    ]);
+    // noise at 1.0 never counts
+    expect(recognizeStream([s(1, 0, 0), s(1, 0, 0)], labels, 0.5, 1, 0)).toEqual([]);
+    expect(isBackgroundLabel('Background noise')).toBe(true);
+    expect(isBackgroundLabel('yes')).toBe(false);
+  });
+
+  it('plans hop, suppression and ring in samples', () => {
+    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000)).toEqual({ hopSamples: 4000, suppressionWindows: 3, ringSamples: 24000 });
+  });
+});
