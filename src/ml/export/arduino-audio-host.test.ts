@@ -22,7 +22,7 @@ import { makeArduinoLibraryFiles } from './arduino-library.ts';
 import { DEFAULT_CONTINUOUS, continuousPlan, recognizeStream } from './audio-recognizer-cpp.ts';
 import { quantizeFeatures } from './impulse-descriptor.ts';
 import { ARDUINO_HOST_HEADERS } from './test-support/arduino-host-stubs.ts';
-import { audioDspPlan, mfeLevel, mfeLevelThresholds, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
+import { audioDspPlan, makeAudioDspCpp, mfeLevel, mfeLevelThresholds, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
 import { AUDIO_HOST_MAIN, AUDIO_SKETCH_HOST_HEADERS, AUDIO_SKETCH_HOST_MAIN, audioHostInput, type HostWindow } from './test-support/audio-host.ts';
 
 const gxx = spawnSync('g++', ['--version']).status === 0;
@@ -290,7 +290,8 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
       const [frames, per] = getDspBlock(block).outputShape(ctx);
       const stream = keywordStream(8, 16000, block === 'mfe' ? 3 : 4);
       const W = ctx.windowFrames;
-      const hop = 4000;
+      const hop = continuousPlan(DEFAULT_CONTINUOUS, 16000, ctx.windowFrames, audioDspPlan(cfg).frameStride).hopSamples;
+      expect(hop).toBe(block === 'mfe' ? 4000 : 4160);
       const starts = Array.from({ length: Math.floor((stream.length - W) / hop) + 1 }, (_, k) => k * hop);
       const feats = starts.map((s) => Float32Array.from(runner.run(Float32Array.from(stream.subarray(s, s + W)))));
       const all = new Float32Array(feats.length * runner.dim);
@@ -310,7 +311,7 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
       const files = makeArduinoLibraryFiles({ tflite: q.tflite, impulse: cfg, input: q.input, output: q.output, normalization: norm, labels, projectName: `Keywords ${block}`, continuous: { threshold, averageWindows: 2, hopMs: 250, suppressionMs: 750 } });
       const name = Object.keys(files)[0].split('/')[0];
       const header = files[`${name}/src/${name}.h`];
-      expect(header).toContain('constexpr int kHopSamples = 4000;');
+      expect(header).toContain(`constexpr int kHopSamples = ${hop};`);
       expect(header).toContain('static const bool kBackground[MODEL_LABEL_COUNT > 0 ? MODEL_LABEL_COUNT : 1] = {true, false, false};');
       const ino = files[`${name}/examples/${name}_listen/${name}_listen.ino`];
       expect(ino).toContain('PDM.onReceive(on_pdm_data);');
@@ -343,7 +344,7 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
           const got = r.stdout.split('\n').filter((l) => l.startsWith('Q ')).map((l) => l.slice(2).split(' ').map(Number));
           expect(got).toHaveLength(want.length);
           got.forEach((g, i) => expect(g, `window ${want[i]}`).toEqual(Array.from(tensors[want[i]])));
-          const events = recognizeStream(want.map((k) => scores[k]), labels, threshold, 2, continuousPlan({ ...DEFAULT_CONTINUOUS, hopMs: 250, suppressionMs: 750 }, 16000, W).suppressionWindows);
+          const events = recognizeStream(want.map((k) => scores[k]), labels, threshold, 2, continuousPlan({ ...DEFAULT_CONTINUOUS, hopMs: 250, suppressionMs: 750 }, 16000, W, audioDspPlan(cfg).frameStride).suppressionWindows);
           const heard = [...r.stdout.matchAll(/^Heard "(\w+)" \(([\d.]+)\) at ([\d.]+) s$/gm)].map((m) => ({ label: m[1], score: Number(m[2]), at: Number(m[3]) }));
           expect(heard.map((h) => h.label)).toEqual(events.map((e) => labels[e.label]));
           heard.forEach((h, i) => {
@@ -360,5 +361,72 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
         rmSync(dir, { recursive: true, force: true });
       }
     }, 300_000);
+  }
+});
+
+describe.skipIf(!gxx)(`continuous features on the host (g++)${gxx ? '' : ' — skipped: g++ not found'}`, () => {
+  for (const block of ['mfe', 'mfcc', 'spectrogram'] as const) {
+    it(`${block}: consecutive windows equal the TypeScript block, and shared frames are moved, not recomputed`, () => {
+      const cfg = audioImpulse(block, block === 'mfcc' ? { 'pre-shift': 2 } : {});
+      const ctx = dspContext(cfg);
+      const runner = getDspBlock(block).createRunner(ctx);
+      const plan = audioDspPlan(cfg);
+      const hop = continuousPlan(DEFAULT_CONTINUOUS, 16000, ctx.windowFrames, plan.frameStride).hopSamples;
+      const stream = keywordStream(3, 16000, 9);
+      const W = ctx.windowFrames;
+      const dir = mkdtempSync(join(tmpdir(), 'audio-cont-'));
+      try {
+        // The ring is filled as the microphone would; before window 1, samples W/2 .. W/2+1000 (inside
+        // both windows 0 and 1) are overwritten: a recomputed frame would see them, a moved one does not.
+        writeFileSync(
+          join(dir, 'cont.cpp'),
+          `#include <stdio.h>
+#define IMPULSE_WINDOW_SAMPLES ${W}
+${makeAudioDspCpp(cfg).code}
+static int16_t ring[${W + 2 * hop}];
+static float out[${runner.dim}];
+int main(int argc, char**) {
+  const int corrupt = argc > 1;
+  static int16_t x[${stream.length}];
+  for (int i = 0; i < ${stream.length}; i++) if (scanf("%hd", &x[i]) != 1) return 4;
+  const int cap = ${W + 2 * hop};
+  long written = 0;
+  for (int k = 0; (long)k * ${hop} + ${W} <= ${stream.length}; k++) {
+    const long end = (long)k * ${hop} + ${W};
+    for (; written < end; written++) ring[written % cap] = x[written];
+    if (k == 1 && corrupt)
+      for (long i = ${W / 2}; i < ${W / 2 + 1000}; i++) ring[i % cap] = 0;
+    const int n = impulse_extract_audio_features_continuous(ring, cap, (uint64_t)k * ${hop}, out, ${runner.dim});
+    printf("F");
+    for (int i = 0; i < n; i++) printf(" %.9g", (double)out[i]);
+    printf("\\n");
+    if (k == 1 && corrupt) break;
+  }
+  return 0;
+}
+`,
+        );
+        const cc = spawnSync('g++', ['-std=gnu++11', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-o', join(dir, 'cont'), join(dir, 'cont.cpp')], { encoding: 'utf8' });
+        expect(cc.stderr).toBe('');
+        const input = Array.from(stream).join(' ');
+        const parse = (out: string) => out.split('\n').filter((l) => l.startsWith('F')).map((l) => l.slice(2).split(' ').map(Number));
+        const got = parse(spawnSync(join(dir, 'cont'), { input, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
+        const acc: Compare = { worst: 0, failures: [], windows: 0, cells: 0 };
+        const want = got.map((_, k) => runner.run(Float32Array.from(stream.subarray(k * hop, k * hop + W))));
+        expect(got.length).toBe(Math.floor((stream.length - W) / hop) + 1);
+        got.forEach((g, k) => compare(`window ${k}`, want[k], g, acc));
+        expect(acc.failures).toEqual([]);
+        // with the corruption: window 1 still equals the clean stream's (its frames over the overwritten
+        // samples were moved from window 0), not the corrupted stream's
+        const got1 = parse(spawnSync(join(dir, 'cont'), ['corrupt'], { input, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout)[1];
+        const dirty = Float32Array.from(stream.subarray(hop, hop + W));
+        dirty.fill(0, W / 2 - hop, W / 2 - hop + 1000);
+        const wantDirty = runner.run(dirty);
+        expect(got1).toEqual(Array.from(got[1]));
+        expect(Array.from(wantDirty)).not.toEqual(Array.from(want[1]));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
   }
 });

@@ -7,7 +7,7 @@ import { quantizeModel } from '../quantize/quantize.ts';
 import { mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { makeArduinoLibraryFiles } from './arduino-library.ts';
 import { continuousPlan, DEFAULT_CONTINUOUS, isBackgroundLabel, recognizeStream } from './audio-recognizer-cpp.ts';
-import { audioDspCost, estimateDeployment, TARGETS } from './estimate.ts';
+import { audioDspCost, audioDspCycles, estimateDeployment, TARGETS } from './estimate.ts';
 import { audioDspPlan, makeAudioDspCpp } from './templates/audio-dsp-cpp.ts';
 
 function audioImpulse(block: 'mfe' | 'mfcc' | 'spectrogram', params: Record<string, ParamValue> = {}, hz = 16000, axes = ['audio']): ImpulseConfig {
@@ -110,6 +110,9 @@ describe('audio DSP cost in the estimates', () => {
     const nrf = withDsp.targets.find((t) => t.target.id === 'nrf52840')!;
     const nrfPlain = plain.targets.find((t) => t.target.id === 'nrf52840')!;
     expect(nrf.dspMs).toBeGreaterThan(100); // float64 in software on a Cortex-M4F
+    // continuous recognition computes 25 + 1 of the 99 frames per 250 ms hop
+    expect([mfe.frames, mfe.framesPerHop, mfe.hopSamples]).toEqual([99, 26, 4000]);
+    expect(audioDspCost(audioImpulse('mfcc'))!.framesPerHop).toBe(14);
     expect(nrf.ramBytes - nrfPlain.ramBytes).toBe(mfe.ramBytes);
     expect(nrf.flashBytes - nrfPlain.flashBytes).toBe(mfe.flashBytes);
     expect(nrf.notes.join(' ')).toContain('MFE in float64');
@@ -117,6 +120,7 @@ describe('audio DSP cost in the estimates', () => {
     expect(m7.dspMs).toBeLessThan(nrf.dspMs / 50); // a double-precision FPU
     expect(withDsp.targets.find((t) => t.target.id === 'rp2040')!.notes.join(' ')).toContain('does not run the MFE block');
     for (const t of TARGETS) expect(t.audio).toBeDefined();
+    expect(audioDspCycles(mfe, TARGETS[0].audio!, 'full')).toBeGreaterThan(3.5 * audioDspCycles(mfe, TARGETS[0].audio!));
   });
 });
 
@@ -138,6 +142,8 @@ describe('continuous recognition rules', () => {
   });
 
   it('plans hop, suppression and ring in samples', () => {
-    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000)).toEqual({ hopSamples: 4000, suppressionWindows: 3, ringSamples: 24000 });
+    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000)).toEqual({ hopSamples: 4000, hopMs: 250, suppressionWindows: 3, ringSamples: 24000 });
+    // MFCC's 20 ms frame stride: the hop becomes 13 strides (260 ms), suppression still ≥ 1 s
+    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000, 320)).toEqual({ hopSamples: 4160, hopMs: 260, suppressionWindows: 3, ringSamples: 24320 });
   });
 });

@@ -32,12 +32,19 @@ export const DEFAULT_CONTINUOUS: ContinuousSettings = { hopMs: 250, averageWindo
 export const BACKGROUND_LABEL = /^(_.*|noise|background( noise)?|silence|unknown|other)$/i;
 export const isBackgroundLabel = (label: string): boolean => BACKGROUND_LABEL.test(label.trim());
 
-/** The settings in samples and windows. */
-export function continuousPlan(s: ContinuousSettings, hz: number, windowSamples: number): { hopSamples: number; suppressionWindows: number; ringSamples: number } {
-  const hopSamples = Math.max(1, Math.round((s.hopMs * hz) / 1000));
+/**
+ * The settings in samples and windows. The hop is rounded to a whole number of the DSP's frame
+ * strides (when given), so consecutive windows share frames the board does not compute again
+ * (250 ms with MFCC's 20 ms stride: 260 ms).
+ */
+export function continuousPlan(s: ContinuousSettings, hz: number, windowSamples: number, frameStride = 1): { hopSamples: number; hopMs: number; suppressionWindows: number; ringSamples: number } {
+  const raw = Math.max(1, Math.round((s.hopMs * hz) / 1000));
+  const hopSamples = frameStride > 1 ? Math.max(1, Math.round(raw / frameStride)) * frameStride : raw;
+  const hopMs = (hopSamples * 1000) / hz;
   return {
     hopSamples,
-    suppressionWindows: Math.max(0, Math.ceil(s.suppressionMs / s.hopMs) - 1),
+    hopMs,
+    suppressionWindows: Math.max(0, Math.ceil(s.suppressionMs / hopMs - 1e-9) - 1),
     // the window, the hop being written while the window is processed, and one more hop of slack
     ringSamples: windowSamples + 2 * hopSamples,
   };

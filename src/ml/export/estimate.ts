@@ -30,6 +30,7 @@
 import { StudioError } from '../../core/errors.ts';
 import type { ImpulseConfig } from '../../core/impulse.ts';
 import { readTflite } from '../tflite/reader.ts';
+import { continuousPlan, DEFAULT_CONTINUOUS } from './audio-recognizer-cpp.ts';
 import { audioDspPlan, audioScratchBytes, audioTableBytes, isAudioBlock, type AudioDspPlan } from './templates/audio-dsp-cpp.ts';
 import { BuiltinOperator, TensorType, tensorTypeSize, type TfliteModel } from '../tflite/schema.ts';
 import rp2040Image from '../../../public/firmware/tinyml-runtime-rp2040.json' with { type: 'json' };
@@ -132,21 +133,32 @@ export interface AudioCycleCosts {
   compare: number;
 }
 
-/** Operation counts of one window of an audio block (from its plan: exact counts of the kernels' loops). */
-export interface AudioDspCost {
-  block: AudioDspPlan['block'];
+/** Operation counts of an audio block (from its plan: the counts of the kernels' loops). */
+export interface AudioOps {
   doubleOps: number;
   floatOps: number;
   logs: number;
   compares: number;
-  /** Scratch buffers of the kernels + the feature buffer + the sketch's microphone ring (window + 2 hops of 250 ms). */
+}
+
+export interface AudioDspCost extends AudioOps {
+  block: AudioDspPlan['block'];
+  /** Frames of a window, and frames computed per window in continuous recognition (the rest are moved from the previous window). */
+  frames: number;
+  framesPerHop: number;
+  /** Hop of the exported sketch (samples): the default 250 ms rounded to whole frame strides. */
+  hopSamples: number;
+  /** One frame, and the per-window rest (the MFCC's normalisation). */
+  perFrame: AudioOps;
+  perWindowDoubleOps: number;
+  /** Scratch buffers of the kernels + the feature buffer + the sketch's microphone ring (window + 2 hops). */
   ramBytes: number;
   /** Constant tables (twiddles, filterbank, DCT basis, MFE thresholds) + ~4 KB of kernel code. */
   flashBytes: number;
   plan: AudioDspPlan;
 }
 
-/** What one window of an audio impulse's DSP costs on the board, or null for other blocks. */
+/** What an audio impulse's DSP costs on the board, or null for other blocks. The AudioOps are one whole window's. */
 export function audioDspCost(impulse: Pick<ImpulseConfig, 'windowing' | 'dsp'>): AudioDspCost | null {
   if (!isAudioBlock(impulse.dsp.block)) return null;
   const plan = audioDspPlan(impulse as ImpulseConfig);
@@ -154,39 +166,46 @@ export function audioDspCost(impulse: Pick<ImpulseConfig, 'windowing' | 'dsp'>):
   const n = Math.min(plan.frameLength, plan.fftLength);
   const stages = Math.log2(Math.max(1, m));
   // per frame: pre-emphasis, butterflies (4 mul + 6 add), unpack (≈14), power (4)
-  let perFrameDouble = (plan.block === 'mfe' ? 0 : 2 * n) + (m / 2) * stages * 10 + (m + 1) * 14 + (m + 1) * 4;
-  let perFrameFloat = plan.block === 'mfe' ? 4 * n : 0;
-  let perFrameLogs = 0;
-  let perFrameCompares = 0;
-  if (plan.block !== 'spectrogram') perFrameDouble += 2 * plan.filterWeights.length;
+  const f: AudioOps = { doubleOps: (plan.block === 'mfe' ? 0 : 2 * n) + (m / 2) * stages * 10 + (m + 1) * 14 + (m + 1) * 4, floatOps: plan.block === 'mfe' ? 4 * n : 0, logs: 0, compares: 0 };
+  if (plan.block !== 'spectrogram') f.doubleOps += 2 * plan.filterWeights.length;
   if (plan.block === 'spectrogram') {
-    perFrameLogs = m + 1;
-    perFrameDouble += 4 * (m + 1);
+    f.logs = m + 1;
+    f.doubleOps += 4 * (m + 1);
   } else if (plan.block === 'mfe') {
-    perFrameCompares = plan.filters * 9;
-    perFrameFloat += plan.filters;
+    f.compares = plan.filters * 9;
+    f.floatOps += plan.filters;
   } else {
-    perFrameLogs = plan.filters + 1;
-    perFrameDouble += (m + 1) + 2 * plan.filters * plan.cep;
+    f.logs = plan.filters + 1;
+    f.doubleOps += m + 1 + 2 * plan.filters * plan.cep;
   }
-  let doubleOps = perFrameDouble * plan.frames;
-  if (plan.block === 'mfcc' && plan.win > 0) doubleOps += plan.frames * plan.cep * (5 * plan.win + 8);
-  const ringSamples = plan.samples + 2 * Math.round((250 * impulse.windowing.frequencyHz) / 1000);
+  const perWindowDoubleOps = plan.block === 'mfcc' && plan.win > 0 ? plan.frames * plan.cep * (5 * plan.win + 8) : 0;
+  const cp = continuousPlan(DEFAULT_CONTINUOUS, impulse.windowing.frequencyHz, plan.samples, plan.frameStride);
+  // as impulse_audio_features_continuous: frames reading the wrapped start + the frames the hop adds
+  const wrapped = Math.ceil((plan.block === 'mfcc' ? plan.preShift : 1) / plan.frameStride);
+  const d = cp.hopSamples % plan.frameStride === 0 ? cp.hopSamples / plan.frameStride : plan.frames;
+  const framesPerHop = d < plan.frames ? Math.min(plan.frames, d + Math.min(wrapped, plan.frames - d)) : plan.frames;
   return {
     block: plan.block,
-    doubleOps,
-    floatOps: perFrameFloat * plan.frames,
-    logs: perFrameLogs * plan.frames,
-    compares: perFrameCompares * plan.frames,
-    ramBytes: audioScratchBytes(plan) + plan.featureCount * 4 + ringSamples * 2,
+    doubleOps: f.doubleOps * plan.frames + perWindowDoubleOps,
+    floatOps: f.floatOps * plan.frames,
+    logs: f.logs * plan.frames,
+    compares: f.compares * plan.frames,
+    frames: plan.frames,
+    framesPerHop,
+    hopSamples: cp.hopSamples,
+    perFrame: f,
+    perWindowDoubleOps,
+    ramBytes: audioScratchBytes(plan) + plan.featureCount * 4 + cp.ringSamples * 2,
     flashBytes: audioTableBytes(plan) + 4096,
     plan,
   };
 }
 
-/** Cycles of one window of the audio DSP on a target. */
-export function audioDspCycles(c: AudioDspCost, t: AudioCycleCosts): number {
-  return c.doubleOps * t.doubleOp + c.floatOps * t.floatOp + c.logs * t.log + c.compares * t.compare;
+/** Cycles of one window of the audio DSP on a target: a whole window, or (default) a hop of continuous recognition. */
+export function audioDspCycles(c: AudioDspCost, t: AudioCycleCosts, mode: 'continuous' | 'full' = 'continuous'): number {
+  const frames = mode === 'full' ? c.frames : c.framesPerHop;
+  const f = c.perFrame;
+  return frames * (f.doubleOps * t.doubleOp + f.floatOps * t.floatOp + f.logs * t.log + f.compares * t.compare) + c.perWindowDoubleOps * t.doubleOp;
 }
 
 /** Persistent arena bytes (32-bit MCU struct sizes). */
@@ -457,7 +476,7 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
     const audioNote = audio
       ? img
         ? `DSP: the prebuilt runtime image does not run the ${audio.block.toUpperCase()} block (use the Arduino library); if it did, about ${Math.round(dspCycles).toLocaleString('en-US')} cycles per window (planning figure).`
-        : `DSP: ${audio.block.toUpperCase()} in float64 as in training, ${Math.round(dspCycles).toLocaleString('en-US')} cycles per window (planning figure: the kernels' operation counts × ${audioCosts.doubleOp} cycles per double operation, ${audioCosts.log} per log); RAM ${KB(audio.ramBytes)} (buffers, features, microphone ring), flash ${KB(audio.flashBytes)} (tables + code).`
+        : `DSP: ${audio.block.toUpperCase()} in float64 as in training, ${Math.round(dspCycles).toLocaleString('en-US')} cycles per window of continuous recognition (${audio.framesPerHop} of ${audio.frames} frames computed, the rest moved from the previous window; ${((audioDspCycles(audio, audioCosts, 'full') / target.clockHz) * 1000).toFixed(0)} ms for a whole window). Planning figure: the kernels' operation counts × ${audioCosts.doubleOp} cycles per double operation, ${audioCosts.log} per log. RAM ${KB(audio.ramBytes)} (buffers, features, microphone ring), flash ${KB(audio.flashBytes)} (tables + code).`
       : null;
     const notes = img
       ? [

@@ -360,61 +360,108 @@ static inline void impulse_audio_cmvn(const double* vec, int rows, int cols, int
     }
 }
 
+// Frame t of the window: MFE/spectrogram values into out[t * per ...], MFCC cepstra into s->cep.
+static inline void impulse_audio_frame(const impulse_audio_params* p, const impulse_audio_input* in, impulse_audio_scratch* s, int t, float* out) {
+  const int bins = p->fft_length / 2 + 1;
+  const int n = p->frame_length < p->fft_length ? p->frame_length : p->fft_length;
+  const int start = t * p->frame_stride;
+  for (int i = 0; i < n; i++) s->frame[i] = impulse_audio_signal(p, in, start + i);
+  impulse_audio_power(p, s, n);
+  if (p->block == 0) {
+    for (int k = 0; k < bins; k++) {
+      const double e = s->power[k];
+      const double db = 10 * log10(e < 1e-30 ? 1e-30 : e);
+      const double v = (db - p->noise_floor_db) / (12 - p->noise_floor_db);
+      out[t * bins + k] = (float)(v < 0 ? 0 : v);
+    }
+    return;
+  }
+  impulse_audio_mel(p, s);
+  if (p->block == 1) {
+    for (int f = 0; f < p->filters; f++) {
+      const double e = s->mel[f];
+      int lo = 0, hi = 256;  // level = count of thresholds <= e
+      while (lo < hi) {
+        const int mid = (lo + hi) >> 1;
+        if (p->mfe_levels[mid] <= e) lo = mid + 1;
+        else hi = mid;
+      }
+      const int q = lo >= 256 ? (p->mfe_wrap ? 0 : 255) : lo;
+      out[t * p->filters + f] = (float)q / 256.0f;
+    }
+    return;
+  }
+  double energy = 0;
+  for (int k = 0; k < bins; k++) energy += s->power[k];
+  if (energy == 0) energy = 1e-10;
+  const int F = p->filters;
+  for (int f = 0; f < F; f++) s->mel[f] = log(s->mel[f]);  // once per filter (the same values as per product)
+  for (int k = 0; k < p->cep; k++) {
+    double acc = 0;
+    for (int f = 0; f < F; f++) acc += p->dct[k * F + f] * s->mel[f];
+    s->cep[t * p->cep + k] = acc;
+  }
+  s->cep[t * p->cep] = log(energy);
+}
+
+static inline int impulse_audio_per_frame(const impulse_audio_params* p) {
+  return p->block == 0 ? p->fft_length / 2 + 1 : p->block == 1 ? p->filters : p->cep;
+}
+
+// MFCC: the normalised (or plain) cepstra of s->cep into out.
+static inline void impulse_audio_finish(const impulse_audio_params* p, impulse_audio_scratch* s, float* out) {
+  if (p->block != 2) return;
+  const int count = p->frames * p->cep;
+  if (p->win > 0) impulse_audio_cmvn(s->cep, p->frames, p->cep, p->win, s->ms, out);
+  else
+    for (int i = 0; i < count; i++) out[i] = (float)s->cep[i];
+}
+
 // Features of one window, frame-major; returns their count, or -1 (output too small, window too
 // short for the plan).
 static inline int impulse_audio_features(const impulse_audio_params* p, const impulse_audio_input* in, impulse_audio_scratch* s,
                                          float* out, int out_len) {
-  const int bins = p->fft_length / 2 + 1;
-  const int per = p->block == 0 ? bins : p->block == 1 ? p->filters : p->cep;
+  const int per = impulse_audio_per_frame(p);
   if (out_len < p->frames * per) return -1;
   if ((p->frames - 1) * p->frame_stride + p->frame_length > in->samples) return -1;
-  const int n = p->frame_length < p->fft_length ? p->frame_length : p->fft_length;
-  for (int t = 0; t < p->frames; t++) {
-    const int start = t * p->frame_stride;
-    for (int i = 0; i < n; i++) s->frame[i] = impulse_audio_signal(p, in, start + i);
-    impulse_audio_power(p, s, n);
-    if (p->block == 0) {
-      for (int k = 0; k < bins; k++) {
-        const double e = s->power[k];
-        const double db = 10 * log10(e < 1e-30 ? 1e-30 : e);
-        const double v = (db - p->noise_floor_db) / (12 - p->noise_floor_db);
-        out[t * bins + k] = (float)(v < 0 ? 0 : v);
-      }
-      continue;
-    }
-    impulse_audio_mel(p, s);
-    if (p->block == 1) {
-      for (int f = 0; f < p->filters; f++) {
-        const double e = s->mel[f];
-        int lo = 0, hi = 256;  // level = count of thresholds <= e
-        while (lo < hi) {
-          const int mid = (lo + hi) >> 1;
-          if (p->mfe_levels[mid] <= e) lo = mid + 1;
-          else hi = mid;
-        }
-        const int q = lo >= 256 ? (p->mfe_wrap ? 0 : 255) : lo;
-        out[t * p->filters + f] = (float)q / 256.0f;
-      }
-      continue;
-    }
-    double energy = 0;
-    for (int k = 0; k < bins; k++) energy += s->power[k];
-    if (energy == 0) energy = 1e-10;
-    const int F = p->filters;
-    for (int f = 0; f < F; f++) s->mel[f] = log(s->mel[f]);  // once per filter (the same values as per product)
-    for (int k = 0; k < p->cep; k++) {
-      double acc = 0;
-      for (int f = 0; f < F; f++) acc += p->dct[k * F + f] * s->mel[f];
-      s->cep[t * p->cep + k] = acc;
-    }
-    s->cep[t * p->cep] = log(energy);
-  }
-  if (p->block == 2) {
-    const int count = p->frames * p->cep;
-    if (p->win > 0) impulse_audio_cmvn(s->cep, p->frames, p->cep, p->win, s->ms, out);
+  for (int t = 0; t < p->frames; t++) impulse_audio_frame(p, in, s, t, out);
+  impulse_audio_finish(p, s, out);
+  return p->frames * per;
+}
+
+// Continuous use: the previous call's window and whether it can be reused.
+struct impulse_audio_cache {
+  uint64_t start;  // absolute sample where the previous window started
+  int valid;
+};
+
+// As impulse_audio_features, for a window starting at absolute sample abs_start, reusing the frames
+// it shares with the previous call's window (out and the scratch must be those of that call): when
+// the window moved on by a whole number d of frame strides, frames w..frames-d-1 are the previous
+// window's frames w+d.. (moved), where w covers the frames whose pre-emphasis wraps to the window's
+// end. The same values as a full computation; about (d + w) / frames of its time.
+static inline int impulse_audio_features_continuous(const impulse_audio_params* p, const impulse_audio_input* in, impulse_audio_scratch* s,
+                                                    uint64_t abs_start, impulse_audio_cache* c, float* out, int out_len) {
+  const int per = impulse_audio_per_frame(p);
+  if (out_len < p->frames * per) return -1;
+  if ((p->frames - 1) * p->frame_stride + p->frame_length > in->samples) return -1;
+  const int shift = p->block == 2 ? p->pre_shift : 1;
+  const int w = (shift + p->frame_stride - 1) / p->frame_stride;  // frames reading the wrapped start
+  int d = 0;
+  if (c->valid && abs_start > c->start && (abs_start - c->start) % (uint64_t)p->frame_stride == 0 && (abs_start - c->start) / (uint64_t)p->frame_stride < (uint64_t)p->frames)
+    d = (int)((abs_start - c->start) / (uint64_t)p->frame_stride);
+  const int keep_to = d > 0 ? p->frames - d : w;  // frames [w, keep_to) are moved, not computed
+  for (int t = w; t < keep_to; t++) {
+    if (p->block == 2)
+      for (int k = 0; k < p->cep; k++) s->cep[t * p->cep + k] = s->cep[(t + d) * p->cep + k];
     else
-      for (int i = 0; i < count; i++) out[i] = (float)s->cep[i];
+      for (int k = 0; k < per; k++) out[t * per + k] = out[(t + d) * per + k];
   }
+  for (int t = 0; t < p->frames; t++)
+    if (t < w || t >= keep_to) impulse_audio_frame(p, in, s, t, out);
+  impulse_audio_finish(p, s, out);
+  c->start = abs_start;
+  c->valid = 1;
   return p->frames * per;
 }
 `;
@@ -470,15 +517,33 @@ static const impulse_audio_params impulse_audio_plan = {
   ${p.cep}, ${p.win}, ${ptr(p.block === 'mfcc', 'impulse_audio_dct')},
   ${ptr(p.block === 'mfe', 'impulse_audio_mfe_levels')}, ${p.mfeWrap ? 1 : 0}, ${cDouble(p.noiseFloorDb)}};
 
-// Features of the window of IMPULSE_WINDOW_SAMPLES int16 samples starting at ring[start] (wrapping at capacity).
-static int impulse_extract_audio_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
+// The kernels' scratch buffers (static: shared by both wrappers; the MFCC's cepstra persist between calls).
+static impulse_audio_scratch impulse_audio_scratch_buffers() {
   static double zr[${m}], zi[${m}], frame[${frameBuf}], power[${m + 1}];
   static uint16_t rev[${m}];
 ${mel ? `  static double mel[${p.filters}];` : '  double* mel = nullptr;'}
 ${p.block === 'mfcc' ? `  static double cep[${p.frames * p.cep}], ms[${p.frames * p.cep}];` : '  double* cep = nullptr;\n  double* ms = nullptr;'}
   impulse_audio_scratch s = {zr, zi, frame, power, mel, cep, ms, rev};
+  return s;
+}
+
+static impulse_audio_cache impulse_audio_continuous_cache = {0, 0};
+
+// Features of the window of IMPULSE_WINDOW_SAMPLES int16 samples starting at ring[start] (wrapping at capacity).
+static int impulse_extract_audio_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
+  impulse_audio_scratch s = impulse_audio_scratch_buffers();
+  impulse_audio_continuous_cache.valid = 0;  // the scratch no longer holds the continuous window's cepstra
   const impulse_audio_input in = {ring, capacity, start, IMPULSE_WINDOW_SAMPLES};
   return impulse_audio_features(&impulse_audio_plan, &in, &s, out, out_len);
+}
+
+// Continuous recognition: the window starting at absolute sample abs_start of the stream (at
+// ring[abs_start % capacity]); out must be the previous call's buffer. Frames shared with the
+// previous window are moved, not computed again (the same features, in a fraction of the time).
+static int impulse_extract_audio_features_continuous(const int16_t* ring, int capacity, uint64_t abs_start, float* out, int out_len) {
+  impulse_audio_scratch s = impulse_audio_scratch_buffers();
+  const impulse_audio_input in = {ring, capacity, (int)(abs_start % (uint64_t)capacity), IMPULSE_WINDOW_SAMPLES};
+  return impulse_audio_features_continuous(&impulse_audio_plan, &in, &s, abs_start, &impulse_audio_continuous_cache, out, out_len);
 }
 `;
 }

@@ -97,7 +97,7 @@ static void halt(const char* why) {
 
 static void classify(uint64_t start) {
   const unsigned long t0 = micros();
-  const int n = impulse::extract_features(ring, impulse::kRingSamples, (int)(start % impulse::kRingSamples), features, impulse::kFeatureCount);
+  const int n = impulse::extract_features_continuous(ring, impulse::kRingSamples, start, features, impulse::kFeatureCount);
   const unsigned long t1 = micros();
   update_written();
   if (written - start > (uint64_t)impulse::kRingSamples) {  // the microphone overtook the window
