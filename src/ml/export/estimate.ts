@@ -459,7 +459,12 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
   const macs = ops.reduce((s, o) => s + o.macs, 0);
   const sg = model.subgraphs[0];
   const isFloat = sg.tensors[sg.inputs[0]]?.type === TensorType.FLOAT32;
-  const audio = opts.dsp ? audioDspCost(opts.dsp) : null;
+  let audio: AudioDspCost | null = null;
+  try {
+    audio = opts.dsp ? audioDspCost(opts.dsp) : null;
+  } catch {
+    audio = null; // settings the blocks refuse: the generic DSP figure (training refuses them anyway)
+  }
   const targets = (opts.targets ?? TARGETS).map((target): TargetEstimate => {
     const measured = !isFloat && target.cycles !== undefined;
     const cycles = measured ? modelCycles(terms, target.cycles!) : macs * (isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac) + ops.length * target.cyclesPerOp;
