@@ -406,7 +406,7 @@ int main(int argc, char**) {
 }
 `,
         );
-        const cc = spawnSync('g++', ['-std=gnu++11', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unused-function', '-o', join(dir, 'cont'), join(dir, 'cont.cpp')], { encoding: 'utf8' });
+        const cc = spawnSync('g++', ['-std=gnu++11', '-O2', '-Wall', '-Wextra', '-Werror', '-o', join(dir, 'cont'), join(dir, 'cont.cpp')], { encoding: 'utf8' });
         expect(cc.stderr).toBe('');
         const input = Array.from(stream).join(' ');
         const parse = (out: string) => out.split('\n').filter((l) => l.startsWith('F')).map((l) => l.slice(2).split(' ').map(Number));
@@ -429,4 +429,62 @@ int main(int argc, char**) {
       }
     }, 120_000);
   }
+});
+
+describe.skipIf(!gxx)(`audio libraries side by side (g++)${gxx ? '' : ' — skipped: g++ not found'}`, () => {
+  it('an MFE and a spectrogram library compile together in one sketch; the sketch compiles with a gain and stops on AVR', () => {
+    const libs = (['mfe', 'spectrogram'] as const).map((block, i) => {
+      const cfg = audioImpulse(block, {}, 16000, 1000, ['noise', 'on', 'off']);
+      const ctx = dspContext(cfg);
+      const runner = getDspBlock(block).createRunner(ctx);
+      const r = mulberry32(20 + i);
+      const fm: FloatModel = {
+        inputShape: [runner.dim],
+        labels: cfg.labels,
+        layers: [{ kind: 'dense', units: 3, inUnits: runner.dim, kernel: Float32Array.from({ length: 3 * runner.dim }, () => (r() - 0.5) * 0.05), bias: new Float32Array(3), activation: 'none' }, { kind: 'softmax' }],
+      };
+      const q = quantizeModel(fm, Array.from({ length: 4 }, () => Float32Array.from({ length: runner.dim }, () => r())));
+      return { files: makeArduinoLibraryFiles({ tflite: q.tflite, impulse: cfg, input: q.input, output: q.output, projectName: `Lamp ${block}` }), dim: runner.dim };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'audio-two-'));
+    try {
+      for (const [p, text] of Object.entries({ ...ARDUINO_HOST_HEADERS, ...AUDIO_SKETCH_HOST_HEADERS })) {
+        mkdirSync(dirname(join(dir, 'stubs', p)), { recursive: true });
+        writeFileSync(join(dir, 'stubs', p), text);
+      }
+      for (const l of libs) {
+        for (const [p, text] of Object.entries(l.files)) {
+          mkdirSync(dirname(join(dir, p)), { recursive: true });
+          writeFileSync(join(dir, p), text);
+        }
+      }
+      writeFileSync(
+        join(dir, 'both.cpp'),
+        `#include <stdio.h>
+#include <Lamp_mfe.h>
+#include <Lamp_spectrogram.h>
+int main() {
+  static int16_t x[16000];
+  static float a[Lamp_mfe::kFeatureCount], b[Lamp_spectrogram::kFeatureCount];
+  for (int i = 0; i < 16000; i++) x[i] = (int16_t)((i * 37) % 2000 - 1000);
+  printf("%d %d\\n", Lamp_mfe::extract_features(x, a, Lamp_mfe::kFeatureCount), Lamp_spectrogram::extract_features(x, b, Lamp_spectrogram::kFeatureCount));
+  return 0;
+}
+`,
+      );
+      const inc = ['-I', join(dir, 'Lamp_mfe', 'src'), '-I', join(dir, 'Lamp_spectrogram', 'src')];
+      const cc = spawnSync('g++', ['-std=gnu++11', '-O1', '-Wall', '-Wextra', '-Werror', ...inc, '-o', join(dir, 'both'), join(dir, 'both.cpp')], { encoding: 'utf8' });
+      expect(cc.stderr).toBe('');
+      expect(spawnSync(join(dir, 'both'), { encoding: 'utf8' }).stdout.trim()).toBe(`${libs[0].dim} ${libs[1].dim}`);
+      const ino = libs[0].files['Lamp_mfe/examples/Lamp_mfe_listen/Lamp_mfe_listen.ino'];
+      writeFileSync(join(dir, 'sketch.cpp'), `#include <Arduino.h>\n${ino}`);
+      const compile = (defines: string[]) => spawnSync('g++', ['-std=gnu++11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', `-DHOST_INPUT_SIZE=${libs[0].dim}`, '-DHOST_OUTPUT_SIZE=3', ...defines, '-I', join(dir, 'stubs'), '-I', join(dir, 'Lamp_mfe', 'src'), join(dir, 'sketch.cpp')], { encoding: 'utf8' });
+      expect(compile(['-DTML_PDM_GAIN=20']).stderr).toBe('');
+      const avr = compile(['-D__AVR__']);
+      expect(avr.status).not.toBe(0);
+      expect(avr.stderr).toContain('TensorFlow Lite Micro does not run on AVR boards');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

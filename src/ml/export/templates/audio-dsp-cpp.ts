@@ -518,7 +518,7 @@ static const impulse_audio_params impulse_audio_plan = {
   ${ptr(p.block === 'mfe', 'impulse_audio_mfe_levels')}, ${p.mfeWrap ? 1 : 0}, ${cDouble(p.noiseFloorDb)}};
 
 // The kernels' scratch buffers (static: shared by both wrappers; the MFCC's cepstra persist between calls).
-static impulse_audio_scratch impulse_audio_scratch_buffers() {
+static inline impulse_audio_scratch impulse_audio_scratch_buffers() {
   static double zr[${m}], zi[${m}], frame[${frameBuf}], power[${m + 1}];
   static uint16_t rev[${m}];
 ${mel ? `  static double mel[${p.filters}];` : '  double* mel = nullptr;'}
@@ -530,7 +530,7 @@ ${p.block === 'mfcc' ? `  static double cep[${p.frames * p.cep}], ms[${p.frames 
 static impulse_audio_cache impulse_audio_continuous_cache = {0, 0};
 
 // Features of the window of IMPULSE_WINDOW_SAMPLES int16 samples starting at ring[start] (wrapping at capacity).
-static int impulse_extract_audio_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
+static inline int impulse_extract_audio_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
   impulse_audio_scratch s = impulse_audio_scratch_buffers();
   impulse_audio_continuous_cache.valid = 0;  // the scratch no longer holds the continuous window's cepstra
   const impulse_audio_input in = {ring, capacity, start, IMPULSE_WINDOW_SAMPLES};
@@ -540,7 +540,7 @@ static int impulse_extract_audio_features(const int16_t* ring, int capacity, int
 // Continuous recognition: the window starting at absolute sample abs_start of the stream (at
 // ring[abs_start % capacity]); out must be the previous call's buffer. Frames shared with the
 // previous window are moved, not computed again (the same features, in a fraction of the time).
-static int impulse_extract_audio_features_continuous(const int16_t* ring, int capacity, uint64_t abs_start, float* out, int out_len) {
+static inline int impulse_extract_audio_features_continuous(const int16_t* ring, int capacity, uint64_t abs_start, float* out, int out_len) {
   impulse_audio_scratch s = impulse_audio_scratch_buffers();
   const impulse_audio_input in = {ring, capacity, (int)(abs_start % (uint64_t)capacity), IMPULSE_WINDOW_SAMPLES};
   return impulse_audio_features_continuous(&impulse_audio_plan, &in, &s, abs_start, &impulse_audio_continuous_cache, out, out_len);
