@@ -6,7 +6,7 @@ import type { FloatModel } from '../float-model.ts';
 import { quantizeModel } from '../quantize/quantize.ts';
 import { mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { makeArduinoLibraryFiles } from './arduino-library.ts';
-import { continuousPlan, DEFAULT_CONTINUOUS, isBackgroundLabel, recognizeStream } from './audio-recognizer-cpp.ts';
+import { continuousPlan, DEFAULT_CONTINUOUS, guessBackgroundLabels, recognizeStream } from './audio-recognizer-cpp.ts';
 import { audioDspCost, audioDspCycles, estimateDeployment, TARGETS } from './estimate.ts';
 import { audioDspPlan, makeAudioDspCpp } from './templates/audio-dsp-cpp.ts';
 
@@ -48,6 +48,7 @@ describe('Arduino library of an audio impulse', () => {
     expect(h).toContain('class ContinuousRecognizer');
     expect(h).toContain('constexpr int kRingSamples = 24000;');
     expect(h).toContain('{true, false, false, true}'); // _noise and unknown are background
+    expect(h).toContain('constexpr double kThreshold = 0.8;');
     expect(h).toMatch(/#undef IMPULSE_FEATURE_COUNT/);
     const ino = files['Yes_No/examples/Yes_No_listen/Yes_No_listen.ino'];
     expect(ino).toContain('#include <PDM.h>');
@@ -126,24 +127,27 @@ describe('audio DSP cost in the estimates', () => {
 
 describe('continuous recognition rules', () => {
   const labels = ['noise', 'yes', 'no'];
-  it('averages, thresholds, never reports background labels, and suppresses repeats', () => {
-    const s = (n: number, y: number, no: number) => [n, y, no];
-    const scores = [s(0.9, 0.1, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0, 0.95, 0.05), s(0, 0.95, 0.05), s(0.05, 0.05, 0.9), s(0, 0, 1), s(1, 0, 0)];
-    // average of 2, threshold 0.8, 2 windows suppressed after a detection
-    const ev = recognizeStream(scores, labels, 0.8, 2, 2);
-    expect(ev.map((e) => [e.window, labels[e.label]])).toEqual([
-      [2, 'yes'], // window 1 averages 0.5 with window 0
-      [5, 'yes'], // 3 and 4 suppressed
+  const s = (n: number, y: number, no: number) => [n, y, no];
+  const scores = [s(0.9, 0.1, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0.1, 0.9, 0), s(0, 0.95, 0.05), s(0, 0.95, 0.05), s(0.05, 0.05, 0.9), s(0, 0, 1), s(1, 0, 0)];
+  const ends = scores.map((_, k) => 16000 + 4000 * k); // windows end at 1000, 1250, … ms
+
+  it('averages, fires once per utterance (re-armed below the threshold), keeps the refractory time, never reports background', () => {
+    const run = (refractoryMs: number) => recognizeStream(scores, ends, 16000, labels, { averaging: 2, threshold: 0.8, refractoryMs }).map((e) => [e.window, labels[e.label], e.timeMs]);
+    // window 1 averages 0.5 with window 0; "yes" stays above 0.8 through window 5 (one detection);
+    // window 6 drops below (re-armed); "no" fires at window 7
+    expect(run(500)).toEqual([
+      [2, 'yes', 1500],
+      [7, 'no', 2750],
     ]);
+    // 1250 ms after the first detection is inside a 2 s refractory time
+    expect(run(2000)).toEqual([[2, 'yes', 1500]]);
     // noise at 1.0 never counts
-    expect(recognizeStream([s(1, 0, 0), s(1, 0, 0)], labels, 0.5, 1, 0)).toEqual([]);
-    expect(isBackgroundLabel('Background noise')).toBe(true);
-    expect(isBackgroundLabel('yes')).toBe(false);
+    expect(recognizeStream([s(1, 0, 0), s(1, 0, 0)], [16000, 20000], 16000, labels, { averaging: 1, threshold: 0.5, refractoryMs: 0 })).toEqual([]);
+    expect(guessBackgroundLabels(['_silence', 'Noise', 'unknown words', 'yes', 'nope'])).toEqual(['_silence', 'Noise', 'unknown words']);
   });
 
-  it('plans hop, suppression and ring in samples', () => {
-    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000)).toEqual({ hopSamples: 4000, hopMs: 250, suppressionWindows: 3, ringSamples: 24000 });
-    // MFCC's 20 ms frame stride: the hop becomes 13 strides (260 ms), suppression still ≥ 1 s
-    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000, 320)).toEqual({ hopSamples: 4160, hopMs: 260, suppressionWindows: 3, ringSamples: 24320 });
+  it('plans hop and ring in samples (the hop in whole frame strides)', () => {
+    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000)).toEqual({ hopSamples: 4000, hopMs: 250, ringSamples: 24000 });
+    expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000, 320)).toEqual({ hopSamples: 4160, hopMs: 260, ringSamples: 24320 });
   });
 });

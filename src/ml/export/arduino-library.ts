@@ -44,7 +44,7 @@ export interface ArduinoLibraryInput {
   /** Units of the impulse's axes, in axis order (e.g. from the samples); default m/s² and deg/s. */
   axisUnits?: string[];
   version?: string;
-  /** Audio impulses: the sketch's continuous recognition (hop, averaging, threshold, suppression). */
+  /** Audio impulses: the sketch's continuous recognition (hop, averaging, threshold, refractory time, background labels). */
   continuous?: Partial<ContinuousSettings>;
 }
 

@@ -2,49 +2,53 @@
  * Plain C++ (no Arduino API) for continuous keyword recognition on the board, emitted into the
  * library header of an audio impulse, and its settings. DOM-free core module.
  *
- * - `AudioWindows`: given how many samples the microphone has written into the ring buffer, says
- *   when the next window is due: window k ends at sample kWindowSamples + k × kHopSamples. When the
- *   board falls behind (DSP + inference longer than a hop), it jumps to the newest due window and
- *   counts the ones it skipped, so recognition stays real time.
- * - `ContinuousRecognizer`: per window the model's scores; their moving average over the last
- *   kAverageWindows windows; the best label that is not a background label (noise, unknown,
- *   silence, background, other); a detection when that average reaches kThreshold, then
- *   kSuppressionWindows windows without detections (one keyword is heard once).
+ * The rules are the app's continuous recognizer's (src/ml/live/continuous.ts: `WindowScorer` and
+ * `KeywordDetector`), step for step:
+ * - `AudioWindows`: window k ends at sample kWindowSamples + k × kHopSamples of the microphone stream.
+ *   When the board falls behind (DSP + inference longer than a hop) it takes the newest due window
+ *   and counts the ones it skipped (the app, never behind, scores every one).
+ * - `ContinuousRecognizer`: the moving average of the last kAveraging probability vectors (a float64
+ *   running sum: add the new one, subtract the one that left; the average clamped at 0 and stored as
+ *   float32); the best keyword (a label not in the background list) fires when its average reaches
+ *   kThreshold, the recognizer is armed and kRefractoryMs have passed since the last detection
+ *   (times are stream times: the end of the window, samples ÷ rate). Firing disarms it; it re-arms
+ *   once the best keyword's average is below the threshold.
  *
- * The host test (arduino-audio-host.test.ts) runs both through the exported sketch and compares
- * them with `recognizeStream` below, the same rules in TypeScript.
+ * `recognizeStream` is the same in TypeScript for the tests; the host test also runs the app's
+ * `KeywordDetector` when it is there.
  */
 
 export interface ContinuousSettings {
-  /** Time between window starts (ms). */
+  /** Time between window ends (ms). */
   hopMs: number;
-  /** Windows averaged. */
-  averageWindows: number;
-  /** Averaged score a keyword needs (0..1). */
+  /** Probability vectors averaged. */
+  averaging: number;
+  /** Averaged probability a keyword needs (0..1]. */
   threshold: number;
-  /** After a detection, no other for this long (ms). */
-  suppressionMs: number;
+  /** No second detection within this time after one (ms). */
+  refractoryMs: number;
+  /** Labels that never fire; default: those that look like background by name (`guessBackgroundLabels`). */
+  background?: string[];
 }
 
-export const DEFAULT_CONTINUOUS: ContinuousSettings = { hopMs: 250, averageWindows: 3, threshold: 0.7, suppressionMs: 1000 };
+export const DEFAULT_CONTINUOUS: ContinuousSettings = { hopMs: 250, averaging: 3, threshold: 0.8, refractoryMs: 1000 };
 
-/** Labels that are never reported as heard. */
-export const BACKGROUND_LABEL = /^(_.*|noise|background( noise)?|silence|unknown|other)$/i;
-export const isBackgroundLabel = (label: string): boolean => BACKGROUND_LABEL.test(label.trim());
+/** Labels that look like background by name (noise, silence, unknown, background, other, none, _…), as the app guesses them. */
+export function guessBackgroundLabels(labels: string[]): string[] {
+  return labels.filter((l) => /^(_|noise|silence|unknown|background|other|none)/i.test(l.trim()));
+}
 
 /**
- * The settings in samples and windows. The hop is rounded to a whole number of the DSP's frame
- * strides (when given), so consecutive windows share frames the board does not compute again
- * (250 ms with MFCC's 20 ms stride: 260 ms).
+ * The settings in samples. The hop is rounded to a whole number of the DSP's frame strides (when
+ * given), so consecutive windows share frames the board does not compute again (250 ms with the
+ * MFCC's 20 ms stride: 260 ms); the MFE's and spectrogram's 10 ms strides keep 250 ms.
  */
-export function continuousPlan(s: ContinuousSettings, hz: number, windowSamples: number, frameStride = 1): { hopSamples: number; hopMs: number; suppressionWindows: number; ringSamples: number } {
-  const raw = Math.max(1, Math.round((s.hopMs * hz) / 1000));
+export function continuousPlan(s: Pick<ContinuousSettings, 'hopMs'>, hz: number, windowSamples: number, frameStride = 1): { hopSamples: number; hopMs: number; ringSamples: number } {
+  const raw = Math.max(1, Math.min(windowSamples, Math.round((s.hopMs * hz) / 1000)));
   const hopSamples = frameStride > 1 ? Math.max(1, Math.round(raw / frameStride)) * frameStride : raw;
-  const hopMs = (hopSamples * 1000) / hz;
   return {
     hopSamples,
-    hopMs,
-    suppressionWindows: Math.max(0, Math.ceil(s.suppressionMs / hopMs - 1e-9) - 1),
+    hopMs: (hopSamples * 1000) / hz,
     // the window, the hop being written while the window is processed, and one more hop of slack
     ringSamples: windowSamples + 2 * hopSamples,
   };
@@ -73,79 +77,100 @@ class AudioWindows {
   uint64_t skipped_ = 0;
 };
 
-// Moving average of the last kAverageWindows windows' scores; a label that is not background is
-// heard when its average reaches kThreshold; then kSuppressionWindows windows hear nothing.
+// The app's keyword detector: moving average of kAveraging probability vectors, the best keyword
+// fires at kThreshold when armed and kRefractoryMs after the last detection; re-armed below it.
 class ContinuousRecognizer {
  public:
-  // scores: kOutputSize probabilities of one window. Returns the label heard at this window, or -1.
-  int push(const float* scores) {
-    for (int i = 0; i < kOutputSize; i++) hist_[slot_][i] = scores[i];
-    slot_ = (slot_ + 1) % kAverageWindows;
-    if (count_ < kAverageWindows) count_++;
+  // probs: kOutputSize probabilities of the window that ends at sample end_sample of the stream.
+  // Returns the keyword heard at this window, or -1.
+  int push(const float* probs, uint64_t end_sample) {
+    for (int j = 0; j < kOutputSize; j++) sum_[j] += (double)probs[j];
+    if (count_ == kAveraging) {
+      for (int j = 0; j < kOutputSize; j++) sum_[j] -= (double)hist_[oldest_][j];
+      for (int j = 0; j < kOutputSize; j++) hist_[oldest_][j] = probs[j];
+      oldest_ = (oldest_ + 1) % kAveraging;
+    } else {
+      for (int j = 0; j < kOutputSize; j++) hist_[count_][j] = probs[j];
+      count_++;
+    }
     best_ = -1;
-    for (int i = 0; i < kOutputSize; i++) {
-      double sum = 0;
-      for (int j = 0; j < count_; j++) sum += hist_[j][i];
-      avg_[i] = sum / count_;
-      if (i < kLabelCount && !kBackground[i] && (best_ < 0 || avg_[i] > avg_[best_])) best_ = i;
+    for (int j = 0; j < kOutputSize; j++) {
+      const double a = sum_[j] / count_;
+      avg_[j] = (float)(a < 0 ? 0.0 : a);
+      if (j < kLabelCount && !kBackground[j] && (best_ < 0 || avg_[j] > avg_[best_])) best_ = j;
     }
-    if (suppress_ > 0) {
-      suppress_--;
-      return -1;
-    }
-    if (best_ >= 0 && avg_[best_] >= (double)kThreshold) {
-      suppress_ = kSuppressionWindows;
-      return best_;
+    if (best_ < 0) return -1;
+    const double time_ms = (double)end_sample * 1000 / kFrequencyHz;
+    if ((double)avg_[best_] >= kThreshold) {
+      if (armed_ && (!fired_ || time_ms - last_ms_ >= kRefractoryMs)) {
+        armed_ = false;
+        fired_ = true;
+        last_ms_ = time_ms;
+        return best_;
+      }
+    } else {
+      armed_ = true;
     }
     return -1;
   }
-  // The averaged score of label i after the last push.
-  double average(int i) const { return avg_[i]; }
-  // The best non-background label after the last push (-1 if every label is background).
+  // The averaged probability of label i after the last push.
+  float average(int i) const { return avg_[i]; }
+  // The best keyword after the last push (-1 if every label is background).
   int best() const { return best_; }
 
  private:
-  float hist_[kAverageWindows][kOutputSize] = {};
-  double avg_[kOutputSize] = {};
-  int slot_ = 0, count_ = 0, suppress_ = 0, best_ = -1;
+  float hist_[kAveraging][kOutputSize] = {};
+  double sum_[kOutputSize] = {};
+  float avg_[kOutputSize] = {};
+  int count_ = 0, oldest_ = 0, best_ = -1;
+  bool armed_ = true, fired_ = false;
+  double last_ms_ = 0;
 };
 `;
 
 export interface RecognizerEvent {
-  /** Window index (0-based, in the order the windows were classified). */
+  /** Index of the window (in the order the windows were classified). */
   window: number;
   label: number;
   score: number;
+  timeMs: number;
 }
 
-/** The C++ ContinuousRecognizer's rules in TypeScript, over the scores of consecutive windows. */
-export function recognizeStream(scores: ArrayLike<number>[], labels: string[], threshold: number, averageWindows: number, suppressionWindows: number): RecognizerEvent[] {
+/**
+ * The C++ ContinuousRecognizer in TypeScript (the app's KeywordDetector rules), over the
+ * probabilities of consecutive classified windows and the stream sample where each ends.
+ */
+export function recognizeStream(probs: ArrayLike<number>[], endSamples: number[], rateHz: number, labels: string[], s: Omit<ContinuousSettings, 'hopMs'>): RecognizerEvent[] {
   const n = labels.length;
-  const hist: number[][] = Array.from({ length: averageWindows }, () => new Array<number>(n).fill(0));
-  let slot = 0;
-  let count = 0;
-  let suppress = 0;
+  const background = s.background ?? guessBackgroundLabels(labels);
+  const keyword = labels.map((l) => !background.includes(l));
+  const hist: Float32Array[] = [];
+  const sum = new Float64Array(n);
+  let armed = true;
+  let lastMs = -Infinity;
   const out: RecognizerEvent[] = [];
-  const th = Math.fround(threshold);
-  scores.forEach((s, w) => {
-    for (let i = 0; i < n; i++) hist[slot][i] = Math.fround(s[i]);
-    slot = (slot + 1) % averageWindows;
-    if (count < averageWindows) count++;
-    const avg: number[] = [];
+  probs.forEach((p, w) => {
+    const v = Float32Array.from({ length: n }, (_, j) => p[j]);
+    hist.push(v);
+    for (let j = 0; j < n; j++) sum[j] += v[j];
+    if (hist.length > s.averaging) {
+      const old = hist.shift() as Float32Array;
+      for (let j = 0; j < n; j++) sum[j] -= old[j];
+    }
+    const avg = new Float32Array(n);
+    for (let j = 0; j < n; j++) avg[j] = Math.max(0, sum[j] / hist.length);
     let best = -1;
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < count; j++) sum += hist[j][i];
-      avg[i] = sum / count;
-      if (!isBackgroundLabel(labels[i]) && (best < 0 || avg[i] > avg[best])) best = i;
-    }
-    if (suppress > 0) {
-      suppress--;
-      return;
-    }
-    if (best >= 0 && avg[best] >= th) {
-      suppress = suppressionWindows;
-      out.push({ window: w, label: best, score: avg[best] });
+    for (let j = 0; j < n; j++) if (keyword[j] && (best < 0 || avg[j] > avg[best])) best = j;
+    if (best < 0) return;
+    const timeMs = (endSamples[w] * 1000) / rateHz;
+    if (avg[best] >= s.threshold) {
+      if (armed && timeMs - lastMs >= s.refractoryMs) {
+        out.push({ window: w, label: best, score: avg[best], timeMs });
+        armed = false;
+        lastMs = timeMs;
+      }
+    } else {
+      armed = true;
     }
   });
   return out;

@@ -4,7 +4,7 @@
  * core) fills a ring buffer from its receive callback; the loop classifies the newest window every
  * hop (the library's AudioWindows), runs the impulse's MFE/MFCC/spectrogram, standardises and
  * quantizes the features, invokes TensorFlow Lite Micro, and the library's ContinuousRecognizer
- * (moving average, threshold, suppression) prints what it heard. The PDM part is a thin shim: the
+ * (moving average, threshold, refractory time: the app's rules) prints what it heard. The PDM part is a thin shim: the
  * windowing, DSP and recognition are plain C++ in the library header, tested on the host.
  * DOM-free core module.
  */
@@ -116,7 +116,7 @@ static void classify(uint64_t start) {
   const unsigned long t2 = micros();
   float scores[impulse::kOutputSize];
   for (int i = 0; i < impulse::kOutputSize; i++) scores[i] = impulse::dequantize_output(output->data.int8[i]);
-  const int heard = recognizer.push(scores);
+  const int heard = recognizer.push(scores, start + impulse::kWindowSamples);
   const float at_s = (float)((double)(start + impulse::kWindowSamples) / impulse::kFrequencyHz);
 #if defined(TML_PRINT_EVERY_WINDOW)
   Serial.print(at_s, 3);
