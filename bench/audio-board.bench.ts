@@ -48,7 +48,7 @@ int main() {
       for (int k = 0; k < 4; k++, n++) {
         const unsigned long long start = (unsigned long long)n * ${hop};
         if (mode == 0) impulse_extract_audio_features(ring, cap, (int)(start % cap), out, ${dim});
-        else impulse_extract_audio_features_continuous(ring, cap, start, out, ${dim});
+        else impulse_extract_audio_features_continuous(ring, cap, start, nullptr, out, ${dim});
         sink += out[n % ${dim}];
       }
       t = now();

@@ -393,7 +393,7 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
 
 describe.skipIf(!gxx)(`continuous features on the host (g++)${gxx ? '' : ' — skipped: g++ not found'}`, () => {
   for (const block of ['mfe', 'mfcc', 'spectrogram'] as const) {
-    it(`${block}: consecutive windows equal the TypeScript block, and shared frames are moved, not recomputed`, () => {
+    it(`${block}: consecutive windows equal the TypeScript block, shared frames are moved (not recomputed), a window the microphone overtook is refused`, () => {
       const cfg = audioImpulse(block, block === 'mfcc' ? { 'pre-shift': 2 } : {});
       const ctx = dspContext(cfg);
       const runner = getDspBlock(block).createRunner(ctx);
@@ -423,12 +423,20 @@ int main(int argc, char**) {
     for (; written < end; written++) ring[written % cap] = x[written];
     if (k == 1 && corrupt)
       for (long i = ${W / 2}; i < ${W / 2 + 1000}; i++) ring[i % cap] = 0;
-    const int n = impulse_extract_audio_features_continuous(ring, cap, (uint64_t)k * ${hop}, out, ${runner.dim});
+    const int n = impulse_extract_audio_features_continuous(ring, cap, (uint64_t)k * ${hop}, nullptr, out, ${runner.dim});
     printf("F");
     for (int i = 0; i < n; i++) printf(" %.9g", (double)out[i]);
     printf("\\n");
     if (k == 1 && corrupt) break;
   }
+  // the microphone's count: a window is intact while written <= start + capacity, and refused (-2,
+  // the next call computing every frame) once the oldest sample was overwritten before it was read
+  const uint64_t st = 2 * ${hop};
+  volatile uint32_t count = (uint32_t)(st + cap);
+  const int ok = impulse_extract_audio_features_continuous(ring, cap, st, &count, out, ${runner.dim});
+  count = (uint32_t)(st + cap + 1);
+  const int gone = impulse_extract_audio_features_continuous(ring, cap, st, &count, out, ${runner.dim});
+  printf("G %d %d\\n", ok, gone);
   return 0;
 }
 `,
@@ -445,6 +453,8 @@ int main(int argc, char**) {
         expect(acc.failures).toEqual([]);
         // with the corruption: window 1 still equals the clean stream's (its frames over the overwritten
         // samples were moved from window 0), not the corrupted stream's
+        const guard = /^G (-?\d+) (-?\d+)$/m.exec(spawnSync(join(dir, 'cont'), { input, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
+        expect(guard?.slice(1).map(Number)).toEqual([runner.dim, -2]);
         const got1 = parse(spawnSync(join(dir, 'cont'), ['corrupt'], { input, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout)[1];
         const dirty = Float32Array.from(stream.subarray(hop, hop + W));
         dirty.fill(0, W / 2 - hop, W / 2 - hop + 1000);

@@ -89,14 +89,16 @@ inline unsigned int model_size() { return model_tflite_len; }
 
 // Features of the window of kWindowSamples int16 samples that starts at ring[start] and wraps at
 // capacity (the sketch's microphone buffer); returns the count, -1 if out_len is too small.
-static inline int extract_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
+static inline int extract_features(const volatile int16_t* ring, int capacity, int start, float* out, int out_len) {
   return impulse_extract_audio_features(ring, capacity, start, out, out_len);
 }
 // Continuous recognition: the window starting at sample abs_start of the stream (at
 // ring[abs_start % capacity]). out must be the previous call's buffer: the frames this window shares
 // with the previous one are moved, not computed again (the same features in a fraction of the time).
-static inline int extract_features_continuous(const int16_t* ring, int capacity, uint64_t abs_start, float* out, int out_len) {
-  return impulse_extract_audio_features_continuous(ring, capacity, abs_start, out, out_len);
+// written (optional): the count of samples the microphone has written into the ring (mod 2^32);
+// returns -2 when it overwrote a sample of the window before it was read.
+static inline int extract_features_continuous(const volatile int16_t* ring, int capacity, uint64_t abs_start, const volatile uint32_t* written, float* out, int out_len) {
+  return impulse_extract_audio_features_continuous(ring, capacity, abs_start, written, out, out_len);
 }
 // Features of kWindowSamples consecutive samples.
 static inline int extract_features(const int16_t* samples, float* out, int out_len) {

@@ -201,12 +201,18 @@ export function audioTableBytes(p: AudioDspPlan): number {
  * and transformed one at a time, so the scratch is a few FFT-sized buffers, not the window.
  */
 export const AUDIO_DSP_CPP_KERNELS = `
-// The window: \`samples\` int16 values starting at ring[start], wrapping at \`capacity\`.
+// The window: \`samples\` int16 values starting at ring[start], wrapping at \`capacity\`. With a
+// microphone writing into the ring meanwhile: \`written\` counts the samples it wrote (mod 2^32),
+// abs_start is the window's first sample in that count, and *overrun is set when a sample was
+// overwritten before the kernel read it (sample i is gone once written > abs_start + capacity + i).
 struct impulse_audio_input {
-  const int16_t* ring;
+  const volatile int16_t* ring;
   int capacity;
   int start;
   int samples;
+  const volatile uint32_t* written;  // nullptr: nothing writes the ring
+  uint32_t abs_start;
+  int* overrun;
 };
 
 struct impulse_audio_params {
@@ -250,7 +256,9 @@ static inline int impulse_audio_at(const impulse_audio_input* in, int i) {
   int j = in->start + i;
   j %= in->capacity;
   if (j < 0) j += in->capacity;
-  return in->ring[j];
+  const int v = in->ring[j];  // volatile reads: the sample is read before the count is checked
+  if (in->written && (uint32_t)(*in->written - in->abs_start) > (uint32_t)in->capacity + (uint32_t)i) *in->overrun = 1;
+  return v;
 }
 
 // Sample i of the window after pre-emphasis (circular at the start, as numpy.roll).
@@ -530,20 +538,29 @@ ${p.block === 'mfcc' ? `  static double cep[${p.frames * p.cep}], ms[${p.frames 
 static impulse_audio_cache impulse_audio_continuous_cache = {0, 0};
 
 // Features of the window of IMPULSE_WINDOW_SAMPLES int16 samples starting at ring[start] (wrapping at capacity).
-static inline int impulse_extract_audio_features(const int16_t* ring, int capacity, int start, float* out, int out_len) {
+static inline int impulse_extract_audio_features(const volatile int16_t* ring, int capacity, int start, float* out, int out_len) {
   impulse_audio_scratch s = impulse_audio_scratch_buffers();
   impulse_audio_continuous_cache.valid = 0;  // the scratch no longer holds the continuous window's cepstra
-  const impulse_audio_input in = {ring, capacity, start, IMPULSE_WINDOW_SAMPLES};
+  const impulse_audio_input in = {ring, capacity, start, IMPULSE_WINDOW_SAMPLES, nullptr, 0, nullptr};
   return impulse_audio_features(&impulse_audio_plan, &in, &s, out, out_len);
 }
 
 // Continuous recognition: the window starting at absolute sample abs_start of the stream (at
 // ring[abs_start % capacity]); out must be the previous call's buffer. Frames shared with the
 // previous window are moved, not computed again (the same features, in a fraction of the time).
-static inline int impulse_extract_audio_features_continuous(const int16_t* ring, int capacity, uint64_t abs_start, float* out, int out_len) {
+// written (optional): the microphone's sample count, mod 2^32; returns -2 when it overwrote a sample
+// before it was read (the features are then not valid, and the next call computes every frame).
+static inline int impulse_extract_audio_features_continuous(const volatile int16_t* ring, int capacity, uint64_t abs_start, const volatile uint32_t* written,
+                                                            float* out, int out_len) {
   impulse_audio_scratch s = impulse_audio_scratch_buffers();
-  const impulse_audio_input in = {ring, capacity, (int)(abs_start % (uint64_t)capacity), IMPULSE_WINDOW_SAMPLES};
-  return impulse_audio_features_continuous(&impulse_audio_plan, &in, &s, abs_start, &impulse_audio_continuous_cache, out, out_len);
+  int overrun = 0;
+  const impulse_audio_input in = {ring, capacity, (int)(abs_start % (uint64_t)capacity), IMPULSE_WINDOW_SAMPLES, written, (uint32_t)abs_start, &overrun};
+  const int n = impulse_audio_features_continuous(&impulse_audio_plan, &in, &s, abs_start, &impulse_audio_continuous_cache, out, out_len);
+  if (overrun) {
+    impulse_audio_continuous_cache.valid = 0;
+    return -2;
+  }
+  return n;
 }
 `;
 }

@@ -59,7 +59,7 @@ alignas(16) static uint8_t tensor_arena[impulse::kTensorArenaSize];
 static float features[impulse::kFeatureCount];
 
 // The microphone's samples: the PDM callback writes, the loop reads windows in place.
-static int16_t ring[impulse::kRingSamples];
+static volatile int16_t ring[impulse::kRingSamples];
 static volatile uint32_t pdm_written = 0;  // samples written (wraps after 74 hours; extended below)
 static uint32_t pdm_pos = 0;  // where the next sample goes: the 64-bit count modulo kRingSamples
 static int16_t pdm_chunk[256];
@@ -82,7 +82,7 @@ static uint64_t written = 0;  // pdm_written as a 64-bit count
 static uint32_t last_written = 0;
 static impulse::AudioWindows windows;
 static impulse::ContinuousRecognizer recognizer;
-static unsigned long overrun = 0;  // windows whose audio was overwritten while being processed
+static unsigned long overrun = 0;  // windows whose audio was overwritten before the DSP read it
 
 static void update_written() {
   const uint32_t now = pdm_written;
@@ -97,10 +97,9 @@ static void halt(const char* why) {
 
 static void classify(uint64_t start) {
   const unsigned long t0 = micros();
-  const int n = impulse::extract_features_continuous(ring, impulse::kRingSamples, start, features, impulse::kFeatureCount);
+  const int n = impulse::extract_features_continuous(ring, impulse::kRingSamples, start, &pdm_written, features, impulse::kFeatureCount);
   const unsigned long t1 = micros();
-  update_written();
-  if (written - start > (uint64_t)impulse::kRingSamples) {  // the microphone overtook the window
+  if (n == -2) {  // the microphone overwrote part of the window before the DSP read it
     overrun++;
     return;
   }
@@ -133,6 +132,8 @@ static void classify(uint64_t start) {
   Serial.print((t2 - t1) / 1000.0f, 1);
   Serial.print(" ms, skipped windows ");
   Serial.print((unsigned long)windows.skipped());
+  Serial.print(", overrun ");
+  Serial.print(overrun);
   Serial.println(")");
 #else
   (void)t0;

@@ -58,7 +58,7 @@ int main() {
         ring[i] = (int16_t)v;
       }
       std::vector<float> out(p.frames * per);
-      const impulse_audio_input in = {ring.data(), capacity, start, samples};
+      const impulse_audio_input in = {ring.data(), capacity, start, samples, nullptr, 0, nullptr};
       const int k = impulse_audio_features(&p, &in, &s, out.data(), (int)out.size());
       if (k < 0) {
         printf("E %d\\n", k);
