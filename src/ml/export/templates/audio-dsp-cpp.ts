@@ -16,7 +16,7 @@
  *   float64 for MFCC and spectrogram, the same summation orders, the MFCC's local mean/variance
  *   normalisation with the same float32 roundings. Only log (MFCC) and log10 (spectrogram) come
  *   from the C library, whose last bit may differ from the JavaScript engine's (1e-16 relative).
- * - src/ml/export/audio-dsp-host.test.ts compiles the kernels with g++ and compares them with the
+ * - src/ml/export/arduino-audio-host.shared.test.ts compiles the kernels with g++ and compares them with the
  *   TypeScript blocks on Edge Impulse's reference signals and on self-made ones (within 1e-4).
  *
  * Float64, as EI's v4 blocks and the TypeScript: a float32 FFT would move MFE cells that sit near a
