@@ -23,7 +23,7 @@ import { makeArduinoLibraryFiles } from './arduino-library.ts';
 import { DEFAULT_CONTINUOUS, continuousPlan, guessBackgroundLabels, recognizeStream } from './audio-recognizer-cpp.ts';
 import { quantizeFeatures } from './impulse-descriptor.ts';
 import { ARDUINO_HOST_HEADERS } from './test-support/arduino-host-stubs.ts';
-import { audioDspPlan, makeAudioDspCpp, mfeLevel, mfeLevelThresholds, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
+import { audioDspPlan, makeAudioDspCpp, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
 import { AUDIO_HOST_MAIN, AUDIO_SKETCH_HOST_HEADERS, AUDIO_SKETCH_HOST_MAIN, audioHostInput, type HostWindow } from './test-support/audio-host.ts';
 
 const gxx = spawnSync('g++', ['--version']).status === 0;
@@ -101,26 +101,6 @@ function runHost(bin: string, input: string): number[][] {
       return l.slice(2).split(' ').map(Number);
     });
 }
-
-describe('MFE level thresholds', () => {
-  it('are where the TypeScript quantiser steps: level(T[k]) ≥ k > level(just below T[k])', () => {
-    for (const floor of [-52, -72, -30.5]) {
-      const t = mfeLevelThresholds(floor);
-      expect(t).toHaveLength(256);
-      const dv = new DataView(new ArrayBuffer(8));
-      const below = (v: number) => {
-        dv.setFloat64(0, v);
-        dv.setBigUint64(0, dv.getBigUint64(0) - 1n);
-        return dv.getFloat64(0);
-      };
-      for (let k = 1; k <= 256; k++) {
-        expect(mfeLevel(t[k - 1], floor)).toBeGreaterThanOrEqual(k);
-        expect(mfeLevel(below(t[k - 1]), floor)).toBeLessThan(k);
-        if (k > 1) expect(t[k - 1]).toBeGreaterThanOrEqual(t[k - 2]);
-      }
-    }
-  });
-});
 
 describe.skipIf(!gxx)(`audio DSP kernels in C++ (g++ host build) vs the TypeScript blocks${gxx ? '' : ' — skipped: g++ not found'}`, () => {
   const cases: { name: string; cfg: ImpulseConfig }[] = [

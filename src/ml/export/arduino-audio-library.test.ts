@@ -8,7 +8,7 @@ import { mulberry32 } from '../quantize/test-support/fixtures.ts';
 import { makeArduinoLibraryFiles } from './arduino-library.ts';
 import { continuousPlan, DEFAULT_CONTINUOUS, guessBackgroundLabels, recognizeStream } from './audio-recognizer-cpp.ts';
 import { audioDspCost, audioDspCycles, estimateDeployment, TARGETS } from './estimate.ts';
-import { audioDspPlan, makeAudioDspCpp } from './templates/audio-dsp-cpp.ts';
+import { audioDspPlan, makeAudioDspCpp, mfeLevel, mfeLevelThresholds } from './templates/audio-dsp-cpp.ts';
 
 function audioImpulse(block: 'mfe' | 'mfcc' | 'spectrogram', params: Record<string, ParamValue> = {}, hz = 16000, axes = ['audio']): ImpulseConfig {
   return {
@@ -151,3 +151,24 @@ describe('continuous recognition rules', () => {
     expect(continuousPlan(DEFAULT_CONTINUOUS, 16000, 16000, 320)).toEqual({ hopSamples: 4160, hopMs: 260, ringSamples: 24320 });
   });
 });
+
+describe('MFE level thresholds', () => {
+  it('are where the TypeScript quantiser steps: level(T[k]) ≥ k > level(just below T[k])', () => {
+    for (const floor of [-52, -72, -30.5]) {
+      const t = mfeLevelThresholds(floor);
+      expect(t).toHaveLength(256);
+      const dv = new DataView(new ArrayBuffer(8));
+      const below = (v: number) => {
+        dv.setFloat64(0, v);
+        dv.setBigUint64(0, dv.getBigUint64(0) - 1n);
+        return dv.getFloat64(0);
+      };
+      for (let k = 1; k <= 256; k++) {
+        expect(mfeLevel(t[k - 1], floor)).toBeGreaterThanOrEqual(k);
+        expect(mfeLevel(below(t[k - 1]), floor)).toBeLessThan(k);
+        if (k > 1) expect(t[k - 1]).toBeGreaterThanOrEqual(t[k - 2]);
+      }
+    }
+  });
+});
+
