@@ -524,6 +524,9 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
     method:
       'Arena: greedy first-fit plan of tensor lifetimes (as TFLM) + persistent data. ' +
       'RP2040: flash and RAM from the prebuilt runtime image\'s linker map, int8 latency from per-op cycle counts measured in the rp2040js emulator on that image (a lower bound: no flash wait states or XIP cache misses). ' +
-      'Other targets: planning figures (MACs × cycles/MAC of each target\'s optimized int8 kernels + per-op overhead, ±50 %), not measured.',
+      'Other targets: planning figures (MACs × cycles/MAC of each target\'s optimized int8 kernels + per-op overhead, ±50 %), not measured.' +
+      (audio
+        ? ` Audio DSP (${audio.block.toUpperCase()}, the Arduino library's float64 kernels): their operation counts per window of continuous recognition (${audio.framesPerHop} of ${audio.frames} frames computed per hop) × each target's planning cost of a float64 operation and a log, not measured.`
+        : ''),
   };
 }
