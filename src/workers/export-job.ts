@@ -153,7 +153,7 @@ export async function exportVersion(store: StudioStore, modelId: string, opts: {
   }
   const w = imp.windowing;
   const dspInputValues = Math.round((w.windowMs * w.frequencyHz) / 1000) * w.axes.length;
-  const estimate = { int8: estimateDeployment(int8, { dspInputValues }), float: estimateDeployment(float, { dspInputValues }) };
+  const estimate = { int8: estimateDeployment(int8, { dspInputValues, dsp: imp }), float: estimateDeployment(float, { dspInputValues, dsp: imp }) };
   const arenaSize = arenaWithHeadroom(int8);
 
   stage('done', 1);

@@ -8,7 +8,9 @@
  * filter's second-order sections are designed from the impulse's settings (as the app's spectral
  * block designs them), the library name and C++ namespace from the project name, the window starts
  * from the impulse's stride (window k starts at frame round(k × stride ms × Hz / 1000), as in
- * src/dsp/windowing.ts, also for fractional strides). DOM-free core module.
+ * src/dsp/windowing.ts, also for fractional strides). Audio impulses (MFE, MFCC, spectrogram) get
+ * their own library (arduino-audio-library.ts: the PDM microphone and continuous recognition).
+ * DOM-free core module.
  */
 import { zipSync, strToU8 } from 'fflate';
 import { StudioError, type ErrorCode } from '../../core/errors.ts';
@@ -18,6 +20,9 @@ import { strideFrames } from '../../dsp/windowing.ts';
 import { readTflite } from '../tflite/reader.ts';
 import { cString, makeCHeader } from './c-header.ts';
 import { estimateDeployment } from './estimate.ts';
+import { makeAudioLibraryFiles } from './arduino-audio-library.ts';
+import type { ContinuousSettings } from './audio-recognizer-cpp.ts';
+import { isAudioBlock } from './templates/audio-dsp-cpp.ts';
 import { makeDspCpp } from './templates/dsp-cpp.ts';
 import { defaultAxisUnits, imuAxisSources, makeSketch } from './templates/sketch-ino.ts';
 
@@ -39,6 +44,8 @@ export interface ArduinoLibraryInput {
   /** Units of the impulse's axes, in axis order (e.g. from the samples); default m/s² and deg/s. */
   axisUnits?: string[];
   version?: string;
+  /** Audio impulses: the sketch's continuous recognition (hop, averaging, threshold, refractory time, background labels). */
+  continuous?: Partial<ContinuousSettings>;
 }
 
 /** The TFLite Micro Arduino library the sketch is written against. */
@@ -168,6 +175,7 @@ export function makeArduinoLibraryFiles(inp: ArduinoLibraryInput): Record<string
   };
   const w = imp.windowing;
   const block = imp.dsp.block;
+  if (isAudioBlock(block)) return audioLibrary(inp, name, imp);
   if (block !== 'raw' && block !== 'flatten' && block !== 'spectral') {
     throw new StudioError({
       family: 'dsp',
@@ -321,6 +329,29 @@ Estimated inference time: ${est.targets.map((t) => `${t.target.name}: ${t.infere
     [`${name}/src/${name}.h`]: libHeader,
     [`${name}/examples/${name}_classify/${name}_classify.ino`]: sketch,
   };
+}
+
+/** An audio impulse's library: the audio DSP from the TypeScript blocks, the PDM microphone, continuous recognition. */
+function audioLibrary(inp: ArduinoLibraryInput, name: string, imp: ImpulseConfig): Record<string, string> {
+  const model = readTflite(inp.tflite);
+  const body = makeCHeader({ tflite: inp.tflite, impulse: imp, input: inp.input, output: inp.output, name: 'model', bare: true });
+  const { files, featureCount } = makeAudioLibraryFiles({
+    name,
+    projectName: inp.projectName,
+    impulse: imp,
+    model,
+    tfliteBytes: inp.tflite.length,
+    body,
+    continuous: inp.continuous,
+    version: inp.version ?? '1.0.0',
+    tflm: TFLM_ARDUINO_LIBRARY,
+  });
+  const sg = model.subgraphs[0];
+  const inputSize = sg.tensors[sg.inputs[0]].shape.reduce((a, b) => a * b, 1);
+  if (featureCount !== inputSize) {
+    throw exportError('export-feature-mismatch', `The DSP block gives ${featureCount} features but the model takes ${inputSize}.`, 'Export with the impulse the model was trained with, or retrain after changing DSP settings.');
+  }
+  return files;
 }
 
 /** The library as a zip archive (Uint8Array). */

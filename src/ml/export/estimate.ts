@@ -28,7 +28,10 @@
  *   element read by pooling/MEAN and a few per element for SOFTMAX.
  */
 import { StudioError } from '../../core/errors.ts';
+import type { ImpulseConfig } from '../../core/impulse.ts';
 import { readTflite } from '../tflite/reader.ts';
+import { continuousPlan, DEFAULT_CONTINUOUS } from './audio-recognizer-cpp.ts';
+import { audioDspPlan, audioScratchBytes, audioTableBytes, isAudioBlock, type AudioDspPlan } from './templates/audio-dsp-cpp.ts';
 import { BuiltinOperator, TensorType, tensorTypeSize, type TfliteModel } from '../tflite/schema.ts';
 import rp2040Image from '../../../public/firmware/tinyml-runtime-rp2040.json' with { type: 'json' };
 
@@ -99,6 +102,8 @@ export interface Target {
   cyclesPerMacFloat: number;
   /** Cycles per input value for DSP feature extraction (spectral: FFT per frame); rough. */
   dspCyclesPerValue: number;
+  /** The audio DSP's arithmetic on this target (see `audioDspCost`); planning figures. */
+  audio?: AudioCycleCosts;
   flashBytes: number;
   ramBytes: number;
   /** Measured int8 per-op cycle model (RP2040 image); without it cyclesPerMac/cyclesPerOp plan. */
@@ -108,11 +113,100 @@ export interface Target {
 }
 
 export const TARGETS: Target[] = [
-  { id: 'nrf52840', name: 'Arduino Nano 33 BLE Sense (nRF52840, Cortex-M4F @ 64 MHz)', clockHz: 64e6, cyclesPerMac: 2.0, cyclesPerOp: 4000, cyclesPerMacFloat: 6, dspCyclesPerValue: 400, flashBytes: 1024 * 1024, ramBytes: 256 * 1024 },
-  { id: 'rp2040', name: 'Raspberry Pi Pico (RP2040, Cortex-M0+ @ 125 MHz, prebuilt runtime image)', clockHz: RP2040_IMAGE.clockHz, cycles: RP2040_CYCLES, image: RP2040_IMAGE, cyclesPerMac: 9.0, cyclesPerOp: 6000, cyclesPerMacFloat: 60, dspCyclesPerValue: 2500, flashBytes: 2 * 1024 * 1024, ramBytes: 264 * 1024 },
-  { id: 'esp32s3', name: 'ESP32-S3 (Xtensa LX7 @ 240 MHz)', clockHz: 240e6, cyclesPerMac: 1.0, cyclesPerOp: 5000, cyclesPerMacFloat: 4, dspCyclesPerValue: 300, flashBytes: 8 * 1024 * 1024, ramBytes: 512 * 1024 },
-  { id: 'cortex-m7', name: 'Cortex-M7 @ 480 MHz (e.g. STM32H7, Portenta H7)', clockHz: 480e6, cyclesPerMac: 0.8, cyclesPerOp: 3000, cyclesPerMacFloat: 2, dspCyclesPerValue: 200, flashBytes: 2 * 1024 * 1024, ramBytes: 1024 * 1024 },
+  { id: 'nrf52840', name: 'Arduino Nano 33 BLE Sense (nRF52840, Cortex-M4F @ 64 MHz)', clockHz: 64e6, cyclesPerMac: 2.0, cyclesPerOp: 4000, cyclesPerMacFloat: 6, dspCyclesPerValue: 400, audio: { doubleOp: 60, floatOp: 3, log: 3000, compare: 25 }, flashBytes: 1024 * 1024, ramBytes: 256 * 1024 },
+  { id: 'rp2040', name: 'Raspberry Pi Pico (RP2040, Cortex-M0+ @ 125 MHz, prebuilt runtime image)', clockHz: RP2040_IMAGE.clockHz, cycles: RP2040_CYCLES, image: RP2040_IMAGE, cyclesPerMac: 9.0, cyclesPerOp: 6000, cyclesPerMacFloat: 60, dspCyclesPerValue: 2500, audio: { doubleOp: 70, floatOp: 50, log: 4000, compare: 30 }, flashBytes: 2 * 1024 * 1024, ramBytes: 264 * 1024 },
+  { id: 'esp32s3', name: 'ESP32-S3 (Xtensa LX7 @ 240 MHz)', clockHz: 240e6, cyclesPerMac: 1.0, cyclesPerOp: 5000, cyclesPerMacFloat: 4, dspCyclesPerValue: 300, audio: { doubleOp: 50, floatOp: 3, log: 2500, compare: 20 }, flashBytes: 8 * 1024 * 1024, ramBytes: 512 * 1024 },
+  { id: 'cortex-m7', name: 'Cortex-M7 @ 480 MHz (e.g. STM32H7, Portenta H7)', clockHz: 480e6, cyclesPerMac: 0.8, cyclesPerOp: 3000, cyclesPerMacFloat: 2, dspCyclesPerValue: 200, audio: { doubleOp: 2, floatOp: 1, log: 150, compare: 2 }, flashBytes: 2 * 1024 * 1024, ramBytes: 1024 * 1024 },
 ];
+
+/**
+ * Cycles of the audio DSP's basic operations on a target (planning figures, not measured on
+ * hardware): the kernels compute in float64 as the studio does, which is software arithmetic on
+ * Cortex-M4F and ESP32-S3 (single-precision FPUs: libgcc's double routines take some 40–80 cycles
+ * an add or multiply with the call) and on Cortex-M0+ (the RP2040's ROM routines), and the
+ * double-precision FPU on Cortex-M7. `log` is one C-library log/log10 in float64.
+ */
+export interface AudioCycleCosts {
+  doubleOp: number;
+  floatOp: number;
+  log: number;
+  compare: number;
+}
+
+/** Operation counts of an audio block (from its plan: the counts of the kernels' loops). */
+export interface AudioOps {
+  doubleOps: number;
+  floatOps: number;
+  logs: number;
+  compares: number;
+}
+
+export interface AudioDspCost extends AudioOps {
+  block: AudioDspPlan['block'];
+  /** Frames of a window, and frames computed per window in continuous recognition (the rest are moved from the previous window). */
+  frames: number;
+  framesPerHop: number;
+  /** Hop of the exported sketch (samples): the default 250 ms rounded to whole frame strides. */
+  hopSamples: number;
+  /** One frame, and the per-window rest (the MFCC's normalisation). */
+  perFrame: AudioOps;
+  perWindowDoubleOps: number;
+  /** Scratch buffers of the kernels + the feature buffer + the sketch's microphone ring (window + 2 hops). */
+  ramBytes: number;
+  /** Constant tables (twiddles, filterbank, DCT basis, MFE thresholds) + ~4 KB of kernel code. */
+  flashBytes: number;
+  plan: AudioDspPlan;
+}
+
+/** What an audio impulse's DSP costs on the board, or null for other blocks. The AudioOps are one whole window's. */
+export function audioDspCost(impulse: Pick<ImpulseConfig, 'windowing' | 'dsp'>): AudioDspCost | null {
+  if (!isAudioBlock(impulse.dsp.block)) return null;
+  const plan = audioDspPlan(impulse as ImpulseConfig);
+  const m = plan.fftLength / 2;
+  const n = Math.min(plan.frameLength, plan.fftLength);
+  const stages = Math.log2(Math.max(1, m));
+  // per frame: pre-emphasis, butterflies (4 mul + 6 add), unpack (≈14), power (4)
+  const f: AudioOps = { doubleOps: (plan.block === 'mfe' ? 0 : 2 * n) + (m / 2) * stages * 10 + (m + 1) * 14 + (m + 1) * 4, floatOps: plan.block === 'mfe' ? 4 * n : 0, logs: 0, compares: 0 };
+  if (plan.block !== 'spectrogram') f.doubleOps += 2 * plan.filterWeights.length;
+  if (plan.block === 'spectrogram') {
+    f.logs = m + 1;
+    f.doubleOps += 4 * (m + 1);
+  } else if (plan.block === 'mfe') {
+    f.compares = plan.filters * 9;
+    f.floatOps += plan.filters;
+  } else {
+    f.logs = plan.filters + 1;
+    f.doubleOps += m + 1 + 2 * plan.filters * plan.cep;
+  }
+  const perWindowDoubleOps = plan.block === 'mfcc' && plan.win > 0 ? plan.frames * plan.cep * (5 * plan.win + 8) : 0;
+  const cp = continuousPlan(DEFAULT_CONTINUOUS, impulse.windowing.frequencyHz, plan.samples, plan.frameStride);
+  // as impulse_audio_features_continuous: frames reading the wrapped start + the frames the hop adds
+  const wrapped = Math.ceil((plan.block === 'mfcc' ? plan.preShift : 1) / plan.frameStride);
+  const d = cp.hopSamples % plan.frameStride === 0 ? cp.hopSamples / plan.frameStride : plan.frames;
+  const framesPerHop = d < plan.frames ? Math.min(plan.frames, d + Math.min(wrapped, plan.frames - d)) : plan.frames;
+  return {
+    block: plan.block,
+    doubleOps: f.doubleOps * plan.frames + perWindowDoubleOps,
+    floatOps: f.floatOps * plan.frames,
+    logs: f.logs * plan.frames,
+    compares: f.compares * plan.frames,
+    frames: plan.frames,
+    framesPerHop,
+    hopSamples: cp.hopSamples,
+    perFrame: f,
+    perWindowDoubleOps,
+    ramBytes: audioScratchBytes(plan) + plan.featureCount * 4 + cp.ringSamples * 2,
+    flashBytes: audioTableBytes(plan) + 4096,
+    plan,
+  };
+}
+
+/** Cycles of one window of the audio DSP on a target: a whole window, or (default) a hop of continuous recognition. */
+export function audioDspCycles(c: AudioDspCost, t: AudioCycleCosts, mode: 'continuous' | 'full' = 'continuous'): number {
+  const frames = mode === 'full' ? c.frames : c.framesPerHop;
+  const f = c.perFrame;
+  return frames * (f.doubleOps * t.doubleOp + f.floatOps * t.floatOp + f.logs * t.log + f.compares * t.compare) + c.perWindowDoubleOps * t.doubleOp;
+}
 
 /** Persistent arena bytes (32-bit MCU struct sizes). */
 const ARENA_FIXED = 600; // interpreter, subgraph and allocator bookkeeping
@@ -342,6 +436,12 @@ export function modelCycles(t: CostTerms, c: CycleModel): number {
 export interface EstimateOptions {
   /** Raw values in one DSP window (samples × axes), for the DSP time; 0 = no DSP. */
   dspInputValues?: number;
+  /**
+   * The impulse (windowing + DSP). For an audio block (MFE, MFCC, spectrogram) the DSP figures come
+   * from `audioDspCost` (time per window, RAM of its buffers and the microphone ring, flash of its
+   * tables) instead of `dspInputValues`.
+   */
+  dsp?: Pick<ImpulseConfig, 'windowing' | 'dsp'>;
   targets?: Target[];
 }
 
@@ -359,15 +459,30 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
   const macs = ops.reduce((s, o) => s + o.macs, 0);
   const sg = model.subgraphs[0];
   const isFloat = sg.tensors[sg.inputs[0]]?.type === TensorType.FLOAT32;
+  let audio: AudioDspCost | null = null;
+  try {
+    audio = opts.dsp ? audioDspCost(opts.dsp) : null;
+  } catch {
+    audio = null; // settings the blocks refuse: the generic DSP figure (training refuses them anyway)
+  }
   const targets = (opts.targets ?? TARGETS).map((target): TargetEstimate => {
     const measured = !isFloat && target.cycles !== undefined;
     const cycles = measured ? modelCycles(terms, target.cycles!) : macs * (isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac) + ops.length * target.cyclesPerOp;
     const inferenceMs = (cycles / target.clockHz) * 1000;
-    const dspMs = (((opts.dspInputValues ?? 0) * target.dspCyclesPerValue) / target.clockHz) * 1000;
+    const audioCosts = target.audio ?? { doubleOp: 60, floatOp: 10, log: 3000, compare: 25 };
+    const dspCycles = audio ? audioDspCycles(audio, audioCosts) : (opts.dspInputValues ?? 0) * target.dspCyclesPerValue;
+    const dspMs = (dspCycles / target.clockHz) * 1000;
     const img = target.image;
     const rtFlash = img ? img.imageFlashBytes : runtimeFlashBytes;
-    const flashBytes = rtFlash + modelBytes;
-    const ramBytes = img ? img.ramBytes : arena.totalBytes;
+    const dspFlash = audio && !img ? audio.flashBytes : 0;
+    const dspRam = audio && !img ? audio.ramBytes : 0;
+    const flashBytes = rtFlash + modelBytes + dspFlash;
+    const ramBytes = img ? img.ramBytes : arena.totalBytes + dspRam;
+    const audioNote = audio
+      ? img
+        ? `DSP: the prebuilt runtime image does not run the ${audio.block.toUpperCase()} block (use the Arduino library); if it did, about ${Math.round(dspCycles).toLocaleString('en-US')} cycles per window (planning figure).`
+        : `DSP: ${audio.block.toUpperCase()} in float64 as in training, ${Math.round(dspCycles).toLocaleString('en-US')} cycles per window of continuous recognition (${audio.framesPerHop} of ${audio.frames} frames computed, the rest moved from the previous window; ${((audioDspCycles(audio, audioCosts, 'full') / target.clockHz) * 1000).toFixed(0)} ms for a whole window). Planning figure: the kernels' operation counts × ${audioCosts.doubleOp} cycles per double operation, ${audioCosts.log} per log. RAM ${KB(audio.ramBytes)} (buffers, features, microphone ring), flash ${KB(audio.flashBytes)} (tables + code).`
+      : null;
     const notes = img
       ? [
           `Flash: runtime image ${KB(img.imageFlashBytes)} (measured, linked image: TFLite Micro ${KB(img.tflmFlashBytes)}, TFLM + runtime ${KB(img.runtimeFlashBytes)}, the rest USB, pico-sdk and libc) + model ${KB(modelBytes)}.`,
@@ -375,13 +490,13 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
           measured
             ? `Inference: ${Math.round(cycles).toLocaleString('en-US')} cycles at ${target.clockHz / 1e6} MHz from per-op cycle counts measured in the rp2040js emulator on this image (no flash wait states or XIP cache misses modelled: a real Pico is slower).`
             : `Inference: float model, planning figure (${target.cyclesPerMacFloat} cycles per MAC), not measured.`,
-          'DSP: planning figure, not measured (the firmware times only the model).',
+          audioNote ?? 'DSP: planning figure, not measured (the firmware times only the model).',
         ]
       : [
           `Flash: model ${KB(modelBytes)} + ${KB(runtimeFlashBytes)} of TFLM + runtime code as linked for RP2040 (planning figure: this board's core, USB stack and libc come on top).`,
-          `RAM: the planned tensor arena ${KB(arena.totalBytes)} (the sketch's other RAM comes on top).`,
+          `RAM: the planned tensor arena ${KB(arena.totalBytes)}${dspRam ? ` + the audio DSP's ${KB(dspRam)}` : ''} (the sketch's other RAM comes on top).`,
           `Inference: planning figure, not measured (${isFloat ? target.cyclesPerMacFloat : target.cyclesPerMac} cycles per MAC + ${target.cyclesPerOp} per op).`,
-          'DSP: planning figure, not measured.',
+          audioNote ?? 'DSP: planning figure, not measured.',
         ];
     return {
       target,
@@ -393,7 +508,7 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
       flashBytes,
       ramBytes,
       fitsFlash: flashBytes < target.flashBytes * 0.8,
-      fitsRam: img ? arena.totalBytes <= img.arenaBytes && img.ramBytes <= target.ramBytes : arena.totalBytes < target.ramBytes * 0.6,
+      fitsRam: img ? arena.totalBytes <= img.arenaBytes && img.ramBytes <= target.ramBytes : arena.totalBytes + dspRam < target.ramBytes * 0.6,
       sources: { flash: img ? 'linked-image' : 'planning', ram: img ? 'linked-image' : 'planning', inference: measured ? 'emulator' : 'planning', dsp: 'planning' },
       notes,
     };
@@ -409,6 +524,9 @@ export function estimateDeployment(modelOrBytes: Uint8Array | TfliteModel, opts:
     method:
       'Arena: greedy first-fit plan of tensor lifetimes (as TFLM) + persistent data. ' +
       'RP2040: flash and RAM from the prebuilt runtime image\'s linker map, int8 latency from per-op cycle counts measured in the rp2040js emulator on that image (a lower bound: no flash wait states or XIP cache misses). ' +
-      'Other targets: planning figures (MACs × cycles/MAC of each target\'s optimized int8 kernels + per-op overhead, ±50 %), not measured.',
+      'Other targets: planning figures (MACs × cycles/MAC of each target\'s optimized int8 kernels + per-op overhead, ±50 %), not measured.' +
+      (audio
+        ? ` Audio DSP (${audio.block.toUpperCase()}, the Arduino library's float64 kernels): their operation counts per window of continuous recognition (${audio.framesPerHop} of ${audio.frames} frames computed per hop) × each target's planning cost of a float64 operation and a log, not measured.`
+        : ''),
   };
 }
