@@ -5,7 +5,7 @@ import { StudioStore } from './studio-store.ts';
 import { Recorder } from '../recorder.ts';
 import { CHUNK_BYTES, chunkRange } from './sample-chunks.ts';
 import type { RawRecording, SensorAxis } from '../sample.ts';
-import type { SampleChunkRecord } from './schema.ts';
+import { chunkStat, type SampleChunkRecord } from './schema.ts';
 
 let n = 0;
 async function fresh(): Promise<StudioStore> {
@@ -129,6 +129,44 @@ describe('chunked sample values', () => {
       expect(ov.min[b]).toBe(part.reduce((x, y) => Math.min(x, y)));
       expect(ov.max[b]).toBe(part.reduce((x, y) => Math.max(x, y)));
     }
+  });
+
+  it('previews a many-chunk recording from the chunks\' stored min/max, also after a crop', async () => {
+    const store = await fresh();
+    const p = await store.createProject('P');
+    const start = { projectId: p.id, label: 'noise', category: 'training' as const, axes: IMU, intervalMs: 10, deviceName: 'board' };
+    const r = await Recorder.start(store, start, { lengthMs: 1_000_000, chunkMs: 500 });
+    const total = 80 * 50;
+    for (let f = 0; f < total; f += 50) r.push(signal(50, 3, f)); // chunks of exactly 50 frames
+    await r.interrupt();
+    const check = async (id: string, values: Float32Array, buckets: number) => {
+      const ov = (await store.overview(id, buckets))!;
+      expect(ov.buckets).toBe(buckets);
+      for (let b = 0; b < buckets; b++) {
+        for (let k = 0; k < 3; k++) {
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let i = b * ov.framesPerBucket; i < Math.min(values.length / 3, (b + 1) * ov.framesPerBucket); i++) {
+            lo = Math.min(lo, values[i * 3 + k]);
+            hi = Math.max(hi, values[i * 3 + k]);
+          }
+          expect([ov.min[b * 3 + k], ov.max[b * 3 + k]], `bucket ${b} axis ${k}`).toEqual([lo, hi]);
+        }
+      }
+    };
+    const kept = (await r.keep())!;
+    expect(await store.db.count('chunkStats', chunkRange(kept.id))).toBe(80);
+    await check(kept.id, signal(80 * 50, 3), 10); // 8 chunks per bucket, aligned: exact
+    // crop off two chunks in front and 10 frames at the end: 3,590 frames, 12 buckets of 300 = 6 chunks
+    const c = await store.cropSample(kept.id, 100, total - 310);
+    expect(c.length).toBe(3590);
+    await check(kept.id, signal(3590, 3, 100), 12);
+    // trimmed edge chunks get their stats redone: every chunk's stats are those of its values
+    await store.cropSample(kept.id, 17, 3590 - 33);
+    const chunks = await chunkRecords(store, kept.id);
+    const stats = await store.db.getAll('chunkStats', chunkRange(kept.id));
+    expect(stats).toEqual(chunks.map((ch) => chunkStat(kept.id, ch.start, ch.values, 3)));
+    expect(stats[0].frames).toBe(33);
   });
 
   it('replace, delete and restore keep chunks consistent', async () => {

@@ -9,7 +9,7 @@
  * `sampleData` (one record); these helpers read both.
  */
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import type { SampleChunkRecord, StudioSchema } from './schema.ts';
+import { chunkStat, type SampleChunkRecord, type StudioSchema } from './schema.ts';
 
 /** Upper bound of one chunk's values (bytes): far below IndexedDB's value limit, cheap to rewrite. */
 export const CHUNK_BYTES = 1 << 20;
@@ -17,6 +17,7 @@ export const CHUNK_BYTES = 1 << 20;
 type Names = StoreNames<StudioSchema>[];
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<StudioSchema, Names, Mode>;
 type ChunkStore<Mode extends IDBTransactionMode> = IDBPObjectStore<StudioSchema, Names, 'sampleChunks', Mode>;
+type StatStore = IDBPObjectStore<StudioSchema, Names, 'chunkStats', 'readwrite'>;
 
 /** Values per chunk for `axes` interleaved axes (whole frames, at least one frame). */
 export function chunkValueCount(axes: number, bytes = CHUNK_BYTES): number {
@@ -38,7 +39,9 @@ export async function chunkOrigin(store: ChunkStore<IDBTransactionMode>, id: str
  * Writes `values` (whole frames) as chunks from storage frame `start` on. The pieces are copies
  * (a view would make IndexedDB store its whole underlying buffer).
  */
-export async function putValues(store: ChunkStore<'readwrite'>, id: string, values: Float32Array, axes: number, start: number, bytes = CHUNK_BYTES): Promise<void> {
+export async function putValues(tx: Tx<'readwrite'>, id: string, values: Float32Array, axes: number, start: number, bytes = CHUNK_BYTES): Promise<void> {
+  const store = tx.objectStore('sampleChunks');
+  const stats = tx.objectStore('chunkStats');
   const per = chunkValueCount(axes, bytes);
   const a = Math.max(1, axes);
   const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
@@ -46,6 +49,7 @@ export async function putValues(store: ChunkStore<'readwrite'>, id: string, valu
     const n = Math.min(per, values.length - off);
     const piece = whole && off === 0 && n === values.length ? values : values.slice(off, off + n);
     await store.put({ sampleId: id, start: start + off / a, values: piece } satisfies SampleChunkRecord);
+    await stats.put(chunkStat(id, start + off / a, piece, a));
   }
 }
 
@@ -98,6 +102,7 @@ export async function readFrameRange(tx: Tx<IDBTransactionMode>, id: string, axe
 /** Deletes a sample's values (chunks and any schema-2 whole value). */
 export async function deleteValues(tx: Tx<'readwrite'>, id: string): Promise<void> {
   await tx.objectStore('sampleChunks').delete(chunkRange(id));
+  await tx.objectStore('chunkStats').delete(chunkRange(id));
   await tx.objectStore('sampleData').delete(id);
 }
 
@@ -108,6 +113,7 @@ export async function deleteValues(tx: Tx<'readwrite'>, id: string): Promise<voi
 export async function cropValues(tx: Tx<'readwrite'>, id: string, axes: number, from: number, to: number): Promise<number> {
   const a = Math.max(1, axes);
   const chunks = tx.objectStore('sampleChunks');
+  const stats: StatStore = tx.objectStore('chunkStats');
   const origin = await chunkOrigin(chunks, id);
   if (origin === undefined) {
     const v = (await tx.objectStore('sampleData').get(id))?.values;
@@ -116,18 +122,23 @@ export async function cropValues(tx: Tx<'readwrite'>, id: string, axes: number, 
     const frames = Math.floor(v.length / a);
     const lo = Math.max(0, Math.min(frames, from));
     const hi = Math.max(lo, Math.min(frames, to));
-    await putValues(chunks, id, v.subarray(lo * a, hi * a), a, 0);
+    await putValues(tx, id, v.subarray(lo * a, hi * a), a, 0);
     return hi - lo;
   }
   const p0 = origin + Math.max(0, from);
   const p1 = origin + Math.max(from, to);
   // the tail: chunks starting at or after p1 go, the one across p1 is cut
   await chunks.delete(chunkRange(id, p1, Infinity));
+  await stats.delete(chunkRange(id, p1, Infinity));
   const last = await chunks.openCursor(chunkRange(id, -Infinity, p1, false, true), 'prev');
   if (last) {
     const c = last.value;
     const end = c.start + c.values.length / a;
-    if (end > p1) await chunks.put({ ...c, values: c.values.slice(0, (p1 - c.start) * a) });
+    if (end > p1) {
+      const values = c.values.slice(0, (p1 - c.start) * a);
+      await chunks.put({ ...c, values });
+      await stats.put(chunkStat(id, c.start, values, a));
+    }
   }
   // the head: chunks ending at or before p0 go, the one across p0 is cut and re-keyed at p0
   const head = await chunks.openCursor(chunkRange(id, -Infinity, p0), 'prev');
@@ -135,10 +146,15 @@ export async function cropValues(tx: Tx<'readwrite'>, id: string, axes: number, 
     const c = head.value;
     const s = c.start;
     await chunks.delete(chunkRange(id, -Infinity, s, false, true));
+    await stats.delete(chunkRange(id, -Infinity, s, false, true));
     if (s < p0) {
       await chunks.delete([id, s]);
+      await stats.delete([id, s]);
       const rest = c.values.slice(Math.min(c.values.length, (p0 - s) * a));
-      if (rest.length) await chunks.put({ sampleId: id, start: p0, values: rest });
+      if (rest.length) {
+        await chunks.put({ sampleId: id, start: p0, values: rest });
+        await stats.put(chunkStat(id, p0, rest, a));
+      }
     }
   }
   const first = await chunkOrigin(chunks, id);

@@ -9,6 +9,8 @@
  *     samples of any length (an hour of 16 kHz audio is 230 MB, above IndexedDB's value limit).
  *     Recordings in progress (`chunks`) move there; samples stored whole in `sampleData` stay as they
  *     are and are read from there (they move to chunks when their values are next written).
+ *     chunkStats: each chunk's frame count and per-axis min/max, so a long sample is previewed
+ *     without reading its values.
  * Each step is one function; a database saved by any earlier version is upgraded step by step.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
@@ -26,6 +28,7 @@ export const enum Store {
   models = 'models',
   features = 'features',
   sampleChunks = 'sampleChunks',
+  chunkStats = 'chunkStats',
 }
 
 export interface ProjectRecord {
@@ -67,6 +70,30 @@ export interface SampleChunkRecord {
   start: number;
   /** Interleaved whole frames. */
   values: Float32Array;
+}
+
+/** A chunk's summary, same key as the chunk: its frames and the min/max of each axis. */
+export interface ChunkStatRecord {
+  sampleId: string;
+  start: number;
+  frames: number;
+  min: Float32Array;
+  max: Float32Array;
+}
+
+/** The summary of interleaved frames (min/max per axis). */
+export function chunkStat(sampleId: string, start: number, values: Float32Array, axes: number): ChunkStatRecord {
+  const a = Math.max(1, axes);
+  const min = new Float32Array(a).fill(Infinity);
+  const max = new Float32Array(a).fill(-Infinity);
+  for (let i = 0; i < values.length; i += a) {
+    for (let k = 0; k < a; k++) {
+      const v = values[i + k];
+      if (v < min[k]) min[k] = v;
+      if (v > max[k]) max[k] = v;
+    }
+  }
+  return { sampleId, start, frames: Math.floor(values.length / a), min, max };
 }
 
 export interface ModelRecord {
@@ -114,6 +141,7 @@ export interface StudioSchema extends DBSchema {
   models: { key: string; value: ModelRecord; indexes: { 'by-project': string } };
   features: { key: string; value: FeatureCacheRecord; indexes: { 'by-project': string; 'by-sample': string } };
   sampleChunks: { key: [string, number]; value: SampleChunkRecord };
+  chunkStats: { key: [string, number]; value: ChunkStatRecord };
 }
 
 export type StudioDb = IDBPDatabase<StudioSchema>;
@@ -144,6 +172,7 @@ export const migrations: Array<(db: StudioDb, tx: UpgradeTx) => void> = [
   // 2 → 3
   (db, tx) => {
     db.createObjectStore('sampleChunks', { keyPath: ['sampleId', 'start'] });
+    db.createObjectStore('chunkStats', { keyPath: ['sampleId', 'start'] });
     moveRecordingChunks(tx).catch(() => tx.abort());
   },
 ];
@@ -152,6 +181,7 @@ export const migrations: Array<(db: StudioDb, tx: UpgradeTx) => void> = [
 async function moveRecordingChunks(tx: UpgradeTx): Promise<void> {
   const src = tx.objectStore('chunks');
   const dst = tx.objectStore('sampleChunks');
+  const stats = tx.objectStore('chunkStats');
   const samples = tx.objectStore('samples');
   let cursor = await src.openCursor();
   let current = '';
@@ -164,7 +194,10 @@ async function moveRecordingChunks(tx: UpgradeTx): Promise<void> {
       start = 0;
       axes = (await samples.get(current))?.axes.length || 1;
     }
-    if (c.values.length > 0) await dst.put({ sampleId: current, start, values: c.values });
+    if (c.values.length > 0) {
+      await dst.put({ sampleId: current, start, values: c.values });
+      await stats.put(chunkStat(current, start, c.values, axes));
+    }
     start += Math.floor(c.values.length / axes);
     await cursor.delete();
     cursor = await cursor.continue();

@@ -172,7 +172,7 @@ export class StudioStore {
   }
 
   async deleteProject(id: string): Promise<void> {
-    const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'sampleChunks', 'models', 'features'], 'readwrite');
+    const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'sampleChunks', 'chunkStats', 'models', 'features'], 'readwrite');
     const ids = await tx.objectStore('samples').index('by-project').getAllKeys(id);
     for (const sid of ids) {
       await tx.objectStore('samples').delete(sid);
@@ -252,7 +252,11 @@ export class StudioStore {
     }
   }
 
-  /** Min/max per axis over about `buckets` equal stretches of a sample, read batch by batch. */
+  /**
+   * Min/max per axis over about `buckets` equal stretches of a sample. When the sample has at least
+   * two chunks per bucket it is made from the chunks' stored min/max (each chunk counted in the
+   * bucket where it starts), reading no values; otherwise from the values, batch by batch.
+   */
   async overview(id: string, buckets: number): Promise<SampleOverview | undefined> {
     const meta = await this.db.get('samples', id);
     if (!meta) return undefined;
@@ -261,6 +265,25 @@ export class StudioStore {
     const count = Math.ceil(meta.length / per);
     const min = new Float32Array(count * a).fill(Infinity);
     const max = new Float32Array(count * a).fill(-Infinity);
+    if ((await this.db.count('chunkStats', chunkRange(id))) >= 2 * count) {
+      const stats = await this.db.getAll('chunkStats', chunkRange(id));
+      const origin = stats[0].start;
+      for (const st of stats) {
+        const b = Math.min(count - 1, Math.floor((st.start - origin) / per)) * a;
+        for (let k = 0; k < a; k++) {
+          if (st.min[k] < min[b + k]) min[b + k] = st.min[k];
+          if (st.max[k] > max[b + k]) max[b + k] = st.max[k];
+        }
+      }
+      // a bucket no chunk starts in lies inside the previous bucket's last chunk
+      for (let i = a; i < min.length; i++) {
+        if (min[i] === Infinity) {
+          min[i] = min[i - a];
+          max[i] = max[i - a];
+        }
+      }
+      return { framesPerBucket: per, buckets: count, axes: a, min, max };
+    }
     for await (const { start, values } of this.frameBatches(id, { batchFrames: Math.max(per, Math.floor((1 << 20) / a)) })) {
       const n = values.length / a;
       for (let i = 0; i < n; i++) {
@@ -296,8 +319,8 @@ export class StudioStore {
       ...carriedMeta(rec),
     };
     try {
-      const tx = this.db.transaction(['samples', 'sampleChunks'], 'readwrite');
-      await Promise.all([tx.objectStore('samples').add(meta), putValues(tx.objectStore('sampleChunks'), id, rec.values, axesCount, 0), tx.done]);
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
+      await Promise.all([tx.objectStore('samples').add(meta), putValues(tx, id, rec.values, axesCount, 0), tx.done]);
     } catch (e) {
       throw wrapStorageError(e, `sample "${rec.name}"`);
     }
@@ -319,10 +342,10 @@ export class StudioStore {
       };
     });
     try {
-      const tx = this.db.transaction(['samples', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
       const ops: Promise<unknown>[] = [];
       metas.forEach((m, i) => {
-        ops.push(tx.objectStore('samples').add(m), putValues(tx.objectStore('sampleChunks'), m.id, recs[i].values, m.axes.length, 0));
+        ops.push(tx.objectStore('samples').add(m), putValues(tx, m.id, recs[i].values, m.axes.length, 0));
       });
       await Promise.all([...ops, tx.done]);
     } catch (e) {
@@ -350,7 +373,7 @@ export class StudioStore {
    */
   async replaceValues(id: string, values: Float32Array, expectedVersion?: number): Promise<SampleMeta> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(id);
       if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
       if (expectedVersion !== undefined && meta.version !== expectedVersion) {
@@ -359,7 +382,7 @@ export class StudioStore {
       const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
       await tx.objectStore('samples').put(next);
       await deleteValues(tx, id);
-      await putValues(tx.objectStore('sampleChunks'), id, values, meta.axes.length, 0);
+      await putValues(tx, id, values, meta.axes.length, 0);
       await tx.done;
       return next;
     } catch (e) {
@@ -373,7 +396,7 @@ export class StudioStore {
    */
   async cropSample(id: string, from: number, to: number, expectedVersion?: number): Promise<SampleMeta> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(id);
       if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
       if (expectedVersion !== undefined && meta.version !== expectedVersion) {
@@ -396,7 +419,7 @@ export class StudioStore {
 
   /** Deletes samples and returns them whole, so the UI can offer undo via `restoreSamples`. */
   async deleteSamples(ids: string[]): Promise<Sample[]> {
-    const tx = this.db.transaction(['samples', 'sampleData', 'chunks', 'sampleChunks', 'features'], 'readwrite');
+    const tx = this.db.transaction(['samples', 'sampleData', 'chunks', 'sampleChunks', 'chunkStats', 'features'], 'readwrite');
     const removed: Sample[] = [];
     for (const id of ids) {
       const meta = await tx.objectStore('samples').get(id);
@@ -414,11 +437,11 @@ export class StudioStore {
 
   async restoreSamples(samples: Sample[]): Promise<void> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       for (const s of samples) {
         await tx.objectStore('samples').put(s.meta);
         await deleteValues(tx, s.meta.id);
-        await putValues(tx.objectStore('sampleChunks'), s.meta.id, s.values, s.meta.axes.length, 0);
+        await putValues(tx, s.meta.id, s.values, s.meta.axes.length, 0);
       }
       await tx.done;
     } catch (e) {
@@ -466,12 +489,12 @@ export class StudioStore {
   async appendChunk(sampleId: string, index: number, values: Float32Array): Promise<void> {
     void index;
     try {
-      const tx = this.db.transaction(['samples', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(sampleId);
       if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'The recording was deleted while it ran.' });
       const a = meta.axes.length;
       if (values.length % a !== 0) throw new StudioError({ family: 'storage', code: 'write-failed', message: `A chunk of ${values.length} values is not whole frames of ${a} axes.` });
-      await putValues(tx.objectStore('sampleChunks'), sampleId, values, a, meta.length);
+      await putValues(tx, sampleId, values, a, meta.length);
       await tx.objectStore('samples').put({ ...meta, length: meta.length + values.length / a });
       await tx.done;
     } catch (e) {
@@ -486,7 +509,7 @@ export class StudioStore {
    */
   async finishRecording(sampleId: string, keep?: { from: number; to: number }, patch?: Pick<SampleMeta, 'capture' | 'gaps'>): Promise<SampleMeta | undefined> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(sampleId);
       if (!meta) {
         await tx.done;
