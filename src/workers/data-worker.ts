@@ -15,6 +15,7 @@ import type { ImportLimits } from '../data/io/limits.ts';
 import type { ArchiveModel, ArchiveRecording } from '../data/io/project-archive.ts';
 import { exportCsvZip, exportEiJson, exportEiZip, exportProjectZip } from '../data/io/export.ts';
 import { safePart } from '../data/io/names.ts';
+import { storedWavBlob } from '../data/io/wav-stream.ts';
 import { datasetHealth, type HealthReport, type HealthSample } from '../data/health.ts';
 import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
@@ -333,6 +334,15 @@ const api = {
     } finally {
       aborts.delete(jobId);
     }
+  },
+
+  /** One stored sample as a 32-bit float WAV, built piece by piece (a long recording is never read whole). */
+  async exportSampleWav(sampleId: string): Promise<{ fileName: string; blob: Blob }> {
+    const s = await workerStore();
+    const m = await s.getSampleMeta(sampleId);
+    const blob = m && (await storedWavBlob(s, sampleId));
+    if (!m || !blob) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+    return { fileName: `${safePart(m.sourceName ?? `${m.label}.${m.id}`)}.wav`, blob };
   },
 
   /** Dataset health over the project's stored samples. */

@@ -1,8 +1,10 @@
 /**
  * An hour of 16 kHz audio recorded into Chromium's IndexedDB the way the Recorder does it (0.5 s
  * chunks through the store's appendChunk, then finishRecording), finished, read back at its end,
- * previewed and played in the sample view, and cropped there without ever being read whole.
+ * previewed and played in the sample view, exported as a WAV file piece by piece, and cropped
+ * there, without ever being read whole.
  */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { StudioPage } from './pages/studio-page.ts';
 import { DataPage } from './pages/data-page.ts';
@@ -10,7 +12,7 @@ import { DataPage } from './pages/data-page.ts';
 const RATE = 16000;
 const HOUR = 3600 * RATE;
 
-test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is read, previewed, played and cropped', async ({ page }) => {
+test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is read, previewed, played, exported as WAV and cropped', async ({ page }) => {
   test.setTimeout(90_000);
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
@@ -74,6 +76,21 @@ test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is r
   await play.click();
   await expect(play).toHaveAttribute('data-playing', 'true');
   await expect(play).toHaveAttribute('data-playing', 'false', { timeout: 8_000 }); // two seconds of sound
+
+  // WAV export streams the hour from the store piece by piece into one file: its size and last sample
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 45_000 }), page.getByTestId('sample-wav').click()]);
+  const file = await dl.path();
+  expect(statSync(file).size).toBe(44 + HOUR * 4);
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(44);
+  readSync(fd, head, 0, 44, 0);
+  const last = Buffer.alloc(4);
+  readSync(fd, last, 0, 4, 44 + (HOUR - 1) * 4);
+  closeSync(fd);
+  expect(head.toString('latin1', 0, 4) + head.toString('latin1', 8, 12)).toBe('RIFFWAVE');
+  expect(head.readUInt32LE(24)).toBe(RATE);
+  const i = HOUR - 1;
+  expect(last.readFloatLE(0)).toBe(Math.fround((Math.round(300 * Math.sin(i * 0.013)) + Math.round(9000 * Math.sin((2 * Math.PI * 1000 * i) / RATE))) / 32768));
 
   // Crop to those two seconds: only the edge chunks are touched; the sample is then short and read whole.
   await page.getByTestId('crop-apply').click();
