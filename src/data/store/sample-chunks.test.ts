@@ -169,6 +169,25 @@ describe('chunked sample values', () => {
     expect(stats[0].frames).toBe(33);
   });
 
+  it('splits an appended chunk above the bound into bounded records after the frames stored so far', async () => {
+    const store = await fresh();
+    const p = await store.createProject('P');
+    const m = await store.beginRecording({ projectId: p.id, label: 'noise', category: 'training', axes: AUDIO, intervalMs: 1000 / 16000, deviceName: 'mic' });
+    await store.appendChunk(m.id, 0, signal(1000, 1));
+    await store.appendChunk(m.id, 1, signal(600_000, 1, 1000));
+    await expect(store.appendChunk(m.id, 2, new Float32Array(0))).resolves.toBeUndefined();
+    const recs = await chunkRecords(store, m.id);
+    expect(recs.map((r) => [r.start, r.values.length])).toEqual([
+      [0, 1000],
+      [1000, CHUNK_BYTES / 4],
+      [1000 + CHUNK_BYTES / 4, CHUNK_BYTES / 4],
+      [1000 + CHUNK_BYTES / 2, 600_000 - CHUNK_BYTES / 2],
+    ]);
+    const done = (await store.finishRecording(m.id))!;
+    expect(done.length).toBe(601_000);
+    expect(diff((await store.readFrames(m.id, 0, 601_000))!, signal(601_000, 1))).toBe(-1);
+  });
+
   it('replace, delete and restore keep chunks consistent', async () => {
     const store = await fresh();
     const p = await store.createProject('P');
@@ -245,6 +264,7 @@ describe('schema 2 → 3', () => {
     expect(recovered.map((m) => [m.id, m.length])).toEqual([['rec', 250]]);
     expect(Array.from((await store.getSample('rec'))!.values)).toEqual(Array.from(signal(250, 3)));
     expect(Array.from((await store.readFrames('rec', 99, 101))!)).toEqual(Array.from(signal(2, 3, 99)));
+    expect(await store.db.getAll('chunkStats', chunkRange('rec'))).toEqual(parts.map((v, i) => chunkStat('rec', 100 * i, v, 3)));
 
     // an old whole value moves to chunks when it is next written (crop), losing nothing else
     const c = await store.cropSample('clip', 1000, 15000);
