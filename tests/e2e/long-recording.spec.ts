@@ -4,7 +4,9 @@
  * previewed and played in the sample view, exported as a WAV file piece by piece, and cropped
  * there, without ever being read whole.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { StudioPage } from './pages/studio-page.ts';
 import { DataPage } from './pages/data-page.ts';
@@ -13,7 +15,7 @@ const RATE = 16000;
 const HOUR = 3600 * RATE;
 
 test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is read, previewed, played, exported as WAV and cropped', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000); // about 50–60 s on a busy 2-core machine
   const studio = new StudioPage(page);
   await studio.open({ demo: false });
   await studio.newProject('Long recording');
@@ -110,4 +112,53 @@ test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is r
     { id: r.id, HOUR, RATE },
   );
   expect(after).toEqual({ length: 2 * RATE, version: 2, wrong: 0 });
+});
+
+test('an hour-long WAV imports into bounded chunks and opens as a long sample', async ({ page }) => {
+  test.setTimeout(120_000); // about 50–60 s on a busy 2-core machine
+  const frames = HOUR;
+  const value = (i: number): number => ((i * 7919) % 20000) - 10000;
+  const wav = Buffer.alloc(44 + frames * 2);
+  wav.write('RIFF', 0, 'latin1');
+  wav.writeUInt32LE(36 + frames * 2, 4);
+  wav.write('WAVEfmt ', 8, 'latin1');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(RATE, 24);
+  wav.writeUInt32LE(RATE * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'latin1');
+  wav.writeUInt32LE(frames * 2, 40);
+  for (let i = 0; i < frames; i++) wav.writeInt16LE(value(i), 44 + i * 2);
+  const dir = mkdtempSync(join(tmpdir(), 'long-wav-'));
+  const file = join(dir, 'drone.wav');
+  writeFileSync(file, wav);
+
+  const studio = new StudioPage(page);
+  await studio.open({ demo: false });
+  await studio.newProject('Long WAV');
+  const data = new DataPage(page);
+  await data.open();
+  await data.importFiles([file]);
+  const r = await page.evaluate(async (frames) => {
+    type Meta = { id: string; label: string; length: number };
+    type S = {
+      listSamples(p: string): Promise<Meta[]>;
+      readFrames(id: string, a: number, b: number): Promise<Float32Array | undefined>;
+      db: { getAll(store: string, range: IDBKeyRange): Promise<{ values: Float32Array }[]> };
+    };
+    const st = (globalThis as unknown as { __tinyml: { studio: { s: S; project: { id: string } } } }).__tinyml.studio;
+    const [m] = await st.s.listSamples(st.project.id);
+    const chunks = await st.s.db.getAll('sampleChunks', IDBKeyRange.bound([m.id, -Infinity], [m.id, Infinity]));
+    const end = await st.s.readFrames(m.id, frames - 3, frames);
+    return { label: m.label, length: m.length, chunks: chunks.length, largest: Math.max(...chunks.map((c) => c.values.byteLength)), end: Array.from(end!) };
+  }, frames);
+  expect(r).toMatchObject({ label: 'drone', length: frames });
+  expect(r.chunks).toBeGreaterThanOrEqual(Math.ceil((frames * 4) / (1 << 20)));
+  expect(r.largest).toBeLessThanOrEqual(1 << 20);
+  expect(r.end).toEqual([frames - 3, frames - 2, frames - 1].map(value));
+  await data.openSample('drone');
+  await expect(page.getByTestId('sample-overview')).toBeVisible();
 });

@@ -3,7 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { openStudioDb } from '../store/open-db.ts';
 import { StudioStore } from '../store/studio-store.ts';
 import { storedWavBlob, storedWavPieces } from './wav-stream.ts';
-import { parseWav, writeWav } from './wav.ts';
+import { parseWav, wavHeader, writeWav } from './wav.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import type { RawRecording } from '../sample.ts';
 
 describe('WAV export of a stored sample, piece by piece', () => {
@@ -33,5 +34,17 @@ describe('WAV export of a stored sample, piece by piece', () => {
     expect(back.values.length).toBe(values.length);
     expect(back.values.every((v, i) => v === values[i])).toBe(true);
     expect(await storedWavBlob(store, 'missing')).toBeUndefined();
+  });
+
+  it('imports a WAV longer than the text row limit (it is stored in chunks); its own frame limit still holds', () => {
+    const frames = DEFAULT_LIMITS.maxRows + 1;
+    const file = new Uint8Array(44 + frames * 4);
+    file.set(wavHeader(frames, 1, 16000));
+    const dv = new DataView(file.buffer);
+    dv.setFloat32(44 + (frames - 1) * 4, 0.5, true);
+    const rec = parseWav('hum.wav', file);
+    expect(rec.values.length).toBe(frames);
+    expect(rec.values[frames - 1]).toBe(16384);
+    expect(() => parseWav('hum.wav', file, { limits: { maxWavFrames: frames - 1 } })).toThrow(/more than the limit/);
   });
 });

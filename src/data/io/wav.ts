@@ -80,7 +80,7 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   const frameBytes = bytes * channels;
   const frames = Math.floor(body.length / frameBytes);
   if (frames === 0) return bad('the data chunk holds no samples.');
-  if (frames > limits.maxRows) return bad(`${frames} frames, more than the limit of ${limits.maxRows}.`);
+  if (frames > limits.maxWavFrames) return bad(`${frames} frames, more than the limit of ${limits.maxWavFrames}.`);
   if (body.length < declared || body.length % frameBytes !== 0) {
     // Streamed or interrupted recordings end early; what is there is imported, and the person is told.
     opts.warnings?.push(

@@ -5,7 +5,7 @@ import { StudioStore } from './studio-store.ts';
 import { Recorder } from '../recorder.ts';
 import { CHUNK_BYTES, chunkRange } from './sample-chunks.ts';
 import type { RawRecording, SensorAxis } from '../sample.ts';
-import { chunkStat, type SampleChunkRecord } from './schema.ts';
+import { chunkStat, STAT_BLOCK_FRAMES, type SampleChunkRecord } from './schema.ts';
 
 let n = 0;
 async function fresh(): Promise<StudioStore> {
@@ -167,6 +167,20 @@ describe('chunked sample values', () => {
     const stats = await store.db.getAll('chunkStats', chunkRange(kept.id));
     expect(stats).toEqual(chunks.map((ch) => chunkStat(kept.id, ch.start, ch.values, 3)));
     expect(stats[0].frames).toBe(33);
+  });
+
+  it('previews a sample of large chunks from their blocks\' stored min/max', async () => {
+    const store = await fresh();
+    const p = await store.createProject('P');
+    const frames = STAT_BLOCK_FRAMES * 150; // three chunks of 1 MB, 150 blocks
+    const values = signal(frames, 1);
+    const m = await store.addSample(p.id, raw(values, AUDIO));
+    const ov = (await store.overview(m.id, 50))!; // 3 blocks per bucket, aligned: exact
+    expect(ov.framesPerBucket).toBe(3 * STAT_BLOCK_FRAMES);
+    for (let b = 0; b < 50; b++) {
+      const part = values.subarray(b * ov.framesPerBucket, (b + 1) * ov.framesPerBucket);
+      expect([ov.min[b], ov.max[b]]).toEqual([part.reduce((x, y) => Math.min(x, y)), part.reduce((x, y) => Math.max(x, y))]);
+    }
   });
 
   it('splits an appended chunk above the bound into bounded records after the frames stored so far', async () => {

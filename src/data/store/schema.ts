@@ -72,7 +72,13 @@ export interface SampleChunkRecord {
   values: Float32Array;
 }
 
-/** A chunk's summary, same key as the chunk: its frames and the min/max of each axis. */
+/** Frames per min/max block of a chunk's summary (0.26 s of 16 kHz audio). */
+export const STAT_BLOCK_FRAMES = 4096;
+
+/**
+ * A chunk's summary, same key as the chunk: its frames and the min/max of each axis over each block
+ * of STAT_BLOCK_FRAMES frames (the last block may be shorter), blocks × axes interleaved.
+ */
 export interface ChunkStatRecord {
   sampleId: string;
   start: number;
@@ -81,19 +87,22 @@ export interface ChunkStatRecord {
   max: Float32Array;
 }
 
-/** The summary of interleaved frames (min/max per axis). */
+/** The summary of interleaved frames (min/max per axis and block). */
 export function chunkStat(sampleId: string, start: number, values: Float32Array, axes: number): ChunkStatRecord {
   const a = Math.max(1, axes);
-  const min = new Float32Array(a).fill(Infinity);
-  const max = new Float32Array(a).fill(-Infinity);
-  for (let i = 0; i < values.length; i += a) {
+  const frames = Math.floor(values.length / a);
+  const blocks = Math.ceil(frames / STAT_BLOCK_FRAMES);
+  const min = new Float32Array(blocks * a).fill(Infinity);
+  const max = new Float32Array(blocks * a).fill(-Infinity);
+  for (let f = 0; f < frames; f++) {
+    const b = Math.floor(f / STAT_BLOCK_FRAMES) * a;
     for (let k = 0; k < a; k++) {
-      const v = values[i + k];
-      if (v < min[k]) min[k] = v;
-      if (v > max[k]) max[k] = v;
+      const v = values[f * a + k];
+      if (v < min[b + k]) min[b + k] = v;
+      if (v > max[b + k]) max[b + k] = v;
     }
   }
-  return { sampleId, start, frames: Math.floor(values.length / a), min, max };
+  return { sampleId, start, frames, min, max };
 }
 
 export interface ModelRecord {

@@ -15,7 +15,7 @@
 import { checkedModel, checkedProject, checkImpulseToStore, modelProblem } from './record-checks.ts';
 import { StudioError } from '../../core/errors.ts';
 import type { CaptureInfo, Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
-import type { FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
+import { STAT_BLOCK_FRAMES, type FeatureCacheRecord, type ModelRecord, type ProjectRecord, type StudioDb } from './schema.ts';
 import { newId } from './ids.ts';
 import { chunkRange, cropValues, deleteValues, putValues, readAllValues, readFrameRange } from './sample-chunks.ts';
 
@@ -253,9 +253,10 @@ export class StudioStore {
   }
 
   /**
-   * Min/max per axis over about `buckets` equal stretches of a sample. When the sample has at least
-   * two chunks per bucket it is made from the chunks' stored min/max (each chunk counted in the
-   * bucket where it starts), reading no values; otherwise from the values, batch by batch.
+   * Min/max per axis over about `buckets` equal stretches of a sample. When the chunks' stored
+   * summaries have at least two blocks (STAT_BLOCK_FRAMES) per bucket it is made from them, each
+   * block counted in the bucket where it starts, reading no values; otherwise from the values,
+   * batch by batch.
    */
   async overview(id: string, buckets: number): Promise<SampleOverview | undefined> {
     const meta = await this.db.get('samples', id);
@@ -265,17 +266,19 @@ export class StudioStore {
     const count = Math.ceil(meta.length / per);
     const min = new Float32Array(count * a).fill(Infinity);
     const max = new Float32Array(count * a).fill(-Infinity);
-    if ((await this.db.count('chunkStats', chunkRange(id))) >= 2 * count) {
-      const stats = await this.db.getAll('chunkStats', chunkRange(id));
+    const stats = per >= 2 ? await this.db.getAll('chunkStats', chunkRange(id)) : [];
+    if (stats.reduce((n, st) => n + st.min.length / a, 0) >= 2 * count) {
       const origin = stats[0].start;
       for (const st of stats) {
-        const b = Math.min(count - 1, Math.floor((st.start - origin) / per)) * a;
-        for (let k = 0; k < a; k++) {
-          if (st.min[k] < min[b + k]) min[b + k] = st.min[k];
-          if (st.max[k] > max[b + k]) max[b + k] = st.max[k];
+        for (let j = 0; j < st.min.length / a; j++) {
+          const b = Math.min(count - 1, Math.floor((st.start + j * STAT_BLOCK_FRAMES - origin) / per)) * a;
+          for (let k = 0; k < a; k++) {
+            if (st.min[j * a + k] < min[b + k]) min[b + k] = st.min[j * a + k];
+            if (st.max[j * a + k] > max[b + k]) max[b + k] = st.max[j * a + k];
+          }
         }
       }
-      // a bucket no chunk starts in lies inside the previous bucket's last chunk
+      // a bucket no block starts in lies inside the previous bucket's last block
       for (let i = a; i < min.length; i++) {
         if (min[i] === Infinity) {
           min[i] = min[i - a];
