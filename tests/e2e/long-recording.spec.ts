@@ -114,10 +114,11 @@ test('an hour of 16 kHz audio records into IndexedDB, finishes, and its end is r
   expect(after).toEqual({ length: 2 * RATE, version: 2, wrong: 0 });
 });
 
-test('an hour-long WAV imports into bounded chunks and opens as a long sample', async ({ page }) => {
+test('an hour-long WAV imports into bounded chunks, opens as a long sample, and its loud part is found', async ({ page }) => {
   test.setTimeout(120_000); // about 50–60 s on a busy 2-core machine
   const frames = HOUR;
-  const value = (i: number): number => ((i * 7919) % 20000) - 10000;
+  // a quiet pattern, and one loud half-second burst in the middle of the hour
+  const value = (i: number): number => ((i * 7919) % 200) - 100 + (i >= HOUR / 2 && i < HOUR / 2 + RATE / 2 ? Math.round(12000 * Math.sin(i * 0.3)) : 0);
   const wav = Buffer.alloc(44 + frames * 2);
   wav.write('RIFF', 0, 'latin1');
   wav.writeUInt32LE(36 + frames * 2, 4);
@@ -161,4 +162,8 @@ test('an hour-long WAV imports into bounded chunks and opens as a long sample', 
   expect(r.end).toEqual([frames - 3, frames - 2, frames - 1].map(value));
   await data.openSample('drone');
   await expect(page.getByTestId('sample-overview')).toBeVisible();
+  // the loud-part split reads the hour batch by batch in the data worker and finds the one burst
+  await page.getByTestId('split-mode').selectOption('audio');
+  await expect(page.getByTestId('cut-count')).toHaveAttribute('data-count', '1', { timeout: 45_000 });
+  await expect(page.getByTestId('cut')).toContainText(/1799\.\d\d–1800\.\d\d s/);
 });
