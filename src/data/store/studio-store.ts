@@ -217,8 +217,9 @@ export class StudioStore {
   /** Values of several samples in one read transaction (undefined for a missing one), in `ids` order. */
   async getSampleValues(ids: string[]): Promise<(Float32Array | undefined)[]> {
     const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks']);
-    const out: (Float32Array | undefined)[] = [];
-    for (const id of ids) out.push((await tx.objectStore('samples').getKey(id)) === undefined ? undefined : ((await readAllValues(tx, id)) ?? new Float32Array(0)));
+    const out = await Promise.all(
+      ids.map(async (id) => ((await tx.objectStore('samples').getKey(id)) === undefined ? undefined : ((await readAllValues(tx, id)) ?? new Float32Array(0)))),
+    );
     await tx.done;
     return out;
   }
