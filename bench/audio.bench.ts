@@ -4,11 +4,12 @@
  *   single thread, through a reused runner;
  * - resampling: seconds of 48 kHz and 44.1 kHz microphone audio converted to 16 kHz per second;
  * - recording: the whole microphone path (generated 48 kHz chunks of 128 samples → resampler →
- *   int16 units → Recorder, 0.5 s chunks) into the store, as a real-time factor: in Node on
- *   fake-indexeddb, and in Chromium's real IndexedDB (production build, the app's StudioStore) the
- *   chunk writes of one hour of 16 kHz audio and a whole 10-minute recording (chunks + finish).
- *   Finishing a one-hour recording is reported too: the store joins the chunks into one value, and
- *   230 MB is above Chromium's IndexedDB value limit (~133 MB), so it fails today (a store change).
+ *   int16 units → Recorder, 0.5 s chunks) into the store, as a real-time factor, in Node on
+ *   fake-indexeddb; and in Chromium's real IndexedDB (production build, the app's StudioStore) one
+ *   hour of 16 kHz audio written as the Recorder writes it (0.5 s chunks through appendChunk) and
+ *   finished: `audio.record_rtf` (an hour ÷ time to write and finish), `audio.hour_finish_s`, the JS
+ *   heap growth while finishing (Chromium's precise performance.memory), reading the last 2 s, and
+ *   the overview (min/max preview) of the hour.
  */
 import 'fake-indexeddb/auto';
 import { chromium } from '@playwright/test';
@@ -86,49 +87,62 @@ async function recordRtfNode(seconds = 60): Promise<number> {
 
 async function recordChromium(): Promise<void> {
   const exe = chromiumPath();
-  const server = await startPreviewServer(PORT);
+  const server = await startPreviewServer(PORT, process.env.BENCH_DIST); // BENCH_DIST: an existing build folder
   try {
-    const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}), args: ['--disable-quic'] });
+    const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}), args: ['--disable-quic', '--enable-precise-memory-info'] });
     const page = await browser.newPage();
     await page.goto(`http://localhost:${PORT}/?demo=off`);
     await page.waitForFunction(() => (globalThis as unknown as { __tinyml?: { studio: { ready: boolean } } }).__tinyml?.studio.ready === true);
-    const r = await page.evaluate(async () => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.enable');
+    const p = await page.evaluate(async () => {
+      type S = { createProject(n: string): Promise<{ id: string }>; beginRecording(x: unknown): Promise<{ id: string }>; appendChunk(id: string, i: number, v: Float32Array): Promise<void> };
+      const store = (globalThis as unknown as { __tinyml: { studio: { s: S } } }).__tinyml.studio.s;
+      const proj = await store.createProject('audio-bench');
+      // audio as the Recorder writes it: 0.5 s chunks of 8000 int16-unit values (no named inner
+      // functions here: the bench runs through tsx, whose helpers do not exist in the page)
+      const meta = await store.beginRecording({ projectId: proj.id, label: 'long', category: 'training', axes: [{ name: 'audio', units: 'int16' }], intervalMs: 1000 / 16000, deviceName: 'bench' });
+      const v = new Float32Array(8000);
+      const t0 = performance.now();
+      for (let i = 0; i < 7200; i++) {
+        for (let k = 0; k < v.length; k++) v[k] = Math.round(8000 * Math.sin((i * 8000 + k) * 0.17));
+        await store.appendChunk(meta.id, i, v.slice());
+      }
+      return { id: meta.id, writeMs: performance.now() - t0 };
+    });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const r = await page.evaluate(async (id) => {
       type S = {
-        createProject(n: string): Promise<{ id: string }>;
-        beginRecording(x: unknown): Promise<{ id: string }>;
-        appendChunk(id: string, i: number, v: Float32Array): Promise<void>;
-        finishRecording(id: string): Promise<{ length: number }>;
+        finishRecording(id: string): Promise<{ length: number } | undefined>;
+        readFrames(id: string, a: number, b: number): Promise<Float32Array | undefined>;
+        overview(id: string, n: number): Promise<unknown>;
         deleteSamples(ids: string[]): Promise<unknown>;
       };
       const store = (globalThis as unknown as { __tinyml: { studio: { s: S } } }).__tinyml.studio.s;
-      const p = await store.createProject('audio-bench');
-      // audio as the Recorder writes it: 0.5 s chunks of 8000 int16-unit values (no named inner
-      // functions here: the bench runs through tsx, whose helpers do not exist in the page)
-      const out: { written: number; total: number; finished: boolean }[] = [];
-      for (const chunks of [1200, 7200]) {
-        const meta = await store.beginRecording({ projectId: p.id, label: 'long', category: 'training', axes: [{ name: 'audio', units: 'int16' }], intervalMs: 1000 / 16000, deviceName: 'bench' });
-        const t0 = performance.now();
-        for (let i = 0; i < chunks; i++) {
-          const v = new Float32Array(8000);
-          for (let k = 0; k < v.length; k++) v[k] = Math.round(8000 * Math.sin((i * 8000 + k) * 0.17));
-          await store.appendChunk(meta.id, i, v);
-        }
-        const written = performance.now() - t0;
-        let finished = true;
-        try {
-          const done = await store.finishRecording(meta.id);
-          if (done.length !== chunks * 8000) finished = false;
-        } catch {
-          finished = false;
-        }
-        out.push({ written, total: performance.now() - t0, finished });
-        await store.deleteSamples([meta.id]);
-      }
-      return { tenMin: out[0], hour: out[1] };
-    });
-    console.log(`BENCH audio.record_10min_16khz_idb_realtime_factor ${(600_000 / r.tenMin.total).toFixed(0)} x`);
-    console.log(`BENCH audio.record_1h_16khz_idb_chunk_writes_realtime_factor ${(3600_000 / r.hour.written).toFixed(0)} x`);
-    console.log(`BENCH audio.record_1h_16khz_idb_finish_ok ${r.hour.finished ? 1 : 0} bool`);
+      const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+      const heap0 = mem?.usedJSHeapSize ?? NaN;
+      let peak = heap0;
+      const timer = setInterval(() => (peak = Math.max(peak, mem?.usedJSHeapSize ?? NaN)), 1);
+      const t0 = performance.now();
+      const done = await store.finishRecording(id);
+      const finishMs = performance.now() - t0;
+      peak = Math.max(peak, mem?.usedJSHeapSize ?? NaN);
+      clearInterval(timer);
+      const t1 = performance.now();
+      const tail = await store.readFrames(id, 3598 * 16000, 3600 * 16000);
+      const tailMs = performance.now() - t1;
+      const t2 = performance.now();
+      await store.overview(id, 2000);
+      const overviewMs = performance.now() - t2;
+      const ok = done?.length === 7200 * 8000 && tail?.length === 32000;
+      return { finishMs, heapMb: (peak - heap0) / 2 ** 20, tailMs, overviewMs, ok };
+    }, p.id);
+    if (!r.ok) throw new Error('the hour did not finish whole');
+    console.log(`BENCH audio.record_rtf ${(3600_000 / (p.writeMs + r.finishMs)).toFixed(0)} x`);
+    console.log(`BENCH audio.hour_finish_s ${(r.finishMs / 1000).toFixed(3)} s`);
+    console.log(`BENCH audio.hour_finish_heap_growth_mb ${r.heapMb.toFixed(1)} MB`);
+    console.log(`BENCH audio.hour_tail_2s_read_ms ${r.tailMs.toFixed(0)} ms`);
+    console.log(`BENCH audio.hour_overview_ms ${r.overviewMs.toFixed(0)} ms`);
     await browser.close();
   } finally {
     server.close();

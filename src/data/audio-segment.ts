@@ -70,43 +70,103 @@ function percentile(x: Float32Array, p: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-/** Proposed clips around the loud parts of an audio recording (see the module comment). */
-export function detectAudioEvents(rec: RawRecording, opts: AudioSegmentOptions = {}): AudioEvents {
-  const nA = rec.axes.length;
+interface Plan {
+  n: number;
+  nA: number;
+  axis: number;
+  clip: number;
+  frame: number;
+  hop: number;
+  count: number;
+}
+
+function plan(name: string, nA: number, n: number, intervalMs: number, opts: AudioSegmentOptions): Plan {
   const axis = opts.axis ?? 0;
-  if (axis < 0 || axis >= nA) throw segError(`Axis ${axis} does not exist in "${rec.name}".`, 'Pick one of the recording’s audio channels.');
-  const n = nA ? Math.floor(rec.values.length / nA) : 0;
-  const f = (ms: number): number => Math.max(1, Math.round(ms / rec.intervalMs));
+  if (axis < 0 || axis >= nA) throw segError(`Axis ${axis} does not exist in "${name}".`, 'Pick one of the recording’s audio channels.');
+  const f = (ms: number): number => Math.max(1, Math.round(ms / intervalMs));
   const clip = f(opts.clipMs ?? 1000);
   const frame = f(opts.frameMs ?? 20);
   const hop = f(opts.hopMs ?? 10);
-  const thrDb = opts.thresholdDb ?? 12;
-  const hyst = opts.hysteresisDb ?? 4;
-  const minGap = Math.ceil(f(opts.minGapMs ?? 200) / hop);
-  const minEvent = Math.ceil(f(opts.minEventMs ?? 80) / hop);
   if (n < clip) {
     throw segError(
-      `"${rec.name}" is ${((n * rec.intervalMs) / 1000).toFixed(2)} s long, shorter than one ${(clip * rec.intervalMs) / 1000} s clip.`,
+      `"${name}" is ${((n * intervalMs) / 1000).toFixed(2)} s long, shorter than one ${(clip * intervalMs) / 1000} s clip.`,
       'Record a longer stretch, or shorten the clip length.',
     );
   }
-  // 1. frame levels
-  const count = Math.max(1, Math.floor((n - frame) / hop) + 1);
-  const levelDb = new Float32Array(count);
-  const power = new Float64Array(count);
-  for (let j = 0; j < count; j++) {
-    const s = j * hop;
+  return { n, nA, axis, clip, frame, hop, count: Math.max(1, Math.floor((n - frame) / hop) + 1) };
+}
+
+/**
+ * Step 1 on a stretch of interleaved values starting at frame `first`: fills the levels of analysis
+ * frames j ≥ `j0` that lie inside the stretch; returns the next j to compute.
+ */
+function levelsOf(values: Float32Array, first: number, p: Plan, j0: number, power: Float64Array, levelDb: Float32Array): number {
+  const { nA, axis, frame, hop, count } = p;
+  const last = first + Math.floor(values.length / nA);
+  let j = j0;
+  for (; j < count && j * hop + frame <= last; j++) {
+    const s = j * hop - first;
     let mean = 0;
-    for (let i = s; i < s + frame; i++) mean += rec.values[i * nA + axis];
+    for (let i = s; i < s + frame; i++) mean += values[i * nA + axis];
     mean /= frame;
     let sq = 0;
     for (let i = s; i < s + frame; i++) {
-      const d = rec.values[i * nA + axis] - mean;
+      const d = values[i * nA + axis] - mean;
       sq += d * d;
     }
     power[j] = sq / frame;
     levelDb[j] = 10 * Math.log10(power[j] + 1e-20);
   }
+  return j;
+}
+
+/** Proposed clips around the loud parts of an audio recording (see the module comment). */
+export function detectAudioEvents(rec: RawRecording, opts: AudioSegmentOptions = {}): AudioEvents {
+  const nA = rec.axes.length;
+  const p = plan(rec.name, nA, nA ? Math.floor(rec.values.length / nA) : 0, rec.intervalMs, opts);
+  const power = new Float64Array(p.count);
+  const levelDb = new Float32Array(p.count);
+  levelsOf(rec.values, 0, p, 0, power, levelDb);
+  return eventsFromLevels(p, power, levelDb, rec.intervalMs, opts);
+}
+
+/**
+ * The same as `detectAudioEvents` for a recording read in consecutive batches of frames (a long
+ * recording from the store's `frameBatches`): only one batch and the levels (4 + 8 bytes per hop)
+ * are in memory. Gives exactly the same result as on the whole recording.
+ */
+export async function detectAudioEventsInBatches(
+  rec: { name: string; axes: number; intervalMs: number; frames: number },
+  batches: AsyncIterable<{ start: number; values: Float32Array }>,
+  opts: AudioSegmentOptions = {},
+): Promise<AudioEvents> {
+  const p = plan(rec.name, rec.axes, rec.frames, rec.intervalMs, opts);
+  const power = new Float64Array(p.count);
+  const levelDb = new Float32Array(p.count);
+  const nA = rec.axes;
+  // the frames of the previous batch that the next analysis frame still needs
+  let carry = new Float32Array(0);
+  let carryStart = 0;
+  let j = 0;
+  for await (const b of batches) {
+    const joined = new Float32Array(carry.length + b.values.length);
+    joined.set(carry);
+    joined.set(b.values, carry.length);
+    j = levelsOf(joined, carryStart, p, j, power, levelDb);
+    const keepFrom = Math.min(j * p.hop, b.start + b.values.length / nA);
+    carry = joined.slice((keepFrom - carryStart) * nA);
+    carryStart = keepFrom;
+  }
+  return eventsFromLevels(p, power, levelDb, rec.intervalMs, opts);
+}
+
+function eventsFromLevels(p: Plan, power: Float64Array, levelDb: Float32Array, intervalMs: number, opts: AudioSegmentOptions): AudioEvents {
+  const { n, clip, frame, hop, count } = p;
+  const f = (ms: number): number => Math.max(1, Math.round(ms / intervalMs));
+  const thrDb = opts.thresholdDb ?? 12;
+  const hyst = opts.hysteresisDb ?? 4;
+  const minGap = Math.ceil(f(opts.minGapMs ?? 200) / hop);
+  const minEvent = Math.ceil(f(opts.minEventMs ?? 80) / hop);
   // 2–3. floor, threshold, hysteresis
   const noiseFloorDb = percentile(levelDb, opts.floorPercentile ?? 20);
   const on = noiseFloorDb + thrDb;

@@ -15,6 +15,9 @@ import type { ImportLimits } from '../data/io/limits.ts';
 import type { ArchiveModel, ArchiveRecording } from '../data/io/project-archive.ts';
 import { exportCsvZip, exportEiJson, exportEiZip, exportProjectZip } from '../data/io/export.ts';
 import { safePart } from '../data/io/names.ts';
+import { storedWavBlob } from '../data/io/wav-stream.ts';
+import { detectAudioEventsInBatches, type AudioSegmentOptions } from '../data/audio-segment.ts';
+import type { Cut } from '../data/segment.ts';
 import { datasetHealth, type HealthReport, type HealthSample } from '../data/health.ts';
 import { exposeWorkerApi, workerStore } from './worker-kit.ts';
 
@@ -333,6 +336,24 @@ const api = {
     } finally {
       aborts.delete(jobId);
     }
+  },
+
+  /** One stored sample as a 32-bit float WAV, built piece by piece (a long recording is never read whole). */
+  async exportSampleWav(sampleId: string): Promise<{ fileName: string; blob: Blob }> {
+    const s = await workerStore();
+    const m = await s.getSampleMeta(sampleId);
+    const blob = m && (await storedWavBlob(s, sampleId));
+    if (!m || !blob) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+    return { fileName: `${safePart(m.sourceName ?? `${m.label}.${m.id}`)}.wav`, blob };
+  },
+
+  /** The energy-based audio split of a stored sample, read batch by batch (a long recording is never held whole). */
+  async audioCuts(sampleId: string, opts: AudioSegmentOptions = {}): Promise<Cut[]> {
+    const s = await workerStore();
+    const m = await s.getSampleMeta(sampleId);
+    if (!m) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+    const ev = await detectAudioEventsInBatches({ name: m.sourceName ?? m.label, axes: m.axes.length, intervalMs: m.intervalMs, frames: m.length }, s.frameBatches(sampleId), opts);
+    return ev.cuts;
   },
 
   /** Dataset health over the project's stored samples. */

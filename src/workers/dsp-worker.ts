@@ -49,23 +49,27 @@ function autotune(jobId: string, projectId: string, windowing: WindowingConfig, 
   });
 }
 
+/** The window preview of a long sample shows its first 600,000 frames (≈ 37 s of 16 kHz audio), read alone. */
+const PREVIEW_MAX_FRAMES = 600_000;
+
 async function previewWindows(sampleId: string, windowing: WindowingConfig): Promise<WindowPreview> {
   const s = await workerStore();
-  const sample = await s.getSample(sampleId);
-  if (!sample) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.', remedy: 'Choose another sample.' });
-  const m = sample.meta;
+  const m = await s.getSampleMeta(sampleId);
+  const head = m && (await s.readFrames(sampleId, 0, PREVIEW_MAX_FRAMES));
+  if (!m || !head) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.', remedy: 'Choose another sample.' });
   let problem = sampleProblem(m, windowing);
   let wanted = windowing.axes.filter((a) => m.axes.some((x) => x.name === a));
   if (wanted.length === 0) wanted = m.axes.map((a) => a.name);
   const picked = axisIndices(m.axes, wanted);
-  const frames = Math.floor(sample.values.length / Math.max(1, m.axes.length));
-  const values = extractWindow(sample.values, m.axes.length, picked, 0, frames);
+  const frames = Math.floor(head.length / Math.max(1, m.axes.length));
+  const values = extractWindow(head, m.axes.length, picked, 0, frames);
   let starts: number[] = [];
   let size = 0;
   try {
     size = windowFrames(windowing);
-    starts = windowStarts(frames, windowing);
-    if (!problem && starts.length === 0) problem = `it lasts ${Math.round(frames * m.intervalMs)} ms, shorter than one window, and zero-padding is off`;
+    // the windows of the whole sample, as far as the part shown
+    starts = frames === m.length ? windowStarts(frames, windowing) : windowStarts(m.length, windowing).filter((st) => st + size <= frames);
+    if (!problem && starts.length === 0) problem = `it lasts ${Math.round(m.length * m.intervalMs)} ms, shorter than one window, and zero-padding is off`;
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);
   }

@@ -4,13 +4,14 @@
  * Train or Test — and read from the cache afterwards; sample values are read only to compute. The
  * one way every worker gets features of stored samples. DOM-free core module.
  */
-import { throwIfAborted } from '../core/errors.ts';
+import { StudioError, throwIfAborted } from '../core/errors.ts';
 import type { OpOptions } from '../core/progress.ts';
 import type { SampleMeta } from '../data/sample.ts';
 import type { StudioStore } from '../data/store/studio-store.ts';
 import { sampleName } from '../data/store/usable-samples.ts';
 import { computeFeaturesAsync, featureParamsHash, type FeatureImpulse, type FeatureSet, type FeatureWindow } from '../dsp/features.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
+import { axisIndices, extractWindow, windowStarts } from '../dsp/windowing.ts';
 import type { FeatureSource } from '../ml/train/pipeline.ts';
 
 export interface SampleFeatures {
@@ -36,12 +37,70 @@ export function featureLayout(impulse: FeatureImpulse): { names: string[]; shape
 export async function sampleFeatures(store: StudioStore, meta: SampleMeta, impulse: FeatureImpulse, layout: { hash: string; dim: number }, opts: OpOptions = {}): Promise<SampleFeatures | null> {
   const hit = await store.getSampleFeatures(meta, layout.hash);
   if (hit && hit.data.length === hit.rows * layout.dim && hit.starts.length === hit.rows) return { data: hit.data, starts: hit.starts, cached: true };
+  if (meta.length * meta.axes.length > LONG_SAMPLE_VALUES) {
+    const f = await segmentedSampleFeatures(store, meta, impulse, opts);
+    if (!f) return null;
+    await store.putSampleFeatures(meta, layout.hash, { data: f.data, rows: f.starts.length, starts: f.starts });
+    return { ...f, cached: false };
+  }
   const sample = await store.getSample(meta.id);
   if (!sample) return null;
   const fs = await computeFeaturesAsync([{ id: sampleName(meta), label: meta.label, values: sample.values, axes: meta.axes, intervalMs: meta.intervalMs }], impulse, opts);
   const starts = Int32Array.from(fs.windows, (w) => w.start);
   await store.putSampleFeatures(meta, layout.hash, { data: fs.data, rows: fs.rows, starts });
   return { data: fs.data, starts, cached: false };
+}
+
+/** Above this many values (16 MB) a sample's features are computed from windows read stretch by stretch. */
+export const LONG_SAMPLE_VALUES = 4_000_000;
+
+/**
+ * A long sample's features (the same windows and values as computeFeatures on the whole sample),
+ * reading only about `segmentValues` values at a time from the store. null when the sample is gone.
+ */
+export async function segmentedSampleFeatures(
+  store: StudioStore,
+  meta: SampleMeta,
+  impulse: FeatureImpulse,
+  opts: OpOptions = {},
+  segmentValues = LONG_SAMPLE_VALUES / 4,
+): Promise<{ data: Float32Array; starts: Int32Array } | null> {
+  const fs = impulse.windowing.frequencyHz;
+  const rate = 1000 / meta.intervalMs;
+  if (!(meta.intervalMs > 0) || Math.abs(rate - fs) > 0.01 * fs) {
+    throw new StudioError({
+      family: 'dsp',
+      code: 'rate-mismatch',
+      message: `Recording "${sampleName(meta)}" is sampled at ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} Hz but the impulse expects ${fs} Hz.`,
+      remedy: 'Resample the dataset to the impulse rate, or set the impulse sample rate to match the recordings.',
+    });
+  }
+  const block = getDspBlock(impulse.dsp.block);
+  const ctx = dspContext(impulse);
+  const runner = block.createRunner(ctx);
+  const dim = runner.dim;
+  const A = meta.axes.length;
+  const picked = axisIndices(meta.axes, impulse.windowing.axes);
+  const starts = windowStarts(meta.length, impulse.windowing);
+  const size = ctx.windowFrames;
+  const data = new Float32Array(starts.length * dim);
+  const win = new Float32Array(size * ctx.axesCount);
+  const seg = Math.max(size, Math.floor(segmentValues / Math.max(1, A)));
+  for (let i = 0; i < starts.length; ) {
+    throwIfAborted(opts.signal, 'dsp');
+    const s0 = starts[i];
+    let j = i + 1;
+    while (j < starts.length && starts[j] + size - s0 <= seg) j++;
+    const values = await store.readFrames(meta.id, s0, starts[j - 1] + size);
+    if (!values) return null;
+    for (let k = i; k < j; k++) {
+      extractWindow(values, A, picked, starts[k] - s0, size, win);
+      runner.run(win, data.subarray(k * dim, (k + 1) * dim));
+    }
+    opts.onProgress?.({ stage: 'features', fraction: j / starts.length, detail: `${j} / ${starts.length} windows` });
+    i = j;
+  }
+  return { data, starts: Int32Array.from(starts) };
 }
 
 /** The feature set of `metas` (window `recording` = index into `metas`) through the cache. */

@@ -39,12 +39,14 @@ async function storedSamples(page: Page): Promise<{ meta: StoredMeta; values: nu
     });
     const req = <T,>(r: IDBRequest<T>) => new Promise<T>((res, rej) => ((r.onsuccess = () => res(r.result)), (r.onerror = () => rej(r.error))));
     const pid = localStorage.getItem('tinyml-studio.last-project') ?? '';
-    const tx = db.transaction(['samples', 'sampleData']);
+    const tx = db.transaction(['samples', 'sampleData', 'sampleChunks']);
     const metas = (await req(tx.objectStore('samples').index('by-project').getAll(pid))) as (StoredMeta & { complete: boolean })[];
     const out = [];
     for (const m of metas.filter((x) => x.complete)) {
-      const d = (await req(tx.objectStore('sampleData').get(m.id))) as { values: Float32Array };
-      out.push({ meta: m, values: Array.from(d.values) });
+      // values as chunks (schema 3) or, for samples stored before, one value
+      const parts = (await req(tx.objectStore('sampleChunks').getAll(IDBKeyRange.bound([m.id, -Infinity], [m.id, Infinity])))) as { values: Float32Array }[];
+      const d = parts.length ? undefined : ((await req(tx.objectStore('sampleData').get(m.id))) as { values: Float32Array });
+      out.push({ meta: m, values: parts.length ? parts.flatMap((c) => Array.from(c.values)) : Array.from(d!.values) });
     }
     db.close();
     return out;

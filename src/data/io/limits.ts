@@ -12,6 +12,12 @@ export interface ImportLimits {
   maxFileBytes: number;
   /** Largest number of data rows (frames) in one recording. */
   maxRows: number;
+  /**
+   * Largest number of frames in one WAV file. Binary audio is cheap to parse and is stored in
+   * chunks, so this is far above `maxRows` (an hour of 16 kHz mono is 57.6 M frames); the decoded
+   * budget still bounds the memory.
+   */
+  maxWavFrames: number;
   /** Largest number of axes (columns after the timestamp). */
   maxAxes: number;
   /** Largest number of files in one import (folder or zip). */
@@ -59,6 +65,7 @@ export const MAX_NAME_LENGTH = 256;
 export const DEFAULT_LIMITS: ImportLimits = {
   maxFileBytes: 256 * 1024 * 1024,
   maxRows: 10_000_000,
+  maxWavFrames: 64 * 1024 * 1024,
   maxAxes: 64,
   maxFiles: 100_000,
   maxZipBytes: 1024 * 1024 * 1024,

@@ -80,7 +80,7 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   const frameBytes = bytes * channels;
   const frames = Math.floor(body.length / frameBytes);
   if (frames === 0) return bad('the data chunk holds no samples.');
-  if (frames > limits.maxRows) return bad(`${frames} frames, more than the limit of ${limits.maxRows}.`);
+  if (frames > limits.maxWavFrames) return bad(`${frames} frames, more than the limit of ${limits.maxWavFrames}.`);
   if (body.length < declared || body.length % frameBytes !== 0) {
     // Streamed or interrupted recordings end early; what is there is imported, and the person is told.
     opts.warnings?.push(
@@ -127,14 +127,10 @@ export function parseWav(fileName: string, data: Uint8Array, opts: ParseWavOptio
   };
 }
 
-/** The recording as a 32-bit float WAV (int16 units back to full scale); the rate is 1000/intervalMs rounded to whole Hz. */
-export function writeWav(rec: RawRecording): Uint8Array {
-  const ch = rec.axes.length;
-  if (ch === 0) throw importError('no-axes', rec.name, 'the recording has no axes.');
-  const rate = Math.round(1000 / rec.intervalMs);
-  const frames = Math.floor(rec.values.length / ch);
-  const dataBytes = frames * ch * 4;
-  const out = new Uint8Array(44 + dataBytes);
+/** The 44-byte header of a 32-bit float WAV of `frames` frames of `channels` channels at `rate` Hz. */
+export function wavHeader(frames: number, channels: number, rate: number): Uint8Array {
+  const dataBytes = frames * channels * 4;
+  const out = new Uint8Array(44);
   const dv = new DataView(out.buffer);
   const put = (o: number, s: string): void => {
     for (let i = 0; i < 4; i++) out[o + i] = s.charCodeAt(i);
@@ -145,14 +141,36 @@ export function writeWav(rec: RawRecording): Uint8Array {
   put(12, 'fmt ');
   dv.setUint32(16, 16, true);
   dv.setUint16(20, 3, true);
-  dv.setUint16(22, ch, true);
+  dv.setUint16(22, channels, true);
   dv.setUint32(24, rate, true);
-  dv.setUint32(28, rate * ch * 4, true);
-  dv.setUint16(32, ch * 4, true);
+  dv.setUint32(28, rate * channels * 4, true);
+  dv.setUint16(32, channels * 4, true);
   dv.setUint16(34, 32, true);
   put(36, 'data');
   dv.setUint32(40, dataBytes, true);
-  const scale = rec.axes.every((a) => a.units === AUDIO_UNITS) ? 1 / INT16_SCALE : 1;
-  for (let i = 0; i < frames * ch; i++) dv.setFloat32(44 + i * 4, rec.values[i] * scale, true);
+  return out;
+}
+
+/** The factor from stored values to WAV full scale (int16 units ÷ 32768, others as they are). */
+export function wavScale(axes: { units: string }[]): number {
+  return axes.every((a) => a.units === AUDIO_UNITS) ? 1 / INT16_SCALE : 1;
+}
+
+/** Interleaved values as little-endian float32 WAV data, times `scale` (one piece of a streamed file). */
+export function wavData(values: Float32Array, scale: number, out = new Uint8Array(values.length * 4)): Uint8Array {
+  const dv = new DataView(out.buffer, out.byteOffset, values.length * 4);
+  for (let i = 0; i < values.length; i++) dv.setFloat32(i * 4, values[i] * scale, true);
+  return out;
+}
+
+/** The recording as a 32-bit float WAV (int16 units back to full scale); the rate is 1000/intervalMs rounded to whole Hz. */
+export function writeWav(rec: RawRecording): Uint8Array {
+  const ch = rec.axes.length;
+  if (ch === 0) throw importError('no-axes', rec.name, 'the recording has no axes.');
+  const rate = Math.round(1000 / rec.intervalMs);
+  const frames = Math.floor(rec.values.length / ch);
+  const out = new Uint8Array(44 + frames * ch * 4);
+  out.set(wavHeader(frames, ch, rate));
+  wavData(rec.values.subarray(0, frames * ch), wavScale(rec.axes), out.subarray(44));
   return out;
 }

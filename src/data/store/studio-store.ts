@@ -5,15 +5,30 @@
  *
  * Guarantees:
  * - A sample's metadata and values are written in one transaction: a crash never leaves half a sample.
- * - A recording streams into `chunks` while it runs; after a crash or reload `recoverIncomplete`
- *   turns what was captured into a normal sample.
+ * - Values are stored as bounded chunks (sample-chunks.ts), for samples of any length: a recording
+ *   streams its chunks in while it runs and finishing it only marks it complete (and trims the edge
+ *   chunks when cropped); after a crash or reload `recoverIncomplete` turns what was captured into a
+ *   normal sample. Readers take frame ranges (`readFrames`, `frameBatches`, `overview`) rather than
+ *   a long sample whole; `getSample` still joins a sample's values for short samples.
  * - A full disk surfaces as StudioError `storage/quota`, and everything written before stays.
  */
 import { checkedModel, checkedProject, checkImpulseToStore, modelProblem } from './record-checks.ts';
 import { StudioError } from '../../core/errors.ts';
 import type { CaptureInfo, Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
-import type { ChunkRecord, FeatureCacheRecord, ModelRecord, ProjectRecord, StudioDb } from './schema.ts';
+import { STAT_BLOCK_FRAMES, type FeatureCacheRecord, type ModelRecord, type ProjectRecord, type StudioDb } from './schema.ts';
 import { newId } from './ids.ts';
+import { chunkRange, cropValues, deleteValues, putValues, readAllValues, readFrameRange } from './sample-chunks.ts';
+
+/** Min and max of each axis over consecutive buckets of frames (a long sample's preview). */
+export interface SampleOverview {
+  /** Frames per bucket (the last bucket may hold fewer). */
+  framesPerBucket: number;
+  buckets: number;
+  axes: number;
+  /** buckets × axes, interleaved like the values. */
+  min: Float32Array;
+  max: Float32Array;
+}
 
 export interface LabelTotals {
   label: string;
@@ -157,12 +172,12 @@ export class StudioStore {
   }
 
   async deleteProject(id: string): Promise<void> {
-    const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'models', 'features'], 'readwrite');
+    const tx = this.db.transaction(['projects', 'samples', 'sampleData', 'chunks', 'sampleChunks', 'chunkStats', 'models', 'features'], 'readwrite');
     const ids = await tx.objectStore('samples').index('by-project').getAllKeys(id);
     for (const sid of ids) {
       await tx.objectStore('samples').delete(sid);
-      await tx.objectStore('sampleData').delete(sid);
-      await tx.objectStore('chunks').delete(IDBKeyRange.bound([sid, 0], [sid, Infinity]));
+      await deleteValues(tx, sid);
+      await tx.objectStore('chunks').delete(chunkRange(sid));
     }
     for (const mid of await tx.objectStore('models').index('by-project').getAllKeys(id)) await tx.objectStore('models').delete(mid);
     for (const fk of await tx.objectStore('features').index('by-project').getAllKeys(id)) await tx.objectStore('features').delete(fk);
@@ -186,22 +201,105 @@ export class StudioStore {
     return this.db.get('samples', id);
   }
 
+  /**
+   * A sample with all its values joined in memory. For short samples (clips, IMU recordings); a long
+   * recording is read by frame ranges (`readFrames`, `frameBatches`) or previewed with `overview`.
+   */
   async getSample(id: string): Promise<Sample | undefined> {
-    const tx = this.db.transaction(['samples', 'sampleData']);
+    const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks']);
     const meta = await tx.objectStore('samples').get(id);
-    const data = await tx.objectStore('sampleData').get(id);
+    const values = meta ? await readAllValues(tx, id) : undefined;
     await tx.done;
     if (!meta) return undefined;
-    return { meta, values: data?.values ?? new Float32Array(0) };
+    return { meta, values: values ?? new Float32Array(0) };
   }
 
-  /** Adds one complete sample (metadata + values) in one transaction. */
   /** Values of several samples in one read transaction (undefined for a missing one), in `ids` order. */
   async getSampleValues(ids: string[]): Promise<(Float32Array | undefined)[]> {
-    const tx = this.db.transaction('sampleData');
-    const data = await Promise.all(ids.map((id) => tx.store.get(id)));
+    const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks']);
+    const out = await Promise.all(
+      ids.map(async (id) => ((await tx.objectStore('samples').getKey(id)) === undefined ? undefined : ((await readAllValues(tx, id)) ?? new Float32Array(0)))),
+    );
     await tx.done;
-    return data.map((d) => d?.values);
+    return out;
+  }
+
+  /**
+   * Frames [from, to) of a sample, interleaved (clamped to the sample; undefined when it does not
+   * exist). Reads only the chunks that overlap the range.
+   */
+  async readFrames(id: string, from: number, to: number): Promise<Float32Array | undefined> {
+    const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks']);
+    const meta = await tx.objectStore('samples').get(id);
+    const values = meta ? await readFrameRange(tx, id, meta.axes.length, from, Math.min(to, meta.length)) : undefined;
+    await tx.done;
+    return values;
+  }
+
+  /**
+   * A sample's frames [from, to) in consecutive batches of at most `batchFrames` frames, each read in
+   * its own transaction: memory stays bounded however long the sample is.
+   */
+  async *frameBatches(id: string, opts: { from?: number; to?: number; batchFrames?: number } = {}): AsyncGenerator<{ start: number; values: Float32Array }> {
+    const meta = await this.db.get('samples', id);
+    if (!meta) return;
+    const a = Math.max(1, meta.axes.length);
+    const batch = Math.max(1, Math.floor(opts.batchFrames ?? (1 << 20) / a));
+    const end = Math.min(meta.length, opts.to ?? meta.length);
+    for (let f = Math.max(0, opts.from ?? 0); f < end; f += batch) {
+      const values = await this.readFrames(id, f, Math.min(end, f + batch));
+      if (!values || values.length === 0) return;
+      yield { start: f, values };
+    }
+  }
+
+  /**
+   * Min/max per axis over about `buckets` equal stretches of a sample. When the chunks' stored
+   * summaries have at least two blocks (STAT_BLOCK_FRAMES) per bucket it is made from them, each
+   * block counted in the bucket where it starts, reading no values; otherwise from the values,
+   * batch by batch.
+   */
+  async overview(id: string, buckets: number): Promise<SampleOverview | undefined> {
+    const meta = await this.db.get('samples', id);
+    if (!meta) return undefined;
+    const a = Math.max(1, meta.axes.length);
+    const per = Math.max(1, Math.ceil(meta.length / Math.max(1, Math.floor(buckets))));
+    const count = Math.ceil(meta.length / per);
+    const min = new Float32Array(count * a).fill(Infinity);
+    const max = new Float32Array(count * a).fill(-Infinity);
+    const stats = per >= 2 ? await this.db.getAll('chunkStats', chunkRange(id)) : [];
+    if (stats.reduce((n, st) => n + st.min.length / a, 0) >= 2 * count) {
+      const origin = stats[0].start;
+      for (const st of stats) {
+        for (let j = 0; j < st.min.length / a; j++) {
+          const b = Math.min(count - 1, Math.floor((st.start + j * STAT_BLOCK_FRAMES - origin) / per)) * a;
+          for (let k = 0; k < a; k++) {
+            if (st.min[j * a + k] < min[b + k]) min[b + k] = st.min[j * a + k];
+            if (st.max[j * a + k] > max[b + k]) max[b + k] = st.max[j * a + k];
+          }
+        }
+      }
+      // a bucket no block starts in lies inside the previous bucket's last block
+      for (let i = a; i < min.length; i++) {
+        if (min[i] === Infinity) {
+          min[i] = min[i - a];
+          max[i] = max[i - a];
+        }
+      }
+      return { framesPerBucket: per, buckets: count, axes: a, min, max };
+    }
+    for await (const { start, values } of this.frameBatches(id, { batchFrames: Math.max(per, Math.floor((1 << 20) / a)) })) {
+      const n = values.length / a;
+      for (let i = 0; i < n; i++) {
+        const b = Math.floor((start + i) / per) * a;
+        for (let k = 0; k < a; k++) {
+          const v = values[i * a + k];
+          if (v < min[b + k]) min[b + k] = v;
+          if (v > max[b + k]) max[b + k] = v;
+        }
+      }
+    }
+    return { framesPerBucket: per, buckets: count, axes: a, min, max };
   }
 
   async addSample(projectId: string, rec: RawRecording, id = newId()): Promise<SampleMeta> {
@@ -225,8 +323,8 @@ export class StudioStore {
       ...carriedMeta(rec),
     };
     try {
-      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
-      await Promise.all([tx.objectStore('samples').add(meta), tx.objectStore('sampleData').add({ id, values: rec.values }), tx.done]);
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
+      await Promise.all([tx.objectStore('samples').add(meta), putValues(tx, id, rec.values, axesCount, 0), tx.done]);
     } catch (e) {
       throw wrapStorageError(e, `sample "${rec.name}"`);
     }
@@ -248,10 +346,10 @@ export class StudioStore {
       };
     });
     try {
-      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
       const ops: Promise<unknown>[] = [];
       metas.forEach((m, i) => {
-        ops.push(tx.objectStore('samples').add(m), tx.objectStore('sampleData').add({ id: m.id, values: recs[i].values }));
+        ops.push(tx.objectStore('samples').add(m), putValues(tx, m.id, recs[i].values, m.axes.length, 0));
       });
       await Promise.all([...ops, tx.done]);
     } catch (e) {
@@ -279,7 +377,7 @@ export class StudioStore {
    */
   async replaceValues(id: string, values: Float32Array, expectedVersion?: number): Promise<SampleMeta> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(id);
       if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
       if (expectedVersion !== undefined && meta.version !== expectedVersion) {
@@ -287,7 +385,8 @@ export class StudioStore {
       }
       const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
       await tx.objectStore('samples').put(next);
-      await tx.objectStore('sampleData').put({ id, values });
+      await deleteValues(tx, id);
+      await putValues(tx, id, values, meta.axes.length, 0);
       await tx.done;
       return next;
     } catch (e) {
@@ -295,18 +394,45 @@ export class StudioStore {
     }
   }
 
+  /**
+   * Keeps only frames [from, to) of a sample (crop) without reading or rewriting more than the two
+   * chunks at the edges; bumps the version. `expectedVersion` as in `replaceValues`.
+   */
+  async cropSample(id: string, from: number, to: number, expectedVersion?: number): Promise<SampleMeta> {
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
+      const meta = await tx.objectStore('samples').get(id);
+      if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+      if (expectedVersion !== undefined && meta.version !== expectedVersion) {
+        throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
+      }
+      const a = Math.max(0, Math.min(meta.length, Math.floor(from)));
+      const b = Math.max(a, Math.min(meta.length, Math.floor(to)));
+      const length = await cropValues(tx, id, meta.axes.length, a, b);
+      const next: SampleMeta = { ...meta, length, version: meta.version + 1 };
+      const gaps = meta.gaps?.filter((g) => g.atFrame > a && g.atFrame < b).map((g) => ({ ...g, atFrame: g.atFrame - a }));
+      if (gaps?.length) next.gaps = gaps;
+      else delete next.gaps;
+      await tx.objectStore('samples').put(next);
+      await tx.done;
+      return next;
+    } catch (e) {
+      throw wrapStorageError(e, 'the cropped sample');
+    }
+  }
+
   /** Deletes samples and returns them whole, so the UI can offer undo via `restoreSamples`. */
   async deleteSamples(ids: string[]): Promise<Sample[]> {
-    const tx = this.db.transaction(['samples', 'sampleData', 'chunks', 'features'], 'readwrite');
+    const tx = this.db.transaction(['samples', 'sampleData', 'chunks', 'sampleChunks', 'chunkStats', 'features'], 'readwrite');
     const removed: Sample[] = [];
     for (const id of ids) {
       const meta = await tx.objectStore('samples').get(id);
       if (!meta) continue;
-      const data = await tx.objectStore('sampleData').get(id);
-      removed.push({ meta, values: data?.values ?? new Float32Array(0) });
+      const values = await readAllValues(tx, id);
+      removed.push({ meta, values: values ?? new Float32Array(0) });
       await tx.objectStore('samples').delete(id);
-      await tx.objectStore('sampleData').delete(id);
-      await tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Infinity]));
+      await deleteValues(tx, id);
+      await tx.objectStore('chunks').delete(chunkRange(id));
       for (const fk of await tx.objectStore('features').index('by-sample').getAllKeys(id)) await tx.objectStore('features').delete(fk);
     }
     await tx.done;
@@ -315,10 +441,11 @@ export class StudioStore {
 
   async restoreSamples(samples: Sample[]): Promise<void> {
     try {
-      const tx = this.db.transaction(['samples', 'sampleData'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
       for (const s of samples) {
         await tx.objectStore('samples').put(s.meta);
-        await tx.objectStore('sampleData').put({ id: s.meta.id, values: s.values });
+        await deleteValues(tx, s.meta.id);
+        await putValues(tx, s.meta.id, s.values, s.meta.axes.length, 0);
       }
       await tx.done;
     } catch (e) {
@@ -358,14 +485,21 @@ export class StudioStore {
     return meta;
   }
 
-  /** Appends one chunk of interleaved frames; keeps the metadata's length current. */
+  /**
+   * Appends interleaved frames to a recording in progress (as bounded chunks after the frames stored
+   * so far) and keeps the metadata's length current, in one transaction. `index` is the caller's
+   * running chunk number (kept for compatibility; the position comes from the stored length).
+   */
   async appendChunk(sampleId: string, index: number, values: Float32Array): Promise<void> {
+    void index;
     try {
-      const tx = this.db.transaction(['samples', 'chunks'], 'readwrite');
+      const tx = this.db.transaction(['samples', 'sampleChunks', 'chunkStats'], 'readwrite');
       const meta = await tx.objectStore('samples').get(sampleId);
       if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'The recording was deleted while it ran.' });
-      await tx.objectStore('chunks').put({ sampleId, index, values } satisfies ChunkRecord);
-      await tx.objectStore('samples').put({ ...meta, length: meta.length + values.length / meta.axes.length });
+      const a = meta.axes.length;
+      if (values.length % a !== 0) throw new StudioError({ family: 'storage', code: 'write-failed', message: `A chunk of ${values.length} values is not whole frames of ${a} axes.` });
+      await putValues(tx, sampleId, values, a, meta.length);
+      await tx.objectStore('samples').put({ ...meta, length: meta.length + values.length / a });
       await tx.done;
     } catch (e) {
       throw wrapStorageError(e, 'the recording');
@@ -373,48 +507,42 @@ export class StudioStore {
   }
 
   /**
-   * Joins a recording's chunks into its values and marks it complete, optionally keeping only
-   * frames [from, to). Returns undefined (and deletes the sample) when nothing was captured.
+   * Marks a recording complete, optionally keeping only frames [from, to). Its chunks stay where
+   * they are (a crop trims the chunks at the edges): nothing is joined, whatever the length.
+   * Returns undefined (and deletes the sample) when nothing was captured.
    */
   async finishRecording(sampleId: string, keep?: { from: number; to: number }, patch?: Pick<SampleMeta, 'capture' | 'gaps'>): Promise<SampleMeta | undefined> {
-    const tx = this.db.transaction(['samples', 'sampleData', 'chunks'], 'readwrite');
-    const meta = await tx.objectStore('samples').get(sampleId);
-    if (!meta) {
+    try {
+      const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
+      const meta = await tx.objectStore('samples').get(sampleId);
+      if (!meta) {
+        await tx.done;
+        return undefined;
+      }
+      const axes = meta.axes.length;
+      let gaps = patch?.gaps ?? meta.gaps;
+      let length = meta.length;
+      if (keep) {
+        const from = Math.max(0, Math.min(length, Math.floor(keep.from)));
+        const to = Math.max(from, Math.min(length, Math.floor(keep.to)));
+        length = await cropValues(tx, sampleId, axes, from, to);
+        gaps = gaps?.filter((g) => g.atFrame > from && g.atFrame < to).map((g) => ({ ...g, atFrame: g.atFrame - from }));
+      }
+      if (length === 0) {
+        await tx.objectStore('samples').delete(sampleId);
+        await deleteValues(tx, sampleId);
+        await tx.done;
+        return undefined;
+      }
+      const next: SampleMeta = { ...meta, ...(patch?.capture ? { capture: patch.capture } : {}), length, complete: true };
+      if (gaps?.length) next.gaps = gaps;
+      else delete next.gaps;
+      await tx.objectStore('samples').put(next);
       await tx.done;
-      return undefined;
+      return next;
+    } catch (e) {
+      throw wrapStorageError(e, 'the recording');
     }
-    const range = IDBKeyRange.bound([sampleId, 0], [sampleId, Infinity]);
-    const chunks = await tx.objectStore('chunks').getAll(range);
-    chunks.sort((a, b) => a.index - b.index);
-    const total = chunks.reduce((n, c) => n + c.values.length, 0);
-    let values = new Float32Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      values.set(c.values, off);
-      off += c.values.length;
-    }
-    const axes = meta.axes.length;
-    let gaps = patch?.gaps ?? meta.gaps;
-    if (keep) {
-      const frames = total / axes;
-      const from = Math.max(0, Math.min(frames, Math.floor(keep.from)));
-      const to = Math.max(from, Math.min(frames, Math.floor(keep.to)));
-      values = values.slice(from * axes, to * axes);
-      gaps = gaps?.filter((g) => g.atFrame > from && g.atFrame < to).map((g) => ({ ...g, atFrame: g.atFrame - from }));
-    }
-    await tx.objectStore('chunks').delete(range);
-    if (values.length === 0) {
-      await tx.objectStore('samples').delete(sampleId);
-      await tx.done;
-      return undefined;
-    }
-    const next: SampleMeta = { ...meta, ...(patch?.capture ? { capture: patch.capture } : {}), length: values.length / axes, complete: true };
-    if (gaps?.length) next.gaps = gaps;
-    else delete next.gaps;
-    await tx.objectStore('samples').put(next);
-    await tx.objectStore('sampleData').put({ id: sampleId, values });
-    await tx.done;
-    return next;
   }
 
   /** Finishes every recording left incomplete by a crash, reload or unplug. Returns the recovered ones. */

@@ -121,14 +121,17 @@ export class DataPage {
           r.onsuccess = () => res(r.result);
           r.onerror = () => rej(r.error);
         });
-      const tx = db.transaction(['samples', 'sampleData']);
+      const tx = db.transaction(['samples', 'sampleData', 'sampleChunks']);
       type Meta = { id: string; sourceName?: string; label: string; category: string; length: number; intervalMs: number; axes: { name: string; units: string }[]; complete: boolean };
       const metas = (await req(tx.objectStore('samples').index('by-project').getAll(pid))) as Meta[];
       const out = [];
       for (const m of metas) {
         if (!m.complete) continue;
-        const d = (await req(tx.objectStore('sampleData').get(m.id))) as { values: Float32Array } | undefined;
-        const v = d?.values ?? new Float32Array(0);
+        // values as chunks (schema 3) or, for samples stored before, one value
+        const parts = (await req(tx.objectStore('sampleChunks').getAll(IDBKeyRange.bound([m.id, -Infinity], [m.id, Infinity])))) as { values: Float32Array }[];
+        const d = parts.length ? undefined : ((await req(tx.objectStore('sampleData').get(m.id))) as { values: Float32Array } | undefined);
+        const v = parts.length ? new Float32Array(parts.reduce((n, c) => n + c.values.length, 0)) : (d?.values ?? new Float32Array(0));
+        for (let i = 0, off = 0; parts.length && i < parts.length; off += parts[i].values.length, i++) v.set(parts[i].values, off);
         const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         let s = '';
         for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
