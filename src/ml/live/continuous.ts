@@ -205,20 +205,29 @@ export interface ContinuousResult extends WindowScore, DetectorStep {}
 /** `WindowScorer` + `KeywordDetector`: int16 chunks in, per-hop results and detections out. */
 export class ContinuousRecognizer {
   readonly scorer: WindowScorer;
-  readonly detector: KeywordDetector;
+  private det: KeywordDetector;
 
   constructor(o: ContinuousOptions) {
     this.scorer = new WindowScorer(o);
-    this.detector = new KeywordDetector(o.labels, o.background, { averaging: o.averaging, threshold: o.threshold, refractoryMs: o.refractoryMs });
+    this.det = new KeywordDetector(o.labels, o.background, { averaging: o.averaging, threshold: o.threshold, refractoryMs: o.refractoryMs });
+  }
+
+  get detector(): KeywordDetector {
+    return this.det;
+  }
+
+  /** New detector settings (the averaging starts over; the audio in the window is kept). */
+  configure(background: string[], settings: DetectorSettings): void {
+    this.det = new KeywordDetector(this.det.labels, background, settings);
   }
 
   push(chunk: ArrayLike<number>): ContinuousResult[] {
-    return this.scorer.push(chunk).map((s) => ({ ...s, ...this.detector.step(s.probs, s.timeMs) }));
+    return this.scorer.push(chunk).map((s) => ({ ...s, ...this.det.step(s.probs, s.timeMs) }));
   }
 
   reset(): void {
     this.scorer.reset();
-    this.detector.reset();
+    this.det.reset();
   }
 }
 
