@@ -109,7 +109,6 @@ describe('keyword jobs on a trained int8 model', () => {
     expect(res.report.keywords).toBe(truth.length);
     expect(res.track.durationMs).toBe(60_000);
     const s = res.suggested!;
-    if (process.env.KWS_DEBUG) console.log(JSON.stringify(res.report.points));
     expect(s).not.toBeNull();
     expect(s.missed).toBeLessThanOrEqual(1);
     expect(s.wrong).toBeLessThanOrEqual(1);
