@@ -96,7 +96,10 @@ describe('ContinuousRecognizer on tone bursts through the MFE block', () => {
     for (let t = 0; t < frames; t++) {
       let a = 0;
       let b = 0;
-      for (let j = 0; j < bins; j++) (j < bins / 3 ? (a = Math.max(a, f[t * bins + j])) : j > bins / 2 ? (b = Math.max(b, f[t * bins + j])) : 0);
+      for (let j = 0; j < bins; j++) {
+        if (j < bins / 3) a = Math.max(a, f[t * bins + j]);
+        else if (j > bins / 2) b = Math.max(b, f[t * bins + j]);
+      }
       if (a > 0.6 && a > b + 0.1) lo++;
       if (b > 0.6 && b > a + 0.1) hi++;
     }
