@@ -31,7 +31,7 @@ export const SLOW_TESTS = [
 export const UNIT_TESTS = ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'];
 
 /**
- * Fast test files that mock modules (`vi.mock`) or keep global state between files (fake-indexeddb's
+ * Fast test files that mock modules (`vi.mock`), stub globals (`vi.stubGlobal`, `workerInProcess`) or keep global state between files (fake-indexeddb's
  * databases) run isolated, found by reading the files. All other fast files share one module cache
  * per worker (`isolate: false`), which halves the CPU time of a run (TF.js and the interpreter are
  * loaded once per worker, not once per file).
@@ -42,7 +42,7 @@ function needsIsolation(): string[] {
     for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
       if (!f.endsWith('.test.ts')) continue;
       const path = join(root, f).split(sep).join('/');
-      if (/\bvi\.(mock|doMock|stubGlobal|useFakeTimers)\(|fake-indexeddb|globalThis\.\w+ =/.test(readFileSync(path, 'utf8'))) out.push(path);
+      if (/\bvi\.(mock|doMock|stubGlobal|useFakeTimers)\(|\bworkerInProcess[<(]|fake-indexeddb|globalThis\.\w+ =/.test(readFileSync(path, 'utf8'))) out.push(path);
     }
   }
   return out;

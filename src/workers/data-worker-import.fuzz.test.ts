@@ -5,33 +5,25 @@
  * many values as its length and axes say — never a partial sample, never an untyped error.
  */
 import 'fake-indexeddb/auto';
-import * as Comlink from 'comlink';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStudioDb } from '../data/store/open-db.ts';
 import { StudioStore } from '../data/store/studio-store.ts';
 import type { DataWorkerApi } from './data-worker.ts';
+import { workerInProcess, type InProcessWorker } from './test-support/worker-in-process.ts';
 import { fuzzParams } from '../../tests/helpers/fuzz.ts';
 
-let api: Comlink.Remote<DataWorkerApi>;
+let worker: InProcessWorker<DataWorkerApi>;
+let api: InProcessWorker<DataWorkerApi>['api'];
 let store: StudioStore;
-const { port1, port2 } = new MessageChannel();
 
 beforeAll(async () => {
-  vi.stubGlobal('addEventListener', port1.addEventListener.bind(port1));
-  vi.stubGlobal('removeEventListener', port1.removeEventListener.bind(port1));
-  vi.stubGlobal('postMessage', port1.postMessage.bind(port1));
-  port1.start();
-  await import('./data-worker.ts');
-  api = Comlink.wrap<DataWorkerApi>(port2 as unknown as Comlink.Endpoint);
+  worker = await workerInProcess<DataWorkerApi>(() => import('./data-worker.ts'));
+  api = worker.api;
   store = new StudioStore(await openStudioDb());
 });
 
-afterAll(() => {
-  port1.close();
-  port2.close();
-  vi.unstubAllGlobals();
-});
+afterAll(() => worker.close());
 
 const labelArb = fc.oneof(fc.constantFrom('idle', 'wave', 'constructor', '__proto__', 'toString', 'a b'), fc.string({ maxLength: 12 }));
 const numArb = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(1e-300, 1e300, -0));

@@ -3,28 +3,20 @@
  * bomb is refused (no preview offering hours of zeros), and an import past the memory budget fails
  * with the budget's message. Files are Blobs, as the page hands them over.
  */
-import * as Comlink from 'comlink';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvBombZip } from '../data/io/test-fixtures.ts';
 import type { DataWorkerApi } from './data-worker.ts';
+import { workerInProcess, type InProcessWorker } from './test-support/worker-in-process.ts';
 
-let api: Comlink.Remote<DataWorkerApi>;
-const { port1, port2 } = new MessageChannel();
+let worker: InProcessWorker<DataWorkerApi>;
+let api: InProcessWorker<DataWorkerApi>['api'];
 
 beforeAll(async () => {
-  vi.stubGlobal('addEventListener', port1.addEventListener.bind(port1));
-  vi.stubGlobal('removeEventListener', port1.removeEventListener.bind(port1));
-  vi.stubGlobal('postMessage', port1.postMessage.bind(port1));
-  port1.start();
-  await import('./data-worker.ts');
-  api = Comlink.wrap<DataWorkerApi>(port2 as unknown as Comlink.Endpoint);
+  worker = await workerInProcess<DataWorkerApi>(() => import('./data-worker.ts'));
+  api = worker.api;
 });
 
-afterAll(() => {
-  port1.close();
-  port2.close();
-  vi.unstubAllGlobals();
-});
+afterAll(() => worker.close());
 
 describe('data worker: hostile imports', () => {
   it('refuses the zip bomb: no recordings, no hours of zeros in the preview', async () => {

@@ -6,12 +6,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { StudioPage } from './pages/studio-page.ts';
+import { SIZES, walkAllSteps } from './pages/step-walk.ts';
 
-const STEPS = ['device', 'data', 'impulse', 'train', 'test', 'deploy'] as const;
-const SIZES = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
-];
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
@@ -24,25 +20,10 @@ for (const size of SIZES) {
   for (const project of ['demo', 'empty'] as const) {
     test(`axe: ${project} project at ${size.name} size, all six steps`, async ({ page }) => {
       test.setTimeout(180_000);
-      await page.setViewportSize({ width: size.width, height: size.height });
-      const s = new StudioPage(page);
-      await s.open({ demo: project === 'demo' });
-      if (project === 'empty') await s.newProject('Empty');
-      else {
-        await s.step('train');
-        await page.getByTestId('train-start').click();
-        await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 90_000 });
-      }
-      for (const step of STEPS) {
-        await s.step(step);
-        await expect(page.getByTestId('step-guide')).toHaveAttribute('data-step', step);
-        if (step === 'deploy' && project === 'demo') {
-          await page.getByTestId('deploy-export').click();
-          await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
-        }
+      await walkAllSteps(page, project, size, async (step) => {
         await page.waitForTimeout(300);
         expect.soft(await seriousViolations(page), `${step}`).toEqual([]);
-      }
+      });
     });
   }
 }

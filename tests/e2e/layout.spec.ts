@@ -4,12 +4,8 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { StudioPage } from './pages/studio-page.ts';
+import { SIZES, walkAllSteps } from './pages/step-walk.ts';
 
-const STEPS = ['device', 'data', 'impulse', 'train', 'test', 'deploy'] as const;
-const SIZES = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
-];
 
 async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; wide: string[] }> {
   return page.evaluate(() => {
@@ -52,23 +48,7 @@ for (const size of SIZES) {
   for (const project of ['demo', 'empty'] as const) {
     test(`${project} project at ${size.name} size: every step fits the width`, async ({ page }, testInfo) => {
       test.setTimeout(150_000);
-      await page.setViewportSize({ width: size.width, height: size.height });
-      const s = new StudioPage(page);
-      await s.open({ demo: project === 'demo' });
-      if (project === 'empty') await s.newProject('Empty');
-      else {
-        // A trained model, so Test and Deploy show their matrices and tables.
-        await s.step('train');
-        await page.getByTestId('train-start').click();
-        await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 90_000 });
-      }
-      for (const step of STEPS) {
-        await s.step(step);
-        if (step === 'deploy' && project === 'demo') {
-          await page.getByTestId('deploy-export').click();
-          await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
-        }
-        await expect(page.getByTestId('step-guide')).toHaveAttribute('data-step', step);
+      await walkAllSteps(page, project, size, async (step) => {
         await page.waitForTimeout(400);
         const o = await overflow(page);
         const shot = testInfo.outputPath(`${project}-${size.name}-${step}.png`);
@@ -77,7 +57,7 @@ for (const size of SIZES) {
         expect.soft(o.scrollWidth, `${step}: ${o.wide.join(', ')}`).toBeLessThanOrEqual(o.innerWidth);
         expect.soft(await noticesOverCharts(page), `${step}: notices over a chart`).toBe(0);
         if (size.width < 700) expect.soft(await smallTargets(page), `${step}: touch targets`).toEqual([]);
-      }
+      });
     });
   }
 }
