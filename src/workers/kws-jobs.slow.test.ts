@@ -4,10 +4,12 @@
  * noise, a low one and a high one, plus noise. A minute-long track with bursts at known onsets is
  * stored as a sample and replayed: calibration finds every keyword at its suggested threshold with
  * few false activations, higher thresholds miss more, and live recognition over the same audio pushed
- * in microphone-sized chunks gives the same detections.
+ * in microphone-sized chunks gives the same detections. The keyword worker, driven through comlink as
+ * the page drives it, gives the same results from the same stored model and recording.
  */
 import 'fake-indexeddb/auto';
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import * as Comlink from 'comlink';
 import type { ImpulseConfig } from '../core/impulse.ts';
 import { StudioError } from '../core/errors.ts';
 import type { RawRecording } from '../data/sample.ts';
@@ -21,6 +23,8 @@ import { writeLabelTrack } from '../ml/live/calibration-truth.ts';
 import { detectAll, type KeywordEvent } from '../ml/live/calibration.ts';
 import { calibrate, KwsLiveSession, loadKeywordModel, sampleTrack, scoreWith, wavTrack } from './kws-jobs.ts';
 import { saveVersion } from './model-jobs.ts';
+import type { KwsWorkerApi } from './kws-api.ts';
+import { workerInProcess, type InProcessWorker } from './test-support/worker-in-process.ts';
 
 const RATE = 16000;
 const AXES = [{ name: 'audio', units: 'int16' }];
@@ -76,7 +80,8 @@ describe('keyword jobs on a trained int8 model', () => {
 
   beforeAll(async () => {
     expect(await useBackend('cpu')).toBe(true);
-    store = new StudioStore(await openStudioDb({ name: `kws-${Math.random()}` }));
+    // the default database: the keyword worker (below) opens it too
+    store = new StudioStore(await openStudioDb());
     projectId = (await store.createProject('kws')).id;
     const rng = createRng(7);
     const recs: RawRecording[] = [];
@@ -147,5 +152,48 @@ describe('keyword jobs on a trained int8 model', () => {
     const imu = await store.addSample(projectId, { name: 'imu', label: 'x', category: 'training', axes: [{ name: 'accX', units: 'g' }], intervalMs: 10, values: new Float32Array(100) });
     await expect(sampleTrack(store, imu.id)).rejects.toMatchObject({ code: 'kws-no-audio' });
     await expect(loadKeywordModel(store, 'nope', 'int8')).rejects.toMatchObject({ code: 'model-not-found' });
+  });
+
+  describe('through the keyword worker (comlink, in process)', () => {
+    let worker: InProcessWorker<KwsWorkerApi>;
+    beforeAll(async () => {
+      worker = await workerInProcess<KwsWorkerApi>(() => import('./kws-worker.ts'));
+    });
+    afterAll(() => worker.close());
+
+    it('live pushes and calibration give what the jobs give; a second calibration with other detector settings reuses the scores', async () => {
+      const api = worker.api;
+      const { values, truth } = longTrack(30, 23);
+      const meta = await store.addSample(projectId, { name: 'worker.track', label: 'track', category: 'testing', axes: AXES, intervalMs: 1000 / RATE, values });
+      const settings = { hopMs: 250, background: ['noise'], averaging: 3, refractoryMs: 1000, threshold: 0.7 };
+      const info = await api.liveStart({ modelId, precision: 'int8', streamRateHz: RATE, ...settings });
+      expect(info).toEqual({ labels: ['high', 'low', 'noise'], rateHz: RATE, windowMs: 1000, hopMs: 250, precision: 'int8' });
+      const fromWorker = [];
+      for (let i = 0; i < values.length; i += 4096) for (const u of await api.livePush(values.slice(i, i + 4096))) if (u.detection) fromWorker.push(u.detection);
+      const direct = [];
+      const session = new KwsLiveSession(await loadKeywordModel(store, modelId, 'int8'), RATE, settings);
+      for (let i = 0; i < values.length; i += 4096) for (const r of session.push(values.subarray(i, i + 4096))) if (r.detection) direct.push(r.detection);
+      expect(fromWorker).toEqual(direct);
+      expect(fromWorker.length).toBeGreaterThan(0);
+      api.liveStop();
+      expect(await api.livePush(values.slice(0, 4096))).toEqual([]);
+
+      const stages: string[] = [];
+      const onProgress = Comlink.proxy((p: { stage: string }) => void stages.push(p.stage));
+      const req = { jobId: 'c1', modelId, precision: 'int8' as const, source: { kind: 'sample' as const, sampleId: meta.id }, hopMs: 250, background: ['noise'], averaging: 3, refractoryMs: 1000, truth };
+      const a = await api.calibrate(req, onProgress);
+      const model = await loadKeywordModel(store, modelId, 'int8');
+      expect(a.report).toEqual(calibrate(model, await sampleTrack(store, meta.id), req).report);
+      expect(stages).toContain('scoring the recording');
+      stages.length = 0;
+      const b = await api.calibrate({ ...req, jobId: 'c2', averaging: 1 }, onProgress);
+      expect(stages).toEqual([]); // no second replay
+      expect(b.report.settings.averaging).toBe(1);
+      expect(b.report.points.map((p) => p.detections)).not.toEqual([]);
+
+      // errors cross as the wire form of their StudioError
+      const err = await api.liveStart({ modelId, precision: 'int8', streamRateHz: 44100, ...settings }).catch((e: unknown) => e);
+      expect((err as { studioError?: { code: string } }).studioError?.code).toBe('kws-rate-mismatch');
+    });
   });
 });
