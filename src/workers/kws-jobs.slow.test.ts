@@ -3,7 +3,7 @@
  * conv1d, int8 through the TFLite Micro-exact interpreter) from self-made "keywords": tone bursts in
  * noise, a low one and a high one, plus noise. A minute-long track with bursts at known onsets is
  * stored as a sample and replayed: calibration finds every keyword at its suggested threshold with
- * few false activations, higher thresholds miss more, and live recognition over the same audio pushed
+ * few false activations, a threshold too high finds none, and live recognition over the same audio pushed
  * in microphone-sized chunks gives the same detections. The keyword worker, driven through comlink as
  * the page drives it, gives the same results from the same stored model and recording.
  */
@@ -102,7 +102,7 @@ describe('keyword jobs on a trained int8 model', () => {
     modelId = (await saveVersion(store, projectId, job)).id;
   });
 
-  it('calibrates on a stored one-minute track: every keyword found at the suggested threshold, more missed above it', async () => {
+  it('calibrates on a stored one-minute track: every keyword found at the suggested threshold, none at a threshold too high', async () => {
     const { values, truth } = longTrack(60, 11);
     const meta = await store.addSample(projectId, { name: 'long.track', label: 'track', category: 'testing', axes: AXES, intervalMs: 1000 / RATE, values });
     const model = await loadKeywordModel(store, modelId, 'int8');
@@ -118,10 +118,11 @@ describe('keyword jobs on a trained int8 model', () => {
     expect(s.missed).toBeLessThanOrEqual(1);
     expect(s.wrong).toBeLessThanOrEqual(1);
     expect(s.falseActivationsPerHour!).toBeLessThanOrEqual(2 * 60); // at most 2 in the minute
-    // a higher threshold never finds more keywords
-    const missed = res.report.points.map((p) => p.missed!);
-    for (let i = 1; i < missed.length; i++) expect(missed[i]).toBeGreaterThanOrEqual(missed[i - 1]);
-    expect(res.report.points[res.report.points.length - 1].detections).toBeLessThanOrEqual(res.report.points[0].detections);
+    // a threshold no average reaches finds nothing (missed need not rise step by step: a low threshold
+    // can fire early on the wrong keyword and hold the detector off the right one)
+    const last = res.report.points[res.report.points.length - 1];
+    expect(last).toMatchObject({ detections: 0, missed: truth.length, falseActivations: 0 });
+    expect(res.report.points[0].detections).toBeGreaterThanOrEqual(truth.length - 1);
 
     // live recognition over the same audio in 2048-sample chunks gives the same detections
     const settings = { hopMs: 250, background: ['noise'], averaging: 3, refractoryMs: 1000, threshold: s.threshold };
