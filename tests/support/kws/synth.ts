@@ -31,15 +31,25 @@ export const ESPEAK_MISSING = 'espeak-ng is not installed (apt-get install espea
 /** The keywords. */
 export const KEYWORDS = ['yes', 'no'] as const;
 /** Other short words, the "unknown" label (none rhymes closely with yes/no). */
-export const UNKNOWN_WORDS = ['up', 'down', 'left', 'right', 'stop', 'go', 'on', 'off', 'one', 'two', 'three', 'four', 'cat', 'dog', 'bird', 'tree', 'house', 'wow', 'happy', 'seven'];
+export const UNKNOWN_WORDS = ['up', 'down', 'left', 'right', 'stop', 'on', 'off', 'one', 'two', 'three', 'four', 'cat', 'dog', 'bird', 'tree', 'house', 'wow', 'happy', 'seven'];
 export type KwsLabel = 'yes' | 'no' | 'unknown' | 'noise';
 export const KWS_LABELS: KwsLabel[] = ['yes', 'no', 'unknown', 'noise'];
 
-/** espeak voices: base languages × variants (all bundled with the Debian package, no mbrola). */
-export const ALL_VOICES = [
-  'en', 'en-us', 'en-gb-x-rp', 'en-gb-scotland', 'en-029', 'en-gb-x-gbclan',
-  'en+f3', 'en+m7', 'en-us+f2', 'en-us+m3', 'en+f4', 'en-gb-x-rp+m2', 'en-us+f5', 'en+klatt', 'en-029+f1', 'en-gb-scotland+m4',
-] as const;
+
+/**
+ * A standard split by voice: the test voices' variants (speaker models) never occur in training,
+ * so held-out accuracy is accuracy on new speakers (accents may repeat).
+ */
+const ACCENTS = ['en', 'en-us', 'en-gb-x-rp', 'en-gb-scotland', 'en-029', 'en-gb-x-gbcwmd'];
+/** espeak variants (speaker models) used for training; lower-case file names only (capitalised ones fall back to the default voice). */
+const TRAIN_VARIANTS = [
+  '', 'f1', 'f2', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm8', 'klatt', 'klatt2', 'klatt3', 'david', 'adam', 'benjamin', 'edward', 'max',
+  'paul', 'rob', 'steph', 'travis', 'victor', 'zac', 'aunty', 'grandma', 'grandpa', 'quincy', 'robert', 'shelby', 'norbert', 'gustave', 'linda', 'ed', 'caleb', 'boris', 'iven', 'antonio',
+];
+export const KWS_TRAIN_VOICES: readonly string[] = TRAIN_VARIANTS.map((v, i) => `${ACCENTS[i % ACCENTS.length]}${v ? `+${v}` : ''}`);
+export const KWS_TEST_VOICES: readonly string[] = ['en+f3', 'en-us+m7', 'en-gb-x-gbclan+belinda', 'en-029+john'];
+/** Every voice of the split. */
+export const ALL_VOICES: readonly string[] = [...KWS_TRAIN_VOICES, ...KWS_TEST_VOICES];
 
 export const SPEEDS_WPM = [130, 160, 190] as const;
 export const PITCHES = [30, 50, 70] as const;
@@ -182,23 +192,39 @@ export function makeNoise(kind: NoiseKind, n: number, rand: () => number, babble
       x[i] = v;
     }
   } else {
-    // Babble: 4–6 overlapping words, far away (each low-passed by nothing but its own level).
-    const talkers = 4 + randomInt(rand, 3);
-    const words = [...KEYWORDS, ...UNKNOWN_WORDS];
-    for (let k = 0; k < talkers; k++) {
-      let at = -randomInt(rand, KWS_RATE_HZ / 2);
-      while (at < n) {
-        const w = speak(words[randomInt(rand, words.length)], babbleVoices[randomInt(rand, babbleVoices.length)], SPEEDS_WPM[randomInt(rand, 3)], PITCHES[randomInt(rand, 3)]);
-        const gain = 0.5 + rand();
-        for (let i = 0; i < w.length; i++) if (at + i >= 0 && at + i < n) x[at + i] += (gain * w[i]) / 32768;
-        at += w.length + randomInt(rand, KWS_RATE_HZ / 8);
-      }
-    }
-    for (let i = 0; i < n; i++) x[i] += 0.02 * g();
+    // Babble: excerpts of a 10 s bank of 5 overlapping talkers (unknown words only, so no keyword
+    // hides in the noise), read from a random offset, wrapping around.
+    const bank = babbleBank(babbleVoices);
+    let at = randomInt(rand, bank.length);
+    for (let i = 0; i < n; i++, at++) x[i] = bank[at % bank.length] + 0.02 * g();
   }
   const r = rms(x) || 1;
   for (let i = 0; i < n; i++) x[i] /= r;
   return x;
+}
+
+const babbleBanks = new Map<string, Float32Array>();
+
+/** 10 s of five talkers saying unknown words, one after another each, at normal speed and pitch. */
+function babbleBank(voices: readonly string[]): Float32Array {
+  const key = voices.join(',');
+  let bank = babbleBanks.get(key);
+  if (bank) return bank;
+  const n = 10 * KWS_RATE_HZ;
+  bank = new Float32Array(n);
+  const rand = mulberry32(hashString(key));
+  for (let k = 0; k < 5; k++) {
+    let at = randomInt(rand, KWS_RATE_HZ / 2);
+    const voice = voices[k % voices.length];
+    while (at < n) {
+      const w = speak(UNKNOWN_WORDS[randomInt(rand, UNKNOWN_WORDS.length)], voice, 160, 50);
+      const gain = (0.5 + rand()) / 32768;
+      for (let i = 0; i < w.length; i++) bank[(at + i) % n] += gain * w[i];
+      at += w.length + randomInt(rand, KWS_RATE_HZ / 8);
+    }
+  }
+  babbleBanks.set(key, bank);
+  return bank;
 }
 
 function toInt16(x: Float32Array): Int16Array {
