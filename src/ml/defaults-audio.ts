@@ -31,7 +31,7 @@ export const AUDIO_TRAINING: TrainingSettings = {
   seed: 1,
   earlyStoppingPatience: 0,
   classWeighting: false,
-  augmentation: { noise: 0.1, timeShift: 0.1, amplitudeScale: 0 },
+  augmentation: { noise: 0.1, timeShift: 0.15, amplitudeScale: 0 },
 };
 
 export interface AudioShape {

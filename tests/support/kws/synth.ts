@@ -51,6 +51,9 @@ export const KWS_TEST_VOICES: readonly string[] = ['en+f3', 'en-us+m7', 'en-gb-x
 /** Every voice of the split. */
 export const ALL_VOICES: readonly string[] = [...KWS_TRAIN_VOICES, ...KWS_TEST_VOICES];
 
+/** The accuracy test's and the benchmark's set: clips per (voice, label) and SNRs, with the voices above. */
+export const KWS_BENCH_SET = { clipsPerVoice: 4, testClipsPerVoice: 10, snrsDb: [5, 10, 20] } as const;
+
 export const SPEEDS_WPM = [130, 160, 190] as const;
 export const PITCHES = [30, 50, 70] as const;
 
@@ -252,11 +255,16 @@ export interface ClipOptions {
   noise: NoiseKind;
   rand: () => number;
   babbleVoices?: readonly string[];
+  /**
+   * How far the word's centre may move from the clip's centre, seconds (uniform, ± this; clamped so
+   * the word fits). Default 0.2: like a person prompted by a count-down, not anywhere in the second.
+   */
+  jitterS?: number;
 }
 
 /**
- * One 1 s clip: the word at a random level (speech RMS 300–6000 int16 units) and random offset,
- * plus noise at `snrDb` (noise clips: noise only, RMS 30–3000).
+ * One 1 s clip: the word at a random level (speech RMS 300–6000 int16 units) and a random offset
+ * around the centre, plus noise at `snrDb` (noise clips: noise only, RMS 30–3000).
  */
 export function makeClip(o: ClipOptions): KwsClip {
   const { rand } = o;
@@ -273,7 +281,9 @@ export function makeClip(o: ClipOptions): KwsClip {
   const level = 300 * Math.pow(20, rand());
   const gain = level / (activeRms(w) || 1);
   const len = Math.min(w.length, n);
-  const onset = randomInt(rand, n - len + 1);
+  const slack = (n - len) / 2;
+  const jitter = Math.min(slack, (o.jitterS ?? 0.2) * KWS_RATE_HZ);
+  const onset = Math.round(slack + (2 * rand() - 1) * jitter);
   const noiseRms = level / Math.pow(10, o.snrDb / 20);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = noiseRms * noise[i];
@@ -291,6 +301,8 @@ export interface KwsDatasetOptions {
   noiseKinds?: readonly NoiseKind[];
   /** Voices for babble noise (default: the same voices, so held-out voices stay unheard). */
   babbleVoices?: readonly string[];
+  /** Word placement jitter around the clip centre, seconds (see ClipOptions.jitterS). */
+  jitterS?: number;
 }
 
 /** yes / no / unknown / noise clips for every voice, `clipsPerVoice` of each label. */
@@ -303,7 +315,7 @@ export function synthKeywordDataset(o: KwsDatasetOptions): { clips: KwsClip[] } 
     const rand = mulberry32((o.seed * 7919 + vi * 104729 + hashString(voice)) >>> 0);
     for (const label of labels) {
       for (let k = 0; k < o.clipsPerVoice; k++) {
-        clips.push(makeClip({ label, voice, snrDb: o.snrsDb[(k + vi) % o.snrsDb.length], noise: kinds[randomInt(rand, kinds.length)], rand, babbleVoices: o.babbleVoices ?? o.voices }));
+        clips.push(makeClip({ label, voice, snrDb: o.snrsDb[(k + vi) % o.snrsDb.length], noise: kinds[randomInt(rand, kinds.length)], rand, babbleVoices: o.babbleVoices ?? o.voices, jitterS: o.jitterS }));
         if (label === 'noise') clips[clips.length - 1].voice = voice;
       }
     }
@@ -456,4 +468,16 @@ export function synthLongTrack(o: LongTrackOptions): { samples: Int16Array; rate
   }
   events.sort((a, b) => a.onset - b.onset);
   return { samples: toInt16(x), rateHz: KWS_RATE_HZ, events };
+}
+
+/**
+ * The accuracy test's and the benchmark's recordings: KWS_BENCH_SET.clipsPerVoice clips per label for
+ * every training voice (category training), testClipsPerVoice per label for every held-out voice
+ * (category testing); babble only from training voices.
+ */
+export function kwsBenchRecordings(seed = 0): RawRecording[] {
+  const b = KWS_BENCH_SET;
+  const train = synthKeywordDataset({ voices: KWS_TRAIN_VOICES, seed, clipsPerVoice: b.clipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
+  const test = synthKeywordDataset({ voices: KWS_TEST_VOICES, seed: seed + 1000, clipsPerVoice: b.testClipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
+  return clipsToRecordings([...train, ...test], KWS_TEST_VOICES);
 }
