@@ -346,6 +346,8 @@ export const ERROR_CODES = {
     'clip-count': 'fix-input',
     'conv1d-input': 'fix-input',
     'conv1d-too-deep': 'fix-input',
+    'conv2d-input': 'fix-input',
+    'conv2d-too-deep': 'fix-input',
     'empty-label': 'fix-input',
     'empty-name': 'fix-input',
     'fs-eacces': 'grant-access',

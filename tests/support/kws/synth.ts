@@ -31,15 +31,28 @@ export const ESPEAK_MISSING = 'espeak-ng is not installed (apt-get install espea
 /** The keywords. */
 export const KEYWORDS = ['yes', 'no'] as const;
 /** Other short words, the "unknown" label (none rhymes closely with yes/no). */
-export const UNKNOWN_WORDS = ['up', 'down', 'left', 'right', 'stop', 'go', 'on', 'off', 'one', 'two', 'three', 'four', 'cat', 'dog', 'bird', 'tree', 'house', 'wow', 'happy', 'seven'];
+export const UNKNOWN_WORDS = ['up', 'down', 'left', 'right', 'stop', 'on', 'off', 'one', 'two', 'three', 'four', 'cat', 'dog', 'bird', 'tree', 'house', 'wow', 'happy', 'seven'];
 export type KwsLabel = 'yes' | 'no' | 'unknown' | 'noise';
 export const KWS_LABELS: KwsLabel[] = ['yes', 'no', 'unknown', 'noise'];
 
-/** espeak voices: base languages × variants (all bundled with the Debian package, no mbrola). */
-export const ALL_VOICES = [
-  'en', 'en-us', 'en-gb-x-rp', 'en-gb-scotland', 'en-029', 'en-gb-x-gbclan',
-  'en+f3', 'en+m7', 'en-us+f2', 'en-us+m3', 'en+f4', 'en-gb-x-rp+m2', 'en-us+f5', 'en+klatt', 'en-029+f1', 'en-gb-scotland+m4',
-] as const;
+
+/**
+ * A standard split by voice: the test voices' variants (speaker models) never occur in training,
+ * so held-out accuracy is accuracy on new speakers (accents may repeat).
+ */
+const ACCENTS = ['en', 'en-us', 'en-gb-x-rp', 'en-gb-scotland', 'en-029', 'en-gb-x-gbcwmd'];
+/** espeak variants (speaker models) used for training; lower-case file names only (capitalised ones fall back to the default voice). */
+const TRAIN_VARIANTS = [
+  '', 'f1', 'f2', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm8', 'klatt', 'klatt2', 'klatt3', 'david', 'adam', 'benjamin', 'edward', 'max',
+  'paul', 'rob', 'steph', 'travis', 'victor', 'zac', 'aunty', 'grandma', 'grandpa', 'quincy', 'robert', 'shelby', 'norbert', 'gustave', 'linda', 'ed', 'caleb', 'boris', 'iven', 'antonio',
+];
+export const KWS_TRAIN_VOICES: readonly string[] = TRAIN_VARIANTS.map((v, i) => `${ACCENTS[i % ACCENTS.length]}${v ? `+${v}` : ''}`);
+export const KWS_TEST_VOICES: readonly string[] = ['en+f3', 'en-us+m7', 'en-gb-x-gbclan+belinda', 'en-029+john'];
+/** Every voice of the split. */
+export const ALL_VOICES: readonly string[] = [...KWS_TRAIN_VOICES, ...KWS_TEST_VOICES];
+
+/** The accuracy test's and the benchmark's set: clips per (voice, label) and SNRs, with the voices above. */
+export const KWS_BENCH_SET = { clipsPerVoice: 4, testClipsPerVoice: 10, snrsDb: [5, 10, 20] } as const;
 
 export const SPEEDS_WPM = [130, 160, 190] as const;
 export const PITCHES = [30, 50, 70] as const;
@@ -182,23 +195,39 @@ export function makeNoise(kind: NoiseKind, n: number, rand: () => number, babble
       x[i] = v;
     }
   } else {
-    // Babble: 4–6 overlapping words, far away (each low-passed by nothing but its own level).
-    const talkers = 4 + randomInt(rand, 3);
-    const words = [...KEYWORDS, ...UNKNOWN_WORDS];
-    for (let k = 0; k < talkers; k++) {
-      let at = -randomInt(rand, KWS_RATE_HZ / 2);
-      while (at < n) {
-        const w = speak(words[randomInt(rand, words.length)], babbleVoices[randomInt(rand, babbleVoices.length)], SPEEDS_WPM[randomInt(rand, 3)], PITCHES[randomInt(rand, 3)]);
-        const gain = 0.5 + rand();
-        for (let i = 0; i < w.length; i++) if (at + i >= 0 && at + i < n) x[at + i] += (gain * w[i]) / 32768;
-        at += w.length + randomInt(rand, KWS_RATE_HZ / 8);
-      }
-    }
-    for (let i = 0; i < n; i++) x[i] += 0.02 * g();
+    // Babble: excerpts of a 10 s bank of 5 overlapping talkers (unknown words only, so no keyword
+    // hides in the noise), read from a random offset, wrapping around.
+    const bank = babbleBank(babbleVoices);
+    let at = randomInt(rand, bank.length);
+    for (let i = 0; i < n; i++, at++) x[i] = bank[at % bank.length] + 0.02 * g();
   }
   const r = rms(x) || 1;
   for (let i = 0; i < n; i++) x[i] /= r;
   return x;
+}
+
+const babbleBanks = new Map<string, Float32Array>();
+
+/** 10 s of five talkers saying unknown words, one after another each, at normal speed and pitch. */
+function babbleBank(voices: readonly string[]): Float32Array {
+  const key = voices.join(',');
+  let bank = babbleBanks.get(key);
+  if (bank) return bank;
+  const n = 10 * KWS_RATE_HZ;
+  bank = new Float32Array(n);
+  const rand = mulberry32(hashString(key));
+  for (let k = 0; k < 5; k++) {
+    let at = randomInt(rand, KWS_RATE_HZ / 2);
+    const voice = voices[k % voices.length];
+    while (at < n) {
+      const w = speak(UNKNOWN_WORDS[randomInt(rand, UNKNOWN_WORDS.length)], voice, 160, 50);
+      const gain = (0.5 + rand()) / 32768;
+      for (let i = 0; i < w.length; i++) bank[(at + i) % n] += gain * w[i];
+      at += w.length + randomInt(rand, KWS_RATE_HZ / 8);
+    }
+  }
+  babbleBanks.set(key, bank);
+  return bank;
 }
 
 function toInt16(x: Float32Array): Int16Array {
@@ -226,11 +255,16 @@ export interface ClipOptions {
   noise: NoiseKind;
   rand: () => number;
   babbleVoices?: readonly string[];
+  /**
+   * How far the word's centre may move from the clip's centre, seconds (uniform, ± this; clamped so
+   * the word fits). Default 0.2: like a person prompted by a count-down, not anywhere in the second.
+   */
+  jitterS?: number;
 }
 
 /**
- * One 1 s clip: the word at a random level (speech RMS 300–6000 int16 units) and random offset,
- * plus noise at `snrDb` (noise clips: noise only, RMS 30–3000).
+ * One 1 s clip: the word at a random level (speech RMS 300–6000 int16 units) and a random offset
+ * around the centre, plus noise at `snrDb` (noise clips: noise only, RMS 30–3000).
  */
 export function makeClip(o: ClipOptions): KwsClip {
   const { rand } = o;
@@ -247,7 +281,9 @@ export function makeClip(o: ClipOptions): KwsClip {
   const level = 300 * Math.pow(20, rand());
   const gain = level / (activeRms(w) || 1);
   const len = Math.min(w.length, n);
-  const onset = randomInt(rand, n - len + 1);
+  const slack = (n - len) / 2;
+  const jitter = Math.min(slack, (o.jitterS ?? 0.2) * KWS_RATE_HZ);
+  const onset = Math.round(slack + (2 * rand() - 1) * jitter);
   const noiseRms = level / Math.pow(10, o.snrDb / 20);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = noiseRms * noise[i];
@@ -265,6 +301,8 @@ export interface KwsDatasetOptions {
   noiseKinds?: readonly NoiseKind[];
   /** Voices for babble noise (default: the same voices, so held-out voices stay unheard). */
   babbleVoices?: readonly string[];
+  /** Word placement jitter around the clip centre, seconds (see ClipOptions.jitterS). */
+  jitterS?: number;
 }
 
 /** yes / no / unknown / noise clips for every voice, `clipsPerVoice` of each label. */
@@ -277,7 +315,7 @@ export function synthKeywordDataset(o: KwsDatasetOptions): { clips: KwsClip[] } 
     const rand = mulberry32((o.seed * 7919 + vi * 104729 + hashString(voice)) >>> 0);
     for (const label of labels) {
       for (let k = 0; k < o.clipsPerVoice; k++) {
-        clips.push(makeClip({ label, voice, snrDb: o.snrsDb[(k + vi) % o.snrsDb.length], noise: kinds[randomInt(rand, kinds.length)], rand, babbleVoices: o.babbleVoices ?? o.voices }));
+        clips.push(makeClip({ label, voice, snrDb: o.snrsDb[(k + vi) % o.snrsDb.length], noise: kinds[randomInt(rand, kinds.length)], rand, babbleVoices: o.babbleVoices ?? o.voices, jitterS: o.jitterS }));
         if (label === 'noise') clips[clips.length - 1].voice = voice;
       }
     }
@@ -430,4 +468,16 @@ export function synthLongTrack(o: LongTrackOptions): { samples: Int16Array; rate
   }
   events.sort((a, b) => a.onset - b.onset);
   return { samples: toInt16(x), rateHz: KWS_RATE_HZ, events };
+}
+
+/**
+ * The accuracy test's and the benchmark's recordings: KWS_BENCH_SET.clipsPerVoice clips per label for
+ * every training voice (category training), testClipsPerVoice per label for every held-out voice
+ * (category testing); babble only from training voices.
+ */
+export function kwsBenchRecordings(seed = 0): RawRecording[] {
+  const b = KWS_BENCH_SET;
+  const train = synthKeywordDataset({ voices: KWS_TRAIN_VOICES, seed, clipsPerVoice: b.clipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
+  const test = synthKeywordDataset({ voices: KWS_TEST_VOICES, seed: seed + 1000, clipsPerVoice: b.testClipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
+  return clipsToRecordings([...train, ...test], KWS_TEST_VOICES);
 }
