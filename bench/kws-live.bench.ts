@@ -2,12 +2,12 @@
  * Continuous keyword recognition, measured the way the calibration view measures it
  * (src/ml/live/calibration.ts through the keyword worker's jobs). Run: npx tsx bench/kws-live.bench.ts
  *
- * Data (synthesized with espeak-ng, tests/support/kws/synth.ts): yes / no / unknown / noise clips of
- * 12 voices for training, the same labels from 4 held-out voices as the test split; two 10-minute
+ * Data (synthesized with espeak-ng, tests/support/kws/synth.ts): the keyword benchmark set (yes / no /
+ * unknown / noise clips of the training voices; the held-out voices' clips as the test split); two 10-minute
  * tracks of changing background noise with keywords (6 a minute) and as many other words, spoken by
  * the held-out voices only: one to calibrate, one to report.
- * Per seed (0, 1, 2; KWS_SEEDS=0 for a quick run): train the audio impulse (MFE, 1-D conv over time)
- * in Node on WASM, int8 through the TFLite Micro-exact interpreter; replay the calibration track
+ * Per seed (0, 1, 2; KWS_SEEDS=0 for a quick run): train the default audio impulse (MFE, 1-D conv over
+ * time) in Node on WASM, int8 through the TFLite Micro-exact interpreter; replay the calibration track
  * (1 s windows every 250 ms, average of 3, refractory 1 s, noise and unknown as background), pick the
  * operating threshold the view suggests (fewest missed keywords with at most 2 false activations an
  * hour, ties to the higher threshold), then replay the report track at that threshold:
@@ -26,25 +26,20 @@ import { trainImpulse } from '../src/ml/train/train-job.ts';
 import { keywordModel } from '../src/ml/live/continuous-model.ts';
 import { sweepThresholds, suggestOperatingPoint, type KeywordEvent, type TrackScores } from '../src/ml/live/calibration.ts';
 import { scoreWith } from '../src/workers/kws-jobs.ts';
-import { ALL_VOICES, ESPEAK_MISSING, KWS_RATE_HZ, clipsToRecordings, espeakAvailable, synthKeywordDataset, synthLongTrack } from '../tests/support/kws/synth.ts';
+import { ESPEAK_MISSING, KWS_RATE_HZ, KWS_TRAIN_VOICES, KWS_TEST_VOICES, espeakAvailable, kwsBenchRecordings, synthLongTrack } from '../tests/support/kws/synth.ts';
+import { audioImpulse } from '../src/ml/defaults-audio.ts';
 
-const HELD_OUT = ['en-gb-scotland', 'en+f4', 'en-us+f5', 'en-029+f1'];
-const TRAIN_VOICES = ALL_VOICES.filter((v) => !HELD_OUT.includes(v));
+const HELD_OUT = KWS_TEST_VOICES;
 const SEEDS = (process.env.KWS_SEEDS ?? '0,1,2').split(',').map(Number);
 const MINUTES = Number(process.env.KWS_MINUTES ?? 10);
 const DETECTOR = { averaging: 3, refractoryMs: 1000, background: ['noise', 'unknown'] };
 const HOP_MS = 250;
 
-/** The audio impulse (Edge Impulse's keyword defaults: MFE, conv 8 and 16 of kernel 3 over time, max-pool 2, flatten). */
+/** The default audio impulse (src/ml/defaults-audio.ts: 1 s MFE windows, EI's 1-D conv keyword model). */
 function impulse(seed: number): ImpulseConfig {
-  return {
-    version: 1,
-    windowing: { windowMs: 1000, strideMs: 500, zeroPad: true, frequencyHz: KWS_RATE_HZ, axes: ['audio'] },
-    dsp: { block: 'mfe', params: {} },
-    learn: { block: 'conv1d', params: { filters: [8, 16], kernel: 3, pool: 2, head: 'flatten', dense: [], dropout: 0.25 } },
-    training: { epochs: 40, learningRate: 0.005, batchSize: 32, validationSplit: 0.2, seed, earlyStoppingPatience: 0, classWeighting: false, augmentation: { noise: 0, timeShift: 0, amplitudeScale: 0 } },
-    labels: [],
-  };
+  const imp = audioImpulse({ frequencyHz: KWS_RATE_HZ, axes: ['audio'], labels: [] });
+  imp.training.seed = seed;
+  return imp;
 }
 
 function bench(name: string, value: number, unit: string, note = ''): void {
@@ -67,12 +62,11 @@ async function main(): Promise<void> {
   }
   if (!(await useBackend('wasm'))) throw new Error('the WASM backend did not start');
   let t0 = performance.now();
-  const { clips } = synthKeywordDataset({ voices: ALL_VOICES, seed: 0, clipsPerVoice: 10, snrsDb: [5, 10, 20], babbleVoices: TRAIN_VOICES });
-  const recs = clipsToRecordings(clips, HELD_OUT);
+  const recs = kwsBenchRecordings(0);
   const calib = track(101);
   const report = track(202);
   const kw = report.truth.filter((e) => e.label !== 'unknown').length;
-  console.log(`data: ${recs.filter((r) => r.category === 'training').length} training clips (${TRAIN_VOICES.length} voices), ${recs.filter((r) => r.category === 'testing').length} held-out clips (${HELD_OUT.length} voices); tracks of ${MINUTES} min with ${kw} keywords and ${report.truth.length - kw} other words; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`data: ${recs.filter((r) => r.category === 'training').length} training clips (${KWS_TRAIN_VOICES.length} voices), ${recs.filter((r) => r.category === 'testing').length} held-out clips (${HELD_OUT.length} voices); tracks of ${MINUTES} min with ${kw} keywords and ${report.truth.length - kw} other words; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const fa: number[] = [];
   const missed: number[] = [];
