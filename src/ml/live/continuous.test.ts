@@ -50,6 +50,12 @@ describe('KeywordDetector', () => {
     expect(out[4].top).toBe(0);
   });
 
+  it('a keyword above a low threshold does not fire while a background class leads', () => {
+    const d = new KeywordDetector(labels, ['noise'], { averaging: 1, threshold: 0.3, refractoryMs: 0 });
+    expect(d.step(p(0.6, 0.05, 0.35), 0).detection).toBeNull();
+    expect(d.step(p(0.3, 0.05, 0.65), 250).detection?.label).toBe('yes');
+  });
+
   it('background labels never fire, however sure', () => {
     const d = new KeywordDetector(labels, ['noise', 'no'], { averaging: 1, threshold: 0.5, refractoryMs: 0 });
     expect(d.step(p(1, 0, 0), 0).detection).toBeNull();

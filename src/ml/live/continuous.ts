@@ -8,7 +8,8 @@
  *   impulse's DSP + classifier on the window (e.g. 1 s every 250 ms: windows overlap by 750 ms).
  * - `KeywordDetector`: the moving average of the last `averaging` probability vectors; a detection
  *   fires when a keyword class (any label not listed as background) reaches `threshold` in that
- *   average, the detector is armed, and `refractoryMs` have passed since the last detection. Firing
+ *   average and leads it (no background class above it: matters below 0.5), the detector is armed,
+ *   and `refractoryMs` have passed since the last detection. Firing
  *   disarms the detector; it re-arms once every keyword's average is below the threshold again, so
  *   one utterance held over several hops gives one detection (the refractory time covers the
  *   flicker of the average around the threshold).
@@ -99,8 +100,9 @@ export class KeywordDetector {
     let best = -1;
     for (let j = 0; j < k; j++) if (this.keyword[j] && (best < 0 || averaged[j] > averaged[best])) best = j;
     const { threshold, refractoryMs } = this.settings;
+    const top = argmax(averaged);
     let detection: Detection | null = null;
-    if (averaged[best] >= threshold) {
+    if (averaged[best] >= threshold && top === best) {
       if (this.armed && timeMs - this.lastMs >= refractoryMs) {
         detection = { label: this.labels[best], index: best, score: averaged[best], timeMs };
         this.armed = false;
@@ -109,7 +111,7 @@ export class KeywordDetector {
     } else {
       this.armed = true;
     }
-    return { averaged, top: argmax(averaged), detection };
+    return { averaged, top, detection };
   }
 }
 
