@@ -3,7 +3,7 @@
  * Audacity label track as ground truth), the run in the keyword worker with its progress, the table of
  * operating points, and applying a chosen threshold to live recognition. UI module.
  */
-import { StudioError } from '../../core/errors.ts';
+import { isCancelled, StudioError } from '../../core/errors.ts';
 import type { CalibrationResult, KwsTrackSource } from '../../workers/kws-client.ts';
 import { kwsProgressProxy, kwsWorker, newKwsJobId } from '../../workers/kws-client.ts';
 import { kwsLive } from './kws-live.svelte.ts';
@@ -50,7 +50,7 @@ class KwsCalibrationState {
       this.chosen = res.suggested?.threshold ?? null;
     } catch (e) {
       if (this.jobId !== jobId) return;
-      if (e instanceof StudioError && e.code === 'cancelled') return;
+      if (isCancelled(e)) return;
       this.error = e instanceof StudioError ? e.describe() : e instanceof Error ? e.message : String(e);
     } finally {
       if (this.jobId === jobId) {
