@@ -25,6 +25,8 @@ export const SLOW_TESTS = [
   '**/*.fuzz.test.ts',
   'src/workers/tune-protocol.test.ts',
   '**/*.shared.test.ts',
+  'src/workers/kws-jobs.slow.test.ts',
+  'src/ml/kws-accuracy.slow.test.ts',
 ];
 
 export const UNIT_TESTS = ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'];

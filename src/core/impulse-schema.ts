@@ -8,7 +8,7 @@ import type { DspBlockId, ImpulseConfig, LearnBlockId } from './impulse.ts';
 import { distinctList, num, text } from './schema-check.ts';
 
 export const DSP_BLOCK_IDS = ['raw', 'flatten', 'spectral', 'spectrogram', 'mfe', 'mfcc'] as const satisfies readonly DspBlockId[];
-export const LEARN_BLOCK_IDS = ['dense', 'conv1d', 'anomaly'] as const satisfies readonly LearnBlockId[];
+export const LEARN_BLOCK_IDS = ['dense', 'conv1d', 'conv2d', 'anomaly'] as const satisfies readonly LearnBlockId[];
 
 /** Plausible ranges of the numbers a person types in the Impulse form or a config file. */
 export const IMPULSE_LIMITS = {

@@ -26,7 +26,7 @@ export interface DspConfig {
   params: Record<string, ParamValue>;
 }
 
-export type LearnBlockId = 'dense' | 'conv1d' | 'anomaly';
+export type LearnBlockId = 'dense' | 'conv1d' | 'conv2d' | 'anomaly';
 
 export interface LearnConfig {
   block: LearnBlockId;

@@ -14,6 +14,7 @@
  * shortest recording).
  */
 import type { DspConfig, ImpulseConfig, LearnConfig, TrainingSettings, WindowingConfig } from '../core/impulse.ts';
+import { audioImpulse, isAudioDataset } from './defaults-audio.ts';
 
 export const DEFAULT_WINDOW_MS = 2000;
 export const DEFAULT_STRIDE_MS = 500;
@@ -54,6 +55,7 @@ export function defaultWindowing(d: DatasetShape): WindowingConfig {
 }
 
 export function defaultImpulse(d: DatasetShape): ImpulseConfig {
+  if (isAudioDataset(d)) return audioImpulse(d);
   return {
     version: 1,
     windowing: defaultWindowing(d),

@@ -28,7 +28,13 @@ export type FloatLayer =
   | { kind: 'global-avgpool1d' }
   | { kind: 'flatten' }
   | { kind: 'reshape'; shape: number[] }
-  | { kind: 'softmax' };
+  | { kind: 'softmax' }
+  // 2-D layers over an [H, W, C] image (e.g. a [time, mel] spectrogram reshaped to [T, F, 1]).
+  // conv2d kernel: TFLite [outChannels][kernelH][kernelW][inChannels]; depthwise: [1][kernelH][kernelW][channels·multiplier].
+  | { kind: 'conv2d'; filters: number; kernelH: number; kernelW: number; inChannels: number; strideH: number; strideW: number; padding: 'same' | 'valid'; kernel: Float32Array; bias: Float32Array; activation: Activation }
+  | { kind: 'depthwise-conv2d'; kernelH: number; kernelW: number; channels: number; depthMultiplier: number; strideH: number; strideW: number; padding: 'same' | 'valid'; kernel: Float32Array; bias: Float32Array; activation: Activation }
+  | { kind: 'maxpool2d'; poolH: number; poolW: number; strideH: number; strideW: number; padding: 'same' | 'valid' }
+  | { kind: 'global-avgpool2d' };
 
 export interface FloatModel {
   /** Input shape without batch, e.g. [39] for features or [100, 3] for a raw window (time, channels). */

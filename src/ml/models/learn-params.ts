@@ -109,12 +109,12 @@ export function anomalyParams(p: Params = {}): AnomalyParams {
 }
 
 export function checkLearnBlock(learn: LearnConfig): void {
-  if (learn.block !== 'dense' && learn.block !== 'conv1d' && learn.block !== 'anomaly') {
+  if (learn.block !== 'dense' && learn.block !== 'conv1d' && learn.block !== 'conv2d' && learn.block !== 'anomaly') {
     throw new StudioError({
       family: 'config',
       code: 'bad-learn-block',
       message: `Unknown learning block "${String(learn.block)}".`,
-      remedy: 'Use dense, conv1d or anomaly.',
+      remedy: 'Use dense, conv1d, conv2d or anomaly.',
     });
   }
 }

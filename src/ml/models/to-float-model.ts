@@ -21,7 +21,7 @@ function unsupported(layerName: string, what: string): StudioError {
     family: 'model',
     code: 'unsupported-layer',
     message: `Layer "${layerName}" uses ${what}, which the TFLite Micro export cannot express.`,
-    remedy: 'Use only Dense, Conv1D, MaxPool1D, AvgPool1D, GlobalAvgPool1D, Flatten, Dropout and Softmax.',
+    remedy: 'Use only Dense, Conv1D, Conv2D, DepthwiseConv2D, MaxPool1D/2D, AvgPool1D, GlobalAvgPool1D/2D, Flatten, Reshape, Dropout and Softmax.',
   });
 }
 
@@ -45,6 +45,15 @@ export function transposeConv(k: Float32Array, kernelSize: number, inC: number, 
   const out = new Float32Array(k.length);
   for (let j = 0; j < kernelSize; j++)
     for (let c = 0; c < inC; c++) for (let f = 0; f < filters; f++) out[(f * kernelSize + j) * inC + c] = k[(j * inC + c) * filters + f];
+  return out;
+}
+
+/** Keras conv2d [kh][kw][in][out] → TFLite conv2d [out][kh][kw][in]. */
+export function transposeConv2d(k: Float32Array, kh: number, kw: number, inC: number, filters: number): Float32Array {
+  const out = new Float32Array(k.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < inC; c++) for (let f = 0; f < filters; f++) out[((f * kh + y) * kw + x) * inC + c] = k[((y * kw + x) * inC + c) * filters + f];
   return out;
 }
 
@@ -97,6 +106,29 @@ export function toFloatModel(model: tf.LayersModel, labels: string[]): FloatMode
         });
         break;
       }
+      case 'Im2colConv2D':
+      case 'SliceDepthwiseConv2D': {
+        const act = activationOf(layer.name, cfg['activation']);
+        if (act === 'softmax') throw unsupported(layer.name, 'a softmax activation on a convolution');
+        const [kh, kw, inC, f] = wShapes[0];
+        const padding = cfg['padding'] === 'same' ? 'same' : 'valid';
+        const bias = w[1] ? Float32Array.from(w[1]) : new Float32Array(cls === 'Im2colConv2D' ? f : inC);
+        if (cls === 'Im2colConv2D') layers.push({ kind: 'conv2d', filters: f, kernelH: kh, kernelW: kw, inChannels: inC, strideH: 1, strideW: 1, padding, kernel: transposeConv2d(w[0], kh, kw, inC, f), bias, activation: act });
+        // Keras depthwise [kh][kw][C][1] is already TFLite's [1][kh][kw][C] in memory (multiplier 1).
+        else layers.push({ kind: 'depthwise-conv2d', kernelH: kh, kernelW: kw, channels: inC, depthMultiplier: 1, strideH: 1, strideW: 1, padding, kernel: Float32Array.from(w[0]), bias, activation: act });
+        break;
+      }
+      case 'MaxPooling2D': {
+        const ps = cfg['poolSize'] as number[] | number;
+        const st = (cfg['strides'] ?? ps) as number[] | number;
+        const [ph, pw] = Array.isArray(ps) ? ps.map(Number) : [Number(ps), Number(ps)];
+        const [sh, sw] = Array.isArray(st) ? st.map(Number) : [Number(st), Number(st)];
+        layers.push({ kind: 'maxpool2d', poolH: ph, poolW: pw, strideH: sh, strideW: sw, padding: cfg['padding'] === 'same' ? 'same' : 'valid' });
+        break;
+      }
+      case 'GlobalAveragePooling2D':
+        layers.push({ kind: 'global-avgpool2d' });
+        break;
       case 'MaxPooling1D':
         layers.push({ kind: 'maxpool1d', ...poolArgs(cfg) });
         break;

@@ -8,6 +8,7 @@
  */
 import { StudioError } from '../../core/errors.ts';
 import type { Activation, FloatLayer, FloatModel } from '../float-model.ts';
+import { is2dLayer, layer2dOutputShape, runLayer2d } from './float-forward-2d.ts';
 
 export interface LayerTrace {
   /** Output of each layer, in order. */
@@ -45,6 +46,7 @@ function tc(shape: number[]): [number, number] {
 
 /** Output shape of one layer. */
 export function layerOutputShape(layer: FloatLayer, shape: number[]): number[] {
+  if (is2dLayer(layer)) return layer2dOutputShape(layer, shape);
   const n = shape.reduce((a, b) => a * b, 1);
   switch (layer.kind) {
     case 'dense':
@@ -80,6 +82,7 @@ export function layerOutputShape(layer: FloatLayer, shape: number[]): number[] {
 }
 
 function runLayer(layer: FloatLayer, x: Float32Array, shape: number[], outShape: number[]): Float32Array {
+  if (is2dLayer(layer)) return runLayer2d(layer, x, shape, outShape);
   const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
   switch (layer.kind) {
     case 'dense': {

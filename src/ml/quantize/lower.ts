@@ -7,6 +7,8 @@
  * the spatial axes, flatten/reshape → RESHAPE, dense → FULLY_CONNECTED, softmax → SOFTMAX.
  * int8 weights are symmetric in [−127, 127], per output channel (dimension 0 for CONV_2D and
  * FULLY_CONNECTED, 3 for DEPTHWISE_CONV_2D); biases are int32 with scale input·weight.
+ * 2-D layers over an [H, W, C] image: conv2d → CONV_2D, depthwise-conv2d → DEPTHWISE_CONV_2D,
+ * maxpool2d → MAX_POOL_2D, global-avgpool2d → MEAN over H and W.
  */
 import { StudioError } from '../../core/errors.ts';
 import type { QuantParams } from '../../core/impulse.ts';
@@ -169,6 +171,58 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         });
         cur = out;
         shape = [1, 1, outT, oc];
+        break;
+      }
+      case 'conv2d':
+      case 'depthwise-conv2d': {
+        if (shape.length === 3) reshapeTo([...shape, 1], `${name}/reshape_in`);
+        if (shape.length !== 4) throw new StudioError({ family: 'model', code: 'float-model-invalid', message: `A 2-D convolution needs an image input, got [${shape.join(', ')}].`, remedy: 'Retrain the model; its layers do not fit together.' });
+        const [, h, w] = shape;
+        const { kernelH: kh, kernelW: kw } = layer;
+        const dw = layer.kind === 'depthwise-conv2d';
+        const oc = dw ? layer.channels * layer.depthMultiplier : layer.filters;
+        const perOut = kh * kw * (dw ? 1 : layer.inChannels);
+        const wShape = dw ? [1, kh, kw, oc] : [oc, kh, kw, layer.inChannels];
+        const [wi, bi] = weightTensors(name, layer.kernel, wShape, oc, dw ? (i) => i % oc : (i) => Math.floor(i / perOut), dw ? 3 : 0, layer.bias, true);
+        params = own;
+        const size = (n: number, k: number, s: number) => (layer.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
+        const outShape = [1, size(h, kh, layer.strideH), size(w, kw, layer.strideW), oc];
+        const out = g.tensor(name, outShape, T, q(params));
+        const common = { padding: layer.padding === 'same' ? Padding.SAME : Padding.VALID, strideW: layer.strideW, strideH: layer.strideH, activation: activationCode(layer.activation), dilationW: 1, dilationH: 1 };
+        if (dw) g.op(BuiltinOperator.DEPTHWISE_CONV_2D, [cur, wi, bi], [out], { type: BuiltinOptionsType.DepthwiseConv2DOptions, ...common, depthMultiplier: layer.depthMultiplier });
+        else g.op(BuiltinOperator.CONV_2D, [cur, wi, bi], [out], { type: BuiltinOptionsType.Conv2DOptions, ...common });
+        cur = out;
+        shape = outShape;
+        break;
+      }
+      case 'maxpool2d': {
+        if (shape.length === 3) reshapeTo([...shape, 1], `${name}/reshape_in`);
+        const [, h, w, c] = shape;
+        const size = (n: number, k: number, s: number) => (layer.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
+        const outShape = [1, size(h, layer.poolH, layer.strideH), size(w, layer.poolW, layer.strideW), c];
+        const out = g.tensor(name, outShape, T, q(params)); // int8 pooling keeps its input's parameters
+        g.op(BuiltinOperator.MAX_POOL_2D, [cur], [out], {
+          type: BuiltinOptionsType.Pool2DOptions,
+          padding: layer.padding === 'same' ? Padding.SAME : Padding.VALID,
+          strideW: layer.strideW,
+          strideH: layer.strideH,
+          filterW: layer.poolW,
+          filterH: layer.poolH,
+          activation: 0,
+        });
+        cur = out;
+        shape = outShape;
+        break;
+      }
+      case 'global-avgpool2d': {
+        if (shape.length === 3) reshapeTo([...shape, 1], `${name}/reshape_in`);
+        const c = shape[3];
+        const axis = g.constant(`${name}/reduction_indices`, [2], TensorType.INT32, int32ToBytes([1, 2]));
+        params = own;
+        const out = g.tensor(name, [1, c], T, q(params));
+        g.op(BuiltinOperator.MEAN, [cur, axis], [out], { type: BuiltinOptionsType.ReducerOptions, keepDims: false });
+        cur = out;
+        shape = [1, c];
         break;
       }
       case 'maxpool1d':

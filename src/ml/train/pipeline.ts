@@ -21,9 +21,9 @@ export function toFeatureRecordings(recs: RawRecording[]): FeatureRecording[] {
   return recs.map((r) => ({ id: r.name, label: r.label, values: r.values, axes: r.axes, intervalMs: r.intervalMs }));
 }
 
-/** Model input shape: the DSP output shape for conv1d, flat features for dense / anomaly. */
+/** Model input shape: the DSP output shape for conv1d / conv2d, flat features for dense / anomaly. */
 export function inputShapeFor(block: LearnBlockId, fs: Pick<FeatureSet, 'shape' | 'dim'>): number[] {
-  if (block === 'conv1d') return fs.shape.length === 2 ? fs.shape.slice() : [fs.dim, 1];
+  if (block === 'conv1d' || block === 'conv2d') return fs.shape.length === 2 ? fs.shape.slice() : [fs.dim, 1];
   return [fs.dim];
 }
 
