@@ -54,8 +54,8 @@ export const ALL_VOICES: readonly string[] = [...KWS_TRAIN_VOICES, ...KWS_TEST_V
 /** The accuracy test's and the benchmark's set: clips per (voice, label) and SNRs, with the voices above. */
 export const KWS_BENCH_SET = { clipsPerVoice: 6, testClipsPerVoice: 10, snrsDb: [5, 10, 20], testSnrsDb: [10, 20] } as const;
 
-export const SPEEDS_WPM = [130, 160, 190] as const;
-export const PITCHES = [30, 50, 70] as const;
+export const SPEEDS_WPM = [120, 145, 170, 195] as const;
+export const PITCHES = [20, 35, 50, 65, 80] as const;
 
 export type NoiseKind = 'white' | 'pink' | 'brown' | 'hum' | 'babble';
 export const NOISE_KINDS: NoiseKind[] = ['white', 'pink', 'brown', 'hum', 'babble'];
