@@ -36,11 +36,11 @@ export const IMPULSE_HELP = `impulse options (override --config):
   --stride-ms N          window stride in ms
   --dsp BLOCK            raw | flatten | spectral | spectrogram | mfe | mfcc
   --dsp-param KEY=VALUE  DSP parameter, kebab-case (repeatable), e.g. fft-length=64 filter-type=low
-  --learn BLOCK          dense | conv1d | anomaly
+  --learn BLOCK          dense | conv1d | conv2d | anomaly
   --seed N               seed for the split, initialisation, shuffling and augmentation`;
 
 const DSP_IDS: DspBlockId[] = ['raw', 'flatten', 'spectral', 'spectrogram', 'mfe', 'mfcc'];
-const LEARN_IDS: LearnBlockId[] = ['dense', 'conv1d', 'anomaly'];
+const LEARN_IDS: LearnBlockId[] = ['dense', 'conv1d', 'conv2d', 'anomaly'];
 const TWO_D: DspBlockId[] = ['raw', 'spectrogram', 'mfe', 'mfcc'];
 
 export function usageError(message: string, remedy = 'Run with --help for the options.'): StudioError {
@@ -183,7 +183,7 @@ export function resolveImpulse(ds: LoadedDataset, values: ImpulseValues): Impuls
   if (values.learn !== undefined) {
     if (!LEARN_IDS.includes(values.learn as LearnBlockId)) throw usageError(`Unknown learning block "${values.learn}".`, `Use one of ${LEARN_IDS.join(', ')}.`);
     if (values.learn !== imp.learn.block) {
-      imp.learn = values.learn === 'conv1d' ? structuredClone(DEFAULT_CONV1D_LEARN) : values.learn === 'dense' ? structuredClone(DEFAULT_LEARN) : { block: 'anomaly', params: {} };
+      imp.learn = values.learn === 'conv1d' ? structuredClone(DEFAULT_CONV1D_LEARN) : values.learn === 'dense' ? structuredClone(DEFAULT_LEARN) : values.learn === 'conv2d' ? { block: 'conv2d', params: {} } : { block: 'anomaly', params: {} };
     }
   }
   const seed = parseSeed(values.seed);

@@ -24,7 +24,7 @@ export const AUDIO_LEARN: LearnConfig = { block: 'conv1d', params: { filters: [8
 export const AUDIO_CONV2D_LEARN: LearnConfig = { block: 'conv2d', params: { filters: [8, 16], kernel: 3, pool: 2, separable: true, dropout: 0.25 } };
 
 export const AUDIO_TRAINING: TrainingSettings = {
-  epochs: 40,
+  epochs: 60,
   learningRate: 0.005,
   batchSize: 32,
   validationSplit: 0.2,

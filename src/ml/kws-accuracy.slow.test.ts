@@ -4,8 +4,9 @@
  * - `tinyml train --data DIR` on a synthesized folder picks the audio defaults and writes a float and
  *   an int8 model whose saved test outputs are the TFLM-exact interpreter's.
  * - Accuracy: yes / no / unknown / noise, split by voice (the test voices' speaker variants never occur
- *   in training), trained for seeds 0, 1, 2: the int8 accuracy on the held-out voices, mean over the
- *   seeds, is at least 90 %. Mean ± spread is printed.
+ *   in training), training clips at 5, 10 and 20 dB SNR, test clips at 10 and 20 dB (KWS_BENCH_SET),
+ *   trained for seeds 0, 1, 2: the int8 accuracy on the held-out voices, mean over the seeds, is at
+ *   least 90 %. Mean ± spread is printed; bench/kws.bench.ts also reports 5 dB.
  * Skips with a one-line reason when espeak-ng is not installed.
  */
 import { describe, it, expect } from 'vitest';
@@ -66,5 +67,5 @@ describe.skipIf(!has)(`keyword spotting on synthesized speech${why}`, () => {
     const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
     console.log(`KWS held-out voices (${KWS_TEST_VOICES.join(', ')}), ${recs.filter((r) => r.category === 'testing').length} test clips: int8 ${pct(mean(accs))} (seeds ${accs.map(pct).join(', ')}; spread ${pct(Math.max(...accs) - Math.min(...accs))}), float ${pct(mean(floats))}`);
     expect(mean(accs)).toBeGreaterThanOrEqual(0.9);
-  }, 600_000);
+  }, 1_800_000);
 });

@@ -52,10 +52,10 @@ export const KWS_TEST_VOICES: readonly string[] = ['en+f3', 'en-us+m7', 'en-gb-x
 export const ALL_VOICES: readonly string[] = [...KWS_TRAIN_VOICES, ...KWS_TEST_VOICES];
 
 /** The accuracy test's and the benchmark's set: clips per (voice, label) and SNRs, with the voices above. */
-export const KWS_BENCH_SET = { clipsPerVoice: 4, testClipsPerVoice: 10, snrsDb: [5, 10, 20] } as const;
+export const KWS_BENCH_SET = { clipsPerVoice: 6, testClipsPerVoice: 10, snrsDb: [5, 10, 20], testSnrsDb: [10, 20] } as const;
 
-export const SPEEDS_WPM = [130, 160, 190] as const;
-export const PITCHES = [30, 50, 70] as const;
+export const SPEEDS_WPM = [120, 145, 170, 195] as const;
+export const PITCHES = [20, 35, 50, 65, 80] as const;
 
 export type NoiseKind = 'white' | 'pink' | 'brown' | 'hum' | 'babble';
 export const NOISE_KINDS: NoiseKind[] = ['white', 'pink', 'brown', 'hum', 'babble'];
@@ -195,7 +195,7 @@ export function makeNoise(kind: NoiseKind, n: number, rand: () => number, babble
       x[i] = v;
     }
   } else {
-    // Babble: excerpts of a 10 s bank of 5 overlapping talkers (unknown words only, so no keyword
+    // Babble: excerpts of a 10 s bank of 10 overlapping talkers (unknown words only, so no keyword
     // hides in the noise), read from a random offset, wrapping around.
     const bank = babbleBank(babbleVoices);
     let at = randomInt(rand, bank.length);
@@ -208,7 +208,7 @@ export function makeNoise(kind: NoiseKind, n: number, rand: () => number, babble
 
 const babbleBanks = new Map<string, Float32Array>();
 
-/** 10 s of five talkers saying unknown words, one after another each, at normal speed and pitch. */
+/** 10 s of ten talkers saying unknown words, one after another each, at normal speed and pitch: a murmur, no single word stands out. */
 function babbleBank(voices: readonly string[]): Float32Array {
   const key = voices.join(',');
   let bank = babbleBanks.get(key);
@@ -216,9 +216,9 @@ function babbleBank(voices: readonly string[]): Float32Array {
   const n = 10 * KWS_RATE_HZ;
   bank = new Float32Array(n);
   const rand = mulberry32(hashString(key));
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < 10; k++) {
     let at = randomInt(rand, KWS_RATE_HZ / 2);
-    const voice = voices[k % voices.length];
+    const voice = voices[(k * 7) % voices.length];
     while (at < n) {
       const w = speak(UNKNOWN_WORDS[randomInt(rand, UNKNOWN_WORDS.length)], voice, 160, 50);
       const gain = (0.5 + rand()) / 32768;
@@ -263,7 +263,8 @@ export interface ClipOptions {
 }
 
 /**
- * One 1 s clip: the word at a random level (speech RMS 300–6000 int16 units) and a random offset
+ * One 1 s clip: the word at a random level (speech RMS 500–4000 int16 units, −36 to −18 dBFS, a
+ * microphone's range for speech at arm's length) and a random offset
  * around the centre, plus noise at `snrDb` (noise clips: noise only, RMS 30–3000).
  */
 export function makeClip(o: ClipOptions): KwsClip {
@@ -278,7 +279,7 @@ export function makeClip(o: ClipOptions): KwsClip {
   }
   const word = o.word ?? (o.label === 'unknown' ? UNKNOWN_WORDS[randomInt(rand, UNKNOWN_WORDS.length)] : o.label);
   const w = speak(word, o.voice, SPEEDS_WPM[randomInt(rand, SPEEDS_WPM.length)], PITCHES[randomInt(rand, PITCHES.length)]);
-  const level = 300 * Math.pow(20, rand());
+  const level = 500 * Math.pow(8, rand());
   const gain = level / (activeRms(w) || 1);
   const len = Math.min(w.length, n);
   const slack = (n - len) / 2;
@@ -472,12 +473,12 @@ export function synthLongTrack(o: LongTrackOptions): { samples: Int16Array; rate
 
 /**
  * The accuracy test's and the benchmark's recordings: KWS_BENCH_SET.clipsPerVoice clips per label for
- * every training voice (category training), testClipsPerVoice per label for every held-out voice
- * (category testing); babble only from training voices.
+ * every training voice at snrsDb (category training), testClipsPerVoice per label for every held-out
+ * voice at `testSnrsDb` (category testing); babble only from training voices.
  */
-export function kwsBenchRecordings(seed = 0): RawRecording[] {
+export function kwsBenchRecordings(seed = 0, testSnrsDb: readonly number[] = KWS_BENCH_SET.testSnrsDb): RawRecording[] {
   const b = KWS_BENCH_SET;
   const train = synthKeywordDataset({ voices: KWS_TRAIN_VOICES, seed, clipsPerVoice: b.clipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
-  const test = synthKeywordDataset({ voices: KWS_TEST_VOICES, seed: seed + 1000, clipsPerVoice: b.testClipsPerVoice, snrsDb: b.snrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
+  const test = synthKeywordDataset({ voices: KWS_TEST_VOICES, seed: seed + 1000, clipsPerVoice: b.testClipsPerVoice, snrsDb: testSnrsDb, babbleVoices: KWS_TRAIN_VOICES }).clips;
   return clipsToRecordings([...train, ...test], KWS_TEST_VOICES);
 }
