@@ -7,8 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sharedPath, skipReason } from '../../../tests/helpers/shared.ts';
@@ -22,6 +21,7 @@ import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { makeArduinoLibraryFiles } from './arduino-library.ts';
 import { DEFAULT_CONTINUOUS, continuousPlan, guessBackgroundLabels, recognizeStream } from './audio-recognizer-cpp.ts';
 import { quantizeFeatures } from './impulse-descriptor.ts';
+import { KeywordDetector } from '../live/continuous.ts';
 import { ARDUINO_HOST_HEADERS } from './test-support/arduino-host-stubs.ts';
 import { audioDspPlan, makeAudioDspCpp, type AudioBlockId } from './templates/audio-dsp-cpp.ts';
 import { AUDIO_HOST_MAIN, AUDIO_SKETCH_HOST_HEADERS, AUDIO_SKETCH_HOST_MAIN, audioHostInput, type HostWindow } from './test-support/audio-host.ts';
@@ -237,17 +237,9 @@ function keywordModel(frames: number, per: number, labels: string[], seed: numbe
   };
 }
 
-/**
- * Detections ([window, label]) of the app's KeywordDetector (src/ml/live/continuous.ts) over the
- * probabilities, or null when this checkout does not have it yet.
- */
-async function appDetections(labels: string[], probs: number[][], ends: number[], s: { threshold: number; averaging: number; refractoryMs: number }): Promise<[number, number][] | null> {
-  const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'live', 'continuous.ts');
-  if (!existsSync(path)) return null;
-  type Step = { detection: { index: number } | null };
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as { KeywordDetector?: new (l: string[], b: string[], st: object) => { step(p: Float32Array, t: number): Step } };
-  if (!mod.KeywordDetector) return null;
-  const det = new mod.KeywordDetector(labels, guessBackgroundLabels(labels), { averaging: s.averaging, threshold: s.threshold, refractoryMs: s.refractoryMs });
+/** Detections ([window, label]) of the app's KeywordDetector (src/ml/live/continuous.ts) over the probabilities. */
+function appDetections(labels: string[], probs: number[][], ends: number[], s: { threshold: number; averaging: number; refractoryMs: number }): [number, number][] {
+  const det = new KeywordDetector(labels, guessBackgroundLabels(labels), { averaging: s.averaging, threshold: s.threshold, refractoryMs: s.refractoryMs });
   const out: [number, number][] = [];
   probs.forEach((p, w) => {
     const d = det.step(Float32Array.from(p), (ends[w] * 1000) / 16000).detection;
@@ -331,7 +323,6 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
         writeFileSync(join(dir, 'host_main.cpp'), AUDIO_SKETCH_HOST_MAIN);
         writeFileSync(join(dir, 'outputs.txt'), tensors.map((t, i) => `${Array.from(t).join(' ')} | ${Array.from(outputs[i]).join(' ')} ;`).join('\n') + '\n');
         const input = Array.from(stream).join('\n') + '\n';
-        let appMissing = false;
         for (const chunksPerLoop of [1, 20]) {
           const bin = join(dir, `sketch_${chunksPerLoop}`);
           const cc = spawnSync('g++', ['-std=gnu++11', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', ...(chunksPerLoop === 20 ? ['-DTML_PRINT_EVERY_WINDOW'] : []), `-DHOST_INPUT_SIZE=${runner.dim}`, `-DHOST_OUTPUT_SIZE=${labels.length}`, `-DHOST_CHUNKS_PER_LOOP=${chunksPerLoop}`, '-I', join(dir, 'stubs'), '-I', join(dir, 'lib', name, 'src'), '-I', dir, '-o', bin, join(dir, 'host_main.cpp')], { encoding: 'utf8' });
@@ -348,17 +339,15 @@ describe.skipIf(!gxx)(`the exported audio library and its PDM sketch on the host
           got.forEach((g, i) => expect(g, `window ${want[i]}`).toEqual(Array.from(tensors[want[i]])));
           const ends = want.map((k) => k * hop + W);
           const events = recognizeStream(want.map((k) => scores[k]), ends, 16000, labels, settings);
-          // the app's own detector (src/ml/live/continuous.ts), where this checkout has it
-          const app = await appDetections(labels, want.map((k) => scores[k]), ends, settings);
-          if (app) expect(app).toEqual(events.map((e) => [e.window, e.label]));
-          else appMissing = true;
+          // the app's own detector (src/ml/live/continuous.ts)
+          expect(appDetections(labels, want.map((k) => scores[k]), ends, settings)).toEqual(events.map((e) => [e.window, e.label]));
           const heard = [...r.stdout.matchAll(/^Heard "(\w+)" \(([\d.]+)\) at ([\d.]+) s$/gm)].map((m) => ({ label: m[1], score: Number(m[2]), at: Number(m[3]) }));
           expect(heard.map((h) => h.label)).toEqual(events.map((e) => labels[e.label]));
           heard.forEach((h, i) => {
             expect(Math.abs(h.score - events[i].score)).toBeLessThan(0.0051);
             expect(Math.abs(h.at - events[i].timeMs / 1000)).toBeLessThan(0.0006);
           });
-          console.log(`${block} sketch, ${chunksPerLoop} PDM chunk(s) per loop: ${got.length} of ${starts.length} windows classified, ${heard.length} detections at threshold ${threshold}${appMissing ? ' (src/ml/live/continuous.ts not in this checkout: compared with recognizeStream only)' : ', equal to the app\'s KeywordDetector'}`);
+          console.log(`${block} sketch, ${chunksPerLoop} PDM chunk(s) per loop: ${got.length} of ${starts.length} windows classified, ${heard.length} detections at threshold ${threshold}, equal to the app's KeywordDetector`);
           if (chunksPerLoop === 1) {
             expect(events.length).toBeGreaterThan(0);
             expect(events.length).toBeLessThan(want.length);

@@ -10,13 +10,15 @@
  * - `ContinuousRecognizer`: the moving average of the last kAveraging probability vectors (a float64
  *   running sum: add the new one, subtract the one that left; the average clamped at 0 and stored as
  *   float32); the best keyword (a label not in the background list) fires when its average reaches
- *   kThreshold, the recognizer is armed and kRefractoryMs have passed since the last detection
+ *   kThreshold and also leads the average over all labels (background included; the first on ties),
+ *   the recognizer is armed and kRefractoryMs have passed since the last detection
  *   (times are stream times: the end of the window, samples ÷ rate). Firing disarms it; it re-arms
- *   once the best keyword's average is below the threshold.
+ *   once the best keyword's average is below the threshold or no longer leads.
  *
  * `recognizeStream` is the same in TypeScript for the tests; the host test also runs the app's
- * `KeywordDetector` when it is there.
+ * `KeywordDetector` and requires the same detections.
  */
+import { argmax } from '../metrics/argmax.ts';
 
 export interface ContinuousSettings {
   /** Time between window ends (ms). */
@@ -78,7 +80,8 @@ class AudioWindows {
 };
 
 // The app's keyword detector: moving average of kAveraging probability vectors, the best keyword
-// fires at kThreshold when armed and kRefractoryMs after the last detection; re-armed below it.
+// fires at kThreshold when it also leads every label, armed and kRefractoryMs after the last
+// detection; re-armed when it falls below the threshold or loses the lead.
 class ContinuousRecognizer {
  public:
   // probs: kOutputSize probabilities of the window that ends at sample end_sample of the stream.
@@ -100,8 +103,10 @@ class ContinuousRecognizer {
       if (j < kLabelCount && !kBackground[j] && (best_ < 0 || avg_[j] > avg_[best_])) best_ = j;
     }
     if (best_ < 0) return -1;
+    int top = 0;
+    for (int j = 1; j < kLabelCount; j++) if (avg_[j] > avg_[top]) top = j;
     const double time_ms = (double)end_sample * 1000 / kFrequencyHz;
-    if ((double)avg_[best_] >= kThreshold) {
+    if ((double)avg_[best_] >= kThreshold && top == best_) {
       if (armed_ && (!fired_ || time_ms - last_ms_ >= kRefractoryMs)) {
         armed_ = false;
         fired_ = true;
@@ -163,7 +168,7 @@ export function recognizeStream(probs: ArrayLike<number>[], endSamples: number[]
     for (let j = 0; j < n; j++) if (keyword[j] && (best < 0 || avg[j] > avg[best])) best = j;
     if (best < 0) return;
     const timeMs = (endSamples[w] * 1000) / rateHz;
-    if (avg[best] >= s.threshold) {
+    if (avg[best] >= s.threshold && argmax(avg) === best) {
       if (armed && timeMs - lastMs >= s.refractoryMs) {
         out.push({ window: w, label: best, score: avg[best], timeMs });
         armed = false;
