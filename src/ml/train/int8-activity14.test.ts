@@ -9,6 +9,7 @@
  * softmax-aware logit range the ties drop and int8 stays within 1 point of float (mean of the seeds).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
 import { defaultImpulse } from '../defaults.ts';
 import { argmaxRow } from '../metrics/argmax.ts';
 import { toFloatModel } from '../models/to-float-model.ts';
@@ -19,12 +20,12 @@ import { ACTIVITY14_LABELS, makeActivity14 } from './test-support/activity14.ts'
 
 describe('int8 on a 14-class activity stand-in', () => {
   beforeAll(async () => {
-    expect(await useBackend('cpu')).toBe(true);
+    expect(await useBackend('wasm')).toBe(true);
   });
 
   it('keeps int8 within 1 point of float (mean of seeds 0–2) and cuts tied int8 outputs', async () => {
     const recs = makeActivity14({ seed: 1 });
-    const labels = [...ACTIVITY14_LABELS].sort();
+    const labels: string[] = [...ACTIVITY14_LABELS].sort();
     const k = labels.length;
     const shortest = Math.min(...recs.map((r) => (r.values.length / 3) * r.intervalMs));
     const gaps: number[] = [];
