@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { makeDemoDataset } from '../../device/sim/demo-dataset.ts';
 import type { RawRecording } from '../../data/sample.ts';
+import { conv1dParams, denseParams } from '../models/learn-params.ts';
 import { useBackend } from '../train/backend.ts';
 import { createRng } from '../train/rng.ts';
 import { candidateAt, FIXED_CANDIDATES } from './space.ts';
@@ -97,7 +98,12 @@ describe('impulse tuner', () => {
     expect(candidateAt(FIXED_CANDIDATES + 2, 1, shape)).toEqual(candidateAt(FIXED_CANDIDATES + 2, 1, shape));
     const draws = (seed: number) => Array.from({ length: 8 }, (_, i) => JSON.stringify(candidateAt(FIXED_CANDIDATES + i, seed, shape)));
     expect(draws(1)).not.toEqual(draws(2));
-    for (const c of Array.from({ length: 40 }, (_, i) => candidateAt(i, 5, shape))) expect(c.windowMs).toBeLessThanOrEqual(shape.shortestRecordingMs);
+    const many = Array.from({ length: 40 }, (_, i) => candidateAt(i, 5, shape));
+    for (const c of many) expect(c.windowMs).toBeLessThanOrEqual(shape.shortestRecordingMs);
+    // L2 is part of the space: some draws carry it, and the learning blocks accept every drawn value
+    const l2s = many.map((c) => c.learn.params['l2']).filter((v): v is number => typeof v === 'number');
+    expect(l2s.length).toBeGreaterThan(3);
+    for (const c of many) expect(() => (c.learn.block === 'dense' ? denseParams(c.learn.params) : conv1dParams(c.learn.params))).not.toThrow();
   });
 });
 
