@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { makeDemoDataset } from '../../device/sim/demo-dataset.ts';
 import type { RawRecording } from '../../data/sample.ts';
 import { conv1dParams, denseParams } from '../models/learn-params.ts';
+import { DEFAULT_TRAINING } from '../defaults.ts';
 import { useBackend } from '../train/backend.ts';
 import { createRng } from '../train/rng.ts';
 import { candidateAt, FIXED_CANDIDATES } from './space.ts';
@@ -45,6 +46,9 @@ describe('impulse tuner', () => {
     expect(r.chosen?.candidate.id).toBe(rung1[0].candidateId);
     expect(r.impulse?.labels).toEqual(['idle', 'shake', 'wave']);
     expect(r.impulse?.windowing.windowMs).toBe(r.chosen?.candidate.windowMs);
+    // the final model trains on the defaults' plain schedule at the candidate's rate (no early stopping)
+    expect(r.impulse?.training).toMatchObject({ earlyStoppingPatience: 0, learningRate: r.chosen?.candidate.learningRate, seed: settings.seed });
+    expect(r.impulse?.training.epochs).toBeGreaterThanOrEqual(DEFAULT_TRAINING.epochs);
     // the front: nothing in it is dominated by another fitting entry
     expect(r.front.length).toBeGreaterThan(0);
     expect(paretoFront(r.front)).toEqual(r.front);
