@@ -22,6 +22,7 @@ export const SLOW_TESTS = [
   'src/data/io/import-memory.test.ts',
   'src/cli/commands/tune.test.ts',
   'src/ml/tune/tuner.test.ts',
+  'src/ml/train/int8-activity14.test.ts',
   '**/*.fuzz.test.ts',
   'src/workers/tune-protocol.test.ts',
   '**/*.shared.test.ts',

@@ -10,11 +10,13 @@
  *   BENCH tuner.accuracy_int8_<set>         the same for int8
  *   BENCH tuner.int8_gap_<set>              int8 − float, mean of the seeds, points
  *   BENCH tuner.int8_worst_class_<set>      the worst class's int8 − float recall (TFLite float vs int8), over the seeds, points
- * A set missing from ../shared/datasets is skipped with a reason. TUNER_BENCH_SETS=a,b limits the sets.
+ * A set missing from ../shared/datasets is skipped with a reason. TUNER_BENCH_SETS=a,b limits the sets,
+ * TUNER_BENCH_SEEDS=0 the seeds (the figures then say which seeds they are over). The machine's load
+ * average is printed before and after: time-budget figures depend on what else runs on the cores.
  * Run: nice -n 10 npx tsx bench/tuner.bench.ts
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-wasm';
 import { applySplit } from '../src/cli/impulse-args.ts';
@@ -27,7 +29,7 @@ import { spawnNodeTuneWorker } from '../src/workers/tune-node-worker.ts';
 import { sharedPath } from '../tests/helpers/shared.ts';
 
 const SETS = (process.env.TUNER_BENCH_SETS ?? 'xiao_ei_motion,arduino_punch_flex,microbit_createai_wand,bno055_wand_spells').split(',');
-const SEEDS = [0, 1, 2];
+const SEEDS = (process.env.TUNER_BENCH_SEEDS ?? '0,1,2').split(',').map(Number);
 const BUDGET_S = Number(process.env.TUNER_BENCH_BUDGET_S ?? 120);
 const WORKERS = Number(process.env.TUNER_BENCH_WORKERS ?? tuneWorkerCount(availableParallelism()));
 const BOARD = process.env.TUNER_BENCH_BOARD ?? 'rp2040';
@@ -41,7 +43,7 @@ const spread = (a: number[]) => `seeds ${a.map((v) => v.toFixed(1)).join(', ')};
 
 async function main(): Promise<void> {
   if (!(await useBackend('wasm')) && !(await useBackend('cpu'))) throw new Error('no TF.js backend');
-  console.log(`tuner bench: budget ${BUDGET_S} s per run, ${WORKERS} worker(s), board ${BOARD}, seeds ${SEEDS.join(', ')}`);
+  console.log(`tuner bench: budget ${BUDGET_S} s per run, ${WORKERS} worker(s), board ${BOARD}, seeds ${SEEDS.join(', ')}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   let trials = 0;
   let minutes = 0;
   for (const set of SETS) {
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     bench(`int8_gap_${set}`, mean(int8.map((q, i) => q - float[i])), 'points', `budget ${BUDGET_S} s`);
     if (worstClass.length) bench(`int8_worst_class_${set}`, Math.min(...worstClass), 'points', 'worst class recall, int8 − float, over the seeds');
   }
-  if (minutes > 0) bench('trials_per_min', trials / minutes, 'trials/min', `${WORKERS} worker(s), budget ${BUDGET_S} s`);
+  if (minutes > 0) bench('trials_per_min', trials / minutes, 'trials/min', `${WORKERS} worker(s), budget ${BUDGET_S} s, load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 }
 
 await main();

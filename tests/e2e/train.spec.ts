@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { DeployPage } from './pages/deploy-page.ts';
 import { TrainPage } from './pages/train-page.ts';
+import { DEFAULT_TRAINING } from '../../src/ml/defaults.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -30,9 +31,9 @@ test('demo project: train with defaults in the worker → curves, backend, accur
   await expect(page.getByTestId('train-start')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('train-error')).toHaveCount(0);
   expect(clicks).toBeGreaterThan(0);
-  expect(await t.epochsDrawn()).toBe(30);
+  expect(await t.epochsDrawn()).toBe(DEFAULT_TRAINING.epochs);
   // Curves were drawn epoch by epoch, not only at the end.
-  expect([...seen].filter((n) => n > 0 && n < 30).length).toBeGreaterThan(0);
+  expect([...seen].filter((n) => n > 0 && n < DEFAULT_TRAINING.epochs).length).toBeGreaterThan(0);
   await expect(page.getByTestId('train-backend')).toHaveText(/^\s*(wasm|webgl|cpu)\s*$/);
   await expect(page.getByTestId('train-accuracy')).toContainText('%');
   await expect(page.getByTestId('model-row')).toHaveCount(1);

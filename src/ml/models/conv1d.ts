@@ -22,6 +22,8 @@ export function buildConv1dModel(inputShape: number[], numClasses: number, p: Co
     });
   }
   let len = inputShape[0];
+  // L2 on every kernel is a training loss only (the trainer adds model.calculateLosses()); export ignores it.
+  const reg = () => (p.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: p.l2 }) } : {});
   const model = tf.sequential({ name: 'conv1d' });
   p.filters.forEach((filters, i) => {
     const { outLen } = conv1dGeometry(len, p.kernel, 1, 'valid');
@@ -41,6 +43,7 @@ export function buildConv1dModel(inputShape: number[], numClasses: number, p: Co
         padding: 'valid',
         activation: 'relu',
         seed: seed + 131 * (i + 1),
+        ...reg(),
         name: `conv1d_${i + 1}`,
       }),
     );
@@ -59,6 +62,7 @@ export function buildConv1dModel(inputShape: number[], numClasses: number, p: Co
         units,
         activation: 'relu',
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 * (i + 1) }),
+        ...reg(),
         name: `dense_${i + 1}`,
       }),
     );
@@ -69,6 +73,7 @@ export function buildConv1dModel(inputShape: number[], numClasses: number, p: Co
       units: numClasses,
       activation: 'softmax',
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 997 }),
+      ...reg(),
       name: 'output',
     }),
   );

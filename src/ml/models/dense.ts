@@ -10,6 +10,8 @@ import type { DenseParams } from './learn-params.ts';
 import { SeededDropout } from './seeded-dropout.ts';
 
 export function buildDenseModel(inputShape: number[], numClasses: number, p: DenseParams, seed: number): tf.Sequential {
+  // L2 on the kernels is a training loss only (the trainer adds model.calculateLosses()); export ignores it.
+  const reg = () => (p.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: p.l2 }) } : {});
   const model = tf.sequential({ name: 'dense' });
   let first = true;
   const shapeArg = () => (first ? { inputShape } : {});
@@ -24,6 +26,7 @@ export function buildDenseModel(inputShape: number[], numClasses: number, p: Den
         units,
         activation: 'relu',
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 * (i + 1) }),
+        ...reg(),
         biasInitializer: 'zeros',
         name: `dense_${i + 1}`,
       }),
@@ -37,6 +40,7 @@ export function buildDenseModel(inputShape: number[], numClasses: number, p: Den
       units: numClasses,
       activation: 'softmax',
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 997 }),
+      ...reg(),
       biasInitializer: 'zeros',
       name: 'output',
     }),

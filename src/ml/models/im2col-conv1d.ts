@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerVariable } from '@tensorflow/tfjs';
 
 export type ConvActivation = 'linear' | 'relu' | 'relu6';
+/** A TF.js weight regulariser (what tf.regularizers.l2 returns). */
+export type KernelRegularizer = ReturnType<typeof tf.regularizers.l2>;
 
 export interface Im2colConv1DArgs {
   filters: number;
@@ -24,6 +26,8 @@ export interface Im2colConv1DArgs {
   /** Set when restored from a saved model.json. */
   batchInputShape?: (number | null)[];
   trainable?: boolean;
+  /** Training-only penalty on the kernel (e.g. tf.regularizers.l2); not saved with the model. */
+  kernelRegularizer?: KernelRegularizer;
 }
 
 /** Output length and left padding, TensorFlow's rules. */
@@ -72,6 +76,7 @@ export class Im2colConv1D extends tf.layers.Layer {
   readonly padding: 'same' | 'valid';
   readonly activationName: ConvActivation;
   readonly seed: number | undefined;
+  private readonly kernelRegularizer: KernelRegularizer | undefined;
   private kernel: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
 
@@ -83,12 +88,13 @@ export class Im2colConv1D extends tf.layers.Layer {
     this.padding = args.padding ?? 'valid';
     this.activationName = args.activation ?? 'relu';
     this.seed = args.seed;
+    this.kernelRegularizer = args.kernelRegularizer;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const inC = s[s.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [this.kernelSize, inC, this.filters], 'float32', tf.initializers.glorotUniform({ seed: this.seed }));
+    this.kernel = this.addWeight('kernel', [this.kernelSize, inC, this.filters], 'float32', tf.initializers.glorotUniform({ seed: this.seed }), this.kernelRegularizer);
     this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
     this.built = true;
   }

@@ -13,6 +13,8 @@ export interface DenseParams {
   /** Hidden layer sizes, e.g. [20, 10]. */
   layers: number[];
   dropout: number;
+  /** L2 penalty factor on every dense kernel (0 = off); training only, the exported model is unaffected. */
+  l2: number;
 }
 
 export interface Conv1dParams {
@@ -26,6 +28,8 @@ export interface Conv1dParams {
   /** Dense layers after the head, e.g. [] or [16]. */
   dense: number[];
   dropout: number;
+  /** L2 penalty factor on every conv and dense kernel (0 = off); training only. */
+  l2: number;
 }
 
 export interface AnomalyParams {
@@ -38,8 +42,8 @@ export interface AnomalyParams {
   thresholdFactor: number;
 }
 
-export const DENSE_DEFAULTS: DenseParams = { layers: [20, 10], dropout: 0.1 };
-export const CONV1D_DEFAULTS: Conv1dParams = { filters: [8, 16], kernel: 5, pool: 2, head: 'global-avg', dense: [], dropout: 0.1 };
+export const DENSE_DEFAULTS: DenseParams = { layers: [20, 10], dropout: 0.1, l2: 0 };
+export const CONV1D_DEFAULTS: Conv1dParams = { filters: [8, 16], kernel: 5, pool: 2, head: 'global-avg', dense: [], dropout: 0.1, l2: 0 };
 export const ANOMALY_DEFAULTS: AnomalyParams = { clusters: 32, features: [], percentile: 99, thresholdFactor: 1.2 };
 
 function bad(block: string, key: string, why: string): StudioError {
@@ -77,6 +81,7 @@ export function denseParams(p: Params = {}): DenseParams {
   return {
     layers: intList('dense', 'layers', p['layers'], DENSE_DEFAULTS.layers, true),
     dropout: num('dense', 'dropout', p['dropout'], DENSE_DEFAULTS.dropout, 0, 0.9),
+    l2: num('dense', 'l2', p['l2'], DENSE_DEFAULTS.l2, 0, 1),
   };
 }
 
@@ -90,6 +95,7 @@ export function conv1dParams(p: Params = {}): Conv1dParams {
     head,
     dense: intList('conv1d', 'dense', p['dense'], CONV1D_DEFAULTS.dense, true),
     dropout: num('conv1d', 'dropout', p['dropout'], CONV1D_DEFAULTS.dropout, 0, 0.9),
+    l2: num('conv1d', 'l2', p['l2'], CONV1D_DEFAULTS.l2, 0, 1),
   };
 }
 

@@ -6,7 +6,7 @@ import { Int8Interpreter } from '../tflite/interpreter.ts';
 import { TensorType } from '../tflite/schema.ts';
 import { floatForward } from './float-forward.ts';
 import { conv1dFixture, denseFixture, depthwiseFixture, fixtureInputs } from './test-support/fixtures.ts';
-import { quantizeModel, toFloatTflite } from './quantize.ts';
+import { calibrate, LOGIT_FLOOR, quantizeModel, toFloatTflite } from './quantize.ts';
 import { int8Params } from './range-estimator.ts';
 
 
@@ -25,6 +25,44 @@ function handModel(): FloatModel {
 }
 
 describe('quantizeModel', () => {
+  it('logits before the softmax: the range stops LOGIT_FLOOR below the lowest window top and above the highest runner-up, so close top logits stay apart', () => {
+    // 8 classes, logit_c = 10·x_c; class 7 (never the answer) carries a bias of −40, stretching the
+    // whole logit range down to −50 while the windows only need the top few nats.
+    const k = 8;
+    const kernel = new Float32Array(k * k);
+    for (let c = 0; c < k; c++) kernel[c * k + c] = 10;
+    const bias = new Float32Array(k);
+    bias[7] = -40;
+    const fm: FloatModel = { inputShape: [k], labels: Array.from({ length: k }, (_, c) => `c${c}`), layers: [{ kind: 'dense', units: k, inUnits: k, kernel, bias, activation: 'none' }, { kind: 'softmax' }] };
+    const rows: Float32Array[] = [];
+    for (let c = 0; c < 7; c++) {
+      const sure = new Float32Array(k).fill(-1);
+      sure[c] = 1;
+      rows.push(sure);
+      // an uncertain window: two classes 0.1 apart in logits (13 input steps, under half the whole-range logit step)
+      const close = new Float32Array(k).fill(-1);
+      close[c] = 0.5;
+      close[(c + 1) % 7] = 0.49;
+      rows.push(close);
+    }
+    const wide = calibrate(fm, rows, { softmaxAwareLogits: false }).layers[0];
+    const tight = calibrate(fm, rows).layers[0];
+    // whole range −50…10 before; now from the lowest window top 5 − 10 up to 10 (below max(lowest top, highest runner-up) + 10)
+    expect(wide.scale).toBeCloseTo(60 / 255, 4);
+    expect(tight.scale).toBeCloseTo((10 - (5 - LOGIT_FLOOR)) / 255, 4);
+    const ties = (softmaxAwareLogits: boolean) => {
+      const interp = Int8Interpreter.load(quantizeModel(fm, rows, { softmaxAwareLogits }).tflite);
+      let n = 0;
+      for (const r of rows) {
+        const p = Array.from(interp.invokeFloat(r));
+        if (p.filter((v) => v === Math.max(...p)).length > 1) n++;
+      }
+      return n;
+    };
+    expect(ties(false)).toBeGreaterThan(1);
+    expect(ties(true)).toBe(0);
+  });
+
   it('a hand-set model: int8 output tracks the float softmax closely', () => {
     const fm = handModel();
     const rows = [

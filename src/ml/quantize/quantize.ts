@@ -21,7 +21,12 @@ export interface QuantizeOptions extends OpOptions {
   perChannelDense?: boolean;
   /** Use at most this many representative rows (evenly spaced); default 500. */
   maxRows?: number;
+  /** Range of the logits before a softmax cut at LOGIT_FLOOR below the lowest per-window top logit (default true). */
+  softmaxAwareLogits?: boolean;
 }
+
+/** How far below a window's top logit the logit range still needs resolution (nats): e^-10 ≈ 4.5e-5 of the top. */
+export const LOGIT_FLOOR = 10;
 
 export interface QuantizeResult {
   tflite: Uint8Array;
@@ -49,6 +54,10 @@ export function calibrate(fm: FloatModel, representative: Float32Array[], opts: 
   for (let k = 0; k < count; k++) rows.push(representative[Math.floor(k * step)]);
   const inCol = new RangeCollector(estimator);
   const cols = fm.layers.map(() => new RangeCollector(estimator));
+  // The layer that feeds a softmax (the logits): its lowest useful value is set per window, below.
+  const logitLayer = fm.layers.findIndex((l, i) => fm.layers[i + 1]?.kind === 'softmax');
+  let lowestRowMax = Infinity;
+  let highestRunnerUp = -Infinity;
   rows.forEach((row, r) => {
     if (r % 16 === 0) {
       throwIfAborted(opts.signal, 'model');
@@ -62,10 +71,39 @@ export function calibrate(fm: FloatModel, representative: Float32Array[], opts: 
     inCol.add(row);
     const t = floatForwardTrace(fm, row);
     t.outputs.forEach((o, i) => cols[i].add(o));
+    if (logitLayer >= 0) {
+      const o = t.outputs[logitLayer];
+      let m = -Infinity;
+      let m2 = -Infinity;
+      for (let i = 0; i < o.length; i++) {
+        if (o[i] > m) {
+          m2 = m;
+          m = o[i];
+        } else if (o[i] > m2) m2 = o[i];
+      }
+      if (m < lowestRowMax) lowestRowMax = m;
+      if (m2 > highestRunnerUp) highestRunnerUp = m2;
+    }
   });
   opts.onProgress?.({ stage: 'calibrate', fraction: 1 });
   const input = int8Params(...inCol.range());
-  const layers = cols.map((c, i) => (fm.layers[i].kind === 'softmax' ? SOFTMAX_OUTPUT : int8Params(...c.range())));
+  const layers = cols.map((c, i) => {
+    if (fm.layers[i].kind === 'softmax') return SOFTMAX_OUTPUT;
+    const [lo, hi] = c.range();
+    // Logits: a class more than LOGIT_FLOOR below its window's top logit gets a probability under
+    // e^-LOGIT_FLOOR of the top, below the softmax output's 1/256 step; spending int8 steps on those far
+    // negative logits (a 14-class model's range can reach −40) coarsens the step where the top classes
+    // are told apart, and close logits then round to the same int8 value: tied outputs that argmax
+    // resolves to the first class. So the range stops LOGIT_FLOOR below the lowest per-window top logit.
+    // At the top, a window's winning logit may saturate as long as no runner-up reaches the ceiling: the
+    // range ends LOGIT_FLOOR above the highest runner-up (second logit of a window), where the winner's
+    // probability is already 1 in int8.
+    if (i === logitLayer && opts.softmaxAwareLogits !== false && Number.isFinite(lowestRowMax)) {
+      const top = Number.isFinite(highestRunnerUp) ? Math.min(hi, Math.max(lowestRowMax, highestRunnerUp) + LOGIT_FLOOR) : hi;
+      return int8Params(Math.max(lo, Math.min(top, lowestRowMax) - LOGIT_FLOOR), top);
+    }
+    return int8Params(lo, hi);
+  });
   return { input, layers };
 }
 

@@ -45,6 +45,8 @@ export interface ExportOptions extends OpOptions {
    * class with few windows still sets the ranges its activations need, instead of saturating in int8).
    */
   classes?: ArrayLike<number>;
+  /** See QuantizeOptions.softmaxAwareLogits (default true). */
+  softmaxAwareLogits?: boolean;
 }
 
 /**

@@ -38,6 +38,23 @@ describe('trainer', () => {
     r.model.dispose();
   });
 
+  it('L2 (learn param l2) shrinks the dense and conv kernels during training only; the model keeps its layers', async () => {
+    const d = blobs(300, 10, 3, 4, 1);
+    const sq = (m: tf.LayersModel) => m.getWeights().filter((w) => w.shape.length > 1).reduce((s, w) => s + (w.square().sum().dataSync()[0] ?? 0), 0);
+    const dense = async (l2: number) => trainClassifier({ x: d.x, inputShape: [10], y: d.y, labels }, { block: 'dense', params: { layers: [16], dropout: 0, l2 } }, { ...base, epochs: 10 });
+    const [a, b] = [await dense(0), await dense(0.05)];
+    expect(sq(b.model)).toBeLessThan(0.7 * sq(a.model));
+    // the penalty is part of the training loss, not of the validation loss
+    expect(b.history[9].loss).toBeGreaterThan(b.history[9].valLoss! - 0.5);
+    expect(b.model.layers.map((l) => l.getClassName())).toEqual(a.model.layers.map((l) => l.getClassName()));
+    const s = sineWindows(120, 24, 2, 3, 5);
+    const conv = async (l2: number) => trainClassifier({ x: s.x, inputShape: [24, 2], y: s.y, labels }, { block: 'conv1d', params: { filters: [4], kernel: 3, pool: 2, dense: [], dropout: 0, l2 } }, { ...base, epochs: 6 });
+    const [c, e] = [await conv(0), await conv(0.05)];
+    expect(sq(e.model)).toBeLessThan(0.8 * sq(c.model));
+    for (const r of [a, b, c, e]) r.model.dispose();
+    await expect(dense(-1)).rejects.toThrow(/l2/);
+  });
+
   it('is deterministic for a seed and differs for another seed', async () => {
     const d = blobs(300, 8, 3, 3, 1);
     const s = { ...base, epochs: 5, augmentation: { noise: 0.2, timeShift: 0, amplitudeScale: 0 } };

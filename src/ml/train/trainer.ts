@@ -223,7 +223,10 @@ export async function trainClassifier(data: TrainData, learn: LearnConfig, setti
             const p = model.apply(xT, { training: true }) as tf.Tensor2D;
             correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(p, 1), tf.argMax(yT, 1)), 'float32')) as tf.Scalar);
             const ce = tf.neg(tf.sum(tf.mul(yT, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), 1));
-            return tf.mean(tf.mul(ce, wT)) as tf.Scalar;
+            const data = tf.mean(tf.mul(ce, wT)) as tf.Scalar;
+            // Kernel regularisers (learn param `l2`): part of the training loss only.
+            const reg = model.calculateLosses();
+            return (reg.length ? tf.add(data, tf.addN(reg)) : data) as tf.Scalar;
           },
           true,
           vars,

@@ -5,6 +5,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { makeDemoDataset } from '../../device/sim/demo-dataset.ts';
 import type { RawRecording } from '../../data/sample.ts';
+import { conv1dParams, denseParams } from '../models/learn-params.ts';
+import { DEFAULT_TRAINING } from '../defaults.ts';
 import { useBackend } from '../train/backend.ts';
 import { createRng } from '../train/rng.ts';
 import { candidateAt, FIXED_CANDIDATES } from './space.ts';
@@ -44,6 +46,9 @@ describe('impulse tuner', () => {
     expect(r.chosen?.candidate.id).toBe(rung1[0].candidateId);
     expect(r.impulse?.labels).toEqual(['idle', 'shake', 'wave']);
     expect(r.impulse?.windowing.windowMs).toBe(r.chosen?.candidate.windowMs);
+    // the final model trains on the defaults' plain schedule at the candidate's rate (no early stopping)
+    expect(r.impulse?.training).toMatchObject({ earlyStoppingPatience: 0, learningRate: r.chosen?.candidate.learningRate, seed: settings.seed });
+    expect(r.impulse?.training.epochs).toBeGreaterThanOrEqual(DEFAULT_TRAINING.epochs);
     // the front: nothing in it is dominated by another fitting entry
     expect(r.front.length).toBeGreaterThan(0);
     expect(paretoFront(r.front)).toEqual(r.front);
@@ -97,7 +102,12 @@ describe('impulse tuner', () => {
     expect(candidateAt(FIXED_CANDIDATES + 2, 1, shape)).toEqual(candidateAt(FIXED_CANDIDATES + 2, 1, shape));
     const draws = (seed: number) => Array.from({ length: 8 }, (_, i) => JSON.stringify(candidateAt(FIXED_CANDIDATES + i, seed, shape)));
     expect(draws(1)).not.toEqual(draws(2));
-    for (const c of Array.from({ length: 40 }, (_, i) => candidateAt(i, 5, shape))) expect(c.windowMs).toBeLessThanOrEqual(shape.shortestRecordingMs);
+    const many = Array.from({ length: 40 }, (_, i) => candidateAt(i, 5, shape));
+    for (const c of many) expect(c.windowMs).toBeLessThanOrEqual(shape.shortestRecordingMs);
+    // L2 is part of the space: some draws carry it, and the learning blocks accept every drawn value
+    const l2s = many.map((c) => c.learn.params['l2']).filter((v): v is number => typeof v === 'number');
+    expect(l2s.length).toBeGreaterThan(3);
+    for (const c of many) expect(() => (c.learn.block === 'dense' ? denseParams(c.learn.params) : conv1dParams(c.learn.params))).not.toThrow();
   });
 });
 

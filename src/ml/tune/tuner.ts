@@ -243,7 +243,7 @@ export async function tune(data: TuneData, settings: TunerSettings, opts: TuneOp
     ranked: sum.ranked,
     front: sum.front,
     chosen: sum.chosen,
-    impulse: sum.chosen ? candidateImpulse(sum.chosen.candidate, data.shape, state.settings.seed) : undefined,
+    impulse: sum.chosen ? candidateImpulse(sum.chosen.candidate, data.shape, state.settings.seed, true) : undefined,
     trialsPerMinute: minutes > 0 ? state.trials.length / minutes : 0,
   };
 }

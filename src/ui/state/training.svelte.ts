@@ -18,8 +18,9 @@ import { studio } from './studio.svelte.ts';
 /** The editable form of each learning block's parameters (lists as text). */
 export interface LearnDraft {
   block: LearnBlockId;
-  dense: { layers: string; dropout: number };
-  conv1d: { filters: string; kernel: number; pool: number; head: 'global-avg' | 'flatten'; dense: string; dropout: number };
+  /** l2: kept from the impulse (the tuner may set it), 0 = off. */
+  dense: { layers: string; dropout: number; l2?: number };
+  conv1d: { filters: string; kernel: number; pool: number; head: 'global-avg' | 'flatten'; dense: string; dropout: number; l2?: number };
   anomaly: { clusters: number; features: number[]; percentile: number; thresholdFactor: number };
 }
 
@@ -40,10 +41,10 @@ export function draftFromLearn(learn: LearnConfig | undefined): LearnDraft {
   try {
     if (learn.block === 'dense') {
       const p = denseParams(learn.params);
-      d.dense = { layers: p.layers.join(', '), dropout: p.dropout };
+      d.dense = { layers: p.layers.join(', '), dropout: p.dropout, l2: p.l2 };
     } else if (learn.block === 'conv1d') {
       const p = conv1dParams(learn.params);
-      d.conv1d = { filters: p.filters.join(', '), kernel: p.kernel, pool: p.pool, head: p.head, dense: p.dense.join(', '), dropout: p.dropout };
+      d.conv1d = { filters: p.filters.join(', '), kernel: p.kernel, pool: p.pool, head: p.head, dense: p.dense.join(', '), dropout: p.dropout, l2: p.l2 };
     } else if (learn.block === 'anomaly') {
       const p = anomalyParams(learn.params);
       d.anomaly = { clusters: p.clusters, features: p.features, percentile: p.percentile, thresholdFactor: p.thresholdFactor };
@@ -57,12 +58,12 @@ export function draftFromLearn(learn: LearnConfig | undefined): LearnDraft {
 /** The LearnConfig a draft stands for; throws a config StudioError for bad values. */
 export function learnFromDraft(d: LearnDraft): LearnConfig {
   if (d.block === 'dense') {
-    const p = denseParams({ layers: d.dense.layers, dropout: Number(d.dense.dropout) });
-    return { block: 'dense', params: { layers: p.layers, dropout: p.dropout } };
+    const p = denseParams({ layers: d.dense.layers, dropout: Number(d.dense.dropout), l2: Number(d.dense.l2 ?? 0) });
+    return { block: 'dense', params: { layers: p.layers, dropout: p.dropout, ...(p.l2 > 0 ? { l2: p.l2 } : {}) } };
   }
   if (d.block === 'conv1d') {
-    const p = conv1dParams({ filters: d.conv1d.filters, kernel: Number(d.conv1d.kernel), pool: Number(d.conv1d.pool), head: d.conv1d.head, dense: d.conv1d.dense, dropout: Number(d.conv1d.dropout) });
-    return { block: 'conv1d', params: { filters: p.filters, kernel: p.kernel, pool: p.pool, head: p.head, dense: p.dense, dropout: p.dropout } };
+    const p = conv1dParams({ filters: d.conv1d.filters, kernel: Number(d.conv1d.kernel), pool: Number(d.conv1d.pool), head: d.conv1d.head, dense: d.conv1d.dense, dropout: Number(d.conv1d.dropout), l2: Number(d.conv1d.l2 ?? 0) });
+    return { block: 'conv1d', params: { filters: p.filters, kernel: p.kernel, pool: p.pool, head: p.head, dense: p.dense, dropout: p.dropout, ...(p.l2 > 0 ? { l2: p.l2 } : {}) } };
   }
   const p = anomalyParams({ clusters: Number(d.anomaly.clusters), features: d.anomaly.features, percentile: Number(d.anomaly.percentile), 'threshold-factor': Number(d.anomaly.thresholdFactor) });
   return { block: 'anomaly', params: { clusters: p.clusters, features: p.features, percentile: p.percentile, 'threshold-factor': p.thresholdFactor } };

@@ -94,7 +94,7 @@ export class TunerPanelState {
     if (!p) return;
     const w = training.baseImpulse().windowing;
     // Labels stay empty: training takes those of the training samples.
-    const imp = candidateImpulse(entry.candidate, { frequencyHz: w.frequencyHz, axes: w.axes, labels: [], shortestRecordingMs: 0 }, p.impulse?.training.seed ?? 1);
+    const imp = candidateImpulse(entry.candidate, { frequencyHz: w.frequencyHz, axes: w.axes, labels: [], shortestRecordingMs: 0 }, p.impulse?.training.seed ?? 1, true);
     await studio.updateProject({ impulse: imp });
     training.draft = draftFromLearn(imp.learn);
     training.settings = structuredClone(imp.training);
