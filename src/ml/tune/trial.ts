@@ -166,7 +166,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
         recs += new Set(va.groups!).size;
         foldAcc.push(cf / va.y.length);
         if (!deploy) {
-          const est = estimateDeployment(ex.int8Tflite, { targets: [target], dspInputValues: Math.round((c.windowMs * data.shape.frequencyHz) / 1000) * data.shape.axes.length });
+          const est = estimateDeployment(ex.int8Tflite, { targets: [target], dspInputValues: Math.round((c.windowMs * data.shape.frequencyHz) / 1000) * data.shape.axes.length, dsp: candidateImpulse(c, data.shape, 0) });
           const t = est.targets[0];
           deploy = { flashBytes: t.flashBytes, ramBytes: t.ramBytes, arenaBytes: est.arena.totalBytes, latencyMs: t.totalMs, fits: t.fitsFlash && t.fitsRam };
         }
