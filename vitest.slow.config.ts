@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SLOW_TESTS } from './vitest.config.ts';
 
@@ -11,5 +12,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // One fork per core, as the fast project: vitest's default leaves one core idle (one fork on 2 cores).
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
