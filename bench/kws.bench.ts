@@ -12,7 +12,8 @@
  *   conv2d option, seed 0 (several times slower to train than the conv1d model on WASM);
  * - audio.kws_train_browser_s: the default keyword model trained in the browser through the Train
  *   step (worker, WASM backend), production build in headless Chromium: the trainer's own clock.
- * Env: BENCH_DIST (default dist, built when missing), BENCH_KWS_PORT (4301), BENCH_KWS_SKIP_BROWSER=1.
+ * Env: BENCH_DIST (default dist, built when missing), BENCH_KWS_PORT (4301), BENCH_KWS_SKIP_BROWSER=1,
+ * BENCH_KWS_ONLY_BROWSER=1 (the browser training alone, e.g. to time it on idle cores).
  */
 import { chromium } from '@playwright/test';
 import { mfeBlock } from '../src/dsp/blocks/mfe.ts';
@@ -132,6 +133,12 @@ async function main(): Promise<void> {
 
   console.log(`BENCH audio.kws_mfe_windows_per_s ${mfeWindowsPerSecond(recs).toFixed(0)} windows/s`);
 
+  if (process.env.BENCH_KWS_ONLY_BROWSER) {
+    const b = await trainInBrowser(recs);
+    console.log(`BENCH audio.kws_train_browser_s ${b.trainS.toFixed(1)} s`);
+    console.log(`\n${summary.join('\n')}\nbrowser (${b.backend}): ${b.epochs} epochs in ${b.trainS.toFixed(1)} s (click→saved ${b.wallS.toFixed(1)} s), test accuracy ${b.acc === null ? 'n/a' : (b.acc * 100).toFixed(1) + ' %'}`);
+    return;
+  }
   await useBackend('wasm');
   const runs = [];
   for (const seed of [0, 1, 2]) runs.push(await int8Accuracy(recs, seed));

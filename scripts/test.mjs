@@ -39,7 +39,7 @@ function counts(file, kind) {
     const j = JSON.parse(readFileSync(file, 'utf8'));
     if (kind === 'vitest') return { passed: j.numPassedTests ?? 0, failed: j.numFailedTests ?? 0, skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) };
     const s = j.stats ?? {};
-    return { passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), skipped: s.skipped ?? 0 };
+    return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0, skipped: s.skipped ?? 0, flaky: s.flaky ?? 0 };
   } catch {
     return { passed: 0, failed: 0, skipped: 0 };
   }
@@ -48,7 +48,7 @@ const uf = counts('reports/unit.json', 'vitest');
 const us = counts('reports/unit-slow.json', 'vitest');
 const u = { passed: uf.passed + us.passed, failed: uf.failed + us.failed, skipped: uf.skipped + us.skipped };
 const e = counts('reports/e2e.json', 'playwright');
-console.log(`\nunit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped; e2e: ${e.passed} passed, ${e.failed} failed, ${e.skipped} skipped`);
+console.log(`\nunit: ${u.passed} passed, ${u.failed} failed, ${u.skipped} skipped; e2e: ${e.passed} passed${e.flaky ? ` (${e.flaky} only on retry)` : ''}, ${e.failed} failed, ${e.skipped} skipped`);
 const failed = u.failed + e.failed + (unitCode !== 0 && u.failed === 0 ? 1 : 0) + (e2eCode !== 0 && e.failed === 0 ? 1 : 0);
 console.log(`tests: ${u.passed + e.passed} passed, ${failed} failed, ${u.skipped + e.skipped} skipped`);
 process.exit(unitCode || e2eCode);
