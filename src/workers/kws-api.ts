@@ -3,11 +3,10 @@
  * recognition of the microphone and threshold calibration on a long recording. DOM-free core module
  * (types only).
  */
-import type { Progress } from '../core/progress.ts';
+import type { OpOptions, Progress } from '../core/progress.ts';
 import type { Detection } from '../ml/live/continuous.ts';
 import type { ModelPrecision } from '../ml/live/continuous-model.ts';
-import type { CalibrationResult, LiveSettings } from './kws-jobs.ts';
-import type { KeywordEvent } from '../ml/live/calibration.ts';
+import type { CalibrateOptions, CalibrationResult, LiveSettings } from './kws-jobs.ts';
 
 export type { CalibrationResult, LiveSettings } from './kws-jobs.ts';
 export type { CalibrationReport, KeywordEvent, OperatingPoint } from '../ml/live/calibration.ts';
@@ -43,20 +42,12 @@ export interface KwsUpdate {
 
 export type KwsTrackSource = { kind: 'sample'; sampleId: string } | { kind: 'wav'; name: string; bytes: Uint8Array };
 
-export interface KwsCalibrateRequest {
+/** A calibration as the page asks for it: which model and recording, and the job's own settings. */
+export interface KwsCalibrateRequest extends Omit<CalibrateOptions, keyof OpOptions> {
   jobId: string;
   modelId: string;
   precision: ModelPrecision;
   source: KwsTrackSource;
-  hopMs: number;
-  background: string[];
-  averaging: number;
-  refractoryMs: number;
-  thresholds?: number[];
-  truth?: KeywordEvent[];
-  /** Audacity label track text for the recording (ground truth). */
-  labelTrack?: string;
-  maxFalsePerHour?: number;
 }
 
 export type KwsProgressFn = (p: Progress) => void;
