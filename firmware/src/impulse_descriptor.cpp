@@ -53,7 +53,7 @@ const char* decode_impulse_descriptor(const uint8_t* b, uint32_t n, ImpulseDescr
   d.outputZeroPoint = (int32_t)get_u32(b + 40);
   d.inputInt8 = b[44] == 1;
   d.labelCount = b[45];
-  d.flattenStats = b[46] & 0x7F;
+  d.flattenStats = b[46];
   d.doLog = (b[47] & 1) != 0;
   d.overlap = (b[47] & 2) != 0;
   d.fftLength = get_u16(b + 48);
@@ -79,7 +79,7 @@ const char* decode_impulse_descriptor(const uint8_t* b, uint32_t n, ImpulseDescr
     if (f < 4 || f > 4096 || (f & (f - 1)) != 0) return "FFT length";
     if (d.hop < 1 || d.binLo < 1 || d.binHi < d.binLo || d.binHi > f / 2) return "FFT bins";
   }
-  if (d.block == DSP_FLATTEN && d.flattenStats == 0) return "no flatten statistic";
+  if (d.block == DSP_FLATTEN && (d.flattenStats & 0x7F) == 0) return "no flatten statistic";
   uint32_t o = DESCRIPTOR_HEADER_SIZE, end = total - 4;
   if (o + 20u * d.sosCount > end) return "filter sections cut off";
   for (uint32_t i = 0; i < 5u * d.sosCount; i++) d.sos[i] = get_f32(b + o + 4 * i);

@@ -27,7 +27,7 @@ struct ImpulseDescriptor {
   float inputScale, outputScale;
   int32_t inputZeroPoint, outputZeroPoint;
   uint8_t labelCount;
-  uint8_t flattenStats;  // bit i: average, minimum, maximum, rms, stdev, skewness, kurtosis
+  uint8_t flattenStats;  // bit i: average, minimum, maximum, rms, stdev, skewness, kurtosis; bit 7: motion shape
   bool doLog, overlap;
   uint16_t fftLength, hop, binLo, binHi;
   uint8_t filterType, filterOrder, sosCount;

@@ -44,8 +44,7 @@ const char* ImpulseRunner::prepare(uint8_t sensorAxes) {
   }
   uint32_t expect = 0;
   if (d_.block == DSP_RAW) expect = W * A;
-  if (d_.block == DSP_FLATTEN)
-    for (int b = 0; b < 7; b++) expect += A * ((d_.flattenStats >> b) & 1);
+  if (d_.block == DSP_FLATTEN) expect = (uint32_t)impulse_flatten_count(A, d_.flattenStats);
   if (d_.block == DSP_SPECTRAL) expect = A * (5u + d_.binHi - d_.binLo + 1u);
   if (expect != d_.featureCount) return "feature count does not match the DSP settings";
   loaded_ = true;

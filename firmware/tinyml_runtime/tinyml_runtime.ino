@@ -33,7 +33,7 @@ void setup() {
   tml::Flash* flash = board_flash();
   tml::DeviceConfig cfg = {};
   cfg.board = board_name();
-  cfg.firmwareVersion = "0.3.2";
+  cfg.firmwareVersion = "0.4.0";
   cfg.sensorCount = 0;
   if (imu) cfg.sensors[cfg.sensorCount++] = imu;
   cfg.flash = flash;

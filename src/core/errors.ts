@@ -196,6 +196,7 @@ export const ERROR_CODES = {
     'noise-floor': 'fix-input',
     'pre-shift': 'fix-input',
     'rate-mismatch': 'fix-input',
+    'shape-too-many-axes': 'fix-input',
     'single-axis': 'fix-input',
     'stride-too-short': 'fix-input',
     'too-many-frames': 'fix-input',

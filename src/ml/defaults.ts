@@ -36,7 +36,7 @@ import { audioImpulse, isAudioDataset } from './defaults-audio.ts';
 export const DEFAULT_WINDOW_MS = 2000;
 export const DEFAULT_STRIDE_MS = 500;
 
-export const DEFAULT_DSP: DspConfig = { block: 'flatten', params: { kurtosis: false } };
+export const DEFAULT_DSP: DspConfig = { block: 'flatten', params: { kurtosis: false, shape: true } };
 
 export const DEFAULT_LEARN: LearnConfig = { block: 'dense', params: { layers: [128, 64], dropout: 0.3 } };
 

@@ -80,7 +80,8 @@ describe('tinyml train / features / predict', () => {
       expect(m[kind].accuracy).toBeGreaterThanOrEqual(0.9);
     }
     const inputs = readFileSync(join(out, 'test_inputs.csv'), 'utf8').trim().split('\n');
-    expect(inputs[0]).toBe('recording,start,label,' + Array.from({ length: 18 }, (_, i) => `i${i}`).join(','));
+    // 6 statistics × 3 axes, then the motion shape's 3 principal standard deviations
+    expect(inputs[0]).toBe('recording,start,label,' + Array.from({ length: 21 }, (_, i) => `i${i}`).join(','));
     expect(inputs.length).toBe(16);
     expect(inputs[1].startsWith('idle.r5,0,idle,')).toBe(true);
     // the int8 input tensor: features standardised with impulse.normalization (18 entries), quantized

@@ -7,6 +7,90 @@
  */
 const f32 = Math.fround;
 
+/** Bit 7 of the flatten stats mask: the motion shape (impulse_shape_features). */
+const SHAPE_BIT = 7;
+const SHAPE_MAX_GROUP = 8;
+
+/** impulse_flatten_count. */
+export function flattenFeatureCount(axes: number, stats: number): number {
+  let per = 0;
+  for (let b = 0; b < 7; b++) per += (stats >> b) & 1;
+  return axes * per + ((stats >> SHAPE_BIT) & 1 && axes >= 2 ? axes : 0);
+}
+
+/** impulse_symmetric_eigenvalues: cyclic Jacobi on the g × g matrix m, eigenvalues descending. */
+function symmetricEigenvalues(m: Float64Array, g: number, ev: Float64Array): void {
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let p = 0; p < g; p++) {
+      diag += Math.abs(m[p * g + p]);
+      for (let q = p + 1; q < g; q++) off += Math.abs(m[p * g + q]);
+    }
+    if (!(off > 1e-15 * diag)) break;
+    for (let p = 0; p < g; p++) {
+      for (let q = p + 1; q < g; q++) {
+        const apq = m[p * g + q];
+        if (apq === 0) continue;
+        const theta = (m[q * g + q] - m[p * g + p]) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < g; k++) {
+          const akp = m[k * g + p];
+          const akq = m[k * g + q];
+          m[k * g + p] = c * akp - s * akq;
+          m[k * g + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < g; k++) {
+          const apk = m[p * g + k];
+          const aqk = m[q * g + k];
+          m[p * g + k] = c * apk - s * aqk;
+          m[q * g + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < g; i++) ev[i] = m[i * g + i];
+  for (let i = 1; i < g; i++) {
+    const v = ev[i];
+    let j = i - 1;
+    for (; j >= 0 && ev[j] < v; j--) ev[j + 1] = ev[j];
+    ev[j + 1] = v;
+  }
+}
+
+/** impulse_shape_features: per group, √ of the covariance eigenvalues, largest first; −1 when the group is too large. */
+function shapeFeatures(window: Float32Array, samples: number, axes: number, scale: number, out: Float32Array, at: number): number {
+  if (axes < 2) return 0;
+  const g = axes % 3 === 0 ? 3 : axes;
+  if (g > SHAPE_MAX_GROUP || out.length - at < axes) return -1;
+  const mean = new Float64Array(g);
+  const m = new Float64Array(g * g);
+  const ev = new Float64Array(g);
+  let k = at;
+  for (let first = 0; first < axes; first += g) {
+    mean.fill(0);
+    for (let i = 0; i < samples; i++) for (let a = 0; a < g; a++) mean[a] += window[i * axes + first + a] * scale;
+    for (let a = 0; a < g; a++) mean[a] /= samples;
+    m.fill(0);
+    for (let i = 0; i < samples; i++) {
+      const row = i * axes + first;
+      for (let a = 0; a < g; a++) {
+        const da = window[row + a] * scale - mean[a];
+        for (let b = a; b < g; b++) m[a * g + b] += da * (window[row + b] * scale - mean[b]);
+      }
+    }
+    for (let a = 0; a < g; a++) {
+      for (let b = a; b < g; b++) m[a * g + b] /= samples;
+      for (let b = a + 1; b < g; b++) m[b * g + a] = m[a * g + b];
+    }
+    symmetricEigenvalues(m, g, ev);
+    for (let a = 0; a < g; a++) out[k++] = Math.sqrt(ev[a] > 0 ? ev[a] : 0);
+  }
+  return k - at;
+}
+
 /** impulse_pairwise_sum over float values (8 accumulators below 128 values, halves above). */
 function pairwiseSum(a: Float32Array, off: number, n: number): number {
   if (n < 8) {
@@ -58,11 +142,9 @@ export function rawFeatures(window: Float32Array, samples: number, axes: number,
   return n;
 }
 
-/** flatten: per axis the statistics of bits 0..6 of `stats` (average, min, max, rms, stdev, skewness, kurtosis), float64. */
+/** flatten: per axis the statistics of bits 0..6 of `stats` (average, min, max, rms, stdev, skewness, kurtosis), float64; bit 7 the motion shape. */
 export function flattenFeatures(window: Float32Array, samples: number, axes: number, scale: number, stats: number, out: Float32Array): number {
-  let per = 0;
-  for (let b = 0; b < 7; b++) per += (stats >> b) & 1;
-  if (out.length < axes * per) return -1;
+  if (out.length < flattenFeatureCount(axes, stats)) return -1;
   const x = new Float64Array(samples);
   const sc = f32(scale);
   let k = 0;
@@ -81,6 +163,11 @@ export function flattenFeatures(window: Float32Array, samples: number, axes: num
     const m = moments(x, samples);
     const vals = [mean, mn, mx, m.rms, Math.sqrt(v), m.skew, m.kurt];
     for (let b = 0; b < 7; b++) if ((stats >> b) & 1) out[k++] = vals[b];
+  }
+  if ((stats >> SHAPE_BIT) & 1) {
+    const n = shapeFeatures(window, samples, axes, sc, out, k);
+    if (n < 0) return -1;
+    k += n;
   }
   return k;
 }

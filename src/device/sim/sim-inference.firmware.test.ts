@@ -75,6 +75,7 @@ describe.skipIf(!gxx)(`strict simulated board vs the firmware's impulse pipeline
     { name: 'spectral high-pass, fft 128, linear, reordered axes, scaled', cfg: impulse('spectral', { 'fft-length': 128, 'filter-type': 'high', 'filter-cutoff': 2, 'filter-order': 4, 'do-log': false, 'do-fft-overlap': false, 'scale-axes': 0.5 }, ['gyrZ', 'accX']), normalize: true },
     { name: 'spectral no filter, fft 16, 62.5 Hz, 6 axes', cfg: impulse('spectral', { 'fft-length': 16 }, IMU, 62.5, 1600), normalize: false },
     { name: 'flatten, four statistics, scaled', cfg: impulse('flatten', { 'scale-axes': 2, minimum: false, stdev: false, kurtosis: false }, ['accZ', 'gyrX']), normalize: true },
+    { name: 'flatten with the motion shape (the defaults), 6 axes, scaled', cfg: impulse('flatten', { kurtosis: false, shape: true, 'scale-axes': 0.5 }, IMU, 104, 2000), normalize: true },
     { name: 'raw, per-axis standardisation', cfg: impulse('raw', { 'scale-axes': 0.25 }, ['accX', 'gyrY'], 50, 600), normalize: true },
   ];
 

@@ -19,7 +19,7 @@ import { Int8Interpreter } from '../../ml/tflite/interpreter.ts';
 import { readTflite } from '../../ml/tflite/reader.ts';
 import type { InferenceHook, InferenceResult } from '../protocol/device-core.ts';
 import { splitSlotPayload } from '../protocol/model-slot.ts';
-import { flattenFeatures, rawFeatures, spectralFeatures } from './firmware-dsp.ts';
+import { flattenFeatureCount, flattenFeatures, rawFeatures, spectralFeatures } from './firmware-dsp.ts';
 
 /** firmware/src/device_core.h */
 export const MAX_WINDOW_VALUES = 4096;
@@ -93,11 +93,7 @@ function firmwareDescriptorCheck(d: ImpulseDescriptor): string | null {
 /** The firmware's expected feature count for the DSP settings (ImpulseRunner::prepare). */
 function expectedFeatures(block: LoadedImpulse['block'], W: number, A: number, d: ImpulseDescriptor | null): number {
   if (block === 'raw') return W * A;
-  if (block === 'flatten') {
-    let n = 0;
-    for (let b = 0; b < 7; b++) n += A * ((d!.flattenStats >> b) & 1);
-    return n;
-  }
+  if (block === 'flatten') return flattenFeatureCount(A, d!.flattenStats);
   return A * (5 + d!.spectral!.binHi - d!.spectral!.binLo + 1);
 }
 

@@ -8,6 +8,7 @@
 import type { DspBlock, DspContext, DspRunner, ParamSchema } from '../block.ts';
 import { checkContext, checkWindow, dspError, resolveParams } from '../block.ts';
 import { moments, type Moments } from '../stats.ts';
+import { createShapeRunner, SHAPE_MAX_GROUP, shapeFeatureCount, shapeGroups } from '../motion-shape.ts';
 
 const STATS = [
   ['average', 'Average'],
@@ -25,12 +26,19 @@ const params: ParamSchema[] = [
   ...STATS.map(
     ([name, label]): ParamSchema => ({ name, label, type: 'boolean', default: true, help: `Include the ${label.toLowerCase()} of each axis.` }),
   ),
+  {
+    name: 'shape',
+    label: 'Motion shape',
+    type: 'boolean',
+    default: false,
+    help: 'Include the standard deviation of each sensor\'s movement (x, y, z together) along its main directions: it tells a line from a circle and does not change when the board is held turned.',
+  },
 ];
 
 /** Most frames one window may hold (2^24: 28 minutes at 10 kHz); longer windows are refused, not allocated. */
 export const MAX_WINDOW_FRAMES = 1 << 24;
 
-function selected(ctx: DspContext): { scale: number; stats: Stat[] } {
+function selected(ctx: DspContext): { scale: number; stats: Stat[]; shape: number } {
   checkContext(ctx);
   if (ctx.windowFrames > MAX_WINDOW_FRAMES || ctx.frequencyHz > 1_000_000) {
     throw dspError(
@@ -40,18 +48,26 @@ function selected(ctx: DspContext): { scale: number; stats: Stat[] } {
     );
   }
   const p = resolveParams(params, ctx.params);
+  if (p['shape'] === true && ctx.axesCount % 3 !== 0 && ctx.axesCount > SHAPE_MAX_GROUP) {
+    throw dspError(
+      'shape-too-many-axes',
+      `The motion shape takes the axes in threes or, for other counts, all ${ctx.axesCount} together, which is more than the ${SHAPE_MAX_GROUP} it can.`,
+      'Turn off Motion shape, or use a multiple of three axes (x, y, z of each sensor).',
+    );
+  }
   const stats = STATS.filter(([n]) => p[n] === true).map(([n]) => n);
   if (stats.length === 0) {
     throw dspError('no-features', 'The flatten block has no statistic selected, so it would produce no features.', 'Turn on at least one statistic.');
   }
-  return { scale: p['scale-axes'] as number, stats };
+  return { scale: p['scale-axes'] as number, stats, shape: p['shape'] === true ? shapeFeatureCount(ctx.axesCount) : 0 };
 }
 
 function createRunner(ctx: DspContext): DspRunner {
-  const { scale, stats } = selected(ctx);
+  const { scale, stats, shape } = selected(ctx);
   const A = ctx.axesCount;
   const n = ctx.windowFrames;
-  const dim = stats.length * A;
+  const dim = stats.length * A + shape;
+  const shapeRunner = shape > 0 ? createShapeRunner(n, A) : null;
   const values: Record<Stat, number> = { average: 0, minimum: 0, maximum: 0, rms: 0, stdev: 0, skewness: 0, kurtosis: 0 };
   const axis = new Float64Array(n);
   const mom: Moments = { mean: 0, variance: 0, skewness: 0, kurtosis: -3 };
@@ -81,6 +97,7 @@ function createRunner(ctx: DspContext): DspRunner {
         values.kurtosis = m.kurtosis;
         for (let s = 0; s < stats.length; s++) res[ax * stats.length + s] = values[stats[s]];
       }
+      shapeRunner?.run(window, scale, res, stats.length * A);
       return res;
     },
   };
@@ -89,14 +106,24 @@ function createRunner(ctx: DspContext): DspRunner {
 export const flattenBlock: DspBlock = {
   id: 'flatten',
   title: 'Flatten',
-  description: 'Summarises each axis with average, minimum, maximum, RMS, standard deviation, skewness and kurtosis. Good for slow-moving signals.',
+  description: 'Summarises each axis with average, minimum, maximum, RMS, standard deviation, skewness and kurtosis, and optionally the movement\'s spread along its main directions. Good for slow-moving signals and gestures.',
   params,
   featureNames(ctx) {
-    const { stats } = selected(ctx);
+    const { stats, shape } = selected(ctx);
     const labels = Object.fromEntries(STATS) as Record<Stat, string>;
-    return ctx.axisNames.flatMap((a) => stats.map((s) => `${a}: ${labels[s]}`));
+    const names = ctx.axisNames.flatMap((a) => stats.map((s) => `${a}: ${labels[s]}`));
+    if (shape > 0) {
+      for (const [first, g] of shapeGroups(ctx.axesCount)) {
+        const group = ctx.axisNames.slice(first, first + g).join('/');
+        for (let k = 1; k <= g; k++) names.push(`${group}: Principal SD ${k}`);
+      }
+    }
+    return names;
   },
-  outputShape: (ctx) => [selected(ctx).stats.length * ctx.axesCount],
+  outputShape: (ctx) => {
+    const { stats, shape } = selected(ctx);
+    return [stats.length * ctx.axesCount + shape];
+  },
   validate(ctx) {
     selected(ctx);
   },

@@ -192,7 +192,7 @@ export function encodeImpulseDescriptor(d: ImpulseDescriptor): Uint8Array {
   v.setInt32(40, d.output.zeroPoint, true);
   v.setUint8(44, d.inputType === 'int8' ? 1 : 0);
   v.setUint8(45, d.labels.length);
-  v.setUint8(46, d.flattenStats & 0x7f);
+  v.setUint8(46, d.flattenStats & 0xff);
   if (sp) {
     v.setUint8(47, (sp.doLog ? 1 : 0) | (sp.overlap ? 2 : 0));
     v.setUint16(48, sp.fftLength, true);

@@ -85,6 +85,8 @@ describe.skipIf(!gxx)(`firmware impulse pipeline (g++ host build) vs TypeScript 
     { name: 'spectral low-pass order 0 (bins only)', cfg: impulse('spectral', { 'fft-length': 32, 'filter-type': 'low', 'filter-cutoff': 8, 'filter-order': 0 }, ['accY']) },
     { name: 'flatten, four statistics, scaled', cfg: impulse('flatten', { 'scale-axes': 2, minimum: false, stdev: false, kurtosis: false }, ['accZ', 'gyrX']) },
     { name: 'flatten, all statistics', cfg: impulse('flatten', {}, IMU, 50, 1000) },
+    { name: 'flatten with the motion shape, two sensors (the defaults on 6 axes)', cfg: impulse('flatten', { kurtosis: false, shape: true }, IMU, 104, 2000) },
+    { name: 'flatten with the motion shape of two axes together', cfg: impulse('flatten', { minimum: false, shape: true }, ['accZ', 'gyrX'], 50, 1000) },
     { name: 'raw', cfg: impulse('raw', { 'scale-axes': 0.25 }, ['accX', 'gyrY'], 50, 600) },
   ];
 

@@ -81,9 +81,9 @@ function fixedCandidate(i: number, shape: TuneShape): Candidate {
     case 0: // the project's defaults
       return base(shape, i, dw, 0.25, structuredClone(DEFAULT_DSP), structuredClone(DEFAULT_LEARN));
     case 1:
-      return base(shape, i, dw, 0.25, flat(), dense([16]));
-    case 2: // logistic regression on the statistics
-      return base(shape, i, dw, 0.25, flat(), dense([], 0), 0.02);
+      return base(shape, i, dw, 0.25, flat({ shape: true }), dense([16]));
+    case 2: // logistic regression on the statistics and the motion shape
+      return base(shape, i, dw, 0.25, flat({ shape: true }), dense([], 0), 0.02);
     case 3:
       return base(shape, i, dw, 0.25, spectral(shape, dw, 16, 'none', 0, true), dense([32, 16]));
     case 4: // spectral features + logistic regression
@@ -95,7 +95,7 @@ function fixedCandidate(i: number, shape: TuneShape): Candidate {
     case 7:
       return base(shape, i, dw, 0.25, spectral(shape, dw, 64, 'none', 0, true), dense([64, 32], 0.2), 0.005);
     case 8:
-      return base(shape, i, dw * 1.5, 0.25, flat(), dense([32, 16]));
+      return base(shape, i, dw * 1.5, 0.25, flat({ shape: true }), dense([64, 32], 0.3), 0.005);
     default: // raw window into a small 1-D conv
       return base(shape, i, dw, 0.25, { block: 'raw', params: {} }, { block: 'conv1d', params: { filters: [8, 16], kernel: 5, pool: 2, head: 'global-avg', dense: [], dropout: 0.1 } }, 0.005);
   }
@@ -134,6 +134,9 @@ function randomCandidate(i: number, seed: number, shape: TuneShape): Candidate {
   // L2 on the kernels (drawn last so the earlier draws of the sequence stay as they were).
   const l2 = pick(rng, [0, 0, 1e-4, 1e-3, 1e-2]);
   if (l2 > 0) c.learn.params['l2'] = l2;
+  // The motion shape, drawn after L2 for the same reason.
+  const withShape = rng.next() < 0.7;
+  if (c.dsp.block === 'flatten') c.dsp.params['shape'] = withShape;
   return c;
 }
 
@@ -184,6 +187,6 @@ export function describeCandidate(c: Candidate): string {
   const l2 = typeof p['l2'] === 'number' && p['l2'] > 0 ? ` l2 ${p['l2']}` : '';
   const learn = (c.learn.block === 'dense' ? `dense[${(p['layers'] as number[]).join(',')}] do${p['dropout']}` : `conv1d[${(p['filters'] as number[]).join(',')}] k${p['kernel']}`) + l2;
   const d = c.dsp.params;
-  const dsp = c.dsp.block === 'spectral' ? `spectral fft${d['fft-length']} ${d['filter-type']}${d['filter-type'] !== 'none' ? d['filter-cutoff'] : ''}${d['do-log'] ? ' log' : ''}` : c.dsp.block === 'flatten' ? `flatten${d['kurtosis'] ? '+kurt' : ''}` : c.dsp.block;
+  const dsp = c.dsp.block === 'spectral' ? `spectral fft${d['fft-length']} ${d['filter-type']}${d['filter-type'] !== 'none' ? d['filter-cutoff'] : ''}${d['do-log'] ? ' log' : ''}` : c.dsp.block === 'flatten' ? `flatten${d['kurtosis'] ? '+kurt' : ''}${d['shape'] ? '+shape' : ''}` : c.dsp.block;
   return `${c.windowMs}/${c.strideMs}ms ${dsp} ${learn} lr${c.learningRate}`;
 }

@@ -86,10 +86,21 @@ describe.skipIf(!gxx)('on-device DSP C++ (compiled with the host compiler)', () 
   it('raw and flatten give hand-computed features', async () => {
     // 4 samples × 2 axes, frame-major
     const w = [[1, 10], [2, 20], [3, 30], [6, 60]];
-    const [raw, flat] = await runCppMany([
+    // A circle in the x-y plane of radius 2 (8 samples), turned 30° about z, plus a line along z.
+    const c30 = Math.cos(Math.PI / 6);
+    const s30 = Math.sin(Math.PI / 6);
+    const circle = Array.from({ length: 8 }, (_, i) => {
+      const x = 2 * Math.cos((i * Math.PI) / 4);
+      const y = 2 * Math.sin((i * Math.PI) / 4);
+      return [c30 * x - s30 * y, s30 * x + c30 * y, i % 2 ? 1 : -1];
+    });
+    const [raw, flat, shaped] = await runCppMany([
       { cfg: impulse('raw', { 'scale-axes': 2 }, 4, 1000, ['x', 'y']), windows: [w] },
       { cfg: impulse('flatten', { skewness: false, kurtosis: false }, 4, 1000, ['x', 'y']), windows: [w] },
+      { cfg: impulse('flatten', { minimum: false, maximum: false, rms: false, stdev: false, skewness: false, kurtosis: false, shape: true }, 8, 1000, ['x', 'y', 'z']), windows: [circle] },
     ]);
+    // average per axis (≈ 0), then √ of the covariance eigenvalues: the circle's 2 / √2 = √2 twice, the line's 1
+    [0, 0, 0, Math.SQRT2, Math.SQRT2, 1].forEach((v, i) => expect(Math.abs(shaped[0][i] - v), `feature ${i}: ${shaped[0][i]}`).toBeLessThan(1e-6));
     expect(raw[0]).toEqual([2, 20, 4, 40, 6, 60, 12, 120]);
     // x: mean 3, min 1, max 6, rms sqrt(50/4), stdev sqrt(14/4)
     const expected = [3, 1, 6, Math.sqrt(12.5), Math.sqrt(3.5)];

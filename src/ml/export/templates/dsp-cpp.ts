@@ -65,9 +65,20 @@ function unsupported(what: string): StudioError {
 /** Flatten statistics in feature order; bit i of the C++ `stats` mask selects FLATTEN_STATS[i]. */
 export const FLATTEN_STATS = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'] as const;
 
-/** The selected flatten statistics as a bit mask (bit i = FLATTEN_STATS[i]). */
+/** Bit of the C++ `stats` mask that adds the motion shape after the per-axis statistics. */
+export const FLATTEN_SHAPE_BIT = 7;
+
+/** The selected flatten statistics as a bit mask (bit i = FLATTEN_STATS[i], bit 7 = motion shape). */
 export function flattenStatsMask(params: Record<string, ParamValue>): number {
-  return FLATTEN_STATS.reduce((m, k, i) => (bool(params[k], true) ? m | (1 << i) : m), 0);
+  const m = FLATTEN_STATS.reduce((m, k, i) => (bool(params[k], true) ? m | (1 << i) : m), 0);
+  return bool(params['shape'], false) ? m | (1 << FLATTEN_SHAPE_BIT) : m;
+}
+
+/** Feature count of the flatten block for a stats mask (as `impulse_flatten_count` in C++). */
+export function flattenFeatureCount(axes: number, mask: number): number {
+  let per = 0;
+  for (let b = 0; b < FLATTEN_STATS.length; b++) per += (mask >> b) & 1;
+  return axes * per + ((mask >> FLATTEN_SHAPE_BIT) & 1 && axes >= 2 ? axes : 0);
 }
 
 /** Run-time settings of `impulse_spectral_features`, as the C++ struct `impulse_spectral_params` holds them. */
@@ -173,13 +184,92 @@ static inline int impulse_raw_features(const float* window, int samples, int axe
   return n;
 }
 
-// flatten: per axis the statistics selected by bits 0..6 of stats (average, minimum, maximum, rms,
-// stdev, skewness, kurtosis), in float64 on the scaled values. x: scratch of samples doubles.
-static inline int impulse_flatten_features(const float* window, int samples, int axes, double scale, unsigned stats,
-                                           double* x, float* out, int out_len) {
+// Eigenvalues of the symmetric g x g matrix m (row-major, overwritten) by cyclic Jacobi rotations,
+// in descending order (motion shape, src/dsp/motion-shape.ts takes the same steps).
+static inline void impulse_symmetric_eigenvalues(double* m, int g, double* ev) {
+  for (int sweep = 0; sweep < 50; sweep++) {
+    double off = 0, diag = 0;
+    for (int p = 0; p < g; p++) {
+      diag += fabs(m[p * g + p]);
+      for (int q = p + 1; q < g; q++) off += fabs(m[p * g + q]);
+    }
+    if (!(off > 1e-15 * diag)) break;
+    for (int p = 0; p < g; p++)
+      for (int q = p + 1; q < g; q++) {
+        double apq = m[p * g + q];
+        if (apq == 0) continue;
+        double theta = (m[q * g + q] - m[p * g + p]) / (2 * apq);
+        double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1));
+        double c = 1 / sqrt(t * t + 1), s = t * c;
+        for (int k = 0; k < g; k++) {
+          double akp = m[k * g + p], akq = m[k * g + q];
+          m[k * g + p] = c * akp - s * akq;
+          m[k * g + q] = s * akp + c * akq;
+        }
+        for (int k = 0; k < g; k++) {
+          double apk = m[p * g + k], aqk = m[q * g + k];
+          m[p * g + k] = c * apk - s * aqk;
+          m[q * g + k] = s * apk + c * aqk;
+        }
+      }
+  }
+  for (int i = 0; i < g; i++) ev[i] = m[i * g + i];
+  for (int i = 1; i < g; i++) {
+    double v = ev[i];
+    int j = i - 1;
+    for (; j >= 0 && ev[j] < v; j--) ev[j + 1] = ev[j];
+    ev[j + 1] = v;
+  }
+}
+
+#define IMPULSE_SHAPE_MAX_GROUP 8
+#define IMPULSE_FLATTEN_SHAPE_BIT 7
+
+// Motion shape: per group of axes (consecutive triples when axes is a multiple of 3, else all axes,
+// at most IMPULSE_SHAPE_MAX_GROUP), the square roots of the eigenvalues of the window's population
+// covariance, largest first. Returns the number written, or -1.
+static inline int impulse_shape_features(const float* window, int samples, int axes, double scale, float* out, int out_len) {
+  if (axes < 2) return 0;
+  const int g = axes % 3 == 0 ? 3 : axes;
+  if (g > IMPULSE_SHAPE_MAX_GROUP || out_len < axes) return -1;
+  double mean[IMPULSE_SHAPE_MAX_GROUP], m[IMPULSE_SHAPE_MAX_GROUP * IMPULSE_SHAPE_MAX_GROUP], ev[IMPULSE_SHAPE_MAX_GROUP];
+  int k = 0;
+  for (int first = 0; first < axes; first += g) {
+    for (int a = 0; a < g; a++) mean[a] = 0;
+    for (int i = 0; i < samples; i++)
+      for (int a = 0; a < g; a++) mean[a] += (double)window[i * axes + first + a] * scale;
+    for (int a = 0; a < g; a++) mean[a] /= samples;
+    for (int a = 0; a < g * g; a++) m[a] = 0;
+    for (int i = 0; i < samples; i++) {
+      const float* row = window + i * axes + first;
+      for (int a = 0; a < g; a++) {
+        double da = (double)row[a] * scale - mean[a];
+        for (int b = a; b < g; b++) m[a * g + b] += da * ((double)row[b] * scale - mean[b]);
+      }
+    }
+    for (int a = 0; a < g; a++) {
+      for (int b = a; b < g; b++) m[a * g + b] /= samples;
+      for (int b = a + 1; b < g; b++) m[b * g + a] = m[a * g + b];
+    }
+    impulse_symmetric_eigenvalues(m, g, ev);
+    for (int a = 0; a < g; a++) out[k++] = (float)sqrt(ev[a] > 0 ? ev[a] : 0.0);
+  }
+  return k;
+}
+
+// Number of flatten features for the stats mask (bits 0..6 per axis, bit 7 the motion shape).
+static inline int impulse_flatten_count(int axes, unsigned stats) {
   int per = 0;
   for (int b = 0; b < 7; b++) per += (stats >> b) & 1;
-  if (out_len < axes * per) return -1;
+  return axes * per + (((stats >> IMPULSE_FLATTEN_SHAPE_BIT) & 1) && axes >= 2 ? axes : 0);
+}
+
+// flatten: per axis the statistics selected by bits 0..6 of stats (average, minimum, maximum, rms,
+// stdev, skewness, kurtosis), in float64 on the scaled values, then the motion shape when bit 7 is
+// set. x: scratch of samples doubles.
+static inline int impulse_flatten_features(const float* window, int samples, int axes, double scale, unsigned stats,
+                                           double* x, float* out, int out_len) {
+  if (out_len < impulse_flatten_count(axes, stats)) return -1;
   int k = 0;
   for (int a = 0; a < axes; a++) {
     double mean = 0, mn = 1e300, mx = -1e300;
@@ -198,6 +288,11 @@ static inline int impulse_flatten_features(const float* window, int samples, int
     const double v[7] = {mean, mn, mx, rms, sqrt(var), skew, kurt};
     for (int b = 0; b < 7; b++)
       if ((stats >> b) & 1) out[k++] = (float)v[b];
+  }
+  if ((stats >> IMPULSE_FLATTEN_SHAPE_BIT) & 1) {
+    int n = impulse_shape_features(window, samples, axes, scale, out + k, out_len - k);
+    if (n < 0) return -1;
+    k += n;
   }
   return k;
 }
@@ -309,8 +404,9 @@ static int impulse_extract_features(const float* window, int samples, float* out
 function flattenCode(axes: number, p: Record<string, ParamValue>): string {
   const mask = flattenStatsMask(p);
   const stats = FLATTEN_STATS.filter((_, i) => mask & (1 << i));
+  const shape = (mask >> FLATTEN_SHAPE_BIT) & 1 ? ', then the motion shape' : '';
   return `
-// flatten: per axis ${stats.join(', ')}.
+// flatten: per axis ${stats.join(', ')}${shape}.
 static int impulse_extract_features(const float* window, int samples, float* out, int out_len) {
   static double x[IMPULSE_WINDOW_SAMPLES > 0 ? IMPULSE_WINDOW_SAMPLES : 1];
   if (samples > IMPULSE_WINDOW_SAMPLES) return -1;
@@ -357,7 +453,7 @@ export function makeDspCpp(impulse: ImpulseConfig, opts: DspCppOptions = {}): { 
     case 'flatten': {
       const mask = flattenStatsMask(p);
       body = flattenCode(axes, p);
-      featureCount = axes * FLATTEN_STATS.filter((_, i) => mask & (1 << i)).length;
+      featureCount = flattenFeatureCount(axes, mask);
       break;
     }
     case 'spectral': {
