@@ -278,6 +278,7 @@ export const ERROR_CODES = {
     'linux-permission-denied': 'grant-access',
     'model-crc': 'retry',
     'model-too-large': 'fix-input',
+    'runtime-too-old': 'fix-input',
     'needs-runtime-image': 'fix-input',
     'no-dfu-interface': 'reconnect',
     'no-model-slot': 'fix-input',

@@ -2,6 +2,7 @@
  * What each step of the deploy flow tables does (src/deploy/flows/tables.ts): the effects, written
  * against `DeployEnv`, the view store and the board connection. DOM-free core module.
  */
+import { checkRuntimeFirmware } from './firmware-compat.ts';
 import { sleep } from '../core/clock.ts';
 import { StudioError, isCancelled } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
@@ -161,7 +162,11 @@ export function deployEffects(env: DeployEnv, store: ViewStore, conn: BoardConne
       const payload = await prepareModel(ctx);
       const kind = FLOW_OP[ctx.flow];
       // The board refuses uploads while it streams: the manager pauses the Device step's stream meanwhile.
-      const res = await env.connection.withStreamPaused((client) => uploadModel(client, payload, { sequence: ctx.sequence!, signal, onProgress: progress(kind) }));
+      const res = await env.connection.withStreamPaused(async (client) => {
+        // A runtime older than the impulse's DSP would keep the model unloaded: say so before sending it.
+        checkRuntimeFirmware(ctx.model.impulse, (await client.getInfo()).firmwareVersion);
+        return uploadModel(client, payload, { sequence: ctx.sequence!, signal, onProgress: progress(kind) });
+      });
       const before = store.view.done && ctx.flow === 'install-runtime' ? `${store.view.done} ` : '';
       set({
         done: `${before}Uploaded ${res.length.toLocaleString()} bytes over serial${res.resumedFrom ? ` (resumed at ${res.resumedFrom})` : ''}${res.retries ? `, ${res.retries} retries` : ''}; the board verified CRC ${hex32(res.crc32)}. Model sequence ${ctx.sequence}.`,

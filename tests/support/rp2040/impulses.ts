@@ -1,5 +1,5 @@
 /**
- * Three small impulses for the emulated board (test-only): a flatten + dense, a spectral with a
+ * Three small impulses for the emulated board (test-only): a flatten (with the motion shape) + dense, a spectral with a
  * low-pass filter + dense, and a raw window + 1-D convolution. Weights are fixed and seeded (not
  * trained: bit-exactness does not need a good model), quantised to int8 by the studio's own
  * quantizer and TFLite writer; the slot payload is the one the app uploads (model + descriptor).
@@ -137,7 +137,7 @@ function countMacs(fm: FloatModel): number {
 
 /** The flatten impulse at a given sample rate (the descriptor carries the rate). */
 export function buildFlatten(recording: Float32Array, hz: number, name = 'flatten'): BuiltImpulse {
-  return build(name, impulseConfig('flatten', {}, IMU_AXES, hz, 1000, 500), (shape, r) => [dense(r, shape[0], 16, 'relu'), dense(r, 16, 4, 'none')], recording, 11);
+  return build(name, impulseConfig('flatten', { shape: true }, IMU_AXES, hz, 1000, 500), (shape, r) => [dense(r, shape[0], 16, 'relu'), dense(r, 16, 4, 'none')], recording, 11);
 }
 
 export function buildImpulses(recording: Float32Array, hz = 50): BuiltImpulse[] {
