@@ -5,9 +5,15 @@
  * from the impulse descriptor in its slot — never the app's DSP blocks or the app's impulse.
  * DOM-free core module.
  */
+import { symmetricEigenvalues } from '../../dsp/motion-shape.ts';
+
 const f32 = Math.fround;
 
-/** Bit 7 of the flatten stats mask: the motion shape (impulse_shape_features). */
+/**
+ * Bit 7 of the flatten stats mask: the motion shape (impulse_shape_features). Its eigenvalue step,
+ * impulse_symmetric_eigenvalues, is the same Jacobi sequence as the app's `symmetricEigenvalues`,
+ * used here as is (impulse-firmware.test.ts compares the compiled C++ with the app's features).
+ */
 const SHAPE_BIT = 7;
 const SHAPE_MAX_GROUP = 8;
 
@@ -16,48 +22,6 @@ export function flattenFeatureCount(axes: number, stats: number): number {
   let per = 0;
   for (let b = 0; b < 7; b++) per += (stats >> b) & 1;
   return axes * per + ((stats >> SHAPE_BIT) & 1 && axes >= 2 ? axes : 0);
-}
-
-/** impulse_symmetric_eigenvalues: cyclic Jacobi on the g × g matrix m, eigenvalues descending. */
-function symmetricEigenvalues(m: Float64Array, g: number, ev: Float64Array): void {
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let p = 0; p < g; p++) {
-      diag += Math.abs(m[p * g + p]);
-      for (let q = p + 1; q < g; q++) off += Math.abs(m[p * g + q]);
-    }
-    if (!(off > 1e-15 * diag)) break;
-    for (let p = 0; p < g; p++) {
-      for (let q = p + 1; q < g; q++) {
-        const apq = m[p * g + q];
-        if (apq === 0) continue;
-        const theta = (m[q * g + q] - m[p * g + p]) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < g; k++) {
-          const akp = m[k * g + p];
-          const akq = m[k * g + q];
-          m[k * g + p] = c * akp - s * akq;
-          m[k * g + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < g; k++) {
-          const apk = m[p * g + k];
-          const aqk = m[q * g + k];
-          m[p * g + k] = c * apk - s * aqk;
-          m[q * g + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  for (let i = 0; i < g; i++) ev[i] = m[i * g + i];
-  for (let i = 1; i < g; i++) {
-    const v = ev[i];
-    let j = i - 1;
-    for (; j >= 0 && ev[j] < v; j--) ev[j + 1] = ev[j];
-    ev[j + 1] = v;
-  }
 }
 
 /** impulse_shape_features: per group, √ of the covariance eigenvalues, largest first; −1 when the group is too large. */
