@@ -84,8 +84,8 @@ describe('tinyml train / features / predict', () => {
     expect(inputs[0]).toBe('recording,start,label,' + Array.from({ length: 21 }, (_, i) => `i${i}`).join(','));
     expect(inputs.length).toBe(16);
     expect(inputs[1].startsWith('idle.r5,0,idle,')).toBe(true);
-    // the int8 input tensor: features standardised with impulse.normalization (18 entries), quantized
-    expect(imp.normalization.mean).toHaveLength(18);
+    // the int8 input tensor: features standardised with impulse.normalization (21 entries), quantized
+    expect(imp.normalization.mean).toHaveLength(21);
     expect(imp.normalization.std.every((v: number) => v > 0)).toBe(true);
     const tensor = inputs.slice(1).flatMap((l) => l.split(',').slice(3).map(Number));
     expect(tensor.every((v) => Number.isInteger(v) && v >= -128 && v <= 127)).toBe(true);

@@ -75,6 +75,12 @@ export interface TrialResult {
   windows: number;
   /** Recordings validated (over the folds). */
   recordings: number;
+  /**
+   * Per validated recording (index in the tuner's recordings): [int8-correct windows, windows]. The
+   * choice compares candidates recording by recording (tuner.ts `signTest`). Absent in results saved
+   * before it existed.
+   */
+  perRecording?: Record<number, [number, number]>;
   /** Deployment figures for the board, from the first fold's int8 model. */
   flashBytes: number;
   ramBytes: number;
@@ -122,9 +128,17 @@ function crossEntropy(probs: Float32Array, y: ArrayLike<number>, k: number): num
   return s;
 }
 
-function correct(probs: Float32Array, y: ArrayLike<number>, k: number): number {
+function correct(probs: Float32Array, y: ArrayLike<number>, k: number, perRecording?: { groups: ArrayLike<number>; out: Record<number, [number, number]> }): number {
   let c = 0;
-  for (let i = 0; i < y.length; i++) if (argmaxRow(probs, i, k) === y[i]) c++;
+  for (let i = 0; i < y.length; i++) {
+    const ok = argmaxRow(probs, i, k) === y[i];
+    if (ok) c++;
+    if (perRecording) {
+      const cell = (perRecording.out[perRecording.groups[i]] ??= [0, 0]);
+      if (ok) cell[0]++;
+      cell[1]++;
+    }
+  }
   return c;
 }
 
@@ -149,6 +163,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
     let nq = 0;
     let n = 0;
     const foldAcc: number[] = [];
+    const perRecording: Record<number, [number, number]> = {};
     let deploy: Pick<TrialResult, 'flashBytes' | 'ramBytes' | 'arenaBytes' | 'latencyMs' | 'fits'> | null = null;
     for (const f of folds) {
       const tr = subset(all, f.train);
@@ -160,7 +175,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
         loss += crossEntropy(pf, va.y, labels.length);
         const ex = exportTflite(toFloatModel(r.model, labels), tr.x, r.normalization, { signal, classes: tr.y });
         const pq = runTflite(ex.int8Tflite, va.x, size, r.normalization);
-        nq += correct(pq, va.y, labels.length);
+        nq += correct(pq, va.y, labels.length, { groups: va.groups!, out: perRecording });
         nf += cf;
         n += va.y.length;
         recs += new Set(va.groups!).size;
@@ -175,7 +190,7 @@ export async function runTrial(data: TuneData, job: TrialJob, cache: FeatureCach
       }
       throwIfAborted(signal, 'model');
     }
-    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, floatLoss: loss / n, foldAcc, windows: n, recordings: recs, ms: performance.now() - t0 };
+    return { ...empty, ...deploy!, floatAcc: nf / n, int8Acc: nq / n, floatLoss: loss / n, foldAcc, windows: n, recordings: recs, perRecording, ms: performance.now() - t0 };
   } catch (e) {
     if (isCancelled(e) || signal?.aborted) throw e;
     return { ...empty, ms: performance.now() - t0, error: e instanceof Error ? e.message : String(e) };

@@ -10,8 +10,8 @@ import { DEFAULT_TRAINING } from '../defaults.ts';
 import { useBackend } from '../train/backend.ts';
 import { createRng } from '../train/rng.ts';
 import { candidateAt, FIXED_CANDIDATES } from './space.ts';
-import { tuneData } from './trial.ts';
-import { paretoFront, tune, tuneRecordings, type TuneResult } from './tuner.ts';
+import { tuneData, type TrialResult } from './trial.ts';
+import { compareResults, newTunerState, paretoFront, RUNGS, signTestP, summarize, tune, tuneRecordings, type TunerState, type TuneResult } from './tuner.ts';
 
 const recs = makeDemoDataset({ seed: 2, perLabel: 5, durationMs: 2500, testFraction: 0.4, startTime: 1_700_000_000_000, labels: ['idle', 'wave', 'shake'] });
 const training = recs.filter((r) => r.category === 'training');
@@ -32,18 +32,26 @@ describe('impulse tuner', () => {
     expect(r.cancelled).toBe(false);
     const rung0 = r.state.trials.filter((t) => t.rung === 0);
     expect(rung0.map((t) => t.candidateId).sort()).toEqual([0, 1, 2]);
-    // 3 finished at rung 0, eta 3 → the best one is promoted to full cross-validation
+    // 3 finished at rung 0, eta 3 → the best one is promoted to full cross-validation, and the
+    // defaults (candidate 0) always are
     const rung1 = r.state.trials.filter((t) => t.rung === 1);
-    expect(rung1).toHaveLength(1);
-    expect(rung1[0].foldAcc).toHaveLength(3);
+    const best0 = rung0.slice().sort(compareResults)[0];
+    expect(rung1.map((t) => t.candidateId).sort()).toEqual([...new Set([0, best0.candidateId])].sort());
+    for (const t of rung1) {
+      expect(t.foldAcc).toHaveLength(3);
+      // every training recording is validated once at the last rung
+      expect(Object.values(t.perRecording!).reduce((n, [, w]) => n + w, 0)).toBe(t.windows);
+      expect(Object.keys(t.perRecording!)).toHaveLength(t.recordings);
+    }
     for (const t of r.state.trials) {
       expect(t.error).toBeUndefined();
-      expect(t.floatAcc).toBeGreaterThan(0.5);
+      // above chance (3 classes) for every trial, the defaults' large net on 6 training recordings too
+      expect(t.floatAcc).toBeGreaterThan(0.4);
       expect(Math.abs(t.int8Acc - t.floatAcc)).toBeLessThan(0.2);
       expect(t.flashBytes).toBeGreaterThan(t.arenaBytes);
       expect(t.latencyMs).toBeGreaterThan(0);
     }
-    expect(r.chosen?.candidate.id).toBe(rung1[0].candidateId);
+    expect(rung1.map((t) => t.candidateId)).toContain(r.chosen?.candidate.id);
     expect(r.impulse?.labels).toEqual(['idle', 'shake', 'wave']);
     expect(r.impulse?.windowing.windowMs).toBe(r.chosen?.candidate.windowMs);
     // the final model trains on the defaults' plain schedule at the candidate's rate (no early stopping)
@@ -124,5 +132,43 @@ describe('tuner budget', () => {
     expect(r.state.trials).toHaveLength(1);
     expect(r.chosen?.candidate.id).toBe(0);
     expect(r.impulse).toBeDefined();
+  });
+});
+
+describe('tuner choice', () => {
+  const result = (candidateId: number, int8Acc: number, perRecording: Record<number, [number, number]> | undefined, fits = true): TrialResult => ({
+    candidateId, rung: RUNGS.length - 1, floatAcc: int8Acc, int8Acc, floatLoss: 0.1, foldAcc: [int8Acc], windows: 100, recordings: 20, perRecording,
+    flashBytes: 1000, ramBytes: 1000, arenaBytes: 500, latencyMs: 1, fits, ms: 1,
+  });
+  /** 20 recordings of 5 windows; `wrong` lists the recordings with one window wrong. */
+  const recs = (wrong: number[]): Record<number, [number, number]> => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, [wrong.includes(i) ? 4 : 5, 5]]));
+  const shape = { frequencyHz: 50, axes: ['accX', 'accY', 'accZ'], labels: ['a', 'b'], shortestRecordingMs: 4000 };
+  const state = (results: TrialResult[]): TunerState => ({
+    ...newTunerState({ board: 'rp2040' }),
+    candidates: results.map((r) => candidateAt(r.candidateId, 0, shape)),
+    trials: results,
+  });
+
+  it('the sign test: one-sided binomial tail', () => {
+    expect(signTestP(0, 0)).toBe(1);
+    expect(signTestP(4, 0)).toBeCloseTo(1 / 16, 12);
+    expect(signTestP(5, 0)).toBeCloseTo(1 / 32, 12);
+    expect(signTestP(6, 1)).toBeCloseTo(8 / 128, 12);
+    expect(signTestP(0, 5)).toBe(1);
+  });
+
+  it('keeps the defaults unless a candidate wins on significantly more recordings than it loses', () => {
+    const defaults = result(0, 0.8, recs([0, 1, 2, 3]));
+    // wins on 4 recordings, loses none: p = 1/16, not enough
+    expect(summarize(state([defaults, result(7, 1, recs([]))])).chosen!.candidate.id).toBe(0);
+    // wins on 6, loses 1 (p = 8/128 ≥ 0.05): still the defaults
+    const sixOne = result(7, 0.86, recs([9]));
+    expect(summarize(state([result(0, 0.7, recs([0, 1, 2, 3, 4, 5])), sixOne])).chosen!.candidate.id).toBe(0);
+    // wins on 6, loses none: p = 1/64
+    expect(summarize(state([result(0, 0.7, recs([0, 1, 2, 3, 4, 5])), result(7, 1, recs([]))])).chosen!.candidate.id).toBe(7);
+    // results saved without per-recording figures cannot replace the defaults
+    expect(summarize(state([defaults, result(7, 1, undefined)])).chosen!.candidate.id).toBe(0);
+    // defaults that do not fit the board: the best fitting candidate
+    expect(summarize(state([result(0, 0.9, recs([1]), false), result(3, 0.85, recs([1, 2])), result(7, 0.8, recs([1, 2, 3]))])).chosen!.candidate.id).toBe(3);
   });
 });
