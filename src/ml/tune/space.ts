@@ -1,6 +1,6 @@
 /**
  * The impulse tuner's search space: windowing (size, stride), DSP block and its parameters (flatten
- * statistics, spectral FFT length / filter / log, raw for 1-D conv), learning block and its size
+ * statistics and the motion shape, spectral FFT length / filter / log, raw for 1-D conv), learning block and its size
  * (dense widths and depth, dropout, L2, conv filters / kernel), learning rate and epochs (with early
  * stopping on a validation split by recording). DOM-free core module.
  *
@@ -80,8 +80,8 @@ function fixedCandidate(i: number, shape: TuneShape): Candidate {
   switch (i) {
     case 0: // the project's defaults
       return base(shape, i, dw, 0.25, structuredClone(DEFAULT_DSP), structuredClone(DEFAULT_LEARN));
-    case 1:
-      return base(shape, i, dw, 0.25, flat({ shape: true }), dense([16]));
+    case 1: // the defaults without the motion shape (for data whose classes have no shape of their own)
+      return base(shape, i, dw, 0.25, { ...structuredClone(DEFAULT_DSP), params: { ...DEFAULT_DSP.params, shape: false } }, structuredClone(DEFAULT_LEARN));
     case 2: // logistic regression on the statistics and the motion shape
       return base(shape, i, dw, 0.25, flat({ shape: true }), dense([], 0), 0.02);
     case 3:
