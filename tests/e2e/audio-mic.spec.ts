@@ -11,29 +11,13 @@ import { join } from 'node:path';
 import { StudioPage } from './pages/studio-page.ts';
 import { DataPage, valuesOf } from './pages/data-page.ts';
 import { chromiumPath } from '../helpers/chromium.ts';
+import { pcm16Wav } from '../helpers/pcm16-wav.ts';
 
 const TONE_HZ = 440;
 const AMP = 0.5;
 
 /** A mono 16-bit PCM WAV of `sample(i)` (full scale −1 … 1). */
-function wavOf(rate: number, seconds: number, sample: (i: number) => number): Buffer {
-  const n = Math.round(rate * seconds);
-  const buf = Buffer.alloc(44 + 2 * n);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + 2 * n, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(2 * n, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(32767 * sample(i)))), 44 + 2 * i);
-  return buf;
-}
+const wavOf = (rate: number, seconds: number, sample: (i: number) => number): Buffer => pcm16Wav(rate, Math.round(rate * seconds), (i) => 32767 * sample(i));
 
 const tmp = mkdtempSync(join(tmpdir(), 'tinyml-mic-'));
 const wav = join(tmp, 'tone.wav');

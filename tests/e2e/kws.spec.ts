@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath } from '../helpers/chromium.ts';
+import { pcm16Wav } from '../helpers/pcm16-wav.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { ESPEAK_MISSING, KWS_RATE_HZ, PITCHES, SPEEDS_WPM, UNKNOWN_WORDS, espeakAvailable, makeNoise, speak } from '../support/kws/synth.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -23,24 +24,7 @@ const CLIPS_PER_LABEL = 10;
 const PROJECT = 'Keywords';
 
 /** A mono 16-bit PCM WAV at 16 kHz of `x` (int16 units). */
-function wav16(x: Float32Array): Buffer {
-  const n = x.length;
-  const buf = Buffer.alloc(44 + 2 * n);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + 2 * n, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(KWS_RATE_HZ, 24);
-  buf.writeUInt32LE(KWS_RATE_HZ * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(2 * n, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i]))), 44 + 2 * i);
-  return buf;
-}
+const wav16 = (x: Float32Array): Buffer => pcm16Wav(KWS_RATE_HZ, x.length, (i) => x[i]);
 
 /** Where each word went (seconds), for a label track. */
 const placed: { start: number; end: number }[] = [];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { StudioPage } from './pages/studio-page.ts';
 import { DataPage } from './pages/data-page.ts';
+import { pcm16Wav } from '../helpers/pcm16-wav.ts';
 
 const RATE = 16000;
 const HOUR = 3600 * RATE;
@@ -119,20 +120,7 @@ test('an hour-long WAV imports into bounded chunks, opens as a long sample, and 
   const frames = HOUR;
   // a quiet pattern, and one loud half-second burst in the middle of the hour
   const value = (i: number): number => ((i * 7919) % 200) - 100 + (i >= HOUR / 2 && i < HOUR / 2 + RATE / 2 ? Math.round(12000 * Math.sin(i * 0.3)) : 0);
-  const wav = Buffer.alloc(44 + frames * 2);
-  wav.write('RIFF', 0, 'latin1');
-  wav.writeUInt32LE(36 + frames * 2, 4);
-  wav.write('WAVEfmt ', 8, 'latin1');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(RATE, 24);
-  wav.writeUInt32LE(RATE * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'latin1');
-  wav.writeUInt32LE(frames * 2, 40);
-  for (let i = 0; i < frames; i++) wav.writeInt16LE(value(i), 44 + i * 2);
+  const wav = pcm16Wav(RATE, frames, value);
   const dir = mkdtempSync(join(tmpdir(), 'long-wav-'));
   const file = join(dir, 'drone.wav');
   writeFileSync(file, wav);
