@@ -14,7 +14,7 @@
  */
 import { checkedModel, checkedProject, checkImpulseToStore, modelProblem } from './record-checks.ts';
 import { StudioError } from '../../core/errors.ts';
-import type { CaptureInfo, Category, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
+import type { CaptureInfo, Category, GapInfo, RawRecording, Sample, SampleMeta, SensorAxis } from '../sample.ts';
 import { STAT_BLOCK_FRAMES, type FeatureCacheRecord, type ModelRecord, type ProjectRecord, type StudioDb } from './schema.ts';
 import { newId } from './ids.ts';
 import { chunkRange, cropValues, deleteValues, putValues, readAllValues, readFrameRange } from './sample-chunks.ts';
@@ -93,6 +93,26 @@ export function computeTotals(metas: SampleMeta[]): LabelTotals[] {
   return [...by.values()].sort((a, b) => a.label.localeCompare(b.label));
 }
 
+
+/**
+ * Keeps frames [from, to) of a sample inside a transaction, clamped to its length: crops the stored
+ * values (only the chunks at the edges are rewritten) and moves the gaps inside the range to the new
+ * start. Returns the new length and gaps.
+ */
+async function cropInTx(tx: Parameters<typeof cropValues>[0], meta: SampleMeta, gaps: GapInfo[] | undefined, from: number, to: number): Promise<{ length: number; gaps: GapInfo[] | undefined }> {
+  const a = Math.max(0, Math.min(meta.length, Math.floor(from)));
+  const b = Math.max(a, Math.min(meta.length, Math.floor(to)));
+  const length = await cropValues(tx, meta.id, meta.axes.length, a, b);
+  return { length, gaps: gaps?.filter((g) => g.atFrame > a && g.atFrame < b).map((g) => ({ ...g, atFrame: g.atFrame - a })) };
+}
+
+/** `meta` with these gaps, or without the field when there are none. */
+function withGaps(meta: SampleMeta, gaps: GapInfo[] | undefined): SampleMeta {
+  const next: SampleMeta = { ...meta };
+  if (gaps?.length) next.gaps = gaps;
+  else delete next.gaps;
+  return next;
+}
 export class StudioStore {
   constructor(readonly db: StudioDb) {}
 
@@ -406,13 +426,8 @@ export class StudioStore {
       if (expectedVersion !== undefined && meta.version !== expectedVersion) {
         throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
       }
-      const a = Math.max(0, Math.min(meta.length, Math.floor(from)));
-      const b = Math.max(a, Math.min(meta.length, Math.floor(to)));
-      const length = await cropValues(tx, id, meta.axes.length, a, b);
-      const next: SampleMeta = { ...meta, length, version: meta.version + 1 };
-      const gaps = meta.gaps?.filter((g) => g.atFrame > a && g.atFrame < b).map((g) => ({ ...g, atFrame: g.atFrame - a }));
-      if (gaps?.length) next.gaps = gaps;
-      else delete next.gaps;
+      const kept = await cropInTx(tx, meta, meta.gaps, from, to);
+      const next = withGaps({ ...meta, length: kept.length, version: meta.version + 1 }, kept.gaps);
       await tx.objectStore('samples').put(next);
       await tx.done;
       return next;
@@ -519,24 +534,14 @@ export class StudioStore {
         await tx.done;
         return undefined;
       }
-      const axes = meta.axes.length;
-      let gaps = patch?.gaps ?? meta.gaps;
-      let length = meta.length;
-      if (keep) {
-        const from = Math.max(0, Math.min(length, Math.floor(keep.from)));
-        const to = Math.max(from, Math.min(length, Math.floor(keep.to)));
-        length = await cropValues(tx, sampleId, axes, from, to);
-        gaps = gaps?.filter((g) => g.atFrame > from && g.atFrame < to).map((g) => ({ ...g, atFrame: g.atFrame - from }));
-      }
+      const { length, gaps } = keep ? await cropInTx(tx, meta, patch?.gaps ?? meta.gaps, keep.from, keep.to) : { length: meta.length, gaps: patch?.gaps ?? meta.gaps };
       if (length === 0) {
         await tx.objectStore('samples').delete(sampleId);
         await deleteValues(tx, sampleId);
         await tx.done;
         return undefined;
       }
-      const next: SampleMeta = { ...meta, ...(patch?.capture ? { capture: patch.capture } : {}), length, complete: true };
-      if (gaps?.length) next.gaps = gaps;
-      else delete next.gaps;
+      const next = withGaps({ ...meta, ...(patch?.capture ? { capture: patch.capture } : {}), length, complete: true }, gaps);
       await tx.objectStore('samples').put(next);
       await tx.done;
       return next;
