@@ -26,6 +26,7 @@ import type { RawRecording } from '../src/data/sample.ts';
 import { chromiumPath } from '../tests/helpers/chromium.ts';
 import { ESPEAK_MISSING, espeakAvailable, KWS_BENCH_SET, KWS_TEST_VOICES, KWS_TRAIN_VOICES, kwsBenchRecordings } from '../tests/support/kws/synth.ts';
 import { startPreviewServer } from './lib/preview-server.ts';
+import type { StudioHookWindow } from './lib/studio-hook.ts';
 
 const PORT = Number(process.env.BENCH_KWS_PORT ?? 4301);
 const DIST = process.env.BENCH_DIST ?? 'dist';
@@ -56,23 +57,7 @@ async function int8Accuracy(recs: RawRecording[], seed: number, edit?: (imp: Imp
   return { int8: job.metrics.int8!.accuracy, float: job.metrics.float!.accuracy, trainS: job.metrics.training.train_ms / 1000 };
 }
 
-type Win = typeof globalThis & {
-  __tinyml: {
-    studio: {
-      s: {
-        createProject(n: string): Promise<{ id: string }>;
-        addSamples(pid: string, recs: unknown[]): Promise<unknown>;
-        updateProject(id: string, patch: unknown): Promise<unknown>;
-        listModels(pid: string): Promise<{ metrics: { float?: { accuracy: number }; int8?: { accuracy: number }; training: { backend: string; train_ms: number; epochs_run: number } } }[]>;
-      };
-      project: { id: string } | null;
-      refreshProjects(): Promise<void>;
-      selectProject(id: string): Promise<void>;
-      step: string;
-      ready: boolean;
-    };
-  };
-};
+type Win = StudioHookWindow;
 
 async function trainInBrowser(recs: RawRecording[]): Promise<{ trainS: number; epochs: number; backend: string; wallS: number; acc: number | null }> {
   const server = await startPreviewServer(PORT, DIST);

@@ -16,29 +16,14 @@ import { chromiumPath } from '../tests/helpers/chromium.ts';
 import { sharedPath } from '../tests/helpers/shared.ts';
 import { applySplit, loadDataset, resolveImpulse } from '../src/cli/impulse-args.ts';
 import { startPreviewServer } from './lib/preview-server.ts';
+import type { StudioHookWindow } from './lib/studio-hook.ts';
 
 const PORT = 4192;
 const DIST = process.env.BENCH_DIST ?? 'dist';
 const FULL = !!process.env.BENCH_FULL;
 const WEBGL_EPOCHS = Number(process.env.BENCH_WEBGL_EPOCHS ?? 5);
 
-type Win = typeof globalThis & {
-  __tinyml: {
-    studio: {
-      s: {
-        createProject(n: string): Promise<{ id: string }>;
-        addSamples(pid: string, recs: unknown[]): Promise<unknown>;
-        updateProject(id: string, patch: unknown): Promise<unknown>;
-        listModels(pid: string): Promise<{ createdAt: number; metrics: { float?: { accuracy: number }; training: { backend: string; train_ms: number; epochs_run: number } } }[]>;
-      };
-      project: { id: string } | null;
-      refreshProjects(): Promise<void>;
-      selectProject(id: string): Promise<void>;
-      step: string;
-    };
-  };
-  __longTasks: { start: number; duration: number }[];
-};
+type Win = StudioHookWindow & { __longTasks: { start: number; duration: number }[] };
 
 interface Run {
   backend: string;
