@@ -2,33 +2,13 @@
  * The 2-D layers of the reference float forward pass (conv2d, depthwise-conv2d, maxpool2d,
  * global-avgpool2d) over row-major [H, W, C] tensors, TensorFlow's padding rules. DOM-free core module.
  */
-import { StudioError } from '../../core/errors.ts';
-import type { Activation, FloatLayer } from '../float-model.ts';
+import { activate as act, floatModelInvalid as bad, outSize, padBefore } from './float-layer-math.ts';
+import type { FloatLayer } from '../float-model.ts';
 
 export type Layer2d = Extract<FloatLayer, { kind: 'conv2d' | 'depthwise-conv2d' | 'maxpool2d' | 'global-avgpool2d' }>;
 
 export function is2dLayer(l: FloatLayer): l is Layer2d {
   return l.kind === 'conv2d' || l.kind === 'depthwise-conv2d' || l.kind === 'maxpool2d' || l.kind === 'global-avgpool2d';
-}
-
-function bad(message: string): StudioError {
-  return new StudioError({ family: 'model', code: 'float-model-invalid', message, remedy: 'Retrain the model; its layers do not fit together.' });
-}
-
-function act(v: number, a: Activation): number {
-  if (a === 'relu') return v > 0 ? v : 0;
-  if (a === 'relu6') return v < 0 ? 0 : v > 6 ? 6 : v;
-  return v;
-}
-
-function outSize(padding: 'same' | 'valid', n: number, k: number, stride: number): number {
-  return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1;
-}
-
-function padBefore(padding: 'same' | 'valid', n: number, k: number, stride: number): number {
-  if (padding === 'valid') return 0;
-  const out = Math.ceil(n / stride);
-  return Math.floor(Math.max((out - 1) * stride + k - n, 0) / 2);
 }
 
 function hwc(shape: number[]): [number, number, number] {

@@ -6,8 +6,8 @@
  * see the flattened vector. Padding 'same' follows TensorFlow (extra pad at the end, pooled averages
  * count only real samples).
  */
-import { StudioError } from '../../core/errors.ts';
-import type { Activation, FloatLayer, FloatModel } from '../float-model.ts';
+import { activate as act, floatModelInvalid as bad, outSize, padBefore } from './float-layer-math.ts';
+import type { FloatLayer, FloatModel } from '../float-model.ts';
 import { is2dLayer, layer2dOutputShape, runLayer2d } from './float-forward-2d.ts';
 
 export interface LayerTrace {
@@ -15,26 +15,6 @@ export interface LayerTrace {
   outputs: Float32Array[];
   /** Shape of each layer's output (without batch). */
   shapes: number[][];
-}
-
-function bad(message: string): StudioError {
-  return new StudioError({ family: 'model', code: 'float-model-invalid', message, remedy: 'Retrain the model; its layers do not fit together.' });
-}
-
-function act(v: number, a: Activation): number {
-  if (a === 'relu') return v > 0 ? v : 0;
-  if (a === 'relu6') return v < 0 ? 0 : v > 6 ? 6 : v;
-  return v;
-}
-
-export function outSize(padding: 'same' | 'valid', n: number, k: number, stride: number): number {
-  return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1;
-}
-
-export function padBefore(padding: 'same' | 'valid', n: number, k: number, stride: number): number {
-  if (padding === 'valid') return 0;
-  const out = Math.ceil(n / stride);
-  return Math.floor(Math.max((out - 1) * stride + k - n, 0) / 2);
 }
 
 /** [time, channels] view of a shape for 1-D layers. */
