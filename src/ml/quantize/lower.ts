@@ -10,6 +10,7 @@
  * 2-D layers over an [H, W, C] image: conv2d → CONV_2D, depthwise-conv2d → DEPTHWISE_CONV_2D,
  * maxpool2d → MAX_POOL_2D, global-avgpool2d → MEAN over H and W.
  */
+import { outSize } from './float-layer-math.ts';
 import { StudioError } from '../../core/errors.ts';
 import type { QuantParams } from '../../core/impulse.ts';
 import type { Activation, FloatModel } from '../float-model.ts';
@@ -109,6 +110,16 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
     if (shape.length === 2) return;
     reshapeTo([1, shape.slice(1).reduce((a, b) => a * b, 1)], name);
   };
+  /** MEAN over `axes` to [1, channels] (global average pooling) with the layer's own output parameters. */
+  const meanOver = (axes: number[], name: string, own: QuantParams) => {
+    const c = shape[shape.length - 1];
+    const axis = g.constant(`${name}/reduction_indices`, [axes.length], TensorType.INT32, int32ToBytes(axes));
+    params = own;
+    const out = g.tensor(name, [1, c], T, q(params));
+    g.op(BuiltinOperator.MEAN, [cur, axis], [out], { type: BuiltinOptionsType.ReducerOptions, keepDims: false });
+    cur = out;
+    shape = [1, c];
+  };
   const weightTensors = (name: string, w: Float32Array, wShape: number[], channels: number, channelOf: (i: number) => number, qDim: number, bias: Float32Array, perChannel: boolean) => {
     if (!int8) {
       const wi = g.constant(`${name}/kernel`, wShape, T, float32ToBytes(w));
@@ -135,7 +146,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         const perOut = k * layer.inChannels;
         const [wi, bi] = weightTensors(name, layer.kernel, [layer.filters, 1, k, layer.inChannels], layer.filters, (i) => Math.floor(i / perOut), 0, layer.bias, true);
         params = own;
-        const outT = layer.padding === 'same' ? Math.ceil(t / layer.stride) : Math.floor((t - k) / layer.stride) + 1;
+        const outT = outSize(layer.padding, t, k, layer.stride);
         const out = g.tensor(name, [1, 1, outT, layer.filters], T, q(params));
         g.op(BuiltinOperator.CONV_2D, [cur, wi, bi], [out], {
           type: BuiltinOptionsType.Conv2DOptions,
@@ -157,7 +168,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         const oc = layer.channels * layer.depthMultiplier;
         const [wi, bi] = weightTensors(name, layer.kernel, [1, 1, k, oc], oc, (i) => i % oc, 3, layer.bias, true);
         params = own;
-        const outT = layer.padding === 'same' ? Math.ceil(t / layer.stride) : Math.floor((t - k) / layer.stride) + 1;
+        const outT = outSize(layer.padding, t, k, layer.stride);
         const out = g.tensor(name, [1, 1, outT, oc], T, q(params));
         g.op(BuiltinOperator.DEPTHWISE_CONV_2D, [cur, wi, bi], [out], {
           type: BuiltinOptionsType.DepthwiseConv2DOptions,
@@ -185,8 +196,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         const wShape = dw ? [1, kh, kw, oc] : [oc, kh, kw, layer.inChannels];
         const [wi, bi] = weightTensors(name, layer.kernel, wShape, oc, dw ? (i) => i % oc : (i) => Math.floor(i / perOut), dw ? 3 : 0, layer.bias, true);
         params = own;
-        const size = (n: number, k: number, s: number) => (layer.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
-        const outShape = [1, size(h, kh, layer.strideH), size(w, kw, layer.strideW), oc];
+        const outShape = [1, outSize(layer.padding, h, kh, layer.strideH), outSize(layer.padding, w, kw, layer.strideW), oc];
         const out = g.tensor(name, outShape, T, q(params));
         const common = { padding: layer.padding === 'same' ? Padding.SAME : Padding.VALID, strideW: layer.strideW, strideH: layer.strideH, activation: activationCode(layer.activation), dilationW: 1, dilationH: 1 };
         if (dw) g.op(BuiltinOperator.DEPTHWISE_CONV_2D, [cur, wi, bi], [out], { type: BuiltinOptionsType.DepthwiseConv2DOptions, ...common, depthMultiplier: layer.depthMultiplier });
@@ -198,8 +208,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
       case 'maxpool2d': {
         if (shape.length === 3) reshapeTo([...shape, 1], `${name}/reshape_in`);
         const [, h, w, c] = shape;
-        const size = (n: number, k: number, s: number) => (layer.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
-        const outShape = [1, size(h, layer.poolH, layer.strideH), size(w, layer.poolW, layer.strideW), c];
+        const outShape = [1, outSize(layer.padding, h, layer.poolH, layer.strideH), outSize(layer.padding, w, layer.poolW, layer.strideW), c];
         const out = g.tensor(name, outShape, T, q(params)); // int8 pooling keeps its input's parameters
         g.op(BuiltinOperator.MAX_POOL_2D, [cur], [out], {
           type: BuiltinOptionsType.Pool2DOptions,
@@ -216,13 +225,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
       }
       case 'global-avgpool2d': {
         if (shape.length === 3) reshapeTo([...shape, 1], `${name}/reshape_in`);
-        const c = shape[3];
-        const axis = g.constant(`${name}/reduction_indices`, [2], TensorType.INT32, int32ToBytes([1, 2]));
-        params = own;
-        const out = g.tensor(name, [1, c], T, q(params));
-        g.op(BuiltinOperator.MEAN, [cur, axis], [out], { type: BuiltinOptionsType.ReducerOptions, keepDims: false });
-        cur = out;
-        shape = [1, c];
+        meanOver([1, 2], name, own);
         break;
       }
       case 'maxpool1d':
@@ -230,7 +233,7 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         to4d(`${name}/reshape_in`);
         const [, , t, c] = shape;
         const k = layer.poolSize;
-        const outT = layer.padding === 'same' ? Math.ceil(t / layer.stride) : Math.floor((t - k) / layer.stride) + 1;
+        const outT = outSize(layer.padding, t, k, layer.stride);
         const out = g.tensor(name, [1, 1, outT, c], T, q(params)); // int8 pooling keeps its input's parameters
         g.op(layer.kind === 'maxpool1d' ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, [cur], [out], {
           type: BuiltinOptionsType.Pool2DOptions,
@@ -245,17 +248,9 @@ export function lowerToTflite(fm: FloatModel, opts: LowerOptions): TfliteModel {
         shape = [1, 1, outT, c];
         break;
       }
-      case 'global-avgpool1d': {
-        const axes = shape.length === 4 ? [1, 2] : [1];
-        const c = shape[shape.length - 1];
-        const axis = g.constant(`${name}/reduction_indices`, [axes.length], TensorType.INT32, int32ToBytes(axes));
-        params = own;
-        const out = g.tensor(name, [1, c], T, q(params));
-        g.op(BuiltinOperator.MEAN, [cur, axis], [out], { type: BuiltinOptionsType.ReducerOptions, keepDims: false });
-        cur = out;
-        shape = [1, c];
+      case 'global-avgpool1d':
+        meanOver(shape.length === 4 ? [1, 2] : [1], name, own);
         break;
-      }
       case 'flatten':
         toFlat(name);
         break;
