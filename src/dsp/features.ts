@@ -15,6 +15,19 @@ import { resolveParams } from './block.ts';
 import { dspContext, getDspBlock } from './registry.ts';
 import { axisIndices, extractWindow, windowStarts } from './windowing.ts';
 
+/** Throws `rate-mismatch` unless a recording's rate is within 1 % of the impulse's `fs`. */
+export function checkImpulseRate(name: string, intervalMs: number, fs: number): void {
+  const rate = 1000 / intervalMs;
+  if (!(intervalMs > 0) || Math.abs(rate - fs) > 0.01 * fs) {
+    throw new StudioError({
+      family: 'dsp',
+      code: 'rate-mismatch',
+      message: `Recording "${name}" is sampled at ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} Hz but the impulse expects ${fs} Hz.`,
+      remedy: 'Resample the dataset to the impulse rate, or set the impulse sample rate to match the recordings.',
+    });
+  }
+}
+
 export interface FeatureRecording {
   id: string;
   label: string;
@@ -58,15 +71,7 @@ function* computeSteps(recordings: FeatureRecording[], impulse: Pick<ImpulseConf
   const plans: { picked: number[]; starts: number[] }[] = [];
   const windows: FeatureWindow[] = [];
   recordings.forEach((r, i) => {
-    const rate = 1000 / r.intervalMs;
-    if (!(r.intervalMs > 0) || Math.abs(rate - fs) > 0.01 * fs) {
-      throw new StudioError({
-        family: 'dsp',
-        code: 'rate-mismatch',
-        message: `Recording "${r.id}" is sampled at ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} Hz but the impulse expects ${fs} Hz.`,
-        remedy: 'Resample the dataset to the impulse rate, or set the impulse sample rate to match the recordings.',
-      });
-    }
+    checkImpulseRate(r.id, r.intervalMs, fs);
     if (r.axes.length === 0 || r.values.length % r.axes.length !== 0) {
       throw new StudioError({
         family: 'dsp',

@@ -4,12 +4,12 @@
  * Train or Test — and read from the cache afterwards; sample values are read only to compute. The
  * one way every worker gets features of stored samples. DOM-free core module.
  */
-import { StudioError, throwIfAborted } from '../core/errors.ts';
+import { throwIfAborted } from '../core/errors.ts';
 import type { OpOptions } from '../core/progress.ts';
 import type { SampleMeta } from '../data/sample.ts';
 import type { StudioStore } from '../data/store/studio-store.ts';
 import { sampleName } from '../data/store/usable-samples.ts';
-import { computeFeaturesAsync, featureParamsHash, type FeatureImpulse, type FeatureSet, type FeatureWindow } from '../dsp/features.ts';
+import { checkImpulseRate, computeFeaturesAsync, featureParamsHash, type FeatureImpulse, type FeatureSet, type FeatureWindow } from '../dsp/features.ts';
 import { dspContext, getDspBlock } from '../dsp/registry.ts';
 import { axisIndices, extractWindow, windowStarts } from '../dsp/windowing.ts';
 import type { FeatureSource } from '../ml/train/pipeline.ts';
@@ -66,15 +66,7 @@ export async function segmentedSampleFeatures(
   segmentValues = LONG_SAMPLE_VALUES / 4,
 ): Promise<{ data: Float32Array; starts: Int32Array } | null> {
   const fs = impulse.windowing.frequencyHz;
-  const rate = 1000 / meta.intervalMs;
-  if (!(meta.intervalMs > 0) || Math.abs(rate - fs) > 0.01 * fs) {
-    throw new StudioError({
-      family: 'dsp',
-      code: 'rate-mismatch',
-      message: `Recording "${sampleName(meta)}" is sampled at ${Number.isFinite(rate) ? rate.toFixed(2) : '?'} Hz but the impulse expects ${fs} Hz.`,
-      remedy: 'Resample the dataset to the impulse rate, or set the impulse sample rate to match the recordings.',
-    });
-  }
+  checkImpulseRate(sampleName(meta), meta.intervalMs, fs);
   const block = getDspBlock(impulse.dsp.block);
   const ctx = dspContext(impulse);
   const runner = block.createRunner(ctx);
