@@ -1,11 +1,13 @@
 /**
  * Keyword spotting end to end through Chromium's fake microphone. Chromium takes one fake audio file
  * per launch (looped), so the spec launches one persistent profile several times: four launches
- * record one-second clips of "yes", "no", "unknown" (other words) and "noise" from files of that
+ * record twenty one-second clips each of "yes", "no", "unknown" (other words) and "noise" from files of that
  * label alone (synthesized here with espeak-ng via tests/support/kws/synth.ts, a word every 0.7 s); a
  * fifth, whose file says "yes" and "no" in turn with background noise between, sets up an MFE
- * impulse, trains a conv1d model in the app's worker, and listens on the Test step: live recognition
- * must name the keywords in the order they are played. The calibration view then replays the same
+ * impulse, trains a conv1d model in the app's worker (the audio defaults' epochs), and listens on the
+ * Test step at threshold 0.6: live recognition must name the keywords in the order they are played.
+ * (With ten clips a label and threshold 0.8 the recognizer missed every "yes" or every "no" in about
+ * one run of three: the calibration sweep then showed 2–3 of 4 keywords missed at 0.8.) The calibration view then replays the same
  * file with its label track and hands its suggested threshold to live recognition. Skipped when
  * espeak-ng is absent.
  */
@@ -20,7 +22,7 @@ import { ESPEAK_MISSING, KWS_RATE_HZ, PITCHES, SPEEDS_WPM, UNKNOWN_WORDS, espeak
 import { StudioPage } from './pages/studio-page.ts';
 
 const VOICES = ['en-us', 'en', 'en+f3', 'en-us+m3', 'en-gb-x-rp'];
-const CLIPS_PER_LABEL = 10;
+const CLIPS_PER_LABEL = 20;
 const PROJECT = 'Keywords';
 
 /** A mono 16-bit PCM WAV at 16 kHz of `x` (int16 units). */
@@ -115,7 +117,7 @@ async function launch(profile: string, file: string, baseURL: string): Promise<{
 
 test('records keywords through the fake microphone, trains yes / no / noise / unknown, and live recognition names the keywords', async ({ baseURL }) => {
   test.skip(!espeakAvailable(), ESPEAK_MISSING);
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const profile = join(tmp, 'profile');
   let count = 0;
   for (const label of ['yes', 'no', 'unknown', 'noise']) {
@@ -156,11 +158,11 @@ test('records keywords through the fake microphone, trains yes / no / noise / un
     // Train: a 1-D convolution over time, in the app's worker
     await studio.step('train');
     await page.getByTestId('learn-block').selectOption('conv1d');
-    await page.getByTestId('set-epochs').fill('40');
     await page.getByTestId('train-start').click();
-    await expect(page.getByTestId('train-start')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('train-start')).toBeVisible({ timeout: 180_000 });
     await expect(page.getByTestId('train-error')).toHaveCount(0);
     await expect(page.getByTestId('model-row')).toHaveCount(1);
+    console.log(`trained: ${await page.getByTestId('train-accuracy').textContent()}`);
 
     // Test: live keyword recognition of the microphone
     await studio.step('test');
@@ -169,7 +171,7 @@ test('records keywords through the fake microphone, trains yes / no / noise / un
     await expect(live.getByTestId('kws-bg-noise')).toBeChecked();
     await expect(live.getByTestId('kws-bg-unknown')).toBeChecked();
     await expect(live.getByTestId('kws-bg-yes')).not.toBeChecked();
-    await live.getByTestId('kws-threshold').fill('0.8');
+    await live.getByTestId('kws-threshold').fill('0.6');
     await live.getByTestId('kws-averaging').fill('3');
     await live.getByTestId('kws-start').click();
     await expect(live.getByTestId('kws-stop')).toBeVisible({ timeout: 20_000 });
