@@ -111,8 +111,13 @@ test('keyboard only: record, train, test live and export', async ({ page }) => {
   await expect.poll(async () => (await page.getByTestId('live-decision').textContent())?.trim(), { timeout: 20_000 }).not.toBe('');
   // Deploy: export.
   await page.keyboard.press('Alt+6');
+  // the step lists the stored models before it offers the export (a person sees the button first)
+  const exportButton = page.getByTestId('deploy-export');
+  await expect(exportButton).toBeEnabled({ timeout: 20_000 });
   await page.locator('body').focus();
   await tabTo(page, /Quantize to int8 and export/);
+  await expect(exportButton).toBeFocused();
   await page.keyboard.press('Enter');
+  await expect(page.getByTestId('export-progress').or(page.getByTestId('export-result'))).toBeVisible({ timeout: 10_000 });
   await expect(page.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
 });
