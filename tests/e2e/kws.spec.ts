@@ -1,15 +1,15 @@
 /**
  * Keyword spotting end to end through Chromium's fake microphone. Chromium takes one fake audio file
- * per launch (looped), so the spec launches one persistent profile several times: four launches
- * record twenty one-second clips each of "yes", "no", "unknown" (other words) and "noise" from files of that
+ * per launch (looped), so the spec launches one persistent profile several times: four launches record
+ * twenty one-second clips each of "yes", "no", "unknown" (other words) and "noise" from files of that
  * label alone (synthesized here with espeak-ng via tests/support/kws/synth.ts, a word every 0.7 s); a
- * fifth, whose file says "yes" and "no" in turn with background noise between, sets up an MFE
- * impulse, trains a conv1d model in the app's worker (the audio defaults' epochs), and listens on the
- * Test step at threshold 0.6: live recognition must name the keywords in the order they are played.
- * (With ten clips a label and threshold 0.8 the recognizer missed every "yes" or every "no" in about
- * one run of three: the calibration sweep then showed 2–3 of 4 keywords missed at 0.8.) The calibration view then replays the same
- * file with its label track and hands its suggested threshold to live recognition. Skipped when
- * espeak-ng is absent.
+ * fifth, whose file says "yes" and "no" in turn with background noise between, sets up an MFE impulse,
+ * trains a conv1d model in the app's worker (the audio defaults' epochs), and listens on the Test step
+ * at threshold 0.6: live recognition must name the keywords in the order they are played. (With ten
+ * clips a label and threshold 0.8 the recognizer missed every "yes" or every "no" in about one run of
+ * three: the calibration sweep then showed 2–3 of 4 keywords missed at 0.8.) The calibration view then
+ * replays the same file with its label track and hands its suggested threshold to live recognition.
+ * Skipped when espeak-ng is absent.
  */
 import { test, expect, chromium, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
