@@ -3,40 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
-import { createRng } from '../../ml/train/rng.ts';
+import { makeTinyMotionDataset } from '../test-support/tiny-motion-dataset.ts';
 import { MetricsSchema } from '../../core/metrics-schema.ts';
 import { ImpulseSchema } from '../../core/impulse-schema.ts';
 import { checkValue } from '../../core/schema-check.ts';
 
-/** A small motion-like dataset: 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes. */
-function makeDataset(dir: string, withSidecar: boolean): void {
-  mkdirSync(dir, { recursive: true });
-  const rng = createRng(5);
-  const labels = ['idle', 'shake', 'wave'];
-  const testIds: string[] = [];
-  for (const label of labels) {
-    for (let r = 0; r < 6; r++) {
-      const name = `${label}.r${r}`;
-      if (r === 5) testIds.push(name);
-      const lines = ['timestamp_ms,accX,accY,accZ'];
-      for (let i = 0; i < 150; i++) {
-        const t = i / 50;
-        const n = () => 0.05 * rng.normal();
-        let x = n();
-        let y = n();
-        let z = 1 + n();
-        if (label === 'shake') x += 1.2 * Math.sin(2 * Math.PI * 6 * t + r);
-        if (label === 'wave') {
-          y += 0.8 * Math.sin(2 * Math.PI * 1.5 * t + r);
-          z -= 0.5;
-        }
-        lines.push(`${i * 20},${x.toFixed(4)},${y.toFixed(4)},${z.toFixed(4)}`);
-      }
-      writeFileSync(join(dir, `${name}.csv`), lines.join('\n') + '\n');
-    }
-  }
-  if (withSidecar) writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ name: 'tiny', sample_rate_hz: 50, axes: ['accX', 'accY', 'accZ'], labels, test_ids: testIds }));
-}
 
 describe('tinyml train / features / predict', () => {
   let tmp = '';
@@ -44,7 +15,7 @@ describe('tinyml train / features / predict', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'tinyml-train-'));
     data = join(tmp, 'data');
-    makeDataset(data, true);
+    makeTinyMotionDataset(data, { seed: 5, sidecar: true });
     vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation(() => {});
   });
@@ -147,7 +118,7 @@ describe('tinyml train / features / predict', () => {
 
   it('same seed → same metrics; the stratified split is used without test_ids', async () => {
     const noSide = join(tmp, 'noside');
-    makeDataset(noSide, false);
+    makeTinyMotionDataset(noSide, { seed: 5, sidecar: false });
     const run = async (o: string) => {
       expect(await main(['train', '--data', noSide, '--out', o, '--window-ms', '1000', '--stride-ms', '1000', '--epochs', '8', '--seed', '9', '--quiet', '--backend', 'cpu'])).toBe(0);
       return JSON.parse(readFileSync(join(o, 'metrics.json'), 'utf8'));

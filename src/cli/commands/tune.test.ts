@@ -2,41 +2,12 @@
  * `tinyml tune`: writes the front and the chosen impulse, which `tinyml train --config` trains.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
-import { createRng } from '../../ml/train/rng.ts';
+import { makeTinyMotionDataset } from '../test-support/tiny-motion-dataset.ts';
 
-/** 3 labels × 6 recordings of 3 s at 50 Hz, 3 axes; the last of each label in dataset.json's test_ids. */
-function makeDataset(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const rng = createRng(8);
-  const labels = ['idle', 'shake', 'wave'];
-  const testIds: string[] = [];
-  for (const label of labels) {
-    for (let r = 0; r < 6; r++) {
-      const name = `${label}.r${r}`;
-      if (r === 5) testIds.push(name);
-      const lines = ['timestamp_ms,accX,accY,accZ'];
-      for (let i = 0; i < 150; i++) {
-        const t = i / 50;
-        const n = () => 0.05 * rng.normal();
-        let x = n();
-        let y = n();
-        let z = 1 + n();
-        if (label === 'shake') x += 1.2 * Math.sin(2 * Math.PI * 6 * t + r);
-        if (label === 'wave') {
-          y += 0.8 * Math.sin(2 * Math.PI * 1.5 * t + r);
-          z -= 0.5;
-        }
-        lines.push(`${i * 20},${x.toFixed(4)},${y.toFixed(4)},${z.toFixed(4)}`);
-      }
-      writeFileSync(join(dir, `${name}.csv`), lines.join('\n') + '\n');
-    }
-  }
-  writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ name: 'tiny', sample_rate_hz: 50, axes: ['accX', 'accY', 'accZ'], labels, test_ids: testIds }));
-}
 
 describe('tinyml tune', () => {
   let tmp = '';
@@ -45,7 +16,7 @@ describe('tinyml tune', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'tinyml-tune-'));
     data = join(tmp, 'data');
-    makeDataset(data);
+    makeTinyMotionDataset(data, { seed: 8, sidecar: true });
     vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
   });
