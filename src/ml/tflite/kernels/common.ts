@@ -5,7 +5,7 @@
 import { StudioError } from '../../../core/errors.ts';
 import { quantizeMultiplier } from '../fixed-point.ts';
 import type { TfliteOperator } from '../schema.ts';
-import { Padding } from '../schema.ts';
+import { Padding, TensorType } from '../schema.ts';
 
 export type TensorData = Int8Array | Int32Array | Float32Array | Uint8Array;
 
@@ -95,4 +95,42 @@ export function perChannelMultipliers(inp: RtTensor, filter: RtTensor, out: RtTe
 
 export function requireType(ctx: KernelContext, t: RtTensor, types: number[], what: string): void {
   if (!types.includes(t.type)) throw kernelError(ctx, `${what} has tensor type ${t.type}, which is not supported here`);
+}
+
+/** Operands and geometry shared by CONV_2D and DEPTHWISE_CONV_2D (input, filter, optional bias, output as 4-D shapes; strides, dilations, leading pads). */
+export interface ConvGeometry {
+  inp: RtTensor;
+  filter: RtTensor;
+  bias: RtTensor | null;
+  out: RtTensor;
+  inShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  outShape: [number, number, number, number];
+  sW: number;
+  sH: number;
+  dW: number;
+  dH: number;
+  padW: number;
+  padH: number;
+}
+
+export function convGeometry(ctx: KernelContext, o: { padding: number; strideW: number; strideH: number; dilationW: number; dilationH: number }): ConvGeometry {
+  const inp = input(ctx, 0);
+  const filter = input(ctx, 1);
+  const bias = optionalInput(ctx, 2);
+  const out = ctx.outputs[0];
+  const inShape = shape4(inp.shape);
+  const filterShape = shape4(filter.shape);
+  const outShape = shape4(out.shape);
+  const sW = o.strideW, sH = o.strideH, dW = o.dilationW, dH = o.dilationH;
+  const padW = computePadding(o.padding, sW, dW, inShape[2], filterShape[2], outShape[2]);
+  const padH = computePadding(o.padding, sH, dH, inShape[1], filterShape[1], outShape[1]);
+  return { inp, filter, bias, out, inShape, filterShape, outShape, sW, sH, dW, dH, padW, padH };
+}
+
+/** Int8 inputs and filters for the quantized path; nothing to check for float32. */
+export function requireInt8Operands(ctx: KernelContext, inp: RtTensor, filter: RtTensor): void {
+  if (inp.type === TensorType.FLOAT32) return;
+  requireType(ctx, inp, [TensorType.INT8], 'the input');
+  requireType(ctx, filter, [TensorType.INT8], 'the filter');
 }

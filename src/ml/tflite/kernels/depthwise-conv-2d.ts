@@ -4,30 +4,21 @@
  */
 import { activationRangeFloat, activationRangeInt8 } from '../fixed-point.ts';
 import { BuiltinOptionsType, TensorType } from '../schema.ts';
-import { computePadding, input, kernelError, optionalInput, perChannelMultipliers, requireType, shape4, type KernelContext, type Prepared } from './common.ts';
+import { convGeometry, kernelError, perChannelMultipliers, requireInt8Operands, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
   const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   if (o.type !== BuiltinOptionsType.DepthwiseConv2DOptions) throw kernelError(ctx, 'DepthwiseConv2DOptions are missing');
-  const inp = input(ctx, 0);
-  const filter = input(ctx, 1);
-  const bias = optionalInput(ctx, 2);
-  const out = ctx.outputs[0];
-  const [batches, inH, inW, inC] = shape4(inp.shape);
-  const [, fH, fW, fC] = shape4(filter.shape);
-  const [, outH, outW, outC] = shape4(out.shape);
+  const { inp, filter, bias, out, inShape, filterShape, outShape, sW, sH, dW, dH, padW, padH } = convGeometry(ctx, o);
+  const [batches, inH, inW, inC] = inShape;
+  const [, fH, fW, fC] = filterShape;
+  const [, outH, outW, outC] = outShape;
   if (fC !== outC || inC === 0 || outC % inC !== 0) throw kernelError(ctx, 'filter and tensor shapes do not match');
   // TFLM derives the multiplier from the shapes (the stored depth_multiplier is informational).
   const mult = outC / inC;
-  const sW = o.strideW, sH = o.strideH, dW = o.dilationW, dH = o.dilationH;
-  const padW = computePadding(o.padding, sW, dW, inW, fW, outW);
-  const padH = computePadding(o.padding, sH, dH, inH, fH, outH);
   const isFloat = inp.type === TensorType.FLOAT32;
-  if (!isFloat) {
-    requireType(ctx, inp, [TensorType.INT8], 'the input');
-    requireType(ctx, filter, [TensorType.INT8], 'the filter');
-  }
+  requireInt8Operands(ctx, inp, filter);
   const x = inp.data, w = filter.data, y = out.data;
   const bd = bias ? bias.data : null;
   const q = isFloat ? null : perChannelMultipliers(inp, filter, out, outC);
@@ -55,10 +46,7 @@ export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
                 }
               }
               if (bd) acc += bd[oc];
-              let v: number;
-              if (q) {
-                v = mbqm(acc | 0, q.mult[oc], q.shift[oc]) + outOff;
-              } else v = acc;
+              const v = q ? mbqm(acc | 0, q.mult[oc], q.shift[oc]) + outOff : acc;
               y[outBase + oc] = v < lo ? lo : v > hi ? hi : v;
             }
         }
