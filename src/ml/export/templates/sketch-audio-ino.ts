@@ -8,7 +8,7 @@
  * windowing, DSP and recognition are plain C++ in the library header, tested on the host.
  * DOM-free core module.
  */
-import { resolverCalls } from './sketch-ino.ts';
+import { INTERPRETER_STATE_CPP, interpreterSetupCpp } from './sketch-ino.ts';
 
 export interface AudioSketchOptions {
   header: string;
@@ -19,7 +19,6 @@ export interface AudioSketchOptions {
 }
 
 export function makeAudioSketch(opts: AudioSketchOptions): string {
-  const calls = resolverCalls(opts.builtinCodes);
   const rateOk = opts.frequencyHz === 16000;
   return `// Listens with the board's PDM microphone and runs the TinyML Studio audio impulse continuously:
 // every hop the newest window -> DSP -> standardise -> int8 model (TensorFlow Lite Micro) ->
@@ -51,12 +50,7 @@ ${rateOk ? '' : `
 
 namespace impulse = ${opts.namespace};
 
-static const tflite::Model* tfl_model = nullptr;
-static tflite::MicroInterpreter* interpreter = nullptr;
-static TfLiteTensor* input = nullptr;
-static TfLiteTensor* output = nullptr;
-alignas(16) static uint8_t tensor_arena[impulse::kTensorArenaSize];
-static float features[impulse::kFeatureCount];
+${INTERPRETER_STATE_CPP}static float features[impulse::kFeatureCount];
 
 // The microphone's samples: the PDM callback writes, the loop reads windows in place.
 static volatile int16_t ring[impulse::kRingSamples];
@@ -155,19 +149,7 @@ void setup() {
   Serial.begin(115200);
   while (!Serial && millis() < 3000) {
   }
-  tfl_model = tflite::GetModel(impulse::model_data());
-  if (tfl_model->version() != TFLITE_SCHEMA_VERSION) halt("Model schema version does not match the TensorFlow Lite library.");
-  static tflite::MicroMutableOpResolver<${calls.length}> resolver;
-${calls.map((c) => `  resolver.${c}();`).join('\n')}
-  static tflite::MicroInterpreter static_interpreter(tfl_model, resolver, tensor_arena, impulse::kTensorArenaSize);
-  interpreter = &static_interpreter;
-  if (interpreter->AllocateTensors() != kTfLiteOk) halt("AllocateTensors() failed: raise the tensor arena size in the library header.");
-  input = interpreter->input(0);
-  output = interpreter->output(0);
-  Serial.print("Ready. Arena used: ");
-  Serial.print((unsigned long)interpreter->arena_used_bytes());
-  Serial.println(" bytes.");
-  PDM.onReceive(on_pdm_data);
+${interpreterSetupCpp(opts.builtinCodes)}  PDM.onReceive(on_pdm_data);
 #if defined(TML_PDM_GAIN)
   PDM.setGain(TML_PDM_GAIN);
 #endif

@@ -39,6 +39,32 @@ export function resolverCalls(builtinCodes: number[]): string[] {
 }
 
 /** Standard gravity: m/s² per g. */
+/** The sketch's file-scope TFLM objects (model, interpreter, its tensors, the arena). */
+export const INTERPRETER_STATE_CPP = `static const tflite::Model* tfl_model = nullptr;
+static tflite::MicroInterpreter* interpreter = nullptr;
+static TfLiteTensor* input = nullptr;
+static TfLiteTensor* output = nullptr;
+alignas(16) static uint8_t tensor_arena[impulse::kTensorArenaSize];
+`;
+
+/** setup()'s lines that load the model, register its operators, allocate the arena and report its use (`halt` must exist). */
+export function interpreterSetupCpp(builtinCodes: number[]): string {
+  const calls = resolverCalls(builtinCodes);
+  return `  tfl_model = tflite::GetModel(impulse::model_data());
+  if (tfl_model->version() != TFLITE_SCHEMA_VERSION) halt("Model schema version does not match the TensorFlow Lite library.");
+  static tflite::MicroMutableOpResolver<${calls.length}> resolver;
+${calls.map((c) => `  resolver.${c}();`).join('\n')}
+  static tflite::MicroInterpreter static_interpreter(tfl_model, resolver, tensor_arena, impulse::kTensorArenaSize);
+  interpreter = &static_interpreter;
+  if (interpreter->AllocateTensors() != kTfLiteOk) halt("AllocateTensors() failed: raise the tensor arena size in the library header.");
+  input = interpreter->input(0);
+  output = interpreter->output(0);
+  Serial.print("Ready. Arena used: ");
+  Serial.print((unsigned long)interpreter->arena_used_bytes());
+  Serial.println(" bytes.");
+`;
+}
+
 export const STANDARD_GRAVITY = 9.80665;
 
 /** How one impulse axis comes from the IMU: channel 0–2 acceleration X/Y/Z (g), 3–5 rotation X/Y/Z (deg/s), times factor. */
@@ -92,7 +118,6 @@ export interface SketchOptions {
 }
 
 export function makeSketch(opts: SketchOptions): string {
-  const calls = resolverCalls(opts.builtinCodes);
   const imu = opts.imu;
   const csvDefault = imu
     ? `// #define TML_INPUT_CSV`
@@ -171,12 +196,7 @@ namespace impulse = ${opts.namespace};
 
 // File-scope state and helpers are static (no anonymous namespace: the IDE's generated prototypes
 // would make calls from setup()/loop() ambiguous).
-static const tflite::Model* tfl_model = nullptr;
-static tflite::MicroInterpreter* interpreter = nullptr;
-static TfLiteTensor* input = nullptr;
-static TfLiteTensor* output = nullptr;
-alignas(16) static uint8_t tensor_arena[impulse::kTensorArenaSize];
-static float ring[impulse::kWindowSamples * impulse::kAxisCount];  // the last kWindowSamples frames
+${INTERPRETER_STATE_CPP}static float ring[impulse::kWindowSamples * impulse::kAxisCount];  // the last kWindowSamples frames
 static float window_buf[impulse::kWindowSamples * impulse::kAxisCount];
 static float features[impulse::kFeatureCount];
 static impulse::WindowClock window_clock;
@@ -383,19 +403,7 @@ void setup() {
   Serial.begin(115200);
   while (!Serial && millis() < 3000) {
   }
-  tfl_model = tflite::GetModel(impulse::model_data());
-  if (tfl_model->version() != TFLITE_SCHEMA_VERSION) halt("Model schema version does not match the TensorFlow Lite library.");
-  static tflite::MicroMutableOpResolver<${calls.length}> resolver;
-${calls.map((c) => `  resolver.${c}();`).join('\n')}
-  static tflite::MicroInterpreter static_interpreter(tfl_model, resolver, tensor_arena, impulse::kTensorArenaSize);
-  interpreter = &static_interpreter;
-  if (interpreter->AllocateTensors() != kTfLiteOk) halt("AllocateTensors() failed: raise the tensor arena size in the library header.");
-  input = interpreter->input(0);
-  output = interpreter->output(0);
-  Serial.print("Ready. Arena used: ");
-  Serial.print((unsigned long)interpreter->arena_used_bytes());
-  Serial.println(" bytes.");
-#if defined(TML_INPUT_CSV)
+${interpreterSetupCpp(opts.builtinCodes)}#if defined(TML_INPUT_CSV)
   Serial.println(${cString(`Send one CSV line per sample (${opts.axes.join(', ')}) at the impulse's rate.`)});
 #else
   if (!imu_begin()) {
