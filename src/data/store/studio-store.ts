@@ -95,6 +95,19 @@ export function computeTotals(metas: SampleMeta[]): LabelTotals[] {
 
 
 /**
+ * The stored sample a rewrite (crop, new values) starts from, read in the rewrite's transaction:
+ * `not-found` when it is gone, `stale` when `expectedVersion` is given and another tab changed it.
+ */
+async function sampleToRewrite(tx: Parameters<typeof cropValues>[0], id: string, expectedVersion: number | undefined): Promise<SampleMeta> {
+  const meta = await tx.objectStore('samples').get(id);
+  if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
+  if (expectedVersion !== undefined && meta.version !== expectedVersion) {
+    throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
+  }
+  return meta;
+}
+
+/**
  * Keeps frames [from, to) of a sample inside a transaction, clamped to its length: crops the stored
  * values (only the chunks at the edges are rewritten) and moves the gaps inside the range to the new
  * start. Returns the new length and gaps.
@@ -398,11 +411,7 @@ export class StudioStore {
   async replaceValues(id: string, values: Float32Array, expectedVersion?: number): Promise<SampleMeta> {
     try {
       const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
-      const meta = await tx.objectStore('samples').get(id);
-      if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
-      if (expectedVersion !== undefined && meta.version !== expectedVersion) {
-        throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
-      }
+      const meta = await sampleToRewrite(tx, id, expectedVersion);
       const next: SampleMeta = { ...meta, length: values.length / meta.axes.length, version: meta.version + 1 };
       await tx.objectStore('samples').put(next);
       await deleteValues(tx, id);
@@ -421,11 +430,7 @@ export class StudioStore {
   async cropSample(id: string, from: number, to: number, expectedVersion?: number): Promise<SampleMeta> {
     try {
       const tx = this.db.transaction(['samples', 'sampleData', 'sampleChunks', 'chunkStats'], 'readwrite');
-      const meta = await tx.objectStore('samples').get(id);
-      if (!meta) throw new StudioError({ family: 'storage', code: 'not-found', message: 'That sample no longer exists.' });
-      if (expectedVersion !== undefined && meta.version !== expectedVersion) {
-        throw new StudioError({ family: 'storage', code: 'stale', message: 'This sample was changed in another tab since you opened it.', remedy: 'It has been reloaded: check it and try again.' });
-      }
+      const meta = await sampleToRewrite(tx, id, expectedVersion);
       const kept = await cropInTx(tx, meta, meta.gaps, from, to);
       const next = withGaps({ ...meta, length: kept.length, version: meta.version + 1 }, kept.gaps);
       await tx.objectStore('samples').put(next);
