@@ -3,7 +3,7 @@
  * multipliers. DOM-free core module.
  */
 import { StudioError } from '../../../core/errors.ts';
-import { quantizeMultiplier } from '../fixed-point.ts';
+import { activationRangeFloat, activationRangeInt8, quantizeMultiplier } from '../fixed-point.ts';
 import type { TfliteOperator } from '../schema.ts';
 import { Padding, TensorType } from '../schema.ts';
 
@@ -128,9 +128,27 @@ export function convGeometry(ctx: KernelContext, o: { padding: number; strideW: 
   return { inp, filter, bias, out, inShape, filterShape, outShape, sW, sH, dW, dH, padW, padH };
 }
 
-/** Int8 inputs and filters for the quantized path; nothing to check for float32. */
-export function requireInt8Operands(ctx: KernelContext, inp: RtTensor, filter: RtTensor): void {
-  if (inp.type === TensorType.FLOAT32) return;
+/**
+ * The arithmetic of a convolution's output: float32 has no offsets, no requantization and a float
+ * activation range; int8 (input and filter checked) has the input offset, per-channel multipliers and
+ * the activation range in output units.
+ */
+export interface ConvArithmetic {
+  q: { mult: Int32Array; shift: Int32Array } | null;
+  inOff: number;
+  outOff: number;
+  lo: number;
+  hi: number;
+}
+
+export function convArithmetic(ctx: KernelContext, g: ConvGeometry, activation: number, channels: number): ConvArithmetic {
+  const { inp, filter, out } = g;
+  if (inp.type === TensorType.FLOAT32) {
+    const [lo, hi] = activationRangeFloat(activation);
+    return { q: null, inOff: 0, outOff: out.zeroPoint, lo, hi };
+  }
   requireType(ctx, inp, [TensorType.INT8], 'the input');
   requireType(ctx, filter, [TensorType.INT8], 'the filter');
+  const [lo, hi] = activationRangeInt8(activation, out.scale, out.zeroPoint);
+  return { q: perChannelMultipliers(inp, filter, out, channels), inOff: -inp.zeroPoint, outOff: out.zeroPoint, lo, hi };
 }

@@ -2,29 +2,24 @@
  * DEPTHWISE_CONV_2D kernel: int8 per-channel (TFLM reference DepthwiseConvPerChannel arithmetic)
  * and float32. DOM-free core module.
  */
-import { activationRangeFloat, activationRangeInt8 } from '../fixed-point.ts';
-import { BuiltinOptionsType, TensorType } from '../schema.ts';
-import { convGeometry, kernelError, perChannelMultipliers, requireInt8Operands, type KernelContext, type Prepared } from './common.ts';
+import { BuiltinOptionsType } from '../schema.ts';
+import { convArithmetic, convGeometry, kernelError, type KernelContext, type Prepared } from './common.ts';
 
 export function prepareDepthwiseConv2d(ctx: KernelContext): Prepared {
   const mbqm = ctx.mbqm;
   const o = ctx.op.options;
   if (o.type !== BuiltinOptionsType.DepthwiseConv2DOptions) throw kernelError(ctx, 'DepthwiseConv2DOptions are missing');
-  const { inp, filter, bias, out, inShape, filterShape, outShape, sW, sH, dW, dH, padW, padH } = convGeometry(ctx, o);
+  const geo = convGeometry(ctx, o);
+  const { inp, filter, bias, out, inShape, filterShape, outShape, sW, sH, dW, dH, padW, padH } = geo;
   const [batches, inH, inW, inC] = inShape;
   const [, fH, fW, fC] = filterShape;
   const [, outH, outW, outC] = outShape;
   if (fC !== outC || inC === 0 || outC % inC !== 0) throw kernelError(ctx, 'filter and tensor shapes do not match');
   // TFLM derives the multiplier from the shapes (the stored depth_multiplier is informational).
   const mult = outC / inC;
-  const isFloat = inp.type === TensorType.FLOAT32;
-  requireInt8Operands(ctx, inp, filter);
+  const { q, inOff, outOff, lo, hi } = convArithmetic(ctx, geo, o.activation, outC);
   const x = inp.data, w = filter.data, y = out.data;
   const bd = bias ? bias.data : null;
-  const q = isFloat ? null : perChannelMultipliers(inp, filter, out, outC);
-  const inOff = isFloat ? 0 : -inp.zeroPoint;
-  const outOff = out.zeroPoint;
-  const [lo, hi] = isFloat ? activationRangeFloat(o.activation) : activationRangeInt8(o.activation, out.scale, out.zeroPoint);
   return () => {
     for (let b = 0; b < batches; b++)
       for (let oy = 0; oy < outH; oy++) {
