@@ -79,6 +79,33 @@ export function symmetricEigenvalues(m: Float64Array, g: number, out: Float64Arr
   }
 }
 
+/**
+ * The shape of one group (axes first … first + g − 1): the population covariance over `frames`
+ * interleaved frames (values × `scale`, float64), then √ of its eigenvalues, largest first, written
+ * to `out` from `k`. `mean`, `cov` (≥ g², overwritten) and `ev` are scratch. Returns the next index.
+ */
+export function groupShape(window: ArrayLike<number>, axes: number, first: number, g: number, frames: number, scale: number, mean: Float64Array, cov: Float64Array, ev: Float64Array, out: Float32Array, k: number): number {
+  mean.fill(0, 0, g);
+  for (let i = 0; i < frames; i++) for (let a = 0; a < g; a++) mean[a] += window[i * axes + first + a] * scale;
+  for (let a = 0; a < g; a++) mean[a] /= frames;
+  const m = cov.subarray(0, g * g);
+  m.fill(0);
+  for (let i = 0; i < frames; i++) {
+    const o = i * axes + first;
+    for (let a = 0; a < g; a++) {
+      const da = window[o + a] * scale - mean[a];
+      for (let b = a; b < g; b++) m[a * g + b] += da * (window[o + b] * scale - mean[b]);
+    }
+  }
+  for (let a = 0; a < g; a++) {
+    for (let b = a; b < g; b++) m[a * g + b] /= frames;
+    for (let b = a + 1; b < g; b++) m[b * g + a] = m[a * g + b];
+  }
+  symmetricEigenvalues(m, g, ev);
+  for (let a = 0; a < g; a++) out[k++] = Math.sqrt(ev[a] > 0 ? ev[a] : 0);
+  return k;
+}
+
 /** Writes the shape features of interleaved windows (`frames` × `axes`, values × `scale`). */
 export interface ShapeRunner {
   readonly dim: number;
@@ -96,26 +123,7 @@ export function createShapeRunner(frames: number, axes: number): ShapeRunner {
     dim: shapeFeatureCount(axes),
     run(window, scale, out, at) {
       let k = at;
-      for (const [first, g] of groups) {
-        mean.fill(0, 0, g);
-        for (let i = 0; i < frames; i++) for (let a = 0; a < g; a++) mean[a] += window[i * axes + first + a] * scale;
-        for (let a = 0; a < g; a++) mean[a] /= frames;
-        const m = cov.subarray(0, g * g);
-        m.fill(0);
-        for (let i = 0; i < frames; i++) {
-          const o = i * axes + first;
-          for (let a = 0; a < g; a++) {
-            const da = window[o + a] * scale - mean[a];
-            for (let b = a; b < g; b++) m[a * g + b] += da * (window[o + b] * scale - mean[b]);
-          }
-        }
-        for (let a = 0; a < g; a++) {
-          for (let b = a; b < g; b++) m[a * g + b] /= frames;
-          for (let b = a + 1; b < g; b++) m[b * g + a] = m[a * g + b];
-        }
-        symmetricEigenvalues(m, g, ev);
-        for (let a = 0; a < g; a++) out[k++] = Math.sqrt(Math.max(0, ev[a]));
-      }
+      for (const [first, g] of groups) k = groupShape(window, axes, first, g, frames, scale, mean, cov, ev, out, k);
     },
   };
 }

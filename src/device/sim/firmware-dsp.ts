@@ -5,14 +5,15 @@
  * from the impulse descriptor in its slot — never the app's DSP blocks or the app's impulse.
  * DOM-free core module.
  */
-import { symmetricEigenvalues } from '../../dsp/motion-shape.ts';
+import { groupShape } from '../../dsp/motion-shape.ts';
 
 const f32 = Math.fround;
 
 /**
- * Bit 7 of the flatten stats mask: the motion shape (impulse_shape_features). Its eigenvalue step,
- * impulse_symmetric_eigenvalues, is the same Jacobi sequence as the app's `symmetricEigenvalues`,
- * used here as is (impulse-firmware.test.ts compares the compiled C++ with the app's features).
+ * Bit 7 of the flatten stats mask: the motion shape (impulse_shape_features). Per group, its
+ * covariance and eigenvalue steps (impulse_symmetric_eigenvalues) are the same float64 sequence as
+ * the app's `groupShape`, used here as is (impulse-firmware.test.ts compares the compiled C++ with
+ * the app's features); the grouping and the size limit are the firmware's own.
  */
 const SHAPE_BIT = 7;
 const SHAPE_MAX_GROUP = 8;
@@ -33,25 +34,7 @@ function shapeFeatures(window: Float32Array, samples: number, axes: number, scal
   const m = new Float64Array(g * g);
   const ev = new Float64Array(g);
   let k = at;
-  for (let first = 0; first < axes; first += g) {
-    mean.fill(0);
-    for (let i = 0; i < samples; i++) for (let a = 0; a < g; a++) mean[a] += window[i * axes + first + a] * scale;
-    for (let a = 0; a < g; a++) mean[a] /= samples;
-    m.fill(0);
-    for (let i = 0; i < samples; i++) {
-      const row = i * axes + first;
-      for (let a = 0; a < g; a++) {
-        const da = window[row + a] * scale - mean[a];
-        for (let b = a; b < g; b++) m[a * g + b] += da * (window[row + b] * scale - mean[b]);
-      }
-    }
-    for (let a = 0; a < g; a++) {
-      for (let b = a; b < g; b++) m[a * g + b] /= samples;
-      for (let b = a + 1; b < g; b++) m[b * g + a] = m[a * g + b];
-    }
-    symmetricEigenvalues(m, g, ev);
-    for (let a = 0; a < g; a++) out[k++] = Math.sqrt(ev[a] > 0 ? ev[a] : 0);
-  }
+  for (let first = 0; first < axes; first += g) k = groupShape(window, axes, first, g, samples, scale, mean, m, ev, out, k);
   return k - at;
 }
 
