@@ -8,12 +8,15 @@
  */
 import { StudioError } from '../core/errors.ts';
 import type { ImpulseConfig } from '../core/impulse.ts';
+import { resolveParams } from '../dsp/block.ts';
+import { getDspBlock } from '../dsp/registry.ts';
 
 /** The firmware an impulse needs beyond the first runtime release, or null. */
 export function firmwareNeeded(impulse: Pick<ImpulseConfig, 'dsp'>): { version: string; feature: string } | null {
-  const p = impulse.dsp.params;
-  if (impulse.dsp.block === 'flatten' && (p['shape'] === true || p['shape'] === 'true' || p['shape'] === 1)) return { version: '0.4.0', feature: 'the motion shape (flatten block)' };
-  return null;
+  if (impulse.dsp.block !== 'flatten') return null;
+  // The block's own reading of its settings (defaults filled, "true" coerced), as the descriptor takes it.
+  const p = resolveParams(getDspBlock('flatten').params, impulse.dsp.params);
+  return p['shape'] === true ? { version: '0.4.0', feature: 'the motion shape (flatten block)' } : null;
 }
 
 /** Leading major.minor.patch of a version string ("0.3.2", "0.4.0-sim"); null when it has none. */
