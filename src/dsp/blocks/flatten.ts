@@ -38,7 +38,8 @@ const params: ParamSchema[] = [
 /** Most frames one window may hold (2^24: 28 minutes at 10 kHz); longer windows are refused, not allocated. */
 export const MAX_WINDOW_FRAMES = 1 << 24;
 
-function selected(ctx: DspContext): { scale: number; stats: Stat[]; shape: number } {
+/** The block's settings for `ctx`: scale, statistics, shape feature count and the features in all (`dim`). */
+function selected(ctx: DspContext): { scale: number; stats: Stat[]; shape: number; dim: number } {
   checkContext(ctx);
   if (ctx.windowFrames > MAX_WINDOW_FRAMES || ctx.frequencyHz > 1_000_000) {
     throw dspError(
@@ -48,7 +49,7 @@ function selected(ctx: DspContext): { scale: number; stats: Stat[]; shape: numbe
     );
   }
   const p = resolveParams(params, ctx.params);
-  if (p['shape'] === true && ctx.axesCount % 3 !== 0 && ctx.axesCount > SHAPE_MAX_GROUP) {
+  if (p['shape'] === true && shapeGroups(ctx.axesCount).some(([, g]) => g > SHAPE_MAX_GROUP)) {
     throw dspError(
       'shape-too-many-axes',
       `The motion shape takes the axes in threes or, for other counts, all ${ctx.axesCount} together, which is more than the ${SHAPE_MAX_GROUP} it can.`,
@@ -59,14 +60,14 @@ function selected(ctx: DspContext): { scale: number; stats: Stat[]; shape: numbe
   if (stats.length === 0) {
     throw dspError('no-features', 'The flatten block has no statistic selected, so it would produce no features.', 'Turn on at least one statistic.');
   }
-  return { scale: p['scale-axes'] as number, stats, shape: p['shape'] === true ? shapeFeatureCount(ctx.axesCount) : 0 };
+  const shape = p['shape'] === true ? shapeFeatureCount(ctx.axesCount) : 0;
+  return { scale: p['scale-axes'] as number, stats, shape, dim: stats.length * ctx.axesCount + shape };
 }
 
 function createRunner(ctx: DspContext): DspRunner {
-  const { scale, stats, shape } = selected(ctx);
+  const { scale, stats, shape, dim } = selected(ctx);
   const A = ctx.axesCount;
   const n = ctx.windowFrames;
-  const dim = stats.length * A + shape;
   const shapeRunner = shape > 0 ? createShapeRunner(n, A) : null;
   const values: Record<Stat, number> = { average: 0, minimum: 0, maximum: 0, rms: 0, stdev: 0, skewness: 0, kurtosis: 0 };
   const axis = new Float64Array(n);
@@ -120,10 +121,7 @@ export const flattenBlock: DspBlock = {
     }
     return names;
   },
-  outputShape: (ctx) => {
-    const { stats, shape } = selected(ctx);
-    return [stats.length * ctx.axesCount + shape];
-  },
+  outputShape: (ctx) => [selected(ctx).dim],
   validate(ctx) {
     selected(ctx);
   },
