@@ -77,7 +77,7 @@ export interface TrialResult {
   recordings: number;
   /**
    * Per validated recording (index in the tuner's recordings): [int8-correct windows, windows]. The
-   * choice compares candidates recording by recording (tuner.ts `signTest`). Absent in results saved
+   * choice compares candidates recording by recording (tuner.ts `recordingWins`, `signTestP`). Absent in results saved
    * before it existed.
    */
   perRecording?: Record<number, [number, number]>;

@@ -197,22 +197,19 @@ const scaled = (r: Rung, epochScale: number): Rung => ({ ...r, epochFraction: r.
 function nextJob(state: TunerState, running: Set<string>, data: TuneData): TrialJob | null {
   const s = state.settings;
   const done = state.trials;
+  const job = (candidate: Candidate, rung: number): TrialJob => ({ candidate, rung, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[rung], s.epochScale), board: s.board });
+  /** Candidate `id` has neither run nor started at `rung`. */
+  const notYet = (id: number, rung: number): boolean => !running.has(`${id}:${rung}`) && !done.some((d) => d.candidateId === id && d.rung === rung);
   // The defaults always reach the last rung: they are what every other candidate is measured against.
   for (let rung = RUNGS.length - 2; rung >= 0; rung--) {
-    const key = `0:${rung + 1}`;
     const finished = done.some((t) => t.candidateId === 0 && t.rung === rung && !t.error);
-    if (!finished || running.has(key) || done.some((d) => d.candidateId === 0 && d.rung === rung + 1)) continue;
-    const candidate = state.candidates.find((c) => c.id === 0)!;
-    return { candidate, rung: rung + 1, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[rung + 1], s.epochScale), board: s.board };
+    if (finished && notYet(0, rung + 1)) return job(state.candidates.find((c) => c.id === 0)!, rung + 1);
   }
   for (let rung = RUNGS.length - 2; rung >= 0; rung--) {
     const finished = done.filter((t) => t.rung === rung && !t.error).sort(compareResults);
     const top = finished.slice(0, Math.floor(finished.length / s.eta));
     for (const t of top) {
-      const key = `${t.candidateId}:${rung + 1}`;
-      if (running.has(key) || done.some((d) => d.candidateId === t.candidateId && d.rung === rung + 1)) continue;
-      const candidate = state.candidates.find((c) => c.id === t.candidateId)!;
-      return { candidate, rung: rung + 1, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[rung + 1], s.epochScale), board: s.board };
+      if (notYet(t.candidateId, rung + 1)) return job(state.candidates.find((c) => c.id === t.candidateId)!, rung + 1);
     }
   }
   let index: number;
@@ -221,7 +218,7 @@ function nextJob(state: TunerState, running: Set<string>, data: TuneData): Trial
   else return null;
   const candidate = candidateAt(index, s.seed, data.shape);
   state.candidates.push(candidate);
-  return { candidate, rung: 0, seed: s.seed, k: s.k, rungSpec: scaled(RUNGS[0], s.epochScale), board: s.board };
+  return job(candidate, 0);
 }
 
 /**
